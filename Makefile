@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+RUN_SECONDS ?= 0
+RATE ?= 50
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench infra clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml simulators/pyproject.toml)
+	$(UV) sync --all-packages --frozen --quiet
+	@touch $@
+
+setup: $(VENV)/.synced  ## install the whole workspace into .venv
+
+run: setup  ## broker, PostgreSQL, five services and simulated partners, with a live screen
+	$(VENV)/bin/orderflow run --seconds $(RUN_SECONDS) --rate $(RATE)
+
+test: setup  ## every test: unit, integration and end to end, on the real broker and PostgreSQL
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-unit: setup
+	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: setup
+	$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+
+test-e2e: setup
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy libs/contracts/src libs/runtime/src
+
+check-deploy: setup  ## validate docker-compose.yml and deploy/ without a Docker engine
+	$(VENV)/bin/python deploy/check.py
+
+infra: setup  ## only the embedded broker and PostgreSQL, until Ctrl-C
+	$(VENV)/bin/orderflow infra up
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,97 @@
+"""The one envelope every message travels in, and the registry of event types it can carry."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Event(BaseModel):
+    """A fact that happened. Subclasses are registered by their `event_type`."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+    event_version: ClassVar[int] = 1
+    _registry: ClassVar[dict[str, type[Event]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" not in cls.__dict__:
+            cls.event_type = cls.__name__
+        Event._registry[cls.event_type] = cls
+
+
+def event_model(event_type: str) -> type[Event] | None:
+    return Event._registry.get(event_type)
+
+
+class MalformedEvent(ValueError):
+    """The bytes on the wire are not an envelope, or its payload does not fit its type."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    type: str
+    version: int = 1
+    occurred_at: datetime = Field(default_factory=_now)
+    correlation_id: str
+    causation_id: uuid.UUID | None = None
+    source: str
+    payload: dict[str, Any]
+
+    @classmethod
+    def wrap(
+        cls,
+        event: Event,
+        *,
+        source: str,
+        correlation_id: str,
+        causation_id: uuid.UUID | None = None,
+    ) -> Self:
+        return cls(
+            type=event.event_type,
+            version=event.event_version,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            source=source,
+            payload=event.model_dump(mode="json"),
+        )
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | None) -> Self:
+        if raw is None:
+            raise MalformedEvent("message has no value")
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError as error:
+            raise MalformedEvent(f"not an envelope: {_first_error(error)}") from error
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    def event(self) -> Event:
+        """The typed payload. Raises MalformedEvent for an unknown type or a payload that does
+        not fit it; the consumer decides whether an unknown type is ignorable."""
+        model = event_model(self.type)
+        if model is None:
+            raise MalformedEvent(f"unknown event type {self.type!r}")
+        try:
+            return model.model_validate(self.payload)
+        except ValidationError as error:
+            raise MalformedEvent(f"{self.type} payload invalid: {_first_error(error)}") from error
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"]) or "(root)"
+    return f"{location}: {first['msg']} ({error.error_count()} error(s))"

@@ -1,0 +1,10 @@
+"""What marketplaces (and intake's webhooks) publish: the channel's own order payload, untouched."""
+
+from typing import Any
+
+from orderflow_contracts.envelope import Event
+
+
+class MarketplaceOrderPublished(Event):
+    channel: str
+    payload: dict[str, Any]

@@ -1,0 +1,28 @@
+from orderflow_contracts.envelope import Event
+from orderflow_contracts.order import Address, OrderLine, Value
+
+
+class PlannedShipment(Value):
+    shipment_id: str
+    location_id: str
+    carrier: str
+    service: str
+    cost: str
+    lines: tuple[OrderLine, ...]
+
+
+class ShipmentsPlanned(Event):
+    """A plan for the whole order; `attempt` counts re-plans after rejected reservations."""
+
+    order_id: str
+    channel: str
+    external_id: str
+    attempt: int
+    ship_to: Address
+    shipments: tuple[PlannedShipment, ...]
+
+
+class OrderUnroutable(Event):
+    order_id: str
+    attempt: int
+    reason: str

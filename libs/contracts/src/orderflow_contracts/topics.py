@@ -1,0 +1,52 @@
+"""Topic names, in one place. Keys are listed beside each topic: everything about one order
+lands on one partition, in order."""
+
+MARKETPLACE_ORDERS = "marketplace.orders"  # key: channel:external_id
+ORDERS = "orders"  # key: order id
+ROUTING_PLANS = "routing.plans"  # key: order id
+INVENTORY_RESERVATIONS = "inventory.reservations"  # key: order id
+INVENTORY_LEVELS = "inventory.levels"  # key: SKU, compacted
+INVENTORY_ALERTS = "inventory.alerts"  # key: SKU
+WAREHOUSE_STOCK = "warehouse.stock"  # key: SKU
+WAREHOUSE_EVENTS = "warehouse.events"  # key: shipment id
+CARRIER_TRACKING = "carrier.tracking"  # key: tracking number
+FULFILLMENT_STATUS = "fulfillment.status"  # key: order id
+MARKETPLACE_TRACKING = "marketplace.tracking"  # key: channel:external_id
+NOTIFICATIONS_SENT = "notifications.sent"  # key: order id
+
+PICK_TASKS_PATTERN = r"warehouse\.[^.]+\.pick-tasks"
+COMPACTED = frozenset({INVENTORY_LEVELS})
+
+BUS_TOPICS = (
+    MARKETPLACE_ORDERS,
+    ORDERS,
+    ROUTING_PLANS,
+    INVENTORY_RESERVATIONS,
+    INVENTORY_LEVELS,
+    INVENTORY_ALERTS,
+    WAREHOUSE_STOCK,
+    WAREHOUSE_EVENTS,
+    CARRIER_TRACKING,
+    FULFILLMENT_STATUS,
+    MARKETPLACE_TRACKING,
+    NOTIFICATIONS_SENT,
+)
+
+
+def pick_tasks(location_id: str) -> str:
+    """Each warehouse reads only its own pick tasks."""
+    return f"warehouse.{location_id}.pick-tasks"
+
+
+def dead_letters(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+def all_topics(location_ids: list[str]) -> list[str]:
+    """Every topic the system needs for these locations, dead-letter topics included."""
+    sources = [*BUS_TOPICS, *(pick_tasks(location) for location in location_ids)]
+    return sources + [dead_letters(topic) for topic in sources]
+
+
+def channel_order_key(channel: str, external_id: str) -> str:
+    return f"{channel}:{external_id}"

@@ -1,0 +1,236 @@
+"""The consumer every service runs: batches from Kafka, one database transaction per batch,
+offsets committed only after it commits, bounded retries, and a dead-letter topic for what
+can never succeed. Nothing blocks a partition forever; nothing is dropped silently."""
+
+import asyncio
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+from orderflow_contracts import Envelope, Event, MalformedEvent
+from orderflow_contracts.topics import dead_letters
+from pydantic import ValidationError
+
+from orderflow_runtime import inbox, outbox
+from orderflow_runtime.kafka import TopicNames
+from orderflow_runtime.unit_of_work import UnitOfWork
+
+log = structlog.get_logger()
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[UnitOfWork, Any], Awaitable[None]]
+
+
+# Failures of the infrastructure, not of the message: the batch is read again later instead of
+# being dead-lettered.
+INFRASTRUCTURE_ERRORS = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    KafkaError,
+)
+
+
+class PoisonMessage(Exception):
+    """Raised by a handler for a message that can never succeed: dead-lettered at once."""
+
+
+@dataclass(frozen=True)
+class Route:
+    model: type[Event]
+    handler: Handler
+
+
+class Subscriptions:
+    """Every event a service consumes and the handler for it, visible in one place."""
+
+    def __init__(self) -> None:
+        self.topics: set[str] = set()
+        self._routes: dict[str, Route] = {}
+
+    def on(self, topic: str, model: type[E]) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.topics.add(topic)
+            self._routes[model.event_type] = Route(model, handler)
+            return handler
+
+        return register
+
+    def route(self, event_type: str) -> Route | None:
+        return self._routes.get(event_type)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    record: ConsumerRecord[bytes, bytes]
+    envelope: Envelope
+    event: Event
+    handler: Handler
+
+
+@dataclass
+class ConsumerStats:
+    processed: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    batches: int = 0
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        source: str,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        pool: asyncpg.Pool,
+        subscriptions: Subscriptions,
+        names: TopicNames,
+        group: str,
+        max_batch: int,
+        attempts: int,
+        backoff_s: float,
+    ) -> None:
+        self._source = source
+        self._consumer = consumer
+        self._producer = producer
+        self._pool = pool
+        self._subscriptions = subscriptions
+        self._names = names
+        self._group = group
+        self._max_batch = max_batch
+        self._attempts = attempts
+        self._backoff_s = backoff_s
+        self.stats = ConsumerStats()
+
+    async def run(self) -> None:
+        self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=1000, max_records=self._max_batch)
+            if not batch:
+                continue
+            try:
+                await self.process(batch)
+            except INFRASTRUCTURE_ERRORS as error:
+                # Infrastructure failed mid-batch: nothing was committed, so read it again.
+                log.error("consumer.batch_failed", error=repr(error))
+                for partition, records in batch.items():
+                    self._consumer.seek(partition, records[0].offset)
+                await asyncio.sleep(self._backoff_s)
+                continue
+            await self._commit(batch)
+
+    async def process(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
+        deliveries: list[Delivery] = []
+        for records in batch.values():
+            for record in records:
+                delivery = await self._decode(record)
+                if delivery is not None:
+                    deliveries.append(delivery)
+        if not deliveries:
+            return
+        self.stats.batches += 1
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                await self._apply(conn, deliveries)
+        except Exception as error:  # one bad message must not sink its batch: isolate it
+            log.warning("consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries))
+            for delivery in deliveries:
+                await self._apply_alone(delivery)
+
+    async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
+        try:
+            envelope = Envelope.from_bytes(record.value)
+        except MalformedEvent as error:
+            await self._dead_letter(record, str(error))
+            return None
+        route = self._subscriptions.route(envelope.type)
+        if route is None:
+            return None  # tolerant reader: types this service does not handle are not its business
+        try:
+            event = route.model.model_validate(envelope.payload)
+        except ValidationError as error:
+            await self._dead_letter(record, f"{envelope.type} payload invalid: {error}")
+            return None
+        return Delivery(record, envelope, event, route.handler)
+
+    async def _apply(self, conn: asyncpg.Connection, deliveries: list[Delivery]) -> None:
+        outgoing: list[outbox.OutgoingMessage] = []
+        for delivery in deliveries:
+            envelope = delivery.envelope
+            with structlog.contextvars.bound_contextvars(
+                correlation_id=envelope.correlation_id,
+                event_id=str(envelope.event_id),
+                event_type=envelope.type,
+            ):
+                if not await inbox.claim(conn, envelope.event_id):
+                    self.stats.duplicates += 1
+                    log.info("event.duplicate_ignored")
+                    continue
+                unit = UnitOfWork(conn=conn, source=self._source, cause=envelope, outgoing=outgoing)
+                await delivery.handler(unit, delivery.event)
+        await outbox.write(conn, outgoing)
+        self.stats.processed += len(deliveries)
+
+    async def _apply_alone(self, delivery: Delivery) -> None:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    await self._apply(conn, [delivery])
+                return
+            except PoisonMessage as error:
+                await self._dead_letter(delivery.record, str(error))
+                return
+            except INFRASTRUCTURE_ERRORS:
+                raise
+            except Exception as error:
+                if attempt == self._attempts:
+                    await self._dead_letter(delivery.record, _describe(error))
+                    return
+                log.warning("event.retrying", attempt=attempt, error=repr(error))
+                await asyncio.sleep(self._backoff_s * 2 ** (attempt - 1))
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
+        topic = self._names.logical(record.topic)
+        headers = [
+            ("dlq.error", reason.encode()[:4000]),
+            ("dlq.source.topic", topic.encode()),
+            ("dlq.source.partition", str(record.partition).encode()),
+            ("dlq.source.offset", str(record.offset).encode()),
+            ("dlq.consumer.group", self._group.encode()),
+            ("dlq.failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        await self._producer.send_and_wait(
+            self._names.physical(dead_letters(topic)),
+            record.value or b"",
+            key=record.key,
+            headers=headers,
+        )
+        self.stats.dead_lettered += 1
+        log.error(
+            "event.dead_lettered",
+            topic=topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason,
+        )
+
+    async def _commit(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
+        offsets = {partition: records[-1].offset + 1 for partition, records in batch.items()}
+        try:
+            await self._consumer.commit(offsets)
+        except CommitFailedError as error:
+            # A rebalance moved the partitions; their new owner reprocesses and the inbox
+            # turns that into no-ops.
+            log.warning("consumer.commit_failed", error=repr(error))
+
+
+def _describe(error: Exception) -> str:
+    return "".join(traceback.format_exception_only(error)).strip()

@@ -1,0 +1,52 @@
+"""The service's own PostgreSQL: a pool, and numbered SQL migrations applied at start."""
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+import asyncpg
+import structlog
+
+log = structlog.get_logger()
+
+_MIGRATION_LOCK = 0x6F72_6466  # one migrator at a time when several instances start together
+
+
+async def create_pool(dsn: str, size: int) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size)
+    assert pool is not None
+    return pool
+
+
+def _migration_files(package: str) -> list[Traversable]:
+    folder = files(package).joinpath("migrations")
+    return sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".sql")),
+        key=lambda entry: entry.name,
+    )
+
+
+async def apply_migrations(pool: asyncpg.Pool, *packages: str) -> list[str]:
+    """Apply, in order, every `migrations/NNN_*.sql` of each package not yet applied."""
+    applied: list[str] = []
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+        try:
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            done = {row["name"] for row in await conn.fetch("SELECT name FROM schema_migrations")}
+            for package in packages:
+                for migration in _migration_files(package):
+                    name = f"{package}/{migration.name}"
+                    if name in done:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(migration.read_text())
+                        await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+                    applied.append(name)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+    if applied:
+        log.info("migrations.applied", migrations=applied)
+    return applied

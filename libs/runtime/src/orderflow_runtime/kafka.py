@@ -1,0 +1,47 @@
+"""aiokafka clients configured for orderflow's guarantees, and the topic namespace."""
+
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    """Maps logical topic names to physical ones: a prefix lets tests and tenants share a
+    cluster without seeing each other's messages."""
+
+    prefix: str = ""
+
+    def physical(self, topic: str) -> str:
+        return f"{self.prefix}{topic}"
+
+    def logical(self, topic: str) -> str:
+        return topic.removeprefix(self.prefix)
+
+
+def create_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+    # acks=all without idempotence: the embedded broker rejects aiokafka's InitProducerId,
+    # and every consumer deduplicates on event_id anyway.
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=2,
+        max_batch_size=256 * 1024,
+    )
+
+
+def create_consumer(
+    bootstrap_servers: str, group_id: str, fetch_max_wait_ms: int, max_batch: int
+) -> AIOKafkaConsumer:
+    # Offsets are committed by hand after the database transaction commits; "earliest"
+    # because the embedded broker's latest offsets cannot be trusted.
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=fetch_max_wait_ms,
+        max_poll_records=max_batch,
+        isolation_level="read_uncommitted",
+    )

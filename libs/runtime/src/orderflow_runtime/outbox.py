@@ -1,0 +1,139 @@
+"""The transactional outbox: events are written in the business transaction and published
+afterwards by one relay per service, in id order, with acks from every replica."""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from orderflow_contracts import Envelope
+
+from orderflow_runtime.kafka import TopicNames
+
+log = structlog.get_logger()
+
+NOTIFY_CHANNEL = "outbox"
+_RELAY_LOCK = 0x6F75_7462  # one active relay per database keeps per-key order
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    topic: str
+    key: str
+    envelope: Envelope
+
+
+async def write(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> None:
+    """Insert in the caller's transaction; the NOTIFY is delivered only if it commits."""
+    if not messages:
+        return
+    await conn.execute(
+        "INSERT INTO outbox (topic, key, value)"
+        " SELECT t, k, v FROM unnest($1::text[], $2::text[], $3::bytea[])"
+        " WITH ORDINALITY AS m(t, k, v, n) ORDER BY n",
+        [message.topic for message in messages],
+        [message.key for message in messages],
+        [message.envelope.to_bytes() for message in messages],
+    )
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+
+
+async def requeue_sent_since(pool: asyncpg.Pool, since: datetime) -> int:
+    """Mark rows sent since `since` unsent again, e.g. after a broker lost its data."""
+    status = await pool.execute(
+        "UPDATE outbox SET sent_at = NULL WHERE sent_at >= $1", since
+    )
+    return int(status.split()[-1])
+
+
+async def unsent_count(pool: asyncpg.Pool) -> int:
+    return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
+
+
+class Relay:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        dsn: str,
+        producer: AIOKafkaProducer,
+        names: TopicNames,
+        *,
+        batch: int,
+        poll_interval_s: float,
+        retention: timedelta,
+    ) -> None:
+        self._pool = pool
+        self._dsn = dsn
+        self._producer = producer
+        self._names = names
+        self._batch = batch
+        self._poll_interval_s = poll_interval_s
+        self._retention = retention
+        self._wake = asyncio.Event()
+        self.published = 0
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self._lead()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("relay.restarting", error=repr(error))
+                await asyncio.sleep(self._poll_interval_s)
+
+    async def _lead(self) -> None:
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
+                await asyncio.sleep(self._poll_interval_s)
+            log.info("relay.leading")
+            await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+            await self._publish_forever()
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    async def _publish_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_purge = loop.time()
+        while True:
+            self._wake.clear()
+            published = await self.publish_batch()
+            if loop.time() >= next_purge:
+                await self._purge_sent()
+                next_purge = loop.time() + 600
+            if published < self._batch:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+
+    async def publish_batch(self) -> int:
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT id, topic, key, value FROM outbox WHERE sent_at IS NULL"
+                " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self._batch,
+            )
+            if not rows:
+                return 0
+            # Send the whole batch, then wait for every ack: one round trip, not one per row.
+            acks = [
+                await self._producer.send(
+                    self._names.physical(row["topic"]), row["value"], key=row["key"].encode()
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*acks)
+            await conn.execute(
+                "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
+                [row["id"] for row in rows],
+            )
+        self.published += len(rows)
+        return len(rows)
+
+    async def _purge_sent(self) -> None:
+        status = await self._pool.execute(
+            "DELETE FROM outbox WHERE sent_at < now() - $1::interval", self._retention
+        )
+        log.debug("relay.purged", rows=status.split()[-1])

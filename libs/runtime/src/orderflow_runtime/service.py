@@ -1,0 +1,164 @@
+"""The lifecycle every service shares: pool, migrations, producer, relay, consumer, health,
+and a graceful stop on SIGTERM/SIGINT. A service supplies only a ServiceSpec."""
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import structlog
+
+from orderflow_runtime import inbox
+from orderflow_runtime.consumer import EventConsumer, Subscriptions
+from orderflow_runtime.db import apply_migrations, create_pool
+from orderflow_runtime.health import serve_health
+from orderflow_runtime.kafka import TopicNames, create_consumer, create_producer
+from orderflow_runtime.logs import configure_logging
+from orderflow_runtime.outbox import Relay, unsent_count
+from orderflow_runtime.settings import ServiceSettings
+
+log = structlog.get_logger()
+
+BackgroundTask = Callable[["RunningService"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    migrations_package: str
+    subscriptions: Subscriptions
+    on_start: Callable[["RunningService"], Awaitable[None]] | None = None
+    background: tuple[BackgroundTask, ...] = ()
+
+
+@dataclass
+class RunningService:
+    spec: ServiceSpec
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    names: TopicNames
+    consumer: EventConsumer
+    relay: Relay
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+
+    async def health(self) -> dict[str, Any]:
+        stats = self.consumer.stats
+        return {
+            "service": self.spec.name,
+            "status": "ok" if all(not t.done() for t in self.tasks) else "degraded",
+            "processed": stats.processed,
+            "duplicates": stats.duplicates,
+            "dead_lettered": stats.dead_lettered,
+            "published": self.relay.published,
+            "outbox_unsent": await unsent_count(self.pool),
+        }
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for close in reversed(self.closers):
+            with contextlib.suppress(Exception):
+                await close()
+        log.info("service.stopped", service=self.spec.name)
+
+
+async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> RunningService:
+    pool = await create_pool(settings.database_url, settings.db_pool_size)
+    closers: list[Callable[[], Awaitable[Any]]] = [pool.close]
+    await apply_migrations(pool, "orderflow_runtime", spec.migrations_package)
+    names = TopicNames(settings.topic_prefix)
+    producer = create_producer(settings.kafka_bootstrap_servers)
+    await producer.start()
+    closers.append(producer.stop)
+    group = settings.consumer_group or spec.name
+    kafka_consumer = create_consumer(
+        settings.kafka_bootstrap_servers, group, settings.fetch_max_wait_ms, settings.max_batch
+    )
+    await kafka_consumer.start()
+    closers.append(kafka_consumer.stop)
+    service = RunningService(
+        spec=spec,
+        settings=settings,
+        pool=pool,
+        names=names,
+        consumer=EventConsumer(
+            source=spec.name,
+            consumer=kafka_consumer,
+            producer=producer,
+            pool=pool,
+            subscriptions=spec.subscriptions,
+            names=names,
+            group=group,
+            max_batch=settings.max_batch,
+            attempts=settings.handler_attempts,
+            backoff_s=settings.retry_backoff_s,
+        ),
+        relay=Relay(
+            pool,
+            settings.database_url,
+            producer,
+            names,
+            batch=settings.relay_batch,
+            poll_interval_s=settings.relay_poll_interval_s,
+            retention=timedelta(hours=settings.outbox_retention_hours),
+        ),
+        closers=closers,
+    )
+    if spec.on_start is not None:
+        await spec.on_start(service)
+    retention = timedelta(hours=settings.inbox_retention_hours)
+    workers: list[Awaitable[Any]] = [
+        service.relay.run(),
+        service.consumer.run(),
+        _purge_inbox_forever(pool, retention),
+        *(task(service) for task in spec.background),
+    ]
+    service.tasks = [asyncio.create_task(worker) for worker in workers]
+    if settings.health_port:
+        server = await serve_health(settings.health_port, service.health)
+        closers.append(server.wait_closed)
+        closers.append(_as_async(server.close))
+    log.info("service.started", service=spec.name, group=group, topics=sorted(spec.subscriptions.topics))
+    return service
+
+
+async def _purge_inbox_forever(pool: asyncpg.Pool, retention: timedelta) -> None:
+    while True:
+        await asyncio.sleep(600)
+        with contextlib.suppress(asyncpg.PostgresError, OSError):
+            await inbox.purge(pool, retention)
+
+
+def _as_async(function: Callable[[], object]) -> Callable[[], Awaitable[None]]:
+    async def call() -> None:
+        function()
+
+    return call
+
+
+async def serve_until_signalled(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    service = await start_service(spec, settings)
+    stopped_by_signal = asyncio.create_task(stop.wait())
+    await asyncio.wait([stopped_by_signal, *service.tasks], return_when=asyncio.FIRST_COMPLETED)
+    for task in service.tasks:
+        if task.done() and not task.cancelled() and task.exception():
+            log.error("service.task_failed", error=repr(task.exception()))
+    await service.stop()
+
+
+def run(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    """The process entry point of every service."""
+    configure_logging(settings.log_format, settings.log_level)
+    asyncio.run(serve_until_signalled(spec, settings))

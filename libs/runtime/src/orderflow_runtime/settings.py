@@ -1,0 +1,30 @@
+"""Settings every service shares. Each service subclasses with its own env prefix
+(INTAKE_, ROUTING_, ...); nothing but the composition root reads the environment."""
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    database_url: str = Field(description="asyncpg DSN of this service's own database")
+    topic_prefix: str = Field(default="", description="namespace for every topic, e.g. 'test1.'")
+    consumer_group: str = Field(default="", description="defaults to the service name")
+    fetch_max_wait_ms: int = Field(
+        default=10, description="the embedded broker answers a fetch only after this wait"
+    )
+    max_batch: int = 500
+    handler_attempts: int = 3
+    retry_backoff_s: float = 0.2
+    relay_batch: int = 1000
+    relay_poll_interval_s: float = 1.0
+    outbox_retention_hours: float = 72
+    inbox_retention_hours: float = 72
+    db_pool_size: int = 4
+    health_port: int = Field(default=0, description="0 disables the HTTP health endpoint")
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "INFO"

@@ -1,0 +1,1 @@
+"""fulfillment: pick tasks out, warehouse and carrier events in, one status timeline per shipment."""

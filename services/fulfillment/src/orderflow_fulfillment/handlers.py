@@ -1,0 +1,14 @@
+"""Every event fulfillment consumes, in one place."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.carrier import TrackingUpdated
+from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.warehouse import WarehouseReported
+from orderflow_runtime import Subscriptions
+
+from orderflow_fulfillment import services
+
+subscriptions = Subscriptions()
+subscriptions.on(topics.INVENTORY_RESERVATIONS, StockReserved)(services.issue_pick_tasks)
+subscriptions.on(topics.WAREHOUSE_EVENTS, WarehouseReported)(services.apply_warehouse_report)
+subscriptions.on(topics.CARRIER_TRACKING, TrackingUpdated)(services.apply_tracking)

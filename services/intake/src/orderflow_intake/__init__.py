@@ -1,0 +1,1 @@
+"""intake: marketplace orders in, one canonical order out; abnormal orders held with a reason."""

@@ -1,0 +1,13 @@
+from orderflow_runtime import run
+
+from orderflow_intake.app import create_spec
+from orderflow_intake.config import Settings
+
+
+def main() -> None:
+    settings = Settings()  # type: ignore[call-arg]
+    run(create_spec(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

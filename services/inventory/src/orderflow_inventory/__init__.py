@@ -1,0 +1,1 @@
+"""inventory: one source of truth for stock, reserved atomically, never oversold."""

@@ -1,0 +1,7 @@
+from pydantic_settings import SettingsConfigDict
+
+from orderflow_runtime import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="INVENTORY_", extra="ignore", frozen=True)

@@ -1,0 +1,1 @@
+"""notifications: tells the customer what happened, in their language, once per event."""

@@ -1,0 +1,13 @@
+from pydantic_settings import SettingsConfigDict
+
+from orderflow_runtime import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore", frozen=True)
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_sender: str = "orderflow <no-reply@orderflow.local>"
+    send_attempts: int = 5
+    send_poll_interval_s: float = 0.2

@@ -1,0 +1,91 @@
+"""Sends queued notifications over SMTP, with retries and a delivery log. A message may be
+sent again only if the process dies between SMTP's acceptance and our commit; its Message-ID
+is stable so a mail system can drop the copy."""
+
+import asyncio
+from email.message import EmailMessage
+
+import aiosmtplib
+import asyncpg
+import structlog
+from orderflow_contracts import topics
+from orderflow_contracts.notifications import CustomerNotified
+from orderflow_runtime import RunningService, UnitOfWork, outbox
+
+from orderflow_notifications import store, templates
+from orderflow_notifications.config import Settings
+
+log = structlog.get_logger()
+
+
+def build_email(row: asyncpg.Record, sender: str) -> EmailMessage:
+    message = templates.render(
+        row["kind"],
+        row["language"],
+        name=row["name"] or row["recipient"],
+        order_id=row["order_id"],
+        carrier=row["carrier"],
+        tracking_number=row["tracking_number"],
+    )
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = row["recipient"]
+    email["Subject"] = message.subject
+    email["Message-ID"] = f"<notification-{row['id']}@orderflow>"
+    email["X-Orderflow-Order"] = row["order_id"]
+    email.set_content(message.body)
+    return email
+
+
+async def send_due(pool: asyncpg.Pool, settings: Settings, limit: int = 50) -> int:
+    async with pool.acquire() as conn, conn.transaction():
+        rows = await store.claim_due(conn, limit)
+        unit = UnitOfWork(conn=conn, source="notifications")
+        for row in rows:
+            await _send_one(unit, row, settings)
+        await outbox.write(conn, unit.outgoing)
+    return len(rows)
+
+
+async def _send_one(unit: UnitOfWork, row: asyncpg.Record, settings: Settings) -> None:
+    attempt = row["attempts"] + 1
+    with_context = log.bind(correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"])
+    try:
+        await aiosmtplib.send(
+            build_email(row, settings.smtp_sender), hostname=settings.smtp_host, port=settings.smtp_port, timeout=10
+        )
+    except (aiosmtplib.SMTPException, OSError) as error:
+        gave_up = attempt >= settings.send_attempts
+        await store.record_attempt(
+            unit.conn, row["id"], attempt, sent=False, gave_up=gave_up, detail=repr(error), retry_in_s=2.0**attempt
+        )
+        with_context.warning("notification.failed", attempt=attempt, gave_up=gave_up, error=repr(error))
+        return
+    await store.record_attempt(unit.conn, row["id"], attempt, sent=True, gave_up=False, detail="", retry_in_s=0)
+    unit.emit(
+        topics.NOTIFICATIONS_SENT,
+        row["order_id"],
+        CustomerNotified(
+            order_id=row["order_id"],
+            notification=row["kind"],
+            channel="email",
+            recipient=row["recipient"],
+            language=row["language"],
+        ),
+        correlation_id=row["correlation_id"],
+    )
+    with_context.info("customer.notified", recipient=row["recipient"])
+
+
+def sender_task(settings: Settings):  # type: ignore[no-untyped-def]
+    async def send_forever(service: RunningService) -> None:
+        while True:
+            try:
+                sent = await send_due(service.pool, settings)
+            except (OSError, asyncpg.PostgresError) as error:
+                log.error("notification.sender_failed", error=repr(error))
+                sent = 0
+            if not sent:
+                await asyncio.sleep(settings.send_poll_interval_s)
+
+    return send_forever

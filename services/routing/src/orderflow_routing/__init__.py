@@ -1,0 +1,1 @@
+"""routing: picks the location(s) and carrier service for each order, explainably."""

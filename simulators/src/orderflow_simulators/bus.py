@@ -1,0 +1,54 @@
+"""The partners' own thin Kafka client: they publish envelopes like any outside system."""
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from orderflow_contracts import Envelope, Event, MalformedEvent
+
+
+class PartnerBus:
+    def __init__(self, bootstrap_servers: str, source: str, topic_prefix: str = "") -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.source = source
+        self.prefix = topic_prefix
+        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=2)
+
+    async def start(self) -> None:
+        await self.producer.start()
+
+    async def stop(self) -> None:
+        await self.producer.stop()
+
+    async def publish(self, topic: str, key: str, event: Event, correlation_id: str = "") -> Envelope:
+        envelope = Envelope.wrap(event, source=self.source, correlation_id=correlation_id or str(uuid.uuid4()))
+        await self.producer.send(self.prefix + topic, envelope.to_bytes(), key=key.encode())
+        return envelope
+
+    async def publish_raw(self, topic: str, key: str, value: bytes) -> None:
+        await self.producer.send(self.prefix + topic, value, key=key.encode())
+
+    async def flush(self) -> None:
+        await self.producer.flush()
+
+    async def events(self, group: str, *, topics: list[str] | None = None, pattern: str = "") -> AsyncIterator[tuple[Envelope, Event]]:
+        consumer = AIOKafkaConsumer(
+            *([self.prefix + t for t in topics] if topics else []),
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=group,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=10,
+        )
+        if pattern:
+            consumer.subscribe(pattern=f"^{re.escape(self.prefix)}{pattern}$")
+        await consumer.start()
+        try:
+            async for record in consumer:
+                try:
+                    envelope = Envelope.from_bytes(record.value)
+                    yield envelope, envelope.event()
+                except MalformedEvent:
+                    continue
+        finally:
+            await consumer.stop()

@@ -1,0 +1,142 @@
+"""Three partners: a marketplace that sells, a warehouse that ships, a carrier that delivers."""
+
+import asyncio
+import hashlib
+import random
+from dataclasses import dataclass
+
+import structlog
+from orderflow_contracts import topics
+from orderflow_contracts.carrier import TrackingUpdated
+from orderflow_contracts.fulfillment import PickTaskIssued
+from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_contracts.setup import SellerSetup
+from orderflow_contracts.warehouse import StockReceived, WarehouseReported
+
+from orderflow_simulators import payloads
+from orderflow_simulators.bus import PartnerBus
+
+log = structlog.get_logger()
+
+
+@dataclass
+class MarketplaceMix:
+    """Shares of abnormal orders among those published."""
+
+    malformed: float = 0.01
+    unknown_sku: float = 0.02
+    incomplete_address: float = 0.01
+
+
+class Marketplace:
+    def __init__(self, bus: PartnerBus, setup: SellerSetup, rate: float, mix: MarketplaceMix | None = None, seed: int = 7) -> None:
+        self.bus = bus
+        self.rate = rate
+        self.mix = mix or MarketplaceMix()
+        self.rng = random.Random(seed)
+        self.listings: dict[str, list[str]] = {}
+        for listing in setup.listings:
+            self.listings.setdefault(listing.channel, []).append(listing.channel_sku)
+        self.published = 0
+
+    async def run(self, total: int | None = None) -> None:
+        """Publish at `rate` orders per second, in ticks of 10 ms, until `total` if given."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        while total is None or self.published < total:
+            due = int((loop.time() - started) * self.rate) + 1
+            while self.published < due and (total is None or self.published < total):
+                await self.publish_one()
+            await asyncio.sleep(0.01)
+        await self.bus.flush()
+
+    async def publish_one(self) -> None:
+        number = self.published = self.published + 1
+        channel, payload = payloads.random_order(self.rng, number, self.listings)
+        roll = self.rng.random()
+        if roll < self.mix.malformed:
+            await self.bus.publish_raw(topics.MARKETPLACE_ORDERS, f"{channel}:broken-{number}", b'{"type": "MarketplaceOrderPublished", "payl')
+            return
+        roll -= self.mix.malformed
+        if roll < self.mix.unknown_sku:
+            payload = payloads.shopify_order(number, [("NOT-LISTED-SKU", 1)])
+            channel = "shopify"
+        elif roll - self.mix.unknown_sku < self.mix.incomplete_address:
+            payload = payloads.shopify_order(number, [(self.listings["shopify"][0], 1)], address_overrides={"address1": "", "zip": ""})
+            channel = "shopify"
+        external_id = str(payload["id"]) if channel == "shopify" else payload["order"]["AmazonOrderId"]
+        await self.bus.publish(
+            topics.MARKETPLACE_ORDERS,
+            topics.channel_order_key(channel, external_id),
+            MarketplaceOrderPublished(channel=channel, payload=payload),
+        )
+
+
+class Warehouse:
+    """Every location of the seller at once: receives stock, picks, packs and ships."""
+
+    def __init__(self, bus: PartnerBus, setup: SellerSetup, delay_s: float = 0.0) -> None:
+        self.bus = bus
+        self.setup = setup
+        self.delay_s = delay_s
+        self.shipped = 0
+
+    async def receive_stock(self, units_per_sku: int) -> None:
+        for location in self.setup.locations:
+            for product in self.setup.products:
+                await self.bus.publish(
+                    topics.WAREHOUSE_STOCK,
+                    product.sku,
+                    StockReceived(sku=product.sku, location_id=location.location_id, quantity=units_per_sku, reference="opening stock"),
+                )
+        await self.bus.flush()
+
+    async def run(self) -> None:
+        async for envelope, event in self.bus.events("sim-warehouse", pattern=topics.PICK_TASKS_PATTERN):
+            if isinstance(event, PickTaskIssued):
+                await self._fulfil(event, envelope.correlation_id)
+
+    async def _fulfil(self, task: PickTaskIssued, correlation_id: str) -> None:
+        digest = int(hashlib.sha256(task.shipment_id.encode()).hexdigest()[:12], 16)
+        tracking = f"{task.carrier[:3].upper()}{digest % 10**10:010d}"
+        for status in ("picked", "packed", "shipped"):
+            if self.delay_s:
+                await asyncio.sleep(self.delay_s)
+            await self.bus.publish(
+                topics.WAREHOUSE_EVENTS,
+                task.shipment_id,
+                WarehouseReported(
+                    shipment_id=task.shipment_id,
+                    order_id=task.order_id,
+                    status=status,  # type: ignore[arg-type]
+                    tracking_number=tracking if status == "shipped" else "",
+                ),
+                correlation_id,
+            )
+        self.shipped += 1
+
+
+class Carrier:
+    """Takes parcels the warehouse shipped and reports them in transit, then delivered."""
+
+    def __init__(self, bus: PartnerBus, delay_s: float = 0.0) -> None:
+        self.bus = bus
+        self.delay_s = delay_s
+        self.delivered = 0
+
+    async def run(self) -> None:
+        async for envelope, event in self.bus.events("sim-carrier", topics=[topics.WAREHOUSE_EVENTS]):
+            if isinstance(event, WarehouseReported) and event.status == "shipped":
+                await self._deliver(event, envelope.correlation_id)
+
+    async def _deliver(self, parcel: WarehouseReported, correlation_id: str) -> None:
+        for status in ("in_transit", "delivered"):
+            if self.delay_s:
+                await asyncio.sleep(self.delay_s)
+            await self.bus.publish(
+                topics.CARRIER_TRACKING,
+                parcel.tracking_number,
+                TrackingUpdated(tracking_number=parcel.tracking_number, carrier="sim", status=status),  # type: ignore[arg-type]
+                correlation_id,
+            )
+        self.delivered += 1

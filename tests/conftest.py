@@ -1,0 +1,42 @@
+"""Shared fixtures: the real broker and PostgreSQL come from orderflow_testing's plugin; the
+five services are started in-process from here, each with its own database."""
+
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+from orderflow_contracts.setup import SellerSetup
+from orderflow_embedded import SmtpSink
+from orderflow_runtime import RunningService
+from orderflow_testing.system import TestSystem
+
+pytest_plugins = ["orderflow_testing.plugin"]
+
+SERVICES = ("intake", "routing", "inventory", "fulfillment", "notifications")
+SELLER_SETUP_FILE = Path(import_module("orderflow_simulators").__file__).parent / "seller.json"  # type: ignore[arg-type]
+
+
+def seller_setup() -> SellerSetup:
+    return SellerSetup.load(SELLER_SETUP_FILE)
+
+
+async def start_service(system: TestSystem, name: str, **overrides: Any) -> RunningService:
+    app = import_module(f"orderflow_{name}.app")
+    config = import_module(f"orderflow_{name}.config")
+    if name in ("intake", "routing"):
+        overrides.setdefault("seller_setup_file", str(SELLER_SETUP_FILE))
+    return await system.start(name, app.create_spec, config.Settings, **overrides)
+
+
+@pytest.fixture
+def smtp() -> Any:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def start() -> Callable[..., Any]:
+    return start_service

@@ -1,0 +1,1 @@
+"""The developer stack: `orderflow infra up`, `orderflow run` with its live screen."""
