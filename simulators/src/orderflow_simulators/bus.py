@@ -9,8 +9,9 @@ from orderflow_contracts import Envelope, Event, MalformedEvent
 
 
 class PartnerBus:
-    def __init__(self, bootstrap_servers: str, source: str, topic_prefix: str = "") -> None:
+    def __init__(self, bootstrap_servers: str, source: str, topic_prefix: str = "", session_timeout_ms: int = 10_000) -> None:
         self.bootstrap_servers = bootstrap_servers
+        self.session_timeout_ms = session_timeout_ms
         self.source = source
         self.prefix = topic_prefix
         self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=2)
@@ -39,6 +40,8 @@ class PartnerBus:
             group_id=group,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=10,
+            session_timeout_ms=self.session_timeout_ms,
+            heartbeat_interval_ms=self.session_timeout_ms // 6,
         )
         if pattern:
             consumer.subscribe(pattern=f"^{re.escape(self.prefix)}{pattern}$")

@@ -23,14 +23,18 @@ class SmtpSink:
     def __init__(self, port: int = 0) -> None:
         self.port = port or free_port()
         self.messages: list[EmailMessage] = []
-        self._controller = Controller(_Collect(self.messages), hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     def start(self) -> "SmtpSink":
+        # A stopped controller cannot start again: a restart is a new controller, same port.
+        self._controller = Controller(_Collect(self.messages), hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def to(self, order_id: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["X-Orderflow-Order"] == order_id]

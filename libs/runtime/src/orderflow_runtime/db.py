@@ -45,6 +45,7 @@ async def apply_migrations(pool: asyncpg.Pool, *packages: str) -> list[str]:
                         await conn.execute(migration.read_text())
                         await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
                     applied.append(name)
+                    done.add(name)
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
     if applied:

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from orderflow_runtime.settings import ServiceSettings
+
 
 @dataclass(frozen=True)
 class TopicNames:
@@ -31,17 +33,16 @@ def create_producer(bootstrap_servers: str) -> AIOKafkaProducer:
     )
 
 
-def create_consumer(
-    bootstrap_servers: str, group_id: str, fetch_max_wait_ms: int, max_batch: int
-) -> AIOKafkaConsumer:
+def create_consumer(settings: ServiceSettings, group_id: str) -> AIOKafkaConsumer:
     # Offsets are committed by hand after the database transaction commits; "earliest"
     # because the embedded broker's latest offsets cannot be trusted.
     return AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        fetch_max_wait_ms=fetch_max_wait_ms,
-        max_poll_records=max_batch,
-        isolation_level="read_uncommitted",
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        max_poll_records=settings.max_batch,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
     )

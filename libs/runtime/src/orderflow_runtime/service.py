@@ -79,9 +79,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     await producer.start()
     closers.append(producer.stop)
     group = settings.consumer_group or spec.name
-    kafka_consumer = create_consumer(
-        settings.kafka_bootstrap_servers, group, settings.fetch_max_wait_ms, settings.max_batch
-    )
+    kafka_consumer = create_consumer(settings, group)
     await kafka_consumer.start()
     closers.append(kafka_consumer.stop)
     service = RunningService(

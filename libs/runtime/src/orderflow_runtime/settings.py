@@ -17,6 +17,10 @@ class ServiceSettings(BaseSettings):
     fetch_max_wait_ms: int = Field(
         default=10, description="the embedded broker answers a fetch only after this wait"
     )
+    session_timeout_ms: int = Field(
+        default=10_000, description="the embedded broker holds a group join for about half of it"
+    )
+    heartbeat_interval_ms: int = 3_000
     max_batch: int = 500
     handler_attempts: int = 3
     retry_backoff_s: float = 0.2

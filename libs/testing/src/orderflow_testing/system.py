@@ -43,6 +43,10 @@ class Message:
         return dict(self.record.headers).get(name, b"").decode()
 
 
+# The embedded broker holds a group join for about half the session timeout.
+FAST_GROUP_JOIN = {"session_timeout_ms": 3000, "heartbeat_interval_ms": 500}
+
+
 class TestSystem:
     __test__ = False
 
@@ -78,7 +82,7 @@ class TestSystem:
             topic_prefix=self.prefix,
             relay_poll_interval_s=0.2,
             retry_backoff_s=0.05,
-            **overrides,
+            **{**FAST_GROUP_JOIN, **overrides},
         )
 
     async def start(self, name: str, create_spec: Callable[[S], ServiceSpec], settings_type: type[S], **overrides: Any) -> RunningService:
@@ -95,7 +99,7 @@ class TestSystem:
         return self._pools[service]
 
     async def bus(self, source: str = "test") -> PartnerBus:
-        bus = PartnerBus(self.infrastructure.bootstrap_servers, source, self.prefix)
+        bus = PartnerBus(self.infrastructure.bootstrap_servers, source, self.prefix, session_timeout_ms=3000)
         await bus.start()
         self._buses.append(bus)
         return bus
@@ -110,6 +114,7 @@ class TestSystem:
             group_id=f"reader-{uuid.uuid4().hex[:8]}",
             auto_offset_reset="earliest",
             fetch_max_wait_ms=10,
+            **FAST_GROUP_JOIN,
         )
         await consumer.start()
         seen: list[Message] = []

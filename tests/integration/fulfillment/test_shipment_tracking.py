@@ -1,0 +1,73 @@
+"""fulfillment follows warehouse and carrier events through its state machine."""
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.carrier import TrackingUpdated
+from orderflow_contracts.fulfillment import PickTaskIssued, ShipmentStatusChanged, TrackingNumberAssigned
+from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.warehouse import WarehouseReported
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.integration.inventory.test_reservations import plan_for
+
+pytestmark = pytest.mark.integration
+
+
+async def _reserved(system: TestSystem, start):
+    await system.create_topics(["us-ontario"])
+    await start(system, "fulfillment")
+    bus = await system.bus("partners")
+    plan = plan_for(1)
+    await bus.publish(topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=plan))
+    await bus.flush()
+    tasks = await system.read(topics.pick_tasks("us-ontario"), until=lambda seen: len(seen) >= 1)
+    assert isinstance(tasks[0].event, PickTaskIssued)
+    return bus, tasks[0].event
+
+
+def _report(task: PickTaskIssued, status: str, tracking: str = "") -> WarehouseReported:
+    return WarehouseReported(shipment_id=task.shipment_id, order_id=task.order_id, status=status, tracking_number=tracking)
+
+
+async def test_carrier_news_before_the_warehouse_ships_is_kept_and_applied(system: TestSystem, start) -> None:
+    bus, task = await _reserved(system, start)
+    await bus.publish(topics.CARRIER_TRACKING, "USP1", TrackingUpdated(tracking_number="USP1", carrier="usps", status="in_transit"))
+    await bus.flush()
+    fulfillment = await system.db("fulfillment")
+    await eventually(lambda: fulfillment.fetchval("SELECT count(*) FROM early_tracking"))
+    for status in ("picked", "packed", "shipped"):
+        await bus.publish(topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, status, "USP1"))
+    await bus.flush()
+
+    statuses = await system.read(topics.FULFILLMENT_STATUS, until=lambda seen: len(seen) >= 4)
+    assert [m.event.status.value for m in statuses if isinstance(m.event, ShipmentStatusChanged)] == [
+        "picked", "packed", "shipped", "in_transit",
+    ]  # fmt: skip
+    uploads = await system.read(topics.MARKETPLACE_TRACKING, until=lambda seen: len(seen) >= 1)
+    assert isinstance(uploads[0].event, TrackingNumberAssigned)
+    assert uploads[0].event.tracking_number == "USP1"
+
+
+async def test_impossible_transitions_are_refused_and_recorded(system: TestSystem, start) -> None:
+    bus, task = await _reserved(system, start)
+    await bus.publish(topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, "shipped", "USP2"))
+    await bus.publish(topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, "picked"))
+    await bus.flush()
+    fulfillment = await system.db("fulfillment")
+    history = await eventually(
+        lambda: fulfillment.fetch("SELECT status, accepted FROM shipment_history WHERE status <> 'pick_requested' ORDER BY at")
+    )
+    assert [(row["status"], row["accepted"]) for row in history] == [("shipped", False), ("picked", True)]
+    assert await fulfillment.fetchval("SELECT status FROM shipments") == "picked"
+
+
+async def test_second_delivery_of_a_reservation_issues_one_pick_task(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    await start(system, "fulfillment")
+    bus = await system.bus("partners")
+    envelope = await bus.publish(topics.INVENTORY_RESERVATIONS, "order-1", StockReserved(plan=plan_for(1)))
+    await bus.publish_raw(topics.INVENTORY_RESERVATIONS, "order-1", envelope.to_bytes())
+    await bus.publish(topics.INVENTORY_RESERVATIONS, "order-2", StockReserved(plan=plan_for(2)))
+    await bus.flush()
+    tasks = await system.read(topics.pick_tasks("us-ontario"), until=lambda seen: len(seen) >= 2)
+    assert sorted(m.event.order_id for m in tasks) == ["order-1", "order-2"]

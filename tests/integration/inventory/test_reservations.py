@@ -1,0 +1,94 @@
+"""inventory's reservations on the real broker and PostgreSQL."""
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.inventory import ReservationRejected, StockReserved
+from orderflow_contracts.order import Address, OrderLine
+from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
+from orderflow_contracts.warehouse import StockReceived
+from orderflow_testing.system import TestSystem, eventually
+
+pytestmark = pytest.mark.integration
+
+
+def plan_for(order_number: int, sku: str = "MUG-RED", location: str = "us-ontario", quantity: int = 1) -> ShipmentsPlanned:
+    order_id = f"order-{order_number}"
+    return ShipmentsPlanned(
+        order_id=order_id,
+        channel="shopify",
+        external_id=str(order_number),
+        attempt=1,
+        ship_to=Address(country="US"),
+        shipments=(
+            PlannedShipment(
+                shipment_id=f"{order_id}-1",
+                location_id=location,
+                carrier="usps",
+                service="ground-advantage",
+                cost="5.90",
+                lines=(OrderLine(sku=sku, quantity=quantity),),
+            ),
+        ),
+    )
+
+
+async def _stock(system: TestSystem, sku: str, location: str, units: int) -> None:
+    bus = await system.bus("warehouse")
+    await bus.publish(topics.WAREHOUSE_STOCK, sku, StockReceived(sku=sku, location_id=location, quantity=units))
+    await bus.flush()
+    inventory = await system.db("inventory")
+    await eventually(lambda: inventory.fetchval("SELECT on_hand = $1 FROM stock WHERE sku = $2", units, sku))
+
+
+async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    instances = [await start(system, "inventory"), await start(system, "inventory")]  # one group
+    await _stock(system, "MUG-RED", "us-ontario", 100)
+    bus = await system.bus("routing")
+    orders = 2000
+    for number in range(orders):
+        await bus.publish(topics.ROUTING_PLANS, f"order-{number}", plan_for(number))
+    await bus.flush()
+
+    outcomes = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= orders, timeout_s=120)
+    reserved = [m for m in outcomes if isinstance(m.event, StockReserved)]
+    rejected = [m for m in outcomes if isinstance(m.event, ReservationRejected)]
+    assert (len(reserved), len(rejected)) == (100, orders - 100)
+    inventory = await system.db("inventory")
+    row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock WHERE sku = 'MUG-RED'")
+    assert (row["on_hand"], row["reserved"]) == (100, 100)
+    assert await inventory.fetchval("SELECT count(*) FROM reservations") == 100
+    assert all(instance.consumer.stats.processed > 0 for instance in instances), "both instances must take part"
+
+
+async def test_second_delivery_of_a_plan_reserves_once(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    await start(system, "inventory")
+    await _stock(system, "MUG-RED", "us-ontario", 10)
+    bus = await system.bus("routing")
+    envelope = await bus.publish(topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=3))
+    await bus.publish_raw(topics.ROUTING_PLANS, "order-1", envelope.to_bytes())
+    await bus.publish(topics.ROUTING_PLANS, "order-2", plan_for(2, quantity=1))
+    await bus.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 2)
+    inventory = await system.db("inventory")
+    assert await inventory.fetchval("SELECT reserved FROM stock WHERE sku = 'MUG-RED'") == 4
+
+
+async def test_a_plan_is_reserved_whole_or_not_at_all(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    await start(system, "inventory")
+    await _stock(system, "MUG-RED", "us-ontario", 5)
+    await _stock(system, "LAMP-DESK", "us-ontario", 1)
+    plan = plan_for(1)
+    two_lines = plan.model_copy(
+        update={"shipments": (plan.shipments[0].model_copy(update={"lines": (OrderLine(sku="MUG-RED", quantity=2), OrderLine(sku="LAMP-DESK", quantity=2))}),)}
+    )
+    bus = await system.bus("routing")
+    await bus.publish(topics.ROUTING_PLANS, "order-1", two_lines)
+    await bus.flush()
+    outcome = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    assert isinstance(outcome[0].event, ReservationRejected)
+    assert [(s.sku, s.requested, s.available) for s in outcome[0].event.shortages] == [("LAMP-DESK", 2, 1)]
+    inventory = await system.db("inventory")
+    assert await inventory.fetchval("SELECT sum(reserved) FROM stock") == 0

@@ -1,0 +1,126 @@
+"""The shared runtime on the real broker and PostgreSQL: retries, dead letters, the relay."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from orderflow_contracts import Envelope, topics
+from orderflow_contracts.warehouse import StockReceived
+from orderflow_runtime import ServiceSettings, ServiceSpec, Subscriptions, UnitOfWork, outbox
+from orderflow_testing.system import TestSystem
+
+pytestmark = pytest.mark.integration
+
+
+class EchoSettings(ServiceSettings):
+    pass
+
+
+def echo_service(fail_times: dict[str, int]) -> ServiceSpec:
+    """Echoes each StockReceived to inventory.alerts; fails `fail_times[sku]` times first."""
+    subscriptions = Subscriptions()
+
+    @subscriptions.on(topics.WAREHOUSE_STOCK, StockReceived)
+    async def echo(uow: UnitOfWork, event: StockReceived) -> None:
+        if fail_times.get(event.sku, 0) > 0:
+            fail_times[event.sku] -= 1
+            raise RuntimeError(f"flaky handler for {event.sku}")
+        uow.emit(topics.INVENTORY_ALERTS, event.sku, event)
+
+    return ServiceSpec(name="echo", migrations_package="orderflow_runtime", subscriptions=subscriptions)
+
+
+def received(sku: str) -> StockReceived:
+    return StockReceived(sku=sku, location_id="us-ontario", quantity=1)
+
+
+async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking(system: TestSystem) -> None:
+    await system.create_topics([])
+    fail_times = {"FLAKY": 2, "BROKEN": 99}
+    await system.start("echo", lambda _: echo_service(fail_times), EchoSettings)
+    bus = await system.bus()
+    for sku in ("FLAKY", "BROKEN", "FINE"):
+        await bus.publish(topics.WAREHOUSE_STOCK, "same-key", received(sku))
+    await bus.flush()
+
+    echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert [m.event.sku for m in echoed] == ["FLAKY", "FINE"]
+    dead = await system.read(topics.dead_letters(topics.WAREHOUSE_STOCK), until=lambda seen: len(seen) >= 1)
+    assert "flaky handler for BROKEN" in dead[0].header("dlq.error")
+    assert dead[0].header("dlq.consumer.group") == "echo"
+    assert Envelope.from_bytes(dead[0].record.value).payload["sku"] == "BROKEN"
+
+
+async def test_relay_publishes_what_was_written_while_it_was_down(system: TestSystem) -> None:
+    await system.create_topics([])
+    first = await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    await first.stop()
+    system.services.remove(first)
+    pool = await system.db("echo")
+    async with pool.acquire() as conn, conn.transaction():
+        unit = UnitOfWork(conn=conn, source="test")
+        for number in range(5):
+            unit.emit(topics.INVENTORY_ALERTS, f"k{number}", received(f"SKU-{number}"))
+        await outbox.write(conn, unit.outgoing)
+    assert await outbox.unsent_count(pool) == 5
+
+    await system.start("echo", lambda _: echo_service({}), EchoSettings)  # same database
+    published = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 5)
+    assert sorted(m.event.sku for m in published) == [f"SKU-{n}" for n in range(5)]
+    assert await outbox.unsent_count(pool) == 0
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL") == 5, "sent rows are kept"
+
+
+async def test_relay_publishes_a_row_that_commits_after_a_higher_id(system: TestSystem) -> None:
+    await system.create_topics([])
+    await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    pool = await system.db("echo")
+    slow = await pool.acquire()
+    try:
+        slow_tx = slow.transaction()
+        await slow_tx.start()
+        await outbox.write(slow, [_message("SLOW")])  # takes the lower id, commits last
+        async with pool.acquire() as fast, fast.transaction():
+            await outbox.write(fast, [_message("FAST")])
+        await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+        await slow_tx.commit()
+    finally:
+        await pool.release(slow)
+    published = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert [m.event.sku for m in published] == ["FAST", "SLOW"]
+
+
+async def test_resent_rows_go_out_again_after_a_broker_lost_its_data(system: TestSystem) -> None:
+    await system.create_topics([])
+    await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    pool = await system.db("echo")
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.write(conn, [_message("ONCE")])
+    await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+    assert await outbox.requeue_sent_since(pool, datetime.now(UTC) - timedelta(minutes=5)) == 1
+    again = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert again[0].envelope.event_id == again[1].envelope.event_id, "consumers deduplicate the copy"
+
+
+def _message(sku: str) -> outbox.OutgoingMessage:
+    envelope = Envelope.wrap(received(sku), source="test", correlation_id=sku)
+    return outbox.OutgoingMessage(topic=topics.INVENTORY_ALERTS, key="one-partition", envelope=envelope)
+
+
+async def test_each_service_database_holds_only_its_own_tables(system: TestSystem, start) -> None:
+    await system.create_topics([])
+    for name in ("intake", "routing", "inventory", "fulfillment", "notifications"):
+        await start(system, name)
+    runtime = {"outbox", "inbox", "schema_migrations"}
+    expected = {
+        "intake": {"listings", "orders", "holds"},
+        "routing": {"locations", "rates", "products", "stock_replica", "orders", "decisions"},
+        "inventory": {"stock", "reservations", "reservation_lines", "movements"},
+        "fulfillment": {"shipments", "shipment_history", "early_tracking"},
+        "notifications": {"contacts", "notifications", "delivery_log"},
+    }
+    for name, own in expected.items():
+        pool = await system.db(name)
+        tables = {row["tablename"] for row in await pool.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        assert tables == own | runtime, name
+    await asyncio.sleep(0)

@@ -1,0 +1,306 @@
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from orderflow_contracts.order import Address, Customer
+from orderflow_intake.adapters import (
+    ChannelLine,
+    MalformedChannelPayload,
+    parse,
+    parse_amazon,
+    parse_shopify,
+)
+from orderflow_simulators.payloads import amazon_order, shopify_order
+
+# --- Shopify: the documented orders/create webhook body ---------------------------------------
+
+
+def test_shopify_documented_order_keeps_its_id_as_external_id(shopify_documented):
+    assert parse_shopify(shopify_documented).external_id == "820982911946154508"
+
+
+def test_shopify_documented_order_is_placed_at_utc_midnight(shopify_documented):
+    placed_at = parse_shopify(shopify_documented).placed_at
+    assert placed_at == datetime(2022, 1, 1, 0, 0, tzinfo=UTC)
+    assert placed_at.utcoffset() == timedelta(0)
+
+
+def test_shopify_documented_order_lines_carry_sku_quantity_and_decimal_price(shopify_documented):
+    assert parse_shopify(shopify_documented).lines == (
+        ChannelLine(channel_sku="IPOD2008PINK", quantity=1, unit_price=Decimal("199.00")),
+        ChannelLine(channel_sku="IPOD2008PINK", quantity=1, unit_price=Decimal("199.00")),
+    )
+
+
+def test_shopify_documented_order_ships_to_the_shipping_address(shopify_documented):
+    assert parse_shopify(shopify_documented).ship_to == Address(
+        name="Steve Shipper",
+        line1="123 Shipping Street",
+        line2="",
+        city="Shippington",
+        region="KY",
+        postal_code="40003",
+        country="US",
+    )
+
+
+def test_shopify_order_email_wins_over_customer_email(shopify_documented):
+    assert parse_shopify(shopify_documented).customer == Customer(
+        name="John Smith", email="jon@example.com", language="en"
+    )
+
+
+def test_shopify_documented_order_is_in_usd_without_ship_by(shopify_documented):
+    parsed = parse_shopify(shopify_documented)
+    assert (parsed.channel, parsed.currency, parsed.ship_by) == ("shopify", "USD", None)
+
+
+def test_shopify_voided_payment_is_not_captured(shopify_documented):
+    assert parse_shopify(shopify_documented).payment_captured is False
+
+
+@pytest.mark.parametrize(
+    ("financial_status", "captured"),
+    [
+        ("paid", True),
+        ("partially_refunded", True),
+        (None, True),
+        ("pending", False),
+        ("authorized", False),
+        ("voided", False),
+        ("refunded", False),
+    ],
+)
+def test_shopify_payment_is_captured_only_for_paid_statuses(
+    shopify_documented, financial_status, captured
+):
+    shopify_documented["financial_status"] = financial_status
+    assert parse_shopify(shopify_documented).payment_captured is captured
+
+
+def test_shopify_customer_email_is_used_when_order_email_missing(shopify_documented):
+    shopify_documented["email"] = None
+    assert parse_shopify(shopify_documented).customer.email == "john@example.com"
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"), [("zh-CN", "zh"), ("zh-TW", "zh"), ("EN-US", "en"), (None, "en")]
+)
+def test_shopify_customer_language_is_the_locale_base_language(
+    shopify_documented, locale, language
+):
+    shopify_documented["customer_locale"] = locale
+    assert parse_shopify(shopify_documented).customer.language == language
+
+
+def test_shopify_country_and_currency_codes_are_upper_cased(shopify_documented):
+    shopify_documented["shipping_address"]["country_code"] = "de"
+    shopify_documented["currency"] = "eur"
+    parsed = parse_shopify(shopify_documented)
+    assert (parsed.ship_to.country, parsed.currency) == ("DE", "EUR")
+
+
+def test_shopify_order_without_shipping_address_has_empty_address(shopify_documented):
+    del shopify_documented["shipping_address"]
+    assert parse_shopify(shopify_documented).ship_to == Address()
+
+
+def test_shopify_line_with_null_sku_gets_empty_channel_sku(shopify_documented):
+    shopify_documented["line_items"][0]["sku"] = None
+    assert parse_shopify(shopify_documented).lines[0].channel_sku == ""
+
+
+def test_shopify_simulator_payload_parses_like_the_documented_one():
+    parsed = parse_shopify(shopify_order(7, [("MUG-RED", 2), ("LAMP-DESK", 1)], country="DE"))
+    assert parsed.external_id == str(820982911946154508 + 7)
+    assert parsed.lines == (
+        ChannelLine(channel_sku="MUG-RED", quantity=2, unit_price=Decimal("19.90")),
+        ChannelLine(channel_sku="LAMP-DESK", quantity=1, unit_price=Decimal("19.90")),
+    )
+    assert parsed.ship_to == Address(
+        name="Ada Lovelace",
+        line1="Invalidenstr. 1",
+        city="Berlin",
+        region="BE",
+        postal_code="10115",
+        country="DE",
+    )
+    assert parsed.placed_at.tzinfo is not None
+    assert parsed.placed_at.utcoffset() == timedelta(0)
+    assert parsed.payment_captured is True
+
+
+# --- Amazon: the documented SP-API getOrder + getOrderItems ---------------------------------
+
+
+def test_amazon_documented_order_keeps_amazon_order_id(amazon_documented):
+    assert parse_amazon(amazon_documented).external_id == "902-3159896-1390916"
+
+
+def test_amazon_documented_order_timestamps_are_utc(amazon_documented):
+    parsed = parse_amazon(amazon_documented)
+    assert parsed.placed_at == datetime(2017, 1, 20, 19, 49, 35, tzinfo=UTC)
+    assert parsed.placed_at.utcoffset() == timedelta(0)
+
+
+def test_amazon_ship_by_is_latest_ship_date(amazon_documented):
+    ship_by = parse_amazon(amazon_documented).ship_by
+    assert ship_by == datetime(2017, 1, 25, 19, 49, 35, tzinfo=UTC)
+    assert ship_by is not None and ship_by.utcoffset() == timedelta(0)
+
+
+def test_amazon_ship_by_with_offset_is_normalised_to_utc(amazon_documented):
+    amazon_documented["order"]["LatestShipDate"] = "2017-01-26T04:49:35+09:00"
+    ship_by = parse_amazon(amazon_documented).ship_by
+    assert ship_by == datetime(2017, 1, 25, 19, 49, 35, tzinfo=UTC)
+    assert ship_by is not None and ship_by.utcoffset() == timedelta(0)
+
+
+def test_amazon_item_price_is_divided_into_unit_price(amazon_documented):
+    assert parse_amazon(amazon_documented).lines == (
+        ChannelLine(channel_sku="CBA_OTF_1", quantity=2, unit_price=Decimal("24.99")),
+        ChannelLine(channel_sku="CBA_OTF_5", quantity=1, unit_price=Decimal("12.50")),
+    )
+
+
+def test_amazon_documented_order_ships_to_the_shipping_address(amazon_documented):
+    assert parse_amazon(amazon_documented).ship_to == Address(
+        name="Jane Doe",
+        line1="410 Terry Ave N",
+        city="Seattle",
+        region="WA",
+        postal_code="98109-5210",
+        country="US",
+    )
+
+
+def test_amazon_buyer_comes_from_buyer_info(amazon_documented):
+    assert parse_amazon(amazon_documented).customer == Customer(
+        name="John Doe", email="user@marketplace.amazon.com", language="en"
+    )
+
+
+def test_amazon_currency_comes_from_order_total(amazon_documented):
+    amazon_documented["order"]["OrderTotal"] = {"CurrencyCode": "EUR", "Amount": "62.48"}
+    assert parse_amazon(amazon_documented).currency == "EUR"
+
+
+def test_amazon_unshipped_order_is_paid(amazon_documented):
+    assert parse_amazon(amazon_documented).payment_captured is True
+
+
+@pytest.mark.parametrize(
+    ("status", "captured"),
+    [("Pending", False), ("Canceled", False), ("Unshipped", True), ("PartiallyShipped", True)],
+)
+def test_amazon_pending_and_canceled_orders_are_not_paid(amazon_documented, status, captured):
+    amazon_documented["order"]["OrderStatus"] = status
+    assert parse_amazon(amazon_documented).payment_captured is captured
+
+
+def test_amazon_buyer_name_falls_back_to_recipient_name(amazon_documented):
+    del amazon_documented["order"]["BuyerInfo"]
+    customer = parse_amazon(amazon_documented).customer
+    assert (customer.name, customer.email) == ("Jane Doe", "")
+
+
+@pytest.mark.parametrize(("country", "language"), [("cn", "zh"), ("TW", "zh"), ("DE", "en")])
+def test_amazon_customer_language_follows_destination_country(
+    amazon_documented, country, language
+):
+    amazon_documented["order"]["ShippingAddress"]["CountryCode"] = country
+    parsed = parse_amazon(amazon_documented)
+    assert parsed.customer.language == language
+    assert parsed.ship_to.country == country.upper()
+
+
+def test_amazon_pending_order_without_pii_parses_with_defaults(amazon_documented):
+    order = amazon_documented["order"]
+    for field in ("OrderTotal", "BuyerInfo", "ShippingAddress", "LatestShipDate"):
+        del order[field]
+    order["OrderStatus"] = "Pending"
+    parsed = parse_amazon(amazon_documented)
+    assert parsed.ship_to == Address()
+    assert (parsed.currency, parsed.ship_by, parsed.payment_captured) == ("USD", None, False)
+
+
+def test_amazon_item_without_item_price_has_zero_unit_price(amazon_documented):
+    del amazon_documented["items"][0]["ItemPrice"]
+    assert parse_amazon(amazon_documented).lines[0].unit_price == Decimal(0)
+
+
+def test_amazon_simulator_payload_parses_like_the_documented_one():
+    parsed = parse_amazon(amazon_order(42, [("AMZ-MUG-RED", 3)], country="GB"))
+    assert parsed.external_id == "902-0000042-0000042"
+    assert parsed.lines == (
+        ChannelLine(channel_sku="AMZ-MUG-RED", quantity=3, unit_price=Decimal("24.99")),
+    )
+    assert parsed.ship_to.country == "GB"
+    assert parsed.ship_by is not None
+    assert parsed.ship_by - parsed.placed_at == timedelta(days=2)
+    assert parsed.placed_at.utcoffset() == timedelta(0)
+
+
+# --- parse(): dispatch and malformed payloads --------------------------------------------------
+
+
+def test_parse_dispatches_on_channel(shopify_documented, amazon_documented):
+    assert parse("shopify", shopify_documented).channel == "shopify"
+    assert parse("amazon", amazon_documented).channel == "amazon"
+
+
+def test_parse_rejects_unknown_channel():
+    with pytest.raises(MalformedChannelPayload, match="no adapter for channel 'ebay'"):
+        parse("ebay", {})
+
+
+def _drop(payload, *path):
+    *parents, last = path
+    target = payload
+    for key in parents:
+        target = target[key]
+    del target[last]
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda p: _drop(p, "id"), "id"),
+        (lambda p: _drop(p, "created_at"), "created_at"),
+        (lambda p: p.update(created_at="yesterday"), "created_at"),
+        (lambda p: p.update(currency="US"), "currency"),
+        (lambda p: _drop(p, "line_items"), "line_items"),
+        (lambda p: p.update(line_items=[]), "line_items"),
+        (lambda p: p["line_items"][1].update(quantity=0), "line_items.1.quantity"),
+        (lambda p: p["line_items"][0].update(price="free"), "line_items.0.price"),
+        (lambda p: _drop(p, "line_items", 0, "sku"), "line_items.0.sku"),
+    ],
+)
+def test_malformed_shopify_payload_names_the_wrong_field(shopify_documented, mutate, field):
+    mutate(shopify_documented)
+    with pytest.raises(MalformedChannelPayload, match=rf"^shopify order: {field}: "):
+        parse("shopify", shopify_documented)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda p: _drop(p, "order"), "order"),
+        (lambda p: _drop(p, "order", "AmazonOrderId"), "order.AmazonOrderId"),
+        (lambda p: _drop(p, "order", "OrderStatus"), "order.OrderStatus"),
+        (lambda p: p["order"].update(PurchaseDate="soon"), "order.PurchaseDate"),
+        (lambda p: p.update(items=[]), "items"),
+        (lambda p: p["items"][0].update(QuantityOrdered=0), "items.0.QuantityOrdered"),
+        (lambda p: _drop(p, "items", 1, "SellerSKU"), "items.1.SellerSKU"),
+        (lambda p: _drop(p, "items", 0, "ItemPrice", "Amount"), "items.0.ItemPrice.Amount"),
+    ],
+)
+def test_malformed_amazon_payload_names_the_wrong_field(amazon_documented, mutate, field):
+    mutate(amazon_documented)
+    with pytest.raises(MalformedChannelPayload, match=rf"^amazon order: {field}: "):
+        parse("amazon", amazon_documented)
+
+
+def test_malformed_channel_payload_is_a_value_error():
+    assert issubclass(MalformedChannelPayload, ValueError)
