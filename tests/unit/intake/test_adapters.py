@@ -205,9 +205,7 @@ def test_amazon_buyer_name_falls_back_to_recipient_name(amazon_documented):
 
 
 @pytest.mark.parametrize(("country", "language"), [("cn", "zh"), ("TW", "zh"), ("DE", "en")])
-def test_amazon_customer_language_follows_destination_country(
-    amazon_documented, country, language
-):
+def test_amazon_customer_language_follows_destination_country(amazon_documented, country, language):
     amazon_documented["order"]["ShippingAddress"]["CountryCode"] = country
     parsed = parse_amazon(amazon_documented)
     assert parsed.customer.language == language

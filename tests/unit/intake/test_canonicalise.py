@@ -52,7 +52,7 @@ def test_multipack_listing_multiplies_quantity_and_divides_unit_price():
 
 def test_holds_order_with_unmapped_sku():
     parsed = parse_shopify(shopify_order(1, [("MUG-RED", 1), ("NOT-LISTED", 1)]))
-    order, reasons = canonicalise(parsed, listings_for("shopify"))
+    _, reasons = canonicalise(parsed, listings_for("shopify"))
     assert codes(reasons) == ["unknown_sku"]
     assert "'NOT-LISTED'" in reasons[0].detail
     assert "shopify" in reasons[0].detail
@@ -114,7 +114,9 @@ def test_reports_every_hold_reason_at_once():
 
 def test_canonical_order_keeps_identity_customer_address_currency_and_times(amazon_documented):
     parsed = parse_amazon(amazon_documented)
-    order, reasons = canonicalise(parsed, {"CBA_OTF_1": ("MUG-RED", 1), "CBA_OTF_5": ("LAMP-DESK", 1)})
+    order, reasons = canonicalise(
+        parsed, {"CBA_OTF_1": ("MUG-RED", 1), "CBA_OTF_5": ("LAMP-DESK", 1)}
+    )
     assert reasons == []
     assert order.order_id == order_id_for("amazon", "902-3159896-1390916")
     assert (order.channel, order.external_id) == ("amazon", "902-3159896-1390916")

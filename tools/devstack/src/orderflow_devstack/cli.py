@@ -1,0 +1,118 @@
+"""`orderflow`: the developer's entry point.
+
+  orderflow infra up      broker, PostgreSQL (one database per service), SMTP, topics; prints settings
+  orderflow run           all of it plus the five services and simulated partners, on a live screen
+"""
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from pathlib import Path
+
+from orderflow_contracts.setup import SellerSetup
+from orderflow_runtime.logs import configure_logging
+from orderflow_simulators.bus import PartnerBus
+from orderflow_simulators.partners import Carrier, Marketplace, Warehouse
+from rich.console import Console
+from rich.live import Live
+
+from orderflow_devstack import screen
+from orderflow_devstack.observer import Observer
+from orderflow_devstack.processes import ServiceProcesses
+from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack
+
+LOG_DIR = Path(".orderflow/logs")
+console = Console()
+
+
+def _stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def infra_up(partitions: int) -> int:
+    stop = _stop_event()
+    stack = EmbeddedStack(SellerSetup.load(DEMO_SELLER_SETUP), partitions, LOG_DIR)
+    try:
+        endpoints = await stack.start()
+        console.print("[bold]orderflow infrastructure is up[/] — Ctrl-C stops it. Settings:")
+        for service in SERVICES:
+            for name, value in endpoints.service_env(service, DEMO_SELLER_SETUP).items():
+                console.print(f"export {name}={value}", highlight=False)
+        await stop.wait()
+    finally:
+        stack.stop()
+    return 0
+
+
+async def run_system(seconds: float, rate: float, partitions: int, stock: int) -> int:
+    stop = _stop_event()
+    setup = SellerSetup.load(DEMO_SELLER_SETUP)
+    stack = EmbeddedStack(setup, partitions, LOG_DIR)
+    console.print(f"starting broker, PostgreSQL and SMTP; service logs go to {LOG_DIR}/")
+    try:
+        endpoints = await stack.start()
+    except BaseException:
+        stack.stop()
+        raise
+    services = ServiceProcesses(endpoints, DEMO_SELLER_SETUP, LOG_DIR)
+    services.start()
+    buses = [PartnerBus(endpoints.bootstrap_servers, f"sim.{name}", session_timeout_ms=3000) for name in ("marketplace", "warehouse", "carrier")]
+    observer = Observer(endpoints.bootstrap_servers)
+    tasks: list[asyncio.Task[None]] = []
+    started = time.monotonic()
+    try:
+        for bus in buses:
+            await bus.start()
+        warehouse = Warehouse(buses[1], setup)
+        await warehouse.receive_stock(stock)
+        partners = [Marketplace(buses[0], setup, rate).run(), warehouse.run(), Carrier(buses[2]).run(), observer.run()]
+        tasks = [asyncio.create_task(partner) for partner in partners]
+        await _show(observer, services, stop, started, seconds)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for bus in buses:
+            await bus.stop()
+        services.stop()
+        stack.stop()
+    console.print(screen.summary(observer.journey, time.monotonic() - started))
+    return 0 if observer.journey.delivered else 1
+
+
+async def _show(observer: Observer, services: ServiceProcesses, stop: asyncio.Event, started: float, seconds: float) -> None:
+    with Live(console=console, refresh_per_second=2) as live:
+        while not stop.is_set():
+            elapsed = time.monotonic() - started
+            live.update(screen.render(observer.journey, elapsed, services.status()))
+            if seconds and elapsed >= seconds:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="orderflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    infra = commands.add_parser("infra", help="the embedded broker, PostgreSQL and SMTP")
+    infra.add_argument("action", choices=["up"])
+    infra.add_argument("--partitions", type=int, default=6)
+    run = commands.add_parser("run", help="the whole system with simulated partners and a live screen")
+    run.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)")
+    run.add_argument("--rate", type=float, default=50, help="marketplace orders per second")
+    run.add_argument("--partitions", type=int, default=6)
+    run.add_argument("--stock", type=int, default=5000, help="opening units per SKU per location")
+    args = parser.parse_args(argv)
+    configure_logging("console", "WARNING")
+    if args.command == "infra":
+        sys.exit(asyncio.run(infra_up(args.partitions)))
+    sys.exit(asyncio.run(run_system(args.seconds, args.rate, args.partitions, args.stock)))
