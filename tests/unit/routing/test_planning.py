@@ -195,6 +195,7 @@ def test_no_plan_when_no_carrier_serves_the_country():
     decision = plan((line("MUG-RED", 1),), "BR", stock, RATES, WEIGHTS)
     assert not decision.routed
     assert all(c["service"] == "none to destination" for c in decision.candidates)
+    assert decision.reason == "no carrier service to BR from any location"
 
 
 def test_no_plan_when_no_service_takes_the_parcel_weight():
@@ -207,20 +208,12 @@ def test_no_plan_when_no_service_takes_the_parcel_weight():
 # --- known defects (see the report): lines repeating a SKU -----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan() checks each line on its own, so two lines of one SKU each fit stock of 1",
-)
 def test_single_shipment_needs_stock_for_all_lines_of_a_repeated_sku():
     lines = (line("MUG-RED", 1), line("MUG-RED", 1))
     decision = plan(lines, "US", {("MUG-RED", "us-ontario"): 1}, RATES, WEIGHTS)
     assert not decision.routed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _split() keys remaining quantities by SKU, the last line of a SKU overwrites",
-)
 def test_split_ships_every_unit_of_a_repeated_sku():
     lines = (line("MUG-RED", 2), line("MUG-RED", 3), line("LAMP-DESK", 1))
     stock = {("MUG-RED", "us-ontario"): 5, ("LAMP-DESK", "cn-shenzhen"): 1}

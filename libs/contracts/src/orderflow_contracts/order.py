@@ -34,6 +34,19 @@ class OrderLine(Value):
     unit_price: Decimal = Decimal("0")
 
 
+def merge_lines(lines: "tuple[OrderLine, ...] | list[OrderLine]") -> tuple[OrderLine, ...]:
+    """One line per SKU, in first-seen order; the unit price becomes the average paid."""
+    quantities: dict[str, int] = {}
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
+        totals[line.sku] = totals.get(line.sku, Decimal(0)) + line.unit_price * line.quantity
+    return tuple(
+        OrderLine(sku=sku, quantity=quantity, unit_price=totals[sku] / quantity)
+        for sku, quantity in quantities.items()
+    )
+
+
 class CanonicalOrder(Value):
     order_id: str
     channel: str

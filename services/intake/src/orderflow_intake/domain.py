@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Mapping
 
 from orderflow_contracts.intake import HoldReason
-from orderflow_contracts.order import CanonicalOrder, OrderLine
+from orderflow_contracts.order import CanonicalOrder, OrderLine, merge_lines
 
 from orderflow_intake.adapters import ParsedOrder
 
@@ -24,8 +24,8 @@ Listing = tuple[str, int]  # master SKU, units per listing unit
 def canonicalise(
     parsed: ParsedOrder, listings: Mapping[str, Listing]
 ) -> tuple[CanonicalOrder, list[HoldReason]]:
-    """Map channel SKUs to master SKUs and screen the result. Unmapped lines are kept out of
-    the canonical order and reported as a hold reason."""
+    """Map channel SKUs to master SKUs (one line per master SKU) and screen the result.
+    Unmapped lines are kept out of the canonical order and reported as a hold reason."""
     lines: list[OrderLine] = []
     reasons: list[HoldReason] = []
     for line in parsed.lines:
@@ -48,7 +48,7 @@ def canonicalise(
         external_id=parsed.external_id,
         customer=parsed.customer,
         ship_to=parsed.ship_to,
-        lines=tuple(lines),
+        lines=merge_lines(lines),
         currency=parsed.currency,
         placed_at=parsed.placed_at,
         ship_by=parsed.ship_by,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from orderflow_contracts.order import OrderLine
+from orderflow_contracts.order import OrderLine, merge_lines
 from orderflow_contracts.setup import Rate
 
 Stock = Mapping[tuple[str, str], int]  # (sku, location_id) -> available
@@ -65,6 +65,7 @@ def plan(
     rates: list[Rate],
     weights: Mapping[str, int],
 ) -> Decision:
+    lines = merge_lines(lines)
     locations = sorted({rate.location_id for rate in rates})
     decision = Decision()
     single: list[Shipment] = []
@@ -100,6 +101,9 @@ def _split(
     remaining = {line.sku: line.quantity for line in lines}
     prices = {line.sku: line.unit_price for line in lines}
     serving = [loc for loc in locations if cheapest_service(rates, loc, country, 1)]
+    if not serving:
+        decision.reason = f"no carrier service to {country} from any location"
+        return decision
     taken: dict[str, dict[str, int]] = defaultdict(dict)
     while any(remaining.values()):
         coverage = {
