@@ -21,36 +21,65 @@ async def test_order_travels_from_marketplace_to_delivery(system: TestSystem, st
         overrides = {"smtp_port": smtp.port} if name == "notifications" else {}
         await start(system, name, **overrides)
     partners = await system.bus("partners")
-    await partners.publish(topics.WAREHOUSE_STOCK, "MUG-RED", StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=10))
-    await partners.publish(topics.WAREHOUSE_STOCK, "LAMP-DESK", StockReceived(sku="LAMP-DESK", location_id="us-ontario", quantity=5))
+    await partners.publish(
+        topics.WAREHOUSE_STOCK,
+        "MUG-RED",
+        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=10),
+    )
+    await partners.publish(
+        topics.WAREHOUSE_STOCK,
+        "LAMP-DESK",
+        StockReceived(sku="LAMP-DESK", location_id="us-ontario", quantity=5),
+    )
     inventory = await system.db("inventory")
     routing = await system.db("routing")
     await eventually(lambda: routing.fetchval("SELECT count(*) = 2 FROM stock_replica"))
 
-    order = payloads.shopify_order(1, [("MUG-RED", 2), ("LAMP-DESK", 1)], country="US", locale="zh-CN")
-    await partners.publish(topics.MARKETPLACE_ORDERS, f"shopify:{order['id']}", MarketplaceOrderPublished(channel="shopify", payload=order))
+    order = payloads.shopify_order(
+        1, [("MUG-RED", 2), ("LAMP-DESK", 1)], country="US", locale="zh-CN"
+    )
+    await partners.publish(
+        topics.MARKETPLACE_ORDERS,
+        f"shopify:{order['id']}",
+        MarketplaceOrderPublished(channel="shopify", payload=order),
+    )
     await partners.flush()
 
     tasks = await system.read(topics.pick_tasks("us-ontario"), until=lambda seen: len(seen) >= 1)
     task = tasks[0].event
     assert isinstance(task, PickTaskIssued)
     assert task.location_id == "us-ontario"
-    assert sorted((line.sku, line.quantity) for line in task.lines) == [("LAMP-DESK", 1), ("MUG-RED", 2)]
+    assert sorted((line.sku, line.quantity) for line in task.lines) == [
+        ("LAMP-DESK", 1),
+        ("MUG-RED", 2),
+    ]
     assert (task.carrier, task.service) == ("usps", "ground-advantage")
 
     import asyncio
-    warehouse, carrier = Warehouse(await system.bus("warehouse"), setup), Carrier(await system.bus("carrier"))
+
+    warehouse, carrier = (
+        Warehouse(await system.bus("warehouse"), setup),
+        Carrier(await system.bus("carrier")),
+    )
     running = [asyncio.create_task(warehouse.run()), asyncio.create_task(carrier.run())]
     try:
         fulfillment = await system.db("fulfillment")
-        await eventually(lambda: fulfillment.fetchval("SELECT status = 'delivered' FROM shipments WHERE order_id = $1", task.order_id))
+        await eventually(
+            lambda: fulfillment.fetchval(
+                "SELECT status = 'delivered' FROM shipments WHERE order_id = $1", task.order_id
+            )
+        )
         await eventually(lambda: _sent(smtp, task.order_id, 2))
     finally:
         for running_task in running:
             running_task.cancel()
     subjects = sorted(message["Subject"] for message in smtp.to(task.order_id))
     assert subjects == ["您的订单已发货", "您的订单已签收"]
-    stock = dict(await inventory.fetch("SELECT sku, on_hand::int FROM stock WHERE location_id = 'us-ontario'"))
+    stock = dict(
+        await inventory.fetch(
+            "SELECT sku, on_hand::int FROM stock WHERE location_id = 'us-ontario'"
+        )
+    )
     assert stock == {"MUG-RED": 8, "LAMP-DESK": 4}
     assert await inventory.fetchval("SELECT sum(reserved) FROM stock") == 0
 

@@ -9,12 +9,22 @@ from orderflow_contracts import Envelope, Event, MalformedEvent
 
 
 class PartnerBus:
-    def __init__(self, bootstrap_servers: str, source: str, topic_prefix: str = "", session_timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        source: str,
+        topic_prefix: str = "",
+        session_timeout_ms: int = 10_000,
+        fetch_max_wait_ms: int = 10,
+    ) -> None:
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.bootstrap_servers = bootstrap_servers
         self.session_timeout_ms = session_timeout_ms
         self.source = source
         self.prefix = topic_prefix
-        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=2)
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers, acks="all", linger_ms=2
+        )
 
     async def start(self) -> None:
         await self.producer.start()
@@ -22,8 +32,12 @@ class PartnerBus:
     async def stop(self) -> None:
         await self.producer.stop()
 
-    async def publish(self, topic: str, key: str, event: Event, correlation_id: str = "") -> Envelope:
-        envelope = Envelope.wrap(event, source=self.source, correlation_id=correlation_id or str(uuid.uuid4()))
+    async def publish(
+        self, topic: str, key: str, event: Event, correlation_id: str = ""
+    ) -> Envelope:
+        envelope = Envelope.wrap(
+            event, source=self.source, correlation_id=correlation_id or str(uuid.uuid4())
+        )
         await self.producer.send(self.prefix + topic, envelope.to_bytes(), key=key.encode())
         return envelope
 
@@ -33,13 +47,15 @@ class PartnerBus:
     async def flush(self) -> None:
         await self.producer.flush()
 
-    async def events(self, group: str, *, topics: list[str] | None = None, pattern: str = "") -> AsyncIterator[tuple[Envelope, Event]]:
+    async def events(
+        self, group: str, *, topics: list[str] | None = None, pattern: str = ""
+    ) -> AsyncIterator[tuple[Envelope, Event]]:
         consumer = AIOKafkaConsumer(
             *([self.prefix + t for t in topics] if topics else []),
             bootstrap_servers=self.bootstrap_servers,
             group_id=group,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=10,
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
             session_timeout_ms=self.session_timeout_ms,
             heartbeat_interval_ms=self.session_timeout_ms // 6,
         )

@@ -29,7 +29,14 @@ class MarketplaceMix:
 
 
 class Marketplace:
-    def __init__(self, bus: PartnerBus, setup: SellerSetup, rate: float, mix: MarketplaceMix | None = None, seed: int = 7) -> None:
+    def __init__(
+        self,
+        bus: PartnerBus,
+        setup: SellerSetup,
+        rate: float,
+        mix: MarketplaceMix | None = None,
+        seed: int = 7,
+    ) -> None:
         self.bus = bus
         self.rate = rate
         self.mix = mix or MarketplaceMix()
@@ -55,16 +62,26 @@ class Marketplace:
         channel, payload = payloads.random_order(self.rng, number, self.listings)
         roll = self.rng.random()
         if roll < self.mix.malformed:
-            await self.bus.publish_raw(topics.MARKETPLACE_ORDERS, f"{channel}:broken-{number}", b'{"type": "MarketplaceOrderPublished", "payl')
+            await self.bus.publish_raw(
+                topics.MARKETPLACE_ORDERS,
+                f"{channel}:broken-{number}",
+                b'{"type": "MarketplaceOrderPublished", "payl',
+            )
             return
         roll -= self.mix.malformed
         if roll < self.mix.unknown_sku:
             payload = payloads.shopify_order(number, [("NOT-LISTED-SKU", 1)])
             channel = "shopify"
         elif roll - self.mix.unknown_sku < self.mix.incomplete_address:
-            payload = payloads.shopify_order(number, [(self.listings["shopify"][0], 1)], address_overrides={"address1": "", "zip": ""})
+            payload = payloads.shopify_order(
+                number,
+                [(self.listings["shopify"][0], 1)],
+                address_overrides={"address1": "", "zip": ""},
+            )
             channel = "shopify"
-        external_id = str(payload["id"]) if channel == "shopify" else payload["order"]["AmazonOrderId"]
+        external_id = (
+            str(payload["id"]) if channel == "shopify" else payload["order"]["AmazonOrderId"]
+        )
         await self.bus.publish(
             topics.MARKETPLACE_ORDERS,
             topics.channel_order_key(channel, external_id),
@@ -87,12 +104,19 @@ class Warehouse:
                 await self.bus.publish(
                     topics.WAREHOUSE_STOCK,
                     product.sku,
-                    StockReceived(sku=product.sku, location_id=location.location_id, quantity=units_per_sku, reference="opening stock"),
+                    StockReceived(
+                        sku=product.sku,
+                        location_id=location.location_id,
+                        quantity=units_per_sku,
+                        reference="opening stock",
+                    ),
                 )
         await self.bus.flush()
 
     async def run(self) -> None:
-        async for envelope, event in self.bus.events("sim-warehouse", pattern=topics.PICK_TASKS_PATTERN):
+        async for envelope, event in self.bus.events(
+            "sim-warehouse", pattern=topics.PICK_TASKS_PATTERN
+        ):
             if isinstance(event, PickTaskIssued):
                 await self._fulfil(event, envelope.correlation_id)
 
@@ -125,7 +149,9 @@ class Carrier:
         self.delivered = 0
 
     async def run(self) -> None:
-        async for envelope, event in self.bus.events("sim-carrier", topics=[topics.WAREHOUSE_EVENTS]):
+        async for envelope, event in self.bus.events(
+            "sim-carrier", topics=[topics.WAREHOUSE_EVENTS]
+        ):
             if isinstance(event, WarehouseReported) and event.status == "shipped":
                 await self._deliver(event, envelope.correlation_id)
 
@@ -136,7 +162,9 @@ class Carrier:
             await self.bus.publish(
                 topics.CARRIER_TRACKING,
                 parcel.tracking_number,
-                TrackingUpdated(tracking_number=parcel.tracking_number, carrier="sim", status=status),  # type: ignore[arg-type]
+                TrackingUpdated(
+                    tracking_number=parcel.tracking_number, carrier="sim", status=status
+                ),  # type: ignore[arg-type]
                 correlation_id,
             )
         self.delivered += 1

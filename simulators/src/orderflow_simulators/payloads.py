@@ -100,7 +100,9 @@ def amazon_order(
     }
 
 
-def random_order(rng: random.Random, number: int, listings: dict[str, list[str]]) -> tuple[str, dict[str, Any]]:
+def random_order(
+    rng: random.Random, number: int, listings: dict[str, list[str]]
+) -> tuple[str, dict[str, Any]]:
     channel = rng.choice(sorted(listings))
     skus = rng.sample(listings[channel], k=rng.choice((1, 1, 1, 2)))
     lines = [(sku, rng.choice((1, 1, 2))) for sku in skus]

@@ -3,7 +3,11 @@
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
-from orderflow_contracts.fulfillment import PickTaskIssued, ShipmentStatusChanged, TrackingNumberAssigned
+from orderflow_contracts.fulfillment import (
+    PickTaskIssued,
+    ShipmentStatusChanged,
+    TrackingNumberAssigned,
+)
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_testing.system import TestSystem, eventually
@@ -26,12 +30,23 @@ async def _reserved(system: TestSystem, start):
 
 
 def _report(task: PickTaskIssued, status: str, tracking: str = "") -> WarehouseReported:
-    return WarehouseReported(shipment_id=task.shipment_id, order_id=task.order_id, status=status, tracking_number=tracking)
+    return WarehouseReported(
+        shipment_id=task.shipment_id,
+        order_id=task.order_id,
+        status=status,
+        tracking_number=tracking,
+    )
 
 
-async def test_carrier_news_before_the_warehouse_ships_is_kept_and_applied(system: TestSystem, start) -> None:
+async def test_carrier_news_before_the_warehouse_ships_is_kept_and_applied(
+    system: TestSystem, start
+) -> None:
     bus, task = await _reserved(system, start)
-    await bus.publish(topics.CARRIER_TRACKING, "USP1", TrackingUpdated(tracking_number="USP1", carrier="usps", status="in_transit"))
+    await bus.publish(
+        topics.CARRIER_TRACKING,
+        "USP1",
+        TrackingUpdated(tracking_number="USP1", carrier="usps", status="in_transit"),
+    )
     await bus.flush()
     fulfillment = await system.db("fulfillment")
     await eventually(lambda: fulfillment.fetchval("SELECT count(*) FROM early_tracking"))
@@ -55,17 +70,26 @@ async def test_impossible_transitions_are_refused_and_recorded(system: TestSyste
     await bus.flush()
     fulfillment = await system.db("fulfillment")
     history = await eventually(
-        lambda: fulfillment.fetch("SELECT status, accepted FROM shipment_history WHERE status <> 'pick_requested' ORDER BY at")
+        lambda: fulfillment.fetch(
+            "SELECT status, accepted FROM shipment_history WHERE status <> 'pick_requested' ORDER BY at"
+        )
     )
-    assert [(row["status"], row["accepted"]) for row in history] == [("shipped", False), ("picked", True)]
+    assert [(row["status"], row["accepted"]) for row in history] == [
+        ("shipped", False),
+        ("picked", True),
+    ]
     assert await fulfillment.fetchval("SELECT status FROM shipments") == "picked"
 
 
-async def test_second_delivery_of_a_reservation_issues_one_pick_task(system: TestSystem, start) -> None:
+async def test_second_delivery_of_a_reservation_issues_one_pick_task(
+    system: TestSystem, start
+) -> None:
     await system.create_topics(["us-ontario"])
     await start(system, "fulfillment")
     bus = await system.bus("partners")
-    envelope = await bus.publish(topics.INVENTORY_RESERVATIONS, "order-1", StockReserved(plan=plan_for(1)))
+    envelope = await bus.publish(
+        topics.INVENTORY_RESERVATIONS, "order-1", StockReserved(plan=plan_for(1))
+    )
     await bus.publish_raw(topics.INVENTORY_RESERVATIONS, "order-1", envelope.to_bytes())
     await bus.publish(topics.INVENTORY_RESERVATIONS, "order-2", StockReserved(plan=plan_for(2)))
     await bus.flush()

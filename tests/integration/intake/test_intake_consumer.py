@@ -34,13 +34,17 @@ async def test_second_delivery_of_the_same_event_has_no_effect(system: TestSyste
     assert len([m for m in accepted if isinstance(m.event, OrderAccepted)]) == 2
 
 
-async def test_marketplace_resending_an_order_yields_one_canonical_order(system: TestSystem, start) -> None:
+async def test_marketplace_resending_an_order_yields_one_canonical_order(
+    system: TestSystem, start
+) -> None:
     await _running_intake(system, start)
     bus = await system.bus()
     order = payloads.shopify_order(7, [("MUG-RED", 1)])
     for _ in range(3):  # three envelopes, three event ids, one marketplace order
         await bus.publish(topics.MARKETPLACE_ORDERS, *_published(order))
-    await bus.publish(topics.MARKETPLACE_ORDERS, *_published(payloads.shopify_order(8, [("MUG-RED", 1)])))
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS, *_published(payloads.shopify_order(8, [("MUG-RED", 1)]))
+    )
     await bus.flush()
     await system.read(topics.ORDERS, until=lambda seen: len(seen) >= 2)
     intake = await system.db("intake")
@@ -48,18 +52,26 @@ async def test_marketplace_resending_an_order_yields_one_canonical_order(system:
     assert [row["external_id"] for row in rows] == [str(order["id"]), str(order["id"] + 1)]
 
 
-async def test_malformed_messages_are_dead_lettered_and_the_partition_flows_on(system: TestSystem, start) -> None:
+async def test_malformed_messages_are_dead_lettered_and_the_partition_flows_on(
+    system: TestSystem, start
+) -> None:
     await _running_intake(system, start)
     bus = await system.bus()
     key = "shopify:same-partition"
     await bus.publish_raw(topics.MARKETPLACE_ORDERS, key, b"{not an envelope")
     broken = payloads.shopify_order(3, [("MUG-RED", 1)])
     del broken["line_items"]
-    await bus.publish(topics.MARKETPLACE_ORDERS, key, MarketplaceOrderPublished(channel="shopify", payload=broken))
-    await bus.publish(topics.MARKETPLACE_ORDERS, key, _published(payloads.shopify_order(4, [("MUG-RED", 1)]))[1])
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS, key, MarketplaceOrderPublished(channel="shopify", payload=broken)
+    )
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS, key, _published(payloads.shopify_order(4, [("MUG-RED", 1)]))[1]
+    )
     await bus.flush()
 
-    dead = await system.read(topics.dead_letters(topics.MARKETPLACE_ORDERS), until=lambda seen: len(seen) >= 2)
+    dead = await system.read(
+        topics.dead_letters(topics.MARKETPLACE_ORDERS), until=lambda seen: len(seen) >= 2
+    )
     reasons = [m.header("dlq.error") for m in dead]
     assert "not an envelope" in reasons[0]
     assert "line_items" in reasons[1]
@@ -70,19 +82,31 @@ async def test_malformed_messages_are_dead_lettered_and_the_partition_flows_on(s
     assert orders[0].event.order.external_id == str(payloads.shopify_order(4, [])["id"])
 
 
-async def test_orders_with_unknown_skus_or_incomplete_addresses_are_held_with_reasons(system: TestSystem, start) -> None:
+async def test_orders_with_unknown_skus_or_incomplete_addresses_are_held_with_reasons(
+    system: TestSystem, start
+) -> None:
     await _running_intake(system, start)
     bus = await system.bus()
-    await bus.publish(topics.MARKETPLACE_ORDERS, *_published(payloads.shopify_order(5, [("NOT-LISTED", 1)])))
-    no_address = payloads.shopify_order(6, [("MUG-RED", 1)], address_overrides={"address1": "", "zip": None})
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS, *_published(payloads.shopify_order(5, [("NOT-LISTED", 1)]))
+    )
+    no_address = payloads.shopify_order(
+        6, [("MUG-RED", 1)], address_overrides={"address1": "", "zip": None}
+    )
     await bus.publish(topics.MARKETPLACE_ORDERS, *_published(no_address))
     await bus.flush()
     held = await system.read(topics.ORDERS, until=lambda seen: len(seen) >= 2)
-    reasons = {m.event.external_id: [r.code for r in m.event.reasons] for m in held if isinstance(m.event, OrderHeld)}
+    reasons = {
+        m.event.external_id: [r.code for r in m.event.reasons]
+        for m in held
+        if isinstance(m.event, OrderHeld)
+    }
     assert reasons == {
         str(payloads.shopify_order(5, [])["id"]): ["unknown_sku"],
         str(no_address["id"]): ["incomplete_address"],
     }
     intake = await system.db("intake")
-    open_holds = await eventually(lambda: intake.fetch("SELECT code FROM holds WHERE resolved_at IS NULL ORDER BY code"))
+    open_holds = await eventually(
+        lambda: intake.fetch("SELECT code FROM holds WHERE resolved_at IS NULL ORDER BY code")
+    )
     assert [row["code"] for row in open_holds] == ["incomplete_address", "unknown_sku"]

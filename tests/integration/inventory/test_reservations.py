@@ -11,7 +11,9 @@ from orderflow_testing.system import TestSystem, eventually
 pytestmark = pytest.mark.integration
 
 
-def plan_for(order_number: int, sku: str = "MUG-RED", location: str = "us-ontario", quantity: int = 1) -> ShipmentsPlanned:
+def plan_for(
+    order_number: int, sku: str = "MUG-RED", location: str = "us-ontario", quantity: int = 1
+) -> ShipmentsPlanned:
     order_id = f"order-{order_number}"
     return ShipmentsPlanned(
         order_id=order_id,
@@ -34,10 +36,14 @@ def plan_for(order_number: int, sku: str = "MUG-RED", location: str = "us-ontari
 
 async def _stock(system: TestSystem, sku: str, location: str, units: int) -> None:
     bus = await system.bus("warehouse")
-    await bus.publish(topics.WAREHOUSE_STOCK, sku, StockReceived(sku=sku, location_id=location, quantity=units))
+    await bus.publish(
+        topics.WAREHOUSE_STOCK, sku, StockReceived(sku=sku, location_id=location, quantity=units)
+    )
     await bus.flush()
     inventory = await system.db("inventory")
-    await eventually(lambda: inventory.fetchval("SELECT on_hand = $1 FROM stock WHERE sku = $2", units, sku))
+    await eventually(
+        lambda: inventory.fetchval("SELECT on_hand = $1 FROM stock WHERE sku = $2", units, sku)
+    )
 
 
 async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, start) -> None:
@@ -50,7 +56,9 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, s
         await bus.publish(topics.ROUTING_PLANS, f"order-{number}", plan_for(number))
     await bus.flush()
 
-    outcomes = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= orders, timeout_s=120)
+    outcomes = await system.read(
+        topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= orders, timeout_s=120
+    )
     reserved = [m for m in outcomes if isinstance(m.event, StockReserved)]
     rejected = [m for m in outcomes if isinstance(m.event, ReservationRejected)]
     assert (len(reserved), len(rejected)) == (100, orders - 100)
@@ -58,7 +66,9 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, s
     row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock WHERE sku = 'MUG-RED'")
     assert (row["on_hand"], row["reserved"]) == (100, 100)
     assert await inventory.fetchval("SELECT count(*) FROM reservations") == 100
-    assert all(instance.consumer.stats.processed > 0 for instance in instances), "both instances must take part"
+    assert all(instance.consumer.stats.processed > 0 for instance in instances), (
+        "both instances must take part"
+    )
 
 
 async def test_second_delivery_of_a_plan_reserves_once(system: TestSystem, start) -> None:
@@ -82,13 +92,26 @@ async def test_a_plan_is_reserved_whole_or_not_at_all(system: TestSystem, start)
     await _stock(system, "LAMP-DESK", "us-ontario", 1)
     plan = plan_for(1)
     two_lines = plan.model_copy(
-        update={"shipments": (plan.shipments[0].model_copy(update={"lines": (OrderLine(sku="MUG-RED", quantity=2), OrderLine(sku="LAMP-DESK", quantity=2))}),)}
+        update={
+            "shipments": (
+                plan.shipments[0].model_copy(
+                    update={
+                        "lines": (
+                            OrderLine(sku="MUG-RED", quantity=2),
+                            OrderLine(sku="LAMP-DESK", quantity=2),
+                        )
+                    }
+                ),
+            )
+        }
     )
     bus = await system.bus("routing")
     await bus.publish(topics.ROUTING_PLANS, "order-1", two_lines)
     await bus.flush()
     outcome = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
     assert isinstance(outcome[0].event, ReservationRejected)
-    assert [(s.sku, s.requested, s.available) for s in outcome[0].event.shortages] == [("LAMP-DESK", 2, 1)]
+    assert [(s.sku, s.requested, s.available) for s in outcome[0].event.shortages] == [
+        ("LAMP-DESK", 2, 1)
+    ]
     inventory = await system.db("inventory")
     assert await inventory.fetchval("SELECT sum(reserved) FROM stock") == 0

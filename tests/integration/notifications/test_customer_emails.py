@@ -26,13 +26,22 @@ def accepted(order_id: str, language: str) -> OrderAccepted:
     )
 
 
-def shipped(order_id: str, status: ShipmentStatus = ShipmentStatus.SHIPPED) -> ShipmentStatusChanged:
+def shipped(
+    order_id: str, status: ShipmentStatus = ShipmentStatus.SHIPPED
+) -> ShipmentStatusChanged:
     return ShipmentStatusChanged(
-        order_id=order_id, shipment_id=f"{order_id}-s1", location_id="cn-shenzhen", status=status, carrier="4px", tracking_number="4PX123"
+        order_id=order_id,
+        shipment_id=f"{order_id}-s1",
+        location_id="cn-shenzhen",
+        status=status,
+        carrier="4px",
+        tracking_number="4PX123",
     )
 
 
-async def test_one_email_per_event_even_when_delivered_twice(system: TestSystem, start, smtp) -> None:
+async def test_one_email_per_event_even_when_delivered_twice(
+    system: TestSystem, start, smtp
+) -> None:
     await system.create_topics([])
     await start(system, "notifications", smtp_port=smtp.port)
     bus = await system.bus("partners")
@@ -43,20 +52,30 @@ async def test_one_email_per_event_even_when_delivered_twice(system: TestSystem,
     await bus.publish(topics.FULFILLMENT_STATUS, "o-1", shipped("o-1", ShipmentStatus.DELIVERED))
     await bus.flush()
     await system.read(topics.NOTIFICATIONS_SENT, until=lambda seen: len(seen) >= 2)
-    assert sorted(m["Subject"] for m in smtp.to("o-1")) == ["Your order has been delivered", "Your order has shipped"]
+    assert sorted(m["Subject"] for m in smtp.to("o-1")) == [
+        "Your order has been delivered",
+        "Your order has shipped",
+    ]
     assert "4PX123" in smtp.to("o-1")[0].get_content()
     notifications = await system.db("notifications")
-    assert await notifications.fetchval("SELECT count(*) FROM delivery_log WHERE outcome = 'sent'") == 2
+    assert (
+        await notifications.fetchval("SELECT count(*) FROM delivery_log WHERE outcome = 'sent'")
+        == 2
+    )
 
 
-async def test_news_that_arrives_before_the_contact_waits_for_it(system: TestSystem, start, smtp) -> None:
+async def test_news_that_arrives_before_the_contact_waits_for_it(
+    system: TestSystem, start, smtp
+) -> None:
     await system.create_topics([])
     await start(system, "notifications", smtp_port=smtp.port)
     bus = await system.bus("partners")
     await bus.publish(topics.FULFILLMENT_STATUS, "o-2", shipped("o-2"))
     await bus.flush()
     notifications = await system.db("notifications")
-    await eventually(lambda: notifications.fetchval("SELECT status = 'awaiting_contact' FROM notifications"))
+    await eventually(
+        lambda: notifications.fetchval("SELECT status = 'awaiting_contact' FROM notifications")
+    )
     await bus.publish(topics.ORDERS, "o-2", accepted("o-2", "zh"))
     await bus.flush()
     await eventually(lambda: _count(smtp, "o-2"))
@@ -72,7 +91,9 @@ async def test_failed_smtp_is_retried_and_logged(system: TestSystem, start, smtp
     await bus.publish(topics.FULFILLMENT_STATUS, "o-3", shipped("o-3"))
     await bus.flush()
     notifications = await system.db("notifications")
-    await eventually(lambda: notifications.fetchval("SELECT count(*) FROM delivery_log WHERE outcome = 'failed'"))
+    await eventually(
+        lambda: notifications.fetchval("SELECT count(*) FROM delivery_log WHERE outcome = 'failed'")
+    )
     smtp.start()
     await eventually(lambda: _count(smtp, "o-3"), timeout_s=30)
     assert await notifications.fetchval("SELECT status FROM notifications") == "sent"

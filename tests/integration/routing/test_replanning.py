@@ -2,7 +2,12 @@
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.inventory import LocationLevel, ReservationRejected, StockLevelChanged, StockReserved
+from orderflow_contracts.inventory import (
+    LocationLevel,
+    ReservationRejected,
+    StockLevelChanged,
+    StockReserved,
+)
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
 from orderflow_contracts.warehouse import StockReceived
@@ -24,23 +29,37 @@ async def _stale_replica_says_us_ontario_has(system: TestSystem, units: int) -> 
     """A levels event as if published before the stock left: routing believes it."""
     bus = await system.bus("stale")
     level = LocationLevel(location_id="us-ontario", on_hand=units, reserved=0, available=units)
-    await bus.publish(topics.INVENTORY_LEVELS, "MUG-RED", StockLevelChanged(sku="MUG-RED", locations=(level,)))
+    await bus.publish(
+        topics.INVENTORY_LEVELS, "MUG-RED", StockLevelChanged(sku="MUG-RED", locations=(level,))
+    )
     await bus.flush()
     routing = await system.db("routing")
-    await eventually(lambda: routing.fetchval("SELECT available = $1 FROM stock_replica WHERE location_id = 'us-ontario'", units))
+    await eventually(
+        lambda: routing.fetchval(
+            "SELECT available = $1 FROM stock_replica WHERE location_id = 'us-ontario'", units
+        )
+    )
 
 
 async def _order_one_mug(system: TestSystem) -> None:
     bus = await system.bus("marketplace")
     order = payloads.shopify_order(1, [("MUG-RED", 1)], country="US")
-    await bus.publish(topics.MARKETPLACE_ORDERS, f"shopify:{order['id']}", MarketplaceOrderPublished(channel="shopify", payload=order))
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS,
+        f"shopify:{order['id']}",
+        MarketplaceOrderPublished(channel="shopify", payload=order),
+    )
     await bus.flush()
 
 
 async def test_rejected_plan_is_replanned_where_stock_really_is(system: TestSystem, start) -> None:
     await _running(system, start)
     warehouse = await system.bus("warehouse")
-    await warehouse.publish(topics.WAREHOUSE_STOCK, "MUG-RED", StockReceived(sku="MUG-RED", location_id="cn-shenzhen", quantity=3))
+    await warehouse.publish(
+        topics.WAREHOUSE_STOCK,
+        "MUG-RED",
+        StockReceived(sku="MUG-RED", location_id="cn-shenzhen", quantity=3),
+    )
     await warehouse.flush()
     routing = await system.db("routing")
     await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM stock_replica"))
@@ -48,7 +67,11 @@ async def test_rejected_plan_is_replanned_where_stock_really_is(system: TestSyst
     await _order_one_mug(system)
 
     plans = await system.read(topics.ROUTING_PLANS, until=lambda seen: len(seen) >= 2)
-    assert [(m.event.attempt, m.event.shipments[0].location_id) for m in plans if isinstance(m.event, ShipmentsPlanned)] == [
+    assert [
+        (m.event.attempt, m.event.shipments[0].location_id)
+        for m in plans
+        if isinstance(m.event, ShipmentsPlanned)
+    ] == [
         (1, "us-ontario"),
         (2, "cn-shenzhen"),
     ]
@@ -61,10 +84,17 @@ async def test_order_is_held_when_no_location_can_really_ship_it(system: TestSys
     await _stale_replica_says_us_ontario_has(system, 5)
     await _order_one_mug(system)
 
-    plans = await system.read(topics.ROUTING_PLANS, until=lambda seen: any(isinstance(m.event, OrderUnroutable) for m in seen))
+    plans = await system.read(
+        topics.ROUTING_PLANS,
+        until=lambda seen: any(isinstance(m.event, OrderUnroutable) for m in seen),
+    )
     gave_up = next(m.event for m in plans if isinstance(m.event, OrderUnroutable))
     assert gave_up.attempt == 2
     assert "not enough stock" in gave_up.reason
     intake = await system.db("intake")
-    hold = await eventually(lambda: intake.fetchrow("SELECT o.status, h.code FROM orders o JOIN holds h USING (order_id)"))
+    hold = await eventually(
+        lambda: intake.fetchrow(
+            "SELECT o.status, h.code FROM orders o JOIN holds h USING (order_id)"
+        )
+    )
     assert (hold["status"], hold["code"]) == ("held", "unroutable")

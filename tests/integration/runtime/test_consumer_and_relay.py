@@ -27,14 +27,18 @@ def echo_service(fail_times: dict[str, int]) -> ServiceSpec:
             raise RuntimeError(f"flaky handler for {event.sku}")
         uow.emit(topics.INVENTORY_ALERTS, event.sku, event)
 
-    return ServiceSpec(name="echo", migrations_package="orderflow_runtime", subscriptions=subscriptions)
+    return ServiceSpec(
+        name="echo", migrations_package="orderflow_runtime", subscriptions=subscriptions
+    )
 
 
 def received(sku: str) -> StockReceived:
     return StockReceived(sku=sku, location_id="us-ontario", quantity=1)
 
 
-async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking(system: TestSystem) -> None:
+async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking(
+    system: TestSystem,
+) -> None:
     await system.create_topics([])
     fail_times = {"FLAKY": 2, "BROKEN": 99}
     await system.start("echo", lambda _: echo_service(fail_times), EchoSettings)
@@ -45,7 +49,9 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking(
 
     echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     assert [m.event.sku for m in echoed] == ["FLAKY", "FINE"]
-    dead = await system.read(topics.dead_letters(topics.WAREHOUSE_STOCK), until=lambda seen: len(seen) >= 1)
+    dead = await system.read(
+        topics.dead_letters(topics.WAREHOUSE_STOCK), until=lambda seen: len(seen) >= 1
+    )
     assert "flaky handler for BROKEN" in dead[0].header("dlq.error")
     assert dead[0].header("dlq.consumer.group") == "echo"
     assert Envelope.from_bytes(dead[0].record.value).payload["sku"] == "BROKEN"
@@ -68,7 +74,9 @@ async def test_relay_publishes_what_was_written_while_it_was_down(system: TestSy
     published = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 5)
     assert sorted(m.event.sku for m in published) == [f"SKU-{n}" for n in range(5)]
     assert await outbox.unsent_count(pool) == 0
-    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL") == 5, "sent rows are kept"
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL") == 5, (
+        "sent rows are kept"
+    )
 
 
 async def test_relay_publishes_a_row_that_commits_after_a_higher_id(system: TestSystem) -> None:
@@ -99,12 +107,16 @@ async def test_resent_rows_go_out_again_after_a_broker_lost_its_data(system: Tes
     await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
     assert await outbox.requeue_sent_since(pool, datetime.now(UTC) - timedelta(minutes=5)) == 1
     again = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
-    assert again[0].envelope.event_id == again[1].envelope.event_id, "consumers deduplicate the copy"
+    assert again[0].envelope.event_id == again[1].envelope.event_id, (
+        "consumers deduplicate the copy"
+    )
 
 
 def _message(sku: str) -> outbox.OutgoingMessage:
     envelope = Envelope.wrap(received(sku), source="test", correlation_id=sku)
-    return outbox.OutgoingMessage(topic=topics.INVENTORY_ALERTS, key="one-partition", envelope=envelope)
+    return outbox.OutgoingMessage(
+        topic=topics.INVENTORY_ALERTS, key="one-partition", envelope=envelope
+    )
 
 
 async def test_each_service_database_holds_only_its_own_tables(system: TestSystem, start) -> None:
@@ -121,6 +133,11 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
     }
     for name, own in expected.items():
         pool = await system.db(name)
-        tables = {row["tablename"] for row in await pool.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        tables = {
+            row["tablename"]
+            for row in await pool.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        }
         assert tables == own | runtime, name
     await asyncio.sleep(0)

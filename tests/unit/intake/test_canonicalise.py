@@ -158,4 +158,6 @@ def test_redelivered_payload_canonicalises_to_the_same_order_id():
 def test_lines_of_one_master_sku_become_one_line_at_the_average_price():
     parsed = parse_shopify(shopify_order(1, [("MUG-RED", 1), ("MUG-RED", 3)], price="10.00"))
     order, _ = canonicalise(parsed, listings_for("shopify"))
-    assert [(ln.sku, ln.quantity, ln.unit_price) for ln in order.lines] == [("MUG-RED", 4, Decimal("10"))]
+    assert [(ln.sku, ln.quantity, ln.unit_price) for ln in order.lines] == [
+        ("MUG-RED", 4, Decimal("10"))
+    ]

@@ -34,7 +34,7 @@ class OrderLine(Value):
     unit_price: Decimal = Decimal("0")
 
 
-def merge_lines(lines: "tuple[OrderLine, ...] | list[OrderLine]") -> tuple[OrderLine, ...]:
+def merge_lines(lines: tuple[OrderLine, ...] | list[OrderLine]) -> tuple[OrderLine, ...]:
     """One line per SKU, in first-seen order; the unit price becomes the average paid."""
     quantities: dict[str, int] = {}
     totals: dict[str, Decimal] = {}

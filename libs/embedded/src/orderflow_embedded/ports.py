@@ -1,6 +1,6 @@
 import socket
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 
 
 def free_port() -> int:

@@ -68,7 +68,7 @@ class EmbeddedPostgres:
                  "--auth=trust", "--encoding=UTF8", "--no-sync"],
                 check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **run_as,
             )  # fmt: skip
-        log = open(self.data_dir / "postgres.log", "ab")  # noqa: SIM115
+        log = open(self.data_dir / "postgres.log", "ab")
         self._process = subprocess.Popen(
             [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(pgdata), "-p", str(self.port),
              "-h", "127.0.0.1", "-k", str(self.data_dir),
@@ -76,7 +76,9 @@ class EmbeddedPostgres:
              "-c", "max_connections=300", "-c", "shared_buffers=256MB"],
             stdout=log, stderr=log, start_new_session=True, **run_as,
         )  # fmt: skip
-        wait_for_port(self.port, 30, lambda: self._process is not None and self._process.poll() is None)
+        wait_for_port(
+            self.port, 30, lambda: self._process is not None and self._process.poll() is None
+        )
         return self
 
     def stop(self) -> None:

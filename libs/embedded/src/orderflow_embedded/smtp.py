@@ -13,7 +13,7 @@ class _Collect:
     def __init__(self, inbox: list[EmailMessage]) -> None:
         self.inbox = inbox
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.inbox.append(message)  # type: ignore[arg-type]
         return "250 OK"

@@ -110,6 +110,11 @@ class EventConsumer:
         self._backoff_s = backoff_s
         self.stats = ConsumerStats()
 
+    @property
+    def assigned_partitions(self) -> int:
+        """0 until the group join completes: a service is ready when this is positive."""
+        return len(self._consumer.assignment())
+
     async def run(self) -> None:
         self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
         while True:
@@ -127,7 +132,9 @@ class EventConsumer:
                 continue
             await self._commit(batch)
 
-    async def process(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
+    async def process(
+        self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+    ) -> None:
         deliveries: list[Delivery] = []
         for records in batch.values():
             for record in records:
@@ -141,7 +148,9 @@ class EventConsumer:
             async with self._pool.acquire() as conn, conn.transaction():
                 await self._apply(conn, deliveries)
         except Exception as error:  # one bad message must not sink its batch: isolate it
-            log.warning("consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries))
+            log.warning(
+                "consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries)
+            )
             for delivery in deliveries:
                 await self._apply_alone(delivery)
 
@@ -222,7 +231,9 @@ class EventConsumer:
             reason=reason,
         )
 
-    async def _commit(self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]) -> None:
+    async def _commit(
+        self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+    ) -> None:
         offsets = {partition: records[-1].offset + 1 for partition, records in batch.items()}
         try:
             await self._consumer.commit(offsets)

@@ -21,7 +21,8 @@ async def serve_health(
                 body, status = b'{"error": "not found"}', "404 Not Found"
             writer.write(
                 f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
             )
             await writer.drain()
         finally:

@@ -43,9 +43,7 @@ async def write(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> No
 
 async def requeue_sent_since(pool: asyncpg.Pool, since: datetime) -> int:
     """Mark rows sent since `since` unsent again, e.g. after a broker lost its data."""
-    status = await pool.execute(
-        "UPDATE outbox SET sent_at = NULL WHERE sent_at >= $1", since
-    )
+    status = await pool.execute("UPDATE outbox SET sent_at = NULL WHERE sent_at >= $1", since)
     return int(status.split()[-1])
 
 
@@ -86,7 +84,8 @@ class Relay:
     async def _lead(self) -> None:
         conn = await asyncpg.connect(self._dsn)
         try:
-            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
+            # Another instance leads; PostgreSQL cannot tell us when it lets go, so ask again.
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):  # noqa: ASYNC110
                 await asyncio.sleep(self._poll_interval_s)
             log.info("relay.leading")
             await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())

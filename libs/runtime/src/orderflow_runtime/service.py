@@ -51,6 +51,7 @@ class RunningService:
         return {
             "service": self.spec.name,
             "status": "ok" if all(not t.done() for t in self.tasks) else "degraded",
+            "assigned_partitions": self.consumer.assigned_partitions,
             "processed": stats.processed,
             "duplicates": stats.duplicates,
             "dead_lettered": stats.dead_lettered,
@@ -124,7 +125,9 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         server = await serve_health(settings.health_port, service.health)
         closers.append(server.wait_closed)
         closers.append(_as_async(server.close))
-    log.info("service.started", service=spec.name, group=group, topics=sorted(spec.subscriptions.topics))
+    log.info(
+        "service.started", service=spec.name, group=group, topics=sorted(spec.subscriptions.topics)
+    )
     return service
 
 

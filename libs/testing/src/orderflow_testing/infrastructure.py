@@ -20,7 +20,10 @@ class Infrastructure:
 
 @contextmanager
 def test_infrastructure() -> Iterator[Infrastructure]:
-    kafka, postgres = os.environ.get("ORDERFLOW_TEST_KAFKA"), os.environ.get("ORDERFLOW_TEST_POSTGRES_URL")
+    kafka, postgres = (
+        os.environ.get("ORDERFLOW_TEST_KAFKA"),
+        os.environ.get("ORDERFLOW_TEST_POSTGRES_URL"),
+    )
     if kafka and postgres:
         yield Infrastructure(kafka, postgres, "external")
     elif os.environ.get("ORDERFLOW_TEST_DOCKER") == "1":
@@ -37,8 +40,12 @@ def _containers() -> Iterator[Infrastructure]:
         from testcontainers.kafka import KafkaContainer  # type: ignore[import-not-found]
         from testcontainers.postgres import PostgresContainer  # type: ignore[import-not-found]
     except ImportError as error:
-        raise RuntimeError("ORDERFLOW_TEST_DOCKER=1 needs `uv pip install testcontainers[kafka,postgres]`") from error
+        raise RuntimeError(
+            "ORDERFLOW_TEST_DOCKER=1 needs `uv pip install testcontainers[kafka,postgres]`"
+        ) from error
     with ExitStack() as stack:
         kafka = stack.enter_context(KafkaContainer("apache/kafka:3.9.0").with_kraft())
         postgres = stack.enter_context(PostgresContainer("postgres:17", driver=None))
-        yield Infrastructure(kafka.get_bootstrap_server(), postgres.get_connection_url(), "testcontainers")
+        yield Infrastructure(
+            kafka.get_bootstrap_server(), postgres.get_connection_url(), "testcontainers"
+        )

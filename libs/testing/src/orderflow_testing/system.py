@@ -21,7 +21,9 @@ T = TypeVar("T")
 S = TypeVar("S", bound=ServiceSettings)
 
 
-async def eventually(check: Callable[[], Awaitable[T]], timeout_s: float = 20.0, interval_s: float = 0.1) -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T]], timeout_s: float = 20.0, interval_s: float = 0.1
+) -> T:
     """Poll until `check` returns something truthy; fail with its last answer otherwise."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
@@ -85,7 +87,13 @@ class TestSystem:
             **{**FAST_GROUP_JOIN, **overrides},
         )
 
-    async def start(self, name: str, create_spec: Callable[[S], ServiceSpec], settings_type: type[S], **overrides: Any) -> RunningService:
+    async def start(
+        self,
+        name: str,
+        create_spec: Callable[[S], ServiceSpec],
+        settings_type: type[S],
+        **overrides: Any,
+    ) -> RunningService:
         settings = self.settings(settings_type, await self.database_url(name), **overrides)
         service = await start_service(create_spec(settings), settings)
         self.services.append(service)
@@ -93,13 +101,17 @@ class TestSystem:
 
     async def db(self, service: str) -> asyncpg.Pool:
         if service not in self._pools:
-            pool = await asyncpg.create_pool(await self.database_url(service), min_size=1, max_size=2)
+            pool = await asyncpg.create_pool(
+                await self.database_url(service), min_size=1, max_size=2
+            )
             assert pool is not None
             self._pools[service] = pool
         return self._pools[service]
 
     async def bus(self, source: str = "test") -> PartnerBus:
-        bus = PartnerBus(self.infrastructure.bootstrap_servers, source, self.prefix, session_timeout_ms=3000)
+        bus = PartnerBus(
+            self.infrastructure.bootstrap_servers, source, self.prefix, session_timeout_ms=3000
+        )
         await bus.start()
         self._buses.append(bus)
         return bus
@@ -124,7 +136,9 @@ class TestSystem:
                     for records in (await consumer.getmany(timeout_ms=200)).values():
                         seen.extend(_decode(record) for record in records)
         except TimeoutError:
-            raise AssertionError(f"{topic}: condition not met after {timeout_s}s, saw {len(seen)} messages") from None
+            raise AssertionError(
+                f"{topic}: condition not met after {timeout_s}s, saw {len(seen)} messages"
+            ) from None
         finally:
             await consumer.stop()
         return seen
@@ -138,7 +152,9 @@ class TestSystem:
             await pool.close()
         conn = await asyncpg.connect(self.infrastructure.postgres_url)
         try:
-            for row in await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", f"{self.namespace}_%"):
+            for row in await conn.fetch(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", f"{self.namespace}_%"
+            ):
                 await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
         finally:
             await conn.close()

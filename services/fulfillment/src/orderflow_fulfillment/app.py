@@ -5,4 +5,6 @@ from orderflow_fulfillment.handlers import subscriptions
 
 
 def create_spec(settings: Settings) -> ServiceSpec:
-    return ServiceSpec(name="fulfillment", migrations_package="orderflow_fulfillment", subscriptions=subscriptions)
+    return ServiceSpec(
+        name="fulfillment", migrations_package="orderflow_fulfillment", subscriptions=subscriptions
+    )

@@ -1,6 +1,5 @@
-from pydantic_settings import SettingsConfigDict
-
 from orderflow_runtime import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class Settings(ServiceSettings):

@@ -37,7 +37,12 @@ async def issue_pick_tasks(uow: UnitOfWork, event: StockReserved) -> None:
                 lines=shipment.lines,
             ),
         )
-        log.info("pick_task.issued", order_id=plan.order_id, shipment_id=shipment.shipment_id, location_id=shipment.location_id)
+        log.info(
+            "pick_task.issued",
+            order_id=plan.order_id,
+            shipment_id=shipment.shipment_id,
+            location_id=shipment.location_id,
+        )
 
 
 async def apply_warehouse_report(uow: UnitOfWork, event: WarehouseReported) -> None:
@@ -59,14 +64,27 @@ async def apply_tracking(uow: UnitOfWork, event: TrackingUpdated) -> None:
     await _advance(uow, row, status)
 
 
-async def _advance(uow: UnitOfWork, row: asyncpg.Record, new: ShipmentStatus, tracking_number: str = "") -> None:
+async def _advance(
+    uow: UnitOfWork, row: asyncpg.Record, new: ShipmentStatus, tracking_number: str = ""
+) -> None:
     current = ShipmentStatus(row["status"])
     verdict = domain.transition(current, new)
     if verdict is domain.Transition.REPEATED:
         return
     if verdict is domain.Transition.REFUSED:
-        await store.record(uow.conn, row["shipment_id"], new, accepted=False, note=f"impossible after {current.value}")
-        log.warning("shipment.transition_refused", shipment_id=row["shipment_id"], current=current.value, new=new.value)
+        await store.record(
+            uow.conn,
+            row["shipment_id"],
+            new,
+            accepted=False,
+            note=f"impossible after {current.value}",
+        )
+        log.warning(
+            "shipment.transition_refused",
+            shipment_id=row["shipment_id"],
+            current=current.value,
+            new=new.value,
+        )
         return
     tracking = tracking_number or row["tracking_number"] or ""
     await store.set_status(uow.conn, row["shipment_id"], new, tracking)
@@ -83,7 +101,12 @@ async def _advance(uow: UnitOfWork, row: asyncpg.Record, new: ShipmentStatus, tr
             lines=store.lines_of(row),
         ),
     )
-    log.info("shipment.status_changed", order_id=row["order_id"], shipment_id=row["shipment_id"], status=new.value)
+    log.info(
+        "shipment.status_changed",
+        order_id=row["order_id"],
+        shipment_id=row["shipment_id"],
+        status=new.value,
+    )
     if new is ShipmentStatus.SHIPPED:
         await _shipped(uow, row, tracking)
 

@@ -9,7 +9,9 @@ from pydantic import TypeAdapter
 _lines = TypeAdapter(tuple[OrderLine, ...])
 
 
-async def create_shipment(conn: asyncpg.Connection, plan: ShipmentsPlanned, shipment: PlannedShipment) -> bool:
+async def create_shipment(
+    conn: asyncpg.Connection, plan: ShipmentsPlanned, shipment: PlannedShipment
+) -> bool:
     created = await conn.fetchval(
         "INSERT INTO shipments (shipment_id, order_id, channel, external_id, location_id, carrier, service, status, lines)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT DO NOTHING RETURNING true",
@@ -28,7 +30,9 @@ async def create_shipment(conn: asyncpg.Connection, plan: ShipmentsPlanned, ship
     return bool(created)
 
 
-async def shipment(conn: asyncpg.Connection, *, shipment_id: str = "", tracking_number: str = "") -> asyncpg.Record | None:
+async def shipment(
+    conn: asyncpg.Connection, *, shipment_id: str = "", tracking_number: str = ""
+) -> asyncpg.Record | None:
     column = "shipment_id" if shipment_id else "tracking_number"
     return await conn.fetchrow(  # type: ignore[no-any-return]
         f"SELECT * FROM shipments WHERE {column} = $1 FOR UPDATE", shipment_id or tracking_number
@@ -52,7 +56,14 @@ async def set_status(
     await record(conn, shipment_id, status, accepted=True)
 
 
-async def record(conn: asyncpg.Connection, shipment_id: str, status: ShipmentStatus, *, accepted: bool, note: str = "") -> None:
+async def record(
+    conn: asyncpg.Connection,
+    shipment_id: str,
+    status: ShipmentStatus,
+    *,
+    accepted: bool,
+    note: str = "",
+) -> None:
     await conn.execute(
         "INSERT INTO shipment_history (shipment_id, status, accepted, note) VALUES ($1, $2, $3, $4)",
         shipment_id,
@@ -62,7 +73,9 @@ async def record(conn: asyncpg.Connection, shipment_id: str, status: ShipmentSta
     )
 
 
-async def park_tracking(conn: asyncpg.Connection, tracking_number: str, status: ShipmentStatus) -> None:
+async def park_tracking(
+    conn: asyncpg.Connection, tracking_number: str, status: ShipmentStatus
+) -> None:
     await conn.execute(
         "INSERT INTO early_tracking (tracking_number, status) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         tracking_number,
@@ -70,8 +83,13 @@ async def park_tracking(conn: asyncpg.Connection, tracking_number: str, status: 
     )
 
 
-async def take_parked_tracking(conn: asyncpg.Connection, tracking_number: str) -> list[ShipmentStatus]:
+async def take_parked_tracking(
+    conn: asyncpg.Connection, tracking_number: str
+) -> list[ShipmentStatus]:
     rows = await conn.fetch(
-        "DELETE FROM early_tracking WHERE tracking_number = $1 RETURNING status, received_at", tracking_number
+        "DELETE FROM early_tracking WHERE tracking_number = $1 RETURNING status, received_at",
+        tracking_number,
     )
-    return [ShipmentStatus(row["status"]) for row in sorted(rows, key=lambda row: row["received_at"])]
+    return [
+        ShipmentStatus(row["status"]) for row in sorted(rows, key=lambda row: row["received_at"])
+    ]

@@ -168,7 +168,9 @@ def parse_amazon(payload: dict[str, Any]) -> ParsedOrder:
         ChannelLine(
             channel_sku=item.SellerSKU,
             quantity=item.QuantityOrdered,
-            unit_price=(item.ItemPrice.Amount / item.QuantityOrdered) if item.ItemPrice else Decimal(0),
+            unit_price=(item.ItemPrice.Amount / item.QuantityOrdered)
+            if item.ItemPrice
+            else Decimal(0),
         )
         for item in parsed.items
     )

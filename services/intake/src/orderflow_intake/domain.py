@@ -32,16 +32,29 @@ def canonicalise(
         listing = listings.get(line.channel_sku)
         if listing is None:
             reasons.append(
-                HoldReason(code="unknown_sku", detail=f"{parsed.channel} SKU {line.channel_sku!r} is not mapped")
+                HoldReason(
+                    code="unknown_sku",
+                    detail=f"{parsed.channel} SKU {line.channel_sku!r} is not mapped",
+                )
             )
             continue
         sku, units = listing
-        lines.append(OrderLine(sku=sku, quantity=line.quantity * units, unit_price=line.unit_price / units))
-    missing = [name for name in REQUIRED_ADDRESS_FIELDS if not getattr(parsed.ship_to, name).strip()]
+        lines.append(
+            OrderLine(sku=sku, quantity=line.quantity * units, unit_price=line.unit_price / units)
+        )
+    missing = [
+        name for name in REQUIRED_ADDRESS_FIELDS if not getattr(parsed.ship_to, name).strip()
+    ]
     if missing:
-        reasons.append(HoldReason(code="incomplete_address", detail=f"missing {', '.join(missing)}"))
+        reasons.append(
+            HoldReason(code="incomplete_address", detail=f"missing {', '.join(missing)}")
+        )
     if not parsed.payment_captured:
-        reasons.append(HoldReason(code="payment_not_captured", detail="the marketplace has not captured payment"))
+        reasons.append(
+            HoldReason(
+                code="payment_not_captured", detail="the marketplace has not captured payment"
+            )
+        )
     order = CanonicalOrder(
         order_id=order_id_for(parsed.channel, parsed.external_id),
         channel=parsed.channel,

@@ -8,5 +8,7 @@ from orderflow_runtime import Subscriptions
 from orderflow_intake import services
 
 subscriptions = Subscriptions()
-subscriptions.on(topics.MARKETPLACE_ORDERS, MarketplaceOrderPublished)(services.take_marketplace_order)
+subscriptions.on(topics.MARKETPLACE_ORDERS, MarketplaceOrderPublished)(
+    services.take_marketplace_order
+)
 subscriptions.on(topics.ROUTING_PLANS, OrderUnroutable)(services.hold_unroutable_order)

@@ -17,7 +17,9 @@ async def take_marketplace_order(uow: UnitOfWork, event: MarketplaceOrderPublish
         parsed = adapters.parse(event.channel, event.payload)
     except adapters.MalformedChannelPayload as error:
         raise PoisonMessage(str(error)) from error
-    listings = await store.listings_for(uow.conn, parsed.channel, [line.channel_sku for line in parsed.lines])
+    listings = await store.listings_for(
+        uow.conn, parsed.channel, [line.channel_sku for line in parsed.lines]
+    )
     order, reasons = domain.canonicalise(parsed, listings)
     inserted = await store.insert_order(
         uow.conn,
@@ -34,12 +36,19 @@ async def take_marketplace_order(uow: UnitOfWork, event: MarketplaceOrderPublish
         uow.emit(
             topics.ORDERS,
             order.order_id,
-            OrderHeld(order_id=order.order_id, channel=order.channel, external_id=order.external_id, reasons=tuple(reasons)),
+            OrderHeld(
+                order_id=order.order_id,
+                channel=order.channel,
+                external_id=order.external_id,
+                reasons=tuple(reasons),
+            ),
         )
         log.info("order.held", order_id=order.order_id, reasons=[reason.code for reason in reasons])
         return
     uow.emit(topics.ORDERS, order.order_id, OrderAccepted(order=order))
-    log.info("order.accepted", order_id=order.order_id, channel=order.channel, lines=len(order.lines))
+    log.info(
+        "order.accepted", order_id=order.order_id, channel=order.channel, lines=len(order.lines)
+    )
 
 
 async def hold_unroutable_order(uow: UnitOfWork, event: OrderUnroutable) -> None:

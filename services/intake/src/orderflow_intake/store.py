@@ -55,7 +55,9 @@ async def insert_order(
 
 
 async def hold(conn: asyncpg.Connection, order_id: str, reasons: list[HoldReason]) -> None:
-    await conn.execute("UPDATE orders SET status = 'held', updated_at = now() WHERE order_id = $1", order_id)
+    await conn.execute(
+        "UPDATE orders SET status = 'held', updated_at = now() WHERE order_id = $1", order_id
+    )
     await conn.executemany(
         "INSERT INTO holds (order_id, code, detail) VALUES ($1, $2, $3)"
         " ON CONFLICT (order_id, code) DO UPDATE SET detail = EXCLUDED.detail, resolved_at = NULL",

@@ -5,4 +5,6 @@ from orderflow_inventory.handlers import subscriptions
 
 
 def create_spec(settings: Settings) -> ServiceSpec:
-    return ServiceSpec(name="inventory", migrations_package="orderflow_inventory", subscriptions=subscriptions)
+    return ServiceSpec(
+        name="inventory", migrations_package="orderflow_inventory", subscriptions=subscriptions
+    )

@@ -19,7 +19,9 @@ def needs_of(plan: ShipmentsPlanned) -> Need:
 
 def shortages(need: Need, free: Mapping[tuple[str, str], int]) -> list[Shortage]:
     return [
-        Shortage(sku=sku, location_id=location, requested=units, available=free.get((sku, location), 0))
+        Shortage(
+            sku=sku, location_id=location, requested=units, available=free.get((sku, location), 0)
+        )
         for (sku, location), units in sorted(need.items())
         if free.get((sku, location), 0) < units
     ]

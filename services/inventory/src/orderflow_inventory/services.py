@@ -25,7 +25,9 @@ async def reserve_stock(uow: UnitOfWork, plan: ShipmentsPlanned) -> None:
         uow.emit(
             topics.INVENTORY_RESERVATIONS,
             plan.order_id,
-            ReservationRejected(order_id=plan.order_id, attempt=plan.attempt, shortages=tuple(shortages)),
+            ReservationRejected(
+                order_id=plan.order_id, attempt=plan.attempt, shortages=tuple(shortages)
+            ),
         )
         log.info("reservation.rejected", order_id=plan.order_id, short=[s.sku for s in shortages])
         return
@@ -37,7 +39,9 @@ async def reserve_stock(uow: UnitOfWork, plan: ShipmentsPlanned) -> None:
 
 async def receive_stock(uow: UnitOfWork, event: StockReceived) -> None:
     await store.receive(uow.conn, event.sku, event.location_id, event.quantity, event.reference)
-    log.info("stock.received", sku=event.sku, location_id=event.location_id, quantity=event.quantity)
+    log.info(
+        "stock.received", sku=event.sku, location_id=event.location_id, quantity=event.quantity
+    )
     await publish_levels(uow, [event.sku])
 
 

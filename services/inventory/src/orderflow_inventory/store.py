@@ -55,7 +55,9 @@ async def reserve(conn: asyncpg.Connection, plan: ShipmentsPlanned, need: Need) 
     )
 
 
-async def receive(conn: asyncpg.Connection, sku: str, location_id: str, quantity: int, reference: str) -> None:
+async def receive(
+    conn: asyncpg.Connection, sku: str, location_id: str, quantity: int, reference: str
+) -> None:
     await conn.execute(
         "INSERT INTO stock (sku, location_id, on_hand) VALUES ($1, $2, $3)"
         " ON CONFLICT (sku, location_id) DO UPDATE SET on_hand = stock.on_hand + EXCLUDED.on_hand, updated_at = now()",

@@ -49,19 +49,34 @@ async def send_due(pool: asyncpg.Pool, settings: Settings, limit: int = 50) -> i
 
 async def _send_one(unit: UnitOfWork, row: asyncpg.Record, settings: Settings) -> None:
     attempt = row["attempts"] + 1
-    with_context = log.bind(correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"])
+    with_context = log.bind(
+        correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"]
+    )
     try:
         await aiosmtplib.send(
-            build_email(row, settings.smtp_sender), hostname=settings.smtp_host, port=settings.smtp_port, timeout=10
+            build_email(row, settings.smtp_sender),
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            timeout=10,
         )
     except (aiosmtplib.SMTPException, OSError) as error:
         gave_up = attempt >= settings.send_attempts
         await store.record_attempt(
-            unit.conn, row["id"], attempt, sent=False, gave_up=gave_up, detail=repr(error), retry_in_s=2.0**attempt
+            unit.conn,
+            row["id"],
+            attempt,
+            sent=False,
+            gave_up=gave_up,
+            detail=repr(error),
+            retry_in_s=2.0**attempt,
         )
-        with_context.warning("notification.failed", attempt=attempt, gave_up=gave_up, error=repr(error))
+        with_context.warning(
+            "notification.failed", attempt=attempt, gave_up=gave_up, error=repr(error)
+        )
         return
-    await store.record_attempt(unit.conn, row["id"], attempt, sent=True, gave_up=False, detail="", retry_in_s=0)
+    await store.record_attempt(
+        unit.conn, row["id"], attempt, sent=True, gave_up=False, detail="", retry_in_s=0
+    )
     unit.emit(
         topics.NOTIFICATIONS_SENT,
         row["order_id"],

@@ -23,8 +23,12 @@ async def save_contact(conn: asyncpg.Connection, order: CanonicalOrder) -> None:
     )
 
 
-async def queue(conn: asyncpg.Connection, event: ShipmentStatusChanged, correlation_id: str) -> bool:
-    contact = await conn.fetchrow("SELECT email, language FROM contacts WHERE order_id = $1", event.order_id)
+async def queue(
+    conn: asyncpg.Connection, event: ShipmentStatusChanged, correlation_id: str
+) -> bool:
+    contact = await conn.fetchrow(
+        "SELECT email, language FROM contacts WHERE order_id = $1", event.order_id
+    )
     queued = await conn.fetchval(
         "INSERT INTO notifications (order_id, shipment_id, kind, tracking_number, carrier, status, recipient,"
         " language, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shipment_id, kind) DO NOTHING RETURNING true",
@@ -51,7 +55,14 @@ async def claim_due(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record
 
 
 async def record_attempt(
-    conn: asyncpg.Connection, notification_id: int, attempt: int, *, sent: bool, gave_up: bool, detail: str, retry_in_s: float
+    conn: asyncpg.Connection,
+    notification_id: int,
+    attempt: int,
+    *,
+    sent: bool,
+    gave_up: bool,
+    detail: str,
+    retry_in_s: float,
 ) -> None:
     status = "sent" if sent else ("failed" if gave_up else "pending")
     await conn.execute(

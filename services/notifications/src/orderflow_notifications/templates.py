@@ -36,4 +36,6 @@ KINDS = frozenset(kind for kind, _ in _TEMPLATES)
 
 def render(kind: str, language: str, **fields: str) -> Message:
     subject, body = _TEMPLATES.get((kind, language)) or _TEMPLATES[(kind, "en")]
-    return Message(Template(subject).safe_substitute(fields), Template(body).safe_substitute(fields))
+    return Message(
+        Template(subject).safe_substitute(fields), Template(body).safe_substitute(fields)
+    )

@@ -45,7 +45,9 @@ def cheapest_service(
     rates: list[Rate], location_id: str, country: str, weight_grams: int
 ) -> CarrierChoice | None:
     choices = [
-        CarrierChoice(rate.carrier, rate.service, rate.base + rate.per_kg * math.ceil(weight_grams / 1000))
+        CarrierChoice(
+            rate.carrier, rate.service, rate.base + rate.per_kg * math.ceil(weight_grams / 1000)
+        )
         for rate in rates
         if rate.location_id == location_id
         and country in rate.countries
@@ -76,7 +78,9 @@ def plan(
             {
                 "location_id": location,
                 "has_all_stock": str(has_all),
-                "service": f"{choice.carrier}/{choice.service}" if choice else "none to destination",
+                "service": f"{choice.carrier}/{choice.service}"
+                if choice
+                else "none to destination",
                 "cost": str(choice.cost) if choice else "",
             }
         )
@@ -123,7 +127,9 @@ def _split(
                 remaining[sku] -= units
     shipments = []
     for loc, quantities in taken.items():
-        part = tuple(OrderLine(sku=sku, quantity=q, unit_price=prices[sku]) for sku, q in quantities.items())
+        part = tuple(
+            OrderLine(sku=sku, quantity=q, unit_price=prices[sku]) for sku, q in quantities.items()
+        )
         choice = cheapest_service(rates, loc, country, weight_of(part, weights))
         if choice is None:
             decision.reason = f"no carrier service from {loc} to {country} for that weight"

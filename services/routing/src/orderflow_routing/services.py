@@ -77,10 +77,20 @@ async def _plan(uow: UnitOfWork, event: OrderAccepted, attempt: int) -> None:
 
 
 async def _give_up(
-    uow: UnitOfWork, order_id: str, attempt: int, reason: str, explanation: dict[str, object] | None = None
+    uow: UnitOfWork,
+    order_id: str,
+    attempt: int,
+    reason: str,
+    explanation: dict[str, object] | None = None,
 ) -> None:
-    await store.record_decision(uow.conn, order_id, attempt, "unroutable", explanation or {"reason": reason})
-    uow.emit(topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=attempt, reason=reason))
+    await store.record_decision(
+        uow.conn, order_id, attempt, "unroutable", explanation or {"reason": reason}
+    )
+    uow.emit(
+        topics.ROUTING_PLANS,
+        order_id,
+        OrderUnroutable(order_id=order_id, attempt=attempt, reason=reason),
+    )
     log.warning("order.unroutable", order_id=order_id, attempt=attempt, reason=reason)
 
 

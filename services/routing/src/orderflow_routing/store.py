@@ -4,8 +4,8 @@ import json
 from typing import Any
 
 import asyncpg
-from orderflow_contracts.inventory import StockLevelChanged
 from orderflow_contracts.intake import OrderAccepted
+from orderflow_contracts.inventory import StockLevelChanged
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.setup import Rate, SellerSetup
 
@@ -24,7 +24,15 @@ async def load_network(conn: asyncpg.Connection, setup: SellerSetup) -> None:
             "INSERT INTO rates (location_id, carrier, service, countries, max_weight_grams, base, per_kg)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
-                (r.location_id, r.carrier, r.service, list(r.countries), r.max_weight_grams, r.base, r.per_kg)
+                (
+                    r.location_id,
+                    r.carrier,
+                    r.service,
+                    list(r.countries),
+                    r.max_weight_grams,
+                    r.base,
+                    r.per_kg,
+                )
                 for r in setup.rates
             ],
         )
@@ -41,7 +49,9 @@ async def rates(conn: asyncpg.Connection) -> list[Rate]:
 
 
 async def weights(conn: asyncpg.Connection, skus: list[str]) -> dict[str, int]:
-    rows = await conn.fetch("SELECT sku, weight_grams FROM products WHERE sku = ANY($1::text[])", skus)
+    rows = await conn.fetch(
+        "SELECT sku, weight_grams FROM products WHERE sku = ANY($1::text[])", skus
+    )
     return {row["sku"]: row["weight_grams"] for row in rows}
 
 
@@ -61,7 +71,9 @@ async def set_available(conn: asyncpg.Connection, levels: list[tuple[str, str, i
 
 
 async def apply_levels(conn: asyncpg.Connection, event: StockLevelChanged) -> None:
-    await set_available(conn, [(event.sku, level.location_id, level.available) for level in event.locations])
+    await set_available(
+        conn, [(event.sku, level.location_id, level.available) for level in event.locations]
+    )
 
 
 async def remember_order(conn: asyncpg.Connection, event: OrderAccepted) -> bool:
@@ -103,7 +115,9 @@ async def record_decision(
 
 
 async def mark_reserved(conn: asyncpg.Connection, order_id: str) -> None:
-    await conn.execute("UPDATE orders SET status = 'reserved', updated_at = now() WHERE order_id = $1", order_id)
+    await conn.execute(
+        "UPDATE orders SET status = 'reserved', updated_at = now() WHERE order_id = $1", order_id
+    )
 
 
 def line_skus(lines: tuple[OrderLine, ...]) -> list[str]:

@@ -1,7 +1,7 @@
 """`orderflow`: the developer's entry point.
 
-  orderflow infra up      broker, PostgreSQL (one database per service), SMTP, topics; prints settings
-  orderflow run           all of it plus the five services and simulated partners, on a live screen
+orderflow infra up      broker, PostgreSQL (one database per service), SMTP, topics; prints settings
+orderflow run           all of it plus the five services and simulated partners, on a live screen
 """
 
 import argparse
@@ -63,16 +63,37 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
         raise
     services = ServiceProcesses(endpoints, DEMO_SELLER_SETUP, LOG_DIR)
     services.start()
-    buses = [PartnerBus(endpoints.bootstrap_servers, f"sim.{name}", session_timeout_ms=3000) for name in ("marketplace", "warehouse", "carrier")]
+    buses = [
+        PartnerBus(
+            endpoints.bootstrap_servers,
+            f"sim.{name}",
+            session_timeout_ms=3000,
+            fetch_max_wait_ms=50,
+        )
+        for name in ("marketplace", "warehouse", "carrier")
+    ]
     observer = Observer(endpoints.bootstrap_servers)
     tasks: list[asyncio.Task[None]] = []
     started = time.monotonic()
     try:
         for bus in buses:
             await bus.start()
+        console.print("waiting for the five services to join their consumer groups …")
+        not_ready = await services.wait_until_ready()
+        if not_ready:
+            console.print(
+                f"[red]not ready: {', '.join(not_ready)}[/] — see {LOG_DIR}/<service>.log"
+            )
+            return 1
         warehouse = Warehouse(buses[1], setup)
         await warehouse.receive_stock(stock)
-        partners = [Marketplace(buses[0], setup, rate).run(), warehouse.run(), Carrier(buses[2]).run(), observer.run()]
+        started = time.monotonic()
+        partners = [
+            Marketplace(buses[0], setup, rate).run(),
+            warehouse.run(),
+            Carrier(buses[2]).run(),
+            observer.run(),
+        ]
         tasks = [asyncio.create_task(partner) for partner in partners]
         await _show(observer, services, stop, started, seconds)
     finally:
@@ -89,7 +110,13 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
     return 0 if observer.journey.delivered else 1
 
 
-async def _show(observer: Observer, services: ServiceProcesses, stop: asyncio.Event, started: float, seconds: float) -> None:
+async def _show(
+    observer: Observer,
+    services: ServiceProcesses,
+    stop: asyncio.Event,
+    started: float,
+    seconds: float,
+) -> None:
     with Live(console=console, refresh_per_second=2) as live:
         while not stop.is_set():
             elapsed = time.monotonic() - started
@@ -101,13 +128,19 @@ async def _show(observer: Observer, services: ServiceProcesses, stop: asyncio.Ev
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="orderflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="orderflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     infra = commands.add_parser("infra", help="the embedded broker, PostgreSQL and SMTP")
     infra.add_argument("action", choices=["up"])
     infra.add_argument("--partitions", type=int, default=6)
-    run = commands.add_parser("run", help="the whole system with simulated partners and a live screen")
-    run.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)")
+    run = commands.add_parser(
+        "run", help="the whole system with simulated partners and a live screen"
+    )
+    run.add_argument(
+        "--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)"
+    )
     run.add_argument("--rate", type=float, default=50, help="marketplace orders per second")
     run.add_argument("--partitions", type=int, default=6)
     run.add_argument("--stock", type=int, default=5000, help="opening units per SKU per location")

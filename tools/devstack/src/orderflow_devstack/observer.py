@@ -57,7 +57,9 @@ class Observer:
             bootstrap_servers=bootstrap_servers,
             group_id="orderflow-observer",
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=10,
+            # It watches every partition of every topic: polling it fast would cost the broker
+            # more than all services together. Latency comes from record timestamps anyway.
+            fetch_max_wait_ms=250,
             session_timeout_ms=3000,
             heartbeat_interval_ms=500,
         )

@@ -1,11 +1,16 @@
 """The five services as real child processes, each with its own log file."""
 
+import asyncio
+import json
 import os
 import signal
 import subprocess
 import sys
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from orderflow_embedded import free_port
 
 from orderflow_devstack.stack import SERVICES, Endpoints
 
@@ -16,18 +21,48 @@ class ServiceProcesses:
     seller_setup_file: Path
     log_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    health_ports: dict[str, int] = field(default_factory=dict)
 
     def start(self, services: tuple[str, ...] = SERVICES) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in services:
-            log = open(self.log_dir / f"{service}.log", "ab")  # noqa: SIM115
+            log = open(self.log_dir / f"{service}.log", "ab")
+            self.health_ports[service] = free_port()
+            env = self.endpoints.service_env(service, self.seller_setup_file)
+            env[f"{service.upper()}_HEALTH_PORT"] = str(self.health_ports[service])
             self.processes[service] = subprocess.Popen(
                 [sys.executable, "-m", f"orderflow_{service}"],
-                env={**os.environ, **self.endpoints.service_env(service, self.seller_setup_file)},
+                env={**os.environ, **env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us; we stop them in order
             )
+
+    def health(self, service: str) -> dict[str, object]:
+        url = f"http://127.0.0.1:{self.health_ports[service]}/healthz"
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return dict(json.load(response))
+        except OSError:
+            return {}
+
+    async def wait_until_ready(self, timeout_s: float = 90) -> list[str]:
+        """Wait until every service has joined its consumer group; returns those that did not."""
+        waiting = list(self.processes)
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while waiting and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.5)
+            reports = await asyncio.gather(
+                *(asyncio.to_thread(self.health, name) for name in waiting)
+            )
+            waiting = [
+                name
+                for name, report in zip(waiting, reports, strict=True)
+                if not report.get("assigned_partitions")
+            ]
+            if any(self.processes[name].poll() is not None for name in waiting):
+                break
+        return waiting
 
     def status(self) -> dict[str, str]:
         return {

@@ -49,7 +49,9 @@ class Endpoints:
 
 
 class EmbeddedStack:
-    def __init__(self, setup: SellerSetup, partitions: int = 6, log_dir: Path | None = None) -> None:
+    def __init__(
+        self, setup: SellerSetup, partitions: int = 6, log_dir: Path | None = None
+    ) -> None:
         self.setup = setup
         self.partitions = partitions
         self.log_dir = log_dir
@@ -68,7 +70,9 @@ class EmbeddedStack:
         endpoints = Endpoints(self.broker.bootstrap_servers, self.postgres.url(), self.smtp.port)
         await create_databases(endpoints.postgres_url, list(SERVICES))
         locations = [location.location_id for location in self.setup.locations]
-        await create_topics(endpoints.bootstrap_servers, all_topics(locations), self.partitions, COMPACTED)
+        await create_topics(
+            endpoints.bootstrap_servers, all_topics(locations), self.partitions, COMPACTED
+        )
         return endpoints
 
     def stop(self) -> None:
@@ -77,5 +81,7 @@ class EmbeddedStack:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+    async def __aexit__(
+        self, *_: type[BaseException] | BaseException | TracebackType | None
+    ) -> None:
         self.stop()
