@@ -53,7 +53,7 @@ class PartnerBus:
         consumer = AIOKafkaConsumer(
             *([self.prefix + t for t in topics] if topics else []),
             bootstrap_servers=self.bootstrap_servers,
-            group_id=group,
+            group_id=self.prefix + group,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=self.fetch_max_wait_ms,
             session_timeout_ms=self.session_timeout_ms,

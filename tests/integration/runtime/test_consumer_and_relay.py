@@ -53,7 +53,7 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking(
         topics.dead_letters(topics.WAREHOUSE_STOCK), until=lambda seen: len(seen) >= 1
     )
     assert "flaky handler for BROKEN" in dead[0].header("dlq.error")
-    assert dead[0].header("dlq.consumer.group") == "echo"
+    assert dead[0].header("dlq.consumer.group") == f"{system.prefix}echo"
     assert Envelope.from_bytes(dead[0].record.value).payload["sku"] == "BROKEN"
 
 

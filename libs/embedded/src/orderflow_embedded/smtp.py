@@ -6,7 +6,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from orderflow_embedded.ports import free_port
+from orderflow_embedded.children import free_port
 
 
 class _Collect:

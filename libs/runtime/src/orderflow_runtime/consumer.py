@@ -172,6 +172,7 @@ class EventConsumer:
 
     async def _apply(self, conn: asyncpg.Connection, deliveries: list[Delivery]) -> None:
         outgoing: list[outbox.OutgoingMessage] = []
+        first_seen = await inbox.claim_all(conn, [d.envelope.event_id for d in deliveries])
         for delivery in deliveries:
             envelope = delivery.envelope
             with structlog.contextvars.bound_contextvars(
@@ -179,10 +180,11 @@ class EventConsumer:
                 event_id=str(envelope.event_id),
                 event_type=envelope.type,
             ):
-                if not await inbox.claim(conn, envelope.event_id):
+                if envelope.event_id not in first_seen:
                     self.stats.duplicates += 1
                     log.info("event.duplicate_ignored")
                     continue
+                first_seen.discard(envelope.event_id)  # a second copy in this batch is a duplicate
                 unit = UnitOfWork(conn=conn, source=self._source, cause=envelope, outgoing=outgoing)
                 await delivery.handler(unit, delivery.event)
         await outbox.write(conn, outgoing)

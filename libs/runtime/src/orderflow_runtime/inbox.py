@@ -1,16 +1,18 @@
 """Consumers record each event id in the same transaction as its effect: redelivery is a no-op."""
 
+import uuid
 from datetime import timedelta
 
 import asyncpg
 
 
-async def claim(conn: asyncpg.Connection, event_id: object) -> bool:
-    """True the first time this event is seen; the primary key settles races, not a read."""
-    status = await conn.execute(
-        "INSERT INTO inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING", event_id
+async def claim_all(conn: asyncpg.Connection, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids seen for the first time, claimed in one round trip for a whole batch."""
+    rows = await conn.fetch(
+        "INSERT INTO inbox (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
+        event_ids,
     )
-    return bool(status == "INSERT 0 1")
+    return {row["event_id"] for row in rows}
 
 
 async def purge(pool: asyncpg.Pool, retention: timedelta) -> int:

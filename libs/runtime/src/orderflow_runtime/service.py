@@ -4,7 +4,7 @@ and a graceful stop on SIGTERM/SIGINT. A service supplies only a ServiceSpec."""
 import asyncio
 import contextlib
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from orderflow_runtime.settings import ServiceSettings
 
 log = structlog.get_logger()
 
-BackgroundTask = Callable[["RunningService"], Awaitable[None]]
+BackgroundTask = Callable[["RunningService"], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     producer = create_producer(settings.kafka_bootstrap_servers)
     await producer.start()
     closers.append(producer.stop)
-    group = settings.consumer_group or spec.name
+    group = settings.consumer_group or names.physical(spec.name)
     kafka_consumer = create_consumer(settings, group)
     await kafka_consumer.start()
     closers.append(kafka_consumer.stop)
@@ -114,7 +114,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     if spec.on_start is not None:
         await spec.on_start(service)
     retention = timedelta(hours=settings.inbox_retention_hours)
-    workers: list[Awaitable[Any]] = [
+    workers: list[Coroutine[Any, Any, Any]] = [
         service.relay.run(),
         service.consumer.run(),
         _purge_inbox_forever(pool, retention),

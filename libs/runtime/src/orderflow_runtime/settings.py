@@ -13,7 +13,9 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     database_url: str = Field(description="asyncpg DSN of this service's own database")
     topic_prefix: str = Field(default="", description="namespace for every topic, e.g. 'test1.'")
-    consumer_group: str = Field(default="", description="defaults to the service name")
+    consumer_group: str = Field(
+        default="", description="defaults to the service name, after the topic prefix"
+    )
     fetch_max_wait_ms: int = Field(
         default=10, description="the embedded broker answers a fetch only after this wait"
     )

@@ -57,8 +57,5 @@ async def commit_shipped(uow: UnitOfWork, event: ShipmentStatusChanged) -> None:
 async def publish_levels(uow: UnitOfWork, skus: list[str]) -> None:
     for sku, locations in (await store.levels(uow.conn, skus)).items():
         uow.emit(
-            topics.INVENTORY_LEVELS,
-            sku,
-            StockLevelChanged(sku=sku, locations=tuple(locations)),
-            correlation_id=uow.correlation_id,
+            topics.INVENTORY_LEVELS, sku, StockLevelChanged(sku=sku, locations=tuple(locations))
         )

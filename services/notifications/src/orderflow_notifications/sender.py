@@ -3,7 +3,9 @@ sent again only if the process dies between SMTP's acceptance and our commit; it
 is stable so a mail system can drop the copy."""
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 import asyncpg
@@ -92,7 +94,7 @@ async def _send_one(unit: UnitOfWork, row: asyncpg.Record, settings: Settings) -
     with_context.info("customer.notified", recipient=row["recipient"])
 
 
-def sender_task(settings: Settings):  # type: ignore[no-untyped-def]
+def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any, Any, None]]:
     async def send_forever(service: RunningService) -> None:
         while True:
             try:

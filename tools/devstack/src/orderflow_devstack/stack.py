@@ -4,8 +4,6 @@ an SMTP server standing in for the customer's inbox, and every topic."""
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import orderflow_simulators
 from orderflow_contracts.setup import SellerSetup
@@ -77,11 +75,3 @@ class EmbeddedStack:
 
     def stop(self) -> None:
         self._exit.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, *_: type[BaseException] | BaseException | TracebackType | None
-    ) -> None:
-        self.stop()

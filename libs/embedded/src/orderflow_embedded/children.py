@@ -1,4 +1,5 @@
 import socket
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -20,3 +21,15 @@ def wait_for_port(port: int, timeout_s: float, is_alive: Callable[[], bool]) -> 
         except OSError:
             time.sleep(0.02)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout_s}s")
+
+
+def stop_child(process: subprocess.Popen[bytes] | None, timeout_s: float) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `timeout_s`."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
