@@ -9,7 +9,7 @@ import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
 from orderflow_contracts.fulfillment import PickTaskIssued
-from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
 from orderflow_contracts.setup import SellerSetup
 from orderflow_contracts.warehouse import StockReceived, WarehouseReported
 
@@ -26,6 +26,7 @@ class MarketplaceMix:
     malformed: float = 0.01
     unknown_sku: float = 0.02
     incomplete_address: float = 0.01
+    cancelled: float = 0.02
 
 
 class Marketplace:
@@ -82,11 +83,14 @@ class Marketplace:
         external_id = (
             str(payload["id"]) if channel == "shopify" else payload["order"]["AmazonOrderId"]
         )
-        await self.bus.publish(
-            topics.MARKETPLACE_ORDERS,
-            topics.channel_order_key(channel, external_id),
-            MarketplaceOrderPublished(channel=channel, payload=payload),
-        )
+        key = topics.channel_order_key(channel, external_id)
+        published = MarketplaceOrderPublished(channel=channel, payload=payload)
+        await self.bus.publish(topics.MARKETPLACE_ORDERS, key, published)
+        if self.rng.random() < self.mix.cancelled:
+            cancellation = MarketplaceOrderCancelled(
+                channel=channel, external_id=external_id, reason="buyer cancelled"
+            )
+            await self.bus.publish(topics.MARKETPLACE_ORDERS, key, cancellation)
 
 
 class Warehouse:

@@ -2,8 +2,8 @@
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.intake import OrderAccepted, OrderHeld
-from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_contracts.intake import OrderAccepted, OrderCancelled, OrderHeld
+from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
 from orderflow_simulators import payloads
 from orderflow_testing.system import TestSystem, eventually
 
@@ -110,3 +110,35 @@ async def test_orders_with_unknown_skus_or_incomplete_addresses_are_held_with_re
         lambda: intake.fetch("SELECT code FROM holds WHERE resolved_at IS NULL ORDER BY code")
     )
     assert [row["code"] for row in open_holds] == ["incomplete_address", "unknown_sku"]
+
+
+async def test_marketplace_cancellation_cancels_the_order_and_tells_everyone(
+    system: TestSystem, start
+) -> None:
+    await _running_intake(system, start)
+    bus = await system.bus()
+    order = payloads.shopify_order(9, [("MUG-RED", 1)])
+    key, event = _published(order)
+    await bus.publish(topics.MARKETPLACE_ORDERS, key, event)
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS,
+        key,
+        MarketplaceOrderCancelled(
+            channel="shopify", external_id=str(order["id"]), reason="customer"
+        ),
+    )
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS,
+        "shopify:404",
+        MarketplaceOrderCancelled(channel="shopify", external_id="404"),
+    )
+    await bus.flush()
+    events = await system.read(topics.ORDERS, until=lambda seen: len(seen) >= 2)
+    assert isinstance(events[1].event, OrderCancelled)
+    assert events[1].event.order_id == events[0].event.order.order_id
+    dead = await system.read(
+        topics.dead_letters(topics.MARKETPLACE_ORDERS), until=lambda seen: len(seen) >= 1
+    )
+    assert "unknown order shopify:404" in dead[0].header("dlq.error")
+    intake = await system.db("intake")
+    assert await intake.fetchval("SELECT status FROM orders") == "cancelled"

@@ -2,6 +2,7 @@
 
 import pytest
 from orderflow_contracts import topics
+from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import ReservationRejected, StockReserved
 from orderflow_contracts.order import Address, OrderLine
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
@@ -115,3 +116,49 @@ async def test_a_plan_is_reserved_whole_or_not_at_all(system: TestSystem, start)
     ]
     inventory = await system.db("inventory")
     assert await inventory.fetchval("SELECT sum(reserved) FROM stock") == 0
+
+
+def cancelled(order_number: int) -> OrderCancelled:
+    return OrderCancelled(
+        order_id=f"order-{order_number}", channel="shopify", external_id=str(order_number)
+    )
+
+
+async def test_cancellation_releases_the_reservation_once(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    await start(system, "inventory")
+    await _stock(system, "MUG-RED", "us-ontario", 10)
+    bus = await system.bus("routing")
+    await bus.publish(topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=4))
+    await bus.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    envelope = await bus.publish(topics.ORDERS, "order-1", cancelled(1))
+    await bus.publish_raw(topics.ORDERS, "order-1", envelope.to_bytes())
+    await bus.publish(topics.ORDERS, "order-1", cancelled(1))  # the marketplace said it twice
+    await bus.flush()
+    inventory = await system.db("inventory")
+    await eventually(lambda: inventory.fetchval("SELECT status = 'released' FROM reservations"))
+    assert await inventory.fetchval("SELECT reserved FROM stock") == 0
+    kinds = await inventory.fetch(
+        "SELECT kind, quantity FROM movements WHERE kind <> 'receipt' ORDER BY id"
+    )
+    assert [(row["kind"], row["quantity"]) for row in kinds] == [("reservation", 4), ("release", 4)]
+
+
+async def test_a_plan_arriving_after_its_cancellation_reserves_nothing(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics(["us-ontario"])
+    await start(system, "inventory")
+    await _stock(system, "MUG-RED", "us-ontario", 10)
+    bus = await system.bus("routing")
+    await bus.publish(topics.ORDERS, "order-1", cancelled(1))
+    await bus.flush()
+    inventory = await system.db("inventory")
+    await eventually(lambda: inventory.fetchval("SELECT count(*) FROM reservations"))
+    await bus.publish(topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=4))
+    await bus.publish(topics.ROUTING_PLANS, "order-2", plan_for(2, quantity=1))
+    await bus.flush()
+    outcomes = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    assert [m.event.plan.order_id for m in outcomes] == ["order-2"]
+    assert await inventory.fetchval("SELECT reserved FROM stock") == 1

@@ -16,3 +16,10 @@ class OrderHeld(Event):
     channel: str
     external_id: str
     reasons: tuple[HoldReason, ...]
+
+
+class OrderCancelled(Event):
+    order_id: str
+    channel: str
+    external_id: str
+    reason: str = ""

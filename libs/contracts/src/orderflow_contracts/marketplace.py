@@ -8,3 +8,9 @@ from orderflow_contracts.envelope import Event
 class MarketplaceOrderPublished(Event):
     channel: str
     payload: dict[str, Any]
+
+
+class MarketplaceOrderCancelled(Event):
+    channel: str
+    external_id: str
+    reason: str = ""

@@ -2,8 +2,8 @@
 
 import structlog
 from orderflow_contracts import topics
-from orderflow_contracts.intake import HoldReason, OrderAccepted, OrderHeld
-from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_contracts.intake import HoldReason, OrderAccepted, OrderCancelled, OrderHeld
+from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
 from orderflow_contracts.routing import OrderUnroutable
 from orderflow_runtime import PoisonMessage, UnitOfWork
 
@@ -55,3 +55,21 @@ async def hold_unroutable_order(uow: UnitOfWork, event: OrderUnroutable) -> None
     """Routing gave up: the order joins the exception queue for an operator."""
     await store.hold(uow.conn, event.order_id, [HoldReason(code="unroutable", detail=event.reason)])
     log.info("order.held", order_id=event.order_id, reasons=["unroutable"])
+
+
+async def cancel_order(uow: UnitOfWork, event: MarketplaceOrderCancelled) -> None:
+    order = await store.cancel(uow.conn, event.channel, event.external_id)
+    if order is None:
+        # Kept in the dead-letter topic with its reason until the order arrives and it is replayed.
+        raise PoisonMessage(f"cancellation for unknown order {event.channel}:{event.external_id}")
+    uow.emit(
+        topics.ORDERS,
+        order["order_id"],
+        OrderCancelled(
+            order_id=order["order_id"],
+            channel=event.channel,
+            external_id=event.external_id,
+            reason=event.reason,
+        ),
+    )
+    log.info("order.cancelled", order_id=order["order_id"], reason=event.reason)

@@ -63,3 +63,13 @@ async def hold(conn: asyncpg.Connection, order_id: str, reasons: list[HoldReason
         " ON CONFLICT (order_id, code) DO UPDATE SET detail = EXCLUDED.detail, resolved_at = NULL",
         [(order_id, reason.code, reason.detail) for reason in reasons],
     )
+
+
+async def cancel(conn: asyncpg.Connection, channel: str, external_id: str) -> asyncpg.Record | None:
+    """The order, now cancelled; None when intake has never seen it."""
+    return await conn.fetchrow(  # type: ignore[no-any-return]
+        "UPDATE orders SET status = 'cancelled', updated_at = now()"
+        " WHERE channel = $1 AND external_id = $2 RETURNING order_id",
+        channel,
+        external_id,
+    )

@@ -3,6 +3,7 @@
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import ReservationRejected, StockLevelChanged, StockReserved
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockReceived
@@ -51,6 +52,13 @@ async def commit_shipped(uow: UnitOfWork, event: ShipmentStatusChanged) -> None:
     skus = await store.commit_shipment(uow.conn, event.shipment_id)
     if skus:
         log.info("reservation.committed", shipment_id=event.shipment_id, skus=skus)
+        await publish_levels(uow, skus)
+
+
+async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
+    skus = await store.release(uow.conn, event.order_id)
+    log.info("reservation.released", order_id=event.order_id, skus=skus)
+    if skus:
         await publish_levels(uow, skus)
 
 

@@ -101,6 +101,40 @@ async def commit_shipment(conn: asyncpg.Connection, shipment_id: str) -> list[st
     return sorted({row["sku"] for row in lines})
 
 
+async def release(conn: asyncpg.Connection, order_id: str) -> list[str]:
+    """Give back what an order holds and is not shipped yet; returns the SKUs touched. An order
+    released before any plan is remembered, so a late plan for it reserves nothing."""
+    status = await conn.fetchval(
+        "SELECT status FROM reservations WHERE order_id = $1 FOR UPDATE", order_id
+    )
+    if status is None:
+        await conn.execute(
+            "INSERT INTO reservations (order_id, attempt, status) VALUES ($1, 0, 'released')",
+            order_id,
+        )
+        return []
+    if status != "reserved":
+        return []
+    lines = await conn.fetch(
+        "DELETE FROM reservation_lines WHERE order_id = $1 AND NOT committed RETURNING sku, location_id, quantity",
+        order_id,
+    )
+    ordered = sorted(lines, key=lambda row: (row["sku"], row["location_id"]))
+    await conn.executemany(
+        "UPDATE stock SET reserved = reserved - $3, updated_at = now() WHERE sku = $1 AND location_id = $2",
+        [(row["sku"], row["location_id"], row["quantity"]) for row in ordered],
+    )
+    await conn.executemany(
+        "INSERT INTO movements (sku, location_id, kind, quantity, reference) VALUES ($1, $2, 'release', $3, $4)",
+        [(row["sku"], row["location_id"], row["quantity"], order_id) for row in ordered],
+    )
+    await conn.execute(
+        "UPDATE reservations SET status = 'released', updated_at = now() WHERE order_id = $1",
+        order_id,
+    )
+    return sorted({row["sku"] for row in lines})
+
+
 async def levels(conn: asyncpg.Connection, skus: list[str]) -> dict[str, list[LocationLevel]]:
     rows = await conn.fetch(
         "SELECT sku, location_id, on_hand, reserved FROM stock WHERE sku = ANY($1::text[]) ORDER BY sku, location_id",

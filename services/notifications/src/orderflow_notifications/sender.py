@@ -3,6 +3,7 @@ sent again only if the process dies between SMTP's acceptance and our commit; it
 is stable so a mail system can drop the copy."""
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Coroutine
 from email.message import EmailMessage
 from typing import Any
@@ -40,27 +41,44 @@ def build_email(row: asyncpg.Record, sender: str) -> EmailMessage:
 
 
 async def send_due(pool: asyncpg.Pool, settings: Settings, limit: int = 50) -> int:
+    """Send what is due over one SMTP session; each outcome is logged in the same transaction."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.claim_due(conn, limit)
+        if not rows:
+            return 0
         unit = UnitOfWork(conn=conn, source="notifications")
-        for row in rows:
-            await _send_one(unit, row, settings)
+        smtp = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port, timeout=10)
+        try:
+            await smtp.connect()
+            unreachable = None
+        except (aiosmtplib.SMTPException, OSError) as error:
+            unreachable = error
+        try:
+            for row in rows:
+                await _send_one(unit, row, settings, smtp, unreachable)
+        finally:
+            if smtp.is_connected:
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                    await smtp.quit()
         await outbox.write(conn, unit.outgoing)
     return len(rows)
 
 
-async def _send_one(unit: UnitOfWork, row: asyncpg.Record, settings: Settings) -> None:
+async def _send_one(
+    unit: UnitOfWork,
+    row: asyncpg.Record,
+    settings: Settings,
+    smtp: aiosmtplib.SMTP,
+    unreachable: Exception | None,
+) -> None:
     attempt = row["attempts"] + 1
     with_context = log.bind(
         correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"]
     )
     try:
-        await aiosmtplib.send(
-            build_email(row, settings.smtp_sender),
-            hostname=settings.smtp_host,
-            port=settings.smtp_port,
-            timeout=10,
-        )
+        if unreachable is not None:
+            raise unreachable
+        await smtp.send_message(build_email(row, settings.smtp_sender))
     except (aiosmtplib.SMTPException, OSError) as error:
         gave_up = attempt >= settings.send_attempts
         await store.record_attempt(
@@ -99,8 +117,8 @@ def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any,
         while True:
             try:
                 sent = await send_due(service.pool, settings)
-            except (OSError, asyncpg.PostgresError) as error:
-                log.error("notification.sender_failed", error=repr(error))
+            except Exception:  # the batch rolled back and stays due: never let the sender die
+                log.exception("notification.sender_failed")
                 sent = 0
             if not sent:
                 await asyncio.sleep(settings.send_poll_interval_s)

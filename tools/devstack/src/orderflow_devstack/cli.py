@@ -74,7 +74,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
     ]
     observer = Observer(endpoints.bootstrap_servers)
     tasks: list[asyncio.Task[None]] = []
-    started = time.monotonic()
+    elapsed = 0.0
     try:
         for bus in buses:
             await bus.start()
@@ -95,7 +95,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
             observer.run(),
         ]
         tasks = [asyncio.create_task(partner) for partner in partners]
-        await _show(observer, services, stop, started, seconds)
+        elapsed = await _show(observer, services, stop, started, seconds)
     finally:
         for task in tasks:
             task.cancel()
@@ -106,7 +106,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
             await bus.stop()
         services.stop()
         stack.stop()
-    console.print(screen.summary(observer.journey, time.monotonic() - started))
+    console.print(screen.summary(observer.journey, elapsed))
     return 0 if observer.journey.delivered else 1
 
 
@@ -116,13 +116,14 @@ async def _show(
     stop: asyncio.Event,
     started: float,
     seconds: float,
-) -> None:
+) -> float:
+    """Refresh the screen every second until Ctrl-C or `seconds`; returns the time shown."""
     with Live(console=console, refresh_per_second=2) as live:
-        while not stop.is_set():
+        while True:
             elapsed = time.monotonic() - started
             live.update(screen.render(observer.journey, elapsed, services.status()))
-            if seconds and elapsed >= seconds:
-                return
+            if stop.is_set() or (seconds and elapsed >= seconds):
+                return elapsed
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
 

@@ -15,6 +15,7 @@ _PICK_TASKS = re.compile(topics.PICK_TASKS_PATTERN)
 COUNTED = {
     "OrderAccepted": "accepted",
     "OrderHeld": "held",
+    "OrderCancelled": "cancelled",
     "OrderUnroutable": "unroutable",
     "StockReserved": "reserved",
     "ReservationRejected": "rejected",
@@ -27,6 +28,7 @@ class Journey:
     received: int = 0
     accepted: int = 0
     held: int = 0
+    cancelled: int = 0
     unroutable: int = 0
     reserved: int = 0
     rejected: int = 0
@@ -80,13 +82,13 @@ class Observer:
         if topic.endswith(".dlq"):
             journey.dead_lettered += 1
             return
-        if topic == topics.MARKETPLACE_ORDERS:
-            journey.received += 1
         try:
             envelope = Envelope.from_bytes(value)
         except MalformedEvent:
+            journey.received += topic == topics.MARKETPLACE_ORDERS
             return
-        if topic == topics.MARKETPLACE_ORDERS:
+        if envelope.type == "MarketplaceOrderPublished":
+            journey.received += 1
             self._received_at[envelope.correlation_id] = envelope.occurred_at.timestamp()
         elif _PICK_TASKS.fullmatch(topic):
             self._pick_task(envelope.correlation_id, timestamp_ms)

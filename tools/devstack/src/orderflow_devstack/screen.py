@@ -17,6 +17,7 @@ def render(journey: Journey, elapsed_s: float, services: dict[str, str]) -> Tabl
         ("orders received", journey.received),
         ("accepted", journey.accepted),
         ("held (exception queue)", journey.held + journey.unroutable),
+        ("cancelled by the marketplace", journey.cancelled),
         ("stock reserved", journey.reserved),
         ("reservations rejected", journey.rejected),
         ("pick tasks issued", journey.pick_tasks),
