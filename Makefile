@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 RUN_SECONDS ?= 0
-RATE ?= 50
+RATE ?= 20
 PYTEST_ARGS ?=
 
 .PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench infra clean

@@ -146,7 +146,8 @@ class EventConsumer:
         self.stats.batches += 1
         try:
             async with self._pool.acquire() as conn, conn.transaction():
-                await self._apply(conn, deliveries)
+                duplicates = await self._apply(conn, deliveries)
+            self._count(deliveries, duplicates)
         except Exception as error:  # one bad message must not sink its batch: isolate it
             log.warning(
                 "consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries)
@@ -170,7 +171,9 @@ class EventConsumer:
             return None
         return Delivery(record, envelope, event, route.handler)
 
-    async def _apply(self, conn: asyncpg.Connection, deliveries: list[Delivery]) -> None:
+    async def _apply(self, conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
+        """Handle the deliveries in the caller's transaction; returns how many were duplicates."""
+        duplicates = 0
         outgoing: list[outbox.OutgoingMessage] = []
         first_seen = await inbox.claim_all(conn, [d.envelope.event_id for d in deliveries])
         for delivery in deliveries:
@@ -181,20 +184,25 @@ class EventConsumer:
                 event_type=envelope.type,
             ):
                 if envelope.event_id not in first_seen:
-                    self.stats.duplicates += 1
+                    duplicates += 1
                     log.info("event.duplicate_ignored")
                     continue
                 first_seen.discard(envelope.event_id)  # a second copy in this batch is a duplicate
                 unit = UnitOfWork(conn=conn, source=self._source, cause=envelope, outgoing=outgoing)
                 await delivery.handler(unit, delivery.event)
         await outbox.write(conn, outgoing)
-        self.stats.processed += len(deliveries)
+        return duplicates
+
+    def _count(self, deliveries: list[Delivery], duplicates: int) -> None:
+        self.stats.processed += len(deliveries) - duplicates
+        self.stats.duplicates += duplicates
 
     async def _apply_alone(self, delivery: Delivery) -> None:
         for attempt in range(1, self._attempts + 1):
             try:
                 async with self._pool.acquire() as conn, conn.transaction():
-                    await self._apply(conn, [delivery])
+                    duplicates = await self._apply(conn, [delivery])
+                self._count([delivery], duplicates)
                 return
             except PoisonMessage as error:
                 await self._dead_letter(delivery.record, str(error))

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument(
         "--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)"
     )
-    run.add_argument("--rate", type=float, default=50, help="marketplace orders per second")
+    run.add_argument("--rate", type=float, default=20, help="marketplace orders per second")
     run.add_argument("--partitions", type=int, default=6)
     run.add_argument("--stock", type=int, default=5000, help="opening units per SKU per location")
     args = parser.parse_args(argv)
