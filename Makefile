@@ -8,7 +8,7 @@ RUN_SECONDS ?= 0
 RATE ?= 20
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench infra clean
+.PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench bench-smoke infra clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,6 +44,12 @@ typecheck: setup
 
 check-deploy: setup  ## validate docker-compose.yml and deploy/ without a Docker engine
 	$(VENV)/bin/python deploy/check.py
+
+bench: setup  ## every benchmark case, repeated; a table and bench/results/*.json
+	$(VENV)/bin/orderflow bench
+
+bench-smoke: setup  ## a few seconds per case: proves the benchmarks still work (CI)
+	$(VENV)/bin/orderflow bench --smoke
 
 infra: setup  ## only the embedded broker and PostgreSQL, until Ctrl-C
 	$(VENV)/bin/orderflow infra up

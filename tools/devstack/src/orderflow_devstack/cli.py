@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.live import Live
 
 from orderflow_devstack import screen
+from orderflow_devstack.bench import command as bench_command
+from orderflow_devstack.bench.command import CASES
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack
@@ -145,8 +147,28 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--rate", type=float, default=20, help="marketplace orders per second")
     run.add_argument("--partitions", type=int, default=6)
     run.add_argument("--stock", type=int, default=5000, help="opening units per SKU per location")
+    bench = commands.add_parser("bench", help="benchmarks on the embedded infrastructure")
+    bench.add_argument(
+        "cases", nargs="*", metavar="CASE", help=f"some of {', '.join(CASES)} (default: all)"
+    )
+    bench.add_argument(
+        "--smoke", action="store_true", help="a few seconds per case, to prove it works"
+    )
+    bench.add_argument("--repeats", type=int, default=3)
+    bench.add_argument("--partitions", type=int, default=6)
     args = parser.parse_args(argv)
     configure_logging("console", "WARNING")
+    if args.command == "bench":
+        if unknown := set(args.cases) - set(CASES):
+            parser.error(f"unknown bench case(s) {sorted(unknown)}; choose from {', '.join(CASES)}")
+        sys.exit(
+            bench_command.run(
+                args.cases or list(CASES),
+                args.smoke,
+                1 if args.smoke else args.repeats,
+                args.partitions,
+            )
+        )
     if args.command == "infra":
         sys.exit(asyncio.run(infra_up(args.partitions)))
     sys.exit(asyncio.run(run_system(args.seconds, args.rate, args.partitions, args.stock)))

@@ -1,0 +1,1 @@
+"""`orderflow bench`: how fast orderflow routes orders, against this machine's own ceiling."""
