@@ -17,7 +17,7 @@ LOG_DIR = Path(".orderflow/bench-logs")
 async def run_bench(
     cases: list[str], smoke: bool, repeats: int, partitions: int
 ) -> list[CaseResult]:
-    console = Console()
+    console = Console(width=max(Console().width, 130))  # a log file or CI is not 80 columns
     seconds, orders = (3.0, 200) if smoke else (30.0, 3000)
     results: list[CaseResult] = []
     limit: CaseResult | None = None
