@@ -1,12 +1,12 @@
 """The shared runtime on the real broker and PostgreSQL: retries, dead letters, the relay."""
 
-import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.warehouse import StockReceived
-from orderflow_runtime import ServiceSettings, ServiceSpec, Subscriptions, UnitOfWork, outbox
+from orderflow_runtime import ServiceSettings, ServiceSpec, Subscriptions, UnitOfWork, inbox, outbox
 from orderflow_testing.system import TestSystem
 
 pytestmark = pytest.mark.integration
@@ -140,4 +140,16 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             )
         }
         assert tables == own | runtime, name
-    await asyncio.sleep(0)
+
+
+async def test_inbox_rows_older_than_the_retention_are_purged(system: TestSystem) -> None:
+    await system.create_topics([])
+    await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    pool = await system.db("echo")
+    old, recent = uuid.uuid4(), uuid.uuid4()
+    await pool.execute(
+        "INSERT INTO inbox (event_id, received_at) VALUES ($1, now() - interval '4 days')", old
+    )
+    await pool.execute("INSERT INTO inbox (event_id) VALUES ($1)", recent)
+    assert await inbox.purge(pool, timedelta(days=3)) == 1
+    assert [row["event_id"] for row in await pool.fetch("SELECT event_id FROM inbox")] == [recent]
