@@ -108,6 +108,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
             await bus.stop()
         services.stop()
         stack.stop()
+    console.line()
     console.print(screen.summary(observer.journey, elapsed))
     return 0 if observer.journey.delivered else 1
 
