@@ -1,7 +1,8 @@
 """The runtime every orderflow service shares: settings, database, outbox and relay, inbox,
 the Kafka consumer with retries and dead-lettering, logging, health."""
 
-from orderflow_runtime.consumer import PoisonMessage, Subscriptions
+from orderflow_runtime.consumer import Subscriptions
+from orderflow_runtime.errors import PoisonMessage
 from orderflow_runtime.service import RunningService, ServiceSpec, run, start_service
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.unit_of_work import UnitOfWork

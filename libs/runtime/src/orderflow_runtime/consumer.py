@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.errors import CommitFailedError
 from orderflow_contracts import Envelope, Event, MalformedEvent
 from orderflow_contracts.topics import dead_letters
 from pydantic import ValidationError
 
 from orderflow_runtime import inbox, outbox
+from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.unit_of_work import UnitOfWork
 
@@ -25,21 +26,6 @@ log = structlog.get_logger()
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[UnitOfWork, Any], Awaitable[None]]
-
-
-# Failures of the infrastructure, not of the message: the batch is read again later instead of
-# being dead-lettered.
-INFRASTRUCTURE_ERRORS = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    KafkaError,
-)
-
-
-class PoisonMessage(Exception):
-    """Raised by a handler for a message that can never succeed: dead-lettered at once."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from orderflow_contracts import Envelope
 
+from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 from orderflow_runtime.kafka import TopicNames
 
 log = structlog.get_logger()
@@ -77,7 +78,8 @@ class Relay:
         while True:
             try:
                 await self._lead()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except (*INFRASTRUCTURE_ERRORS, asyncpg.PostgresError) as error:
+                # Unsent rows stay unsent: the next leader publishes them.
                 log.warning("relay.restarting", error=repr(error))
                 await asyncio.sleep(self._poll_interval_s)
 
