@@ -4,6 +4,7 @@ import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.intake import OrderAccepted, OrderCancelled, OrderHeld
 from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
+from orderflow_contracts.routing import OrderUnroutable
 from orderflow_simulators import payloads
 from orderflow_testing.system import TestSystem, eventually
 
@@ -142,3 +143,33 @@ async def test_marketplace_cancellation_cancels_the_order_and_tells_everyone(
     assert "unknown order shopify:404" in dead[0].header("dlq.error")
     intake = await system.db("intake")
     assert await intake.fetchval("SELECT status FROM orders") == "cancelled"
+
+
+async def test_a_cancelled_order_stays_cancelled_when_routing_gives_up_on_it(
+    system: TestSystem, start
+) -> None:
+    await _running_intake(system, start)
+    bus = await system.bus()
+    order = payloads.shopify_order(10, [("MUG-RED", 1)])
+    key, event = _published(order)
+    await bus.publish(topics.MARKETPLACE_ORDERS, key, event)
+    cancellation = MarketplaceOrderCancelled(channel="shopify", external_id=str(order["id"]))
+    await bus.publish(topics.MARKETPLACE_ORDERS, key, cancellation)
+    await bus.flush()
+    events = await system.read(topics.ORDERS, until=lambda seen: len(seen) >= 2)
+    order_id = events[0].event.order.order_id
+    await bus.publish(
+        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=1, reason="x")
+    )
+    await bus.publish(
+        topics.MARKETPLACE_ORDERS, *_published(payloads.shopify_order(11, [("MUG-RED", 1)]))
+    )
+    await bus.flush()
+    await system.read(topics.ORDERS, until=lambda seen: len(seen) >= 3)
+    intake = await system.db("intake")
+    await eventually(lambda: intake.fetchval("SELECT count(*) = 2 FROM orders"))
+    assert (
+        await intake.fetchval("SELECT status FROM orders WHERE order_id = $1", order_id)
+        == "cancelled"
+    )
+    assert await intake.fetchval("SELECT count(*) FROM holds") == 0

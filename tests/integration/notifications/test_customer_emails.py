@@ -102,3 +102,33 @@ async def test_failed_smtp_is_retried_and_logged(system: TestSystem, start, smtp
 
 async def _count(smtp, order_id: str) -> int:
     return len(smtp.to(order_id))
+
+
+async def test_an_order_without_an_address_fails_alone_and_the_rest_are_sent(
+    system: TestSystem, start, smtp
+) -> None:
+    await system.create_topics([])
+    await start(system, "notifications", smtp_port=smtp.port)
+    bus = await system.bus("partners")
+    no_address = accepted("o-4", "en")
+    no_address = no_address.model_copy(
+        update={
+            "order": no_address.order.model_copy(
+                update={"customer": Customer(name="Lin", email="")}
+            )
+        }
+    )
+    await bus.publish(topics.ORDERS, "o-4", no_address)
+    await bus.publish(topics.ORDERS, "o-5", accepted("o-5", "en"))
+    await bus.publish(topics.FULFILLMENT_STATUS, "o-4", shipped("o-4"))
+    await bus.publish(topics.FULFILLMENT_STATUS, "o-5", shipped("o-5"))
+    await bus.flush()
+    await eventually(lambda: _count(smtp, "o-5"))
+    notifications = await system.db("notifications")
+    failed = await eventually(
+        lambda: notifications.fetchrow(
+            "SELECT status, attempts FROM notifications WHERE order_id = 'o-4' AND status = 'failed'"
+        )
+    )
+    assert failed["attempts"] == 1, "no address: retrying cannot help"
+    assert smtp.to("o-4") == []

@@ -153,3 +153,21 @@ async def test_inbox_rows_older_than_the_retention_are_purged(system: TestSystem
     await pool.execute("INSERT INTO inbox (event_id) VALUES ($1)", recent)
     assert await inbox.purge(pool, timedelta(days=3)) == 1
     assert [row["event_id"] for row in await pool.fetch("SELECT event_id FROM inbox")] == [recent]
+
+
+async def test_inbox_makes_a_redelivered_event_a_no_op(system: TestSystem) -> None:
+    """The echo handler has no idempotency of its own: only the inbox stands in the way."""
+    await system.create_topics([])
+    service = await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    bus = await system.bus()
+    envelope = await bus.publish(topics.WAREHOUSE_STOCK, "one-key", received("ONCE"))
+    await bus.flush()
+    await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+    await bus.publish_raw(topics.WAREHOUSE_STOCK, "one-key", envelope.to_bytes())  # later batch
+    await bus.publish_raw(topics.WAREHOUSE_STOCK, "one-key", envelope.to_bytes())
+    await bus.publish_raw(topics.WAREHOUSE_STOCK, "one-key", envelope.to_bytes())  # same batch
+    await bus.publish(topics.WAREHOUSE_STOCK, "one-key", received("AFTER"))
+    await bus.flush()
+    echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert [m.event.sku for m in echoed] == ["ONCE", "AFTER"]
+    assert service.consumer.stats.duplicates == 3

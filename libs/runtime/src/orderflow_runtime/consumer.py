@@ -3,6 +3,7 @@ offsets committed only after it commits, bounded retries, and a dead-letter topi
 can never succeed. Nothing blocks a partition forever; nothing is dropped silently."""
 
 import asyncio
+import contextlib
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from orderflow_contracts import Envelope, Event, MalformedEvent
 from orderflow_contracts.topics import dead_letters
 from pydantic import ValidationError
@@ -113,7 +114,10 @@ class EventConsumer:
                 # Infrastructure failed mid-batch: nothing was committed, so read it again.
                 log.error("consumer.batch_failed", error=repr(error))
                 for partition, records in batch.items():
-                    self._consumer.seek(partition, records[0].offset)
+                    with contextlib.suppress(
+                        IllegalStateError
+                    ):  # revoked meanwhile: new owner reads it
+                        self._consumer.seek(partition, records[0].offset)
                 await asyncio.sleep(self._backoff_s)
                 continue
             await self._commit(batch)
@@ -233,7 +237,7 @@ class EventConsumer:
         offsets = {partition: records[-1].offset + 1 for partition, records in batch.items()}
         try:
             await self._consumer.commit(offsets)
-        except CommitFailedError as error:
+        except (CommitFailedError, IllegalStateError) as error:
             # A rebalance moved the partitions; their new owner reprocesses and the inbox
             # turns that into no-ops.
             log.warning("consumer.commit_failed", error=repr(error))

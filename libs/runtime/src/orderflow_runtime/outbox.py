@@ -18,6 +18,7 @@ log = structlog.get_logger()
 
 NOTIFY_CHANNEL = "outbox"
 _RELAY_LOCK = 0x6F75_7462  # one active relay per database keeps per-key order
+_PUBLISH_LOCK = 0x6F75_7463
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ class Relay:
 
     async def publish_batch(self) -> int:
         async with self._pool.acquire() as conn, conn.transaction():
+            # Leadership can lapse unseen (its connection dropped and another relay took over):
+            # batches still go out one at a time, so per-key order holds even with two relays.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _PUBLISH_LOCK)
             rows = await conn.fetch(
                 "SELECT id, topic, key, value FROM outbox WHERE sent_at IS NULL"
                 " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",

@@ -29,7 +29,9 @@ class ServiceSettings(BaseSettings):
     relay_batch: int = 1000
     relay_poll_interval_s: float = 1.0
     outbox_retention_hours: float = 72
-    inbox_retention_hours: float = 72
+    inbox_retention_hours: float = Field(
+        default=8 * 24, description="longer than the topics' retention (Kafka's default: 7 days)"
+    )
     db_pool_size: int = 4
     health_port: int = Field(default=0, description="0 disables the HTTP health endpoint")
     log_format: Literal["console", "json"] = "console"

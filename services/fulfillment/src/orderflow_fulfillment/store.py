@@ -86,10 +86,9 @@ async def park_tracking(
 async def take_parked_tracking(
     conn: asyncpg.Connection, tracking_number: str
 ) -> list[ShipmentStatus]:
+    """Parked carrier news in journey order: arrival times can tie within one transaction."""
     rows = await conn.fetch(
-        "DELETE FROM early_tracking WHERE tracking_number = $1 RETURNING status, received_at",
-        tracking_number,
+        "DELETE FROM early_tracking WHERE tracking_number = $1 RETURNING status", tracking_number
     )
-    return [
-        ShipmentStatus(row["status"]) for row in sorted(rows, key=lambda row: row["received_at"])
-    ]
+    journey = list(ShipmentStatus)
+    return sorted((ShipmentStatus(row["status"]) for row in rows), key=journey.index)

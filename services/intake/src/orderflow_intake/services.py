@@ -53,8 +53,9 @@ async def take_marketplace_order(uow: UnitOfWork, event: MarketplaceOrderPublish
 
 async def hold_unroutable_order(uow: UnitOfWork, event: OrderUnroutable) -> None:
     """Routing gave up: the order joins the exception queue for an operator."""
-    await store.hold(uow.conn, event.order_id, [HoldReason(code="unroutable", detail=event.reason)])
-    log.info("order.held", order_id=event.order_id, reasons=["unroutable"])
+    reason = HoldReason(code="unroutable", detail=event.reason)
+    if await store.hold(uow.conn, event.order_id, [reason]):
+        log.info("order.held", order_id=event.order_id, reasons=["unroutable"])
 
 
 async def cancel_order(uow: UnitOfWork, event: MarketplaceOrderCancelled) -> None:

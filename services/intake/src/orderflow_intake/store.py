@@ -54,15 +54,21 @@ async def insert_order(
     return bool(inserted)
 
 
-async def hold(conn: asyncpg.Connection, order_id: str, reasons: list[HoldReason]) -> None:
-    await conn.execute(
-        "UPDATE orders SET status = 'held', updated_at = now() WHERE order_id = $1", order_id
+async def hold(conn: asyncpg.Connection, order_id: str, reasons: list[HoldReason]) -> bool:
+    """False when the order is cancelled already: a cancelled order needs no operator."""
+    held = await conn.fetchval(
+        "UPDATE orders SET status = 'held', updated_at = now()"
+        " WHERE order_id = $1 AND status <> 'cancelled' RETURNING true",
+        order_id,
     )
+    if not held:
+        return False
     await conn.executemany(
         "INSERT INTO holds (order_id, code, detail) VALUES ($1, $2, $3)"
         " ON CONFLICT (order_id, code) DO UPDATE SET detail = EXCLUDED.detail, resolved_at = NULL",
         [(order_id, reason.code, reason.detail) for reason in reasons],
     )
+    return True
 
 
 async def cancel(conn: asyncpg.Connection, channel: str, external_id: str) -> asyncpg.Record | None:

@@ -78,16 +78,19 @@ async def commit_shipment(conn: asyncpg.Connection, shipment_id: str) -> list[st
     """Shipped goods leave on hand and the reservation; returns the SKUs touched."""
     lines = await conn.fetch(
         "UPDATE reservation_lines SET committed = true WHERE shipment_id = $1 AND NOT committed"
-        " RETURNING order_id, sku, location_id, quantity",
+        " RETURNING order_id, sku, location_id, quantity, released",
         shipment_id,
     )
     if not lines:
         return []
     ordered = sorted(lines, key=lambda row: (row["sku"], row["location_id"]))
+    # Goods of a released line shipped anyway: they leave on hand; their reservation is gone
+    # already. If others hold those units now, the never_oversold check refuses loudly.
     await conn.executemany(
-        "UPDATE stock SET on_hand = on_hand - $3, reserved = reserved - $3, updated_at = now()"
+        "UPDATE stock SET on_hand = on_hand - $3,"
+        " reserved = reserved - CASE WHEN $4 THEN 0 ELSE $3 END, updated_at = now()"
         " WHERE sku = $1 AND location_id = $2",
-        [(row["sku"], row["location_id"], row["quantity"]) for row in ordered],
+        [(row["sku"], row["location_id"], row["quantity"], row["released"]) for row in ordered],
     )
     await conn.executemany(
         "INSERT INTO movements (sku, location_id, kind, quantity, reference) VALUES ($1, $2, 'commit', $3, $4)",
@@ -116,7 +119,8 @@ async def release(conn: asyncpg.Connection, order_id: str) -> list[str]:
     if status != "reserved":
         return []
     lines = await conn.fetch(
-        "DELETE FROM reservation_lines WHERE order_id = $1 AND NOT committed RETURNING sku, location_id, quantity",
+        "UPDATE reservation_lines SET released = true WHERE order_id = $1 AND NOT committed"
+        " AND NOT released RETURNING sku, location_id, quantity",
         order_id,
     )
     ordered = sorted(lines, key=lambda row: (row["sku"], row["location_id"]))

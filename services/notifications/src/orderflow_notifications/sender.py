@@ -21,6 +21,10 @@ from orderflow_notifications.config import Settings
 log = structlog.get_logger()
 
 
+class NoAddress(ValueError):
+    """Retrying cannot help: the customer gave no address."""
+
+
 def build_email(row: asyncpg.Record, sender: str) -> EmailMessage:
     message = templates.render(
         row["kind"],
@@ -76,11 +80,13 @@ async def _send_one(
         correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"]
     )
     try:
+        if not row["recipient"]:
+            raise NoAddress("the order carries no e-mail address")
         if unreachable is not None:
             raise unreachable
         await smtp.send_message(build_email(row, settings.smtp_sender))
-    except (aiosmtplib.SMTPException, OSError) as error:
-        gave_up = attempt >= settings.send_attempts
+    except Exception as error:  # any failure is this message's alone: log it, go on with the rest
+        gave_up = isinstance(error, NoAddress) or attempt >= settings.send_attempts
         await store.record_attempt(
             unit.conn,
             row["id"],
