@@ -3,6 +3,7 @@ from orderflow_runtime import RunningService, ServiceSpec
 
 from orderflow_routing import store
 from orderflow_routing.config import Settings
+from orderflow_routing.domain import Network
 from orderflow_routing.handlers import subscriptions
 
 
@@ -16,6 +17,6 @@ def create_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="routing",
         migrations_package="orderflow_routing",
-        subscriptions=subscriptions(settings),
+        subscriptions=subscriptions(settings, Network.from_setup(setup)),
         on_start=load_network,
     )

@@ -11,9 +11,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from orderflow_contracts.order import OrderLine, merge_lines
-from orderflow_contracts.setup import Rate
+from orderflow_contracts.setup import Rate, SellerSetup
 
 Stock = Mapping[tuple[str, str], int]  # (sku, location_id) -> available
+
+
+@dataclass(frozen=True)
+class Network:
+    """Carrier services of every location and product weights: reference data, read once at
+    start instead of on every order."""
+
+    rates: list[Rate]
+    weights: dict[str, int]
+
+    @classmethod
+    def from_setup(cls, setup: SellerSetup) -> "Network":
+        return cls(
+            list(setup.rates), {product.sku: product.weight_grams for product in setup.products}
+        )
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from orderflow_runtime import Subscriptions
 
 from orderflow_routing import services
 from orderflow_routing.config import Settings
+from orderflow_routing.domain import Network
 
 
-def subscriptions(settings: Settings) -> Subscriptions:
+def subscriptions(settings: Settings, network: Network) -> Subscriptions:
     subs = Subscriptions()
-    subs.on(topics.ORDERS, OrderAccepted)(services.plan_order)
+    subs.on(topics.ORDERS, OrderAccepted)(partial(services.plan_order, network=network))
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationRejected)(
-        partial(services.replan_rejected, max_attempts=settings.max_plan_attempts)
+        partial(services.replan_rejected, network=network, max_attempts=settings.max_plan_attempts)
     )
     subs.on(topics.INVENTORY_RESERVATIONS, StockReserved)(services.confirm_reserved)
     subs.on(topics.INVENTORY_LEVELS, StockLevelChanged)(services.refresh_replica)

@@ -12,13 +12,15 @@ from orderflow_routing import domain, store
 log = structlog.get_logger()
 
 
-async def plan_order(uow: UnitOfWork, event: OrderAccepted) -> None:
+async def plan_order(uow: UnitOfWork, event: OrderAccepted, network: domain.Network) -> None:
     if not await store.remember_order(uow.conn, event):
         return
-    await _plan(uow, event, attempt=1)
+    await _plan(uow, event, 1, network)
 
 
-async def replan_rejected(uow: UnitOfWork, event: ReservationRejected, max_attempts: int) -> None:
+async def replan_rejected(
+    uow: UnitOfWork, event: ReservationRejected, network: domain.Network, max_attempts: int
+) -> None:
     known = await store.order(uow.conn, event.order_id)
     if known is None or known[1] != event.attempt or known[2] != "planned":
         log.info("rejection.stale_ignored", order_id=event.order_id, attempt=event.attempt)
@@ -31,18 +33,19 @@ async def replan_rejected(uow: UnitOfWork, event: ReservationRejected, max_attem
     if attempt >= max_attempts:
         await _give_up(uow, accepted.order.order_id, attempt, f"stock rejected {attempt} plans")
         return
-    await _plan(uow, accepted, attempt=attempt + 1)
+    await _plan(uow, accepted, attempt + 1, network)
 
 
-async def _plan(uow: UnitOfWork, event: OrderAccepted, attempt: int) -> None:
+async def _plan(
+    uow: UnitOfWork, event: OrderAccepted, attempt: int, network: domain.Network
+) -> None:
     order = event.order
-    skus = store.line_skus(order.lines)
     decision = domain.plan(
         order.lines,
         order.ship_to.country,
-        await store.stock_for(uow.conn, skus),
-        await store.rates(uow.conn),
-        await store.weights(uow.conn, skus),
+        await store.stock_for(uow.conn, store.line_skus(order.lines)),
+        network.rates,
+        network.weights,
     )
     explanation = {"reason": decision.reason, "candidates": decision.candidates}
     if not decision.routed:

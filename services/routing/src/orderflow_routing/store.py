@@ -7,7 +7,7 @@ import asyncpg
 from orderflow_contracts.intake import OrderAccepted
 from orderflow_contracts.inventory import StockLevelChanged
 from orderflow_contracts.order import OrderLine
-from orderflow_contracts.setup import Rate, SellerSetup
+from orderflow_contracts.setup import SellerSetup
 
 from orderflow_routing.domain import Stock
 
@@ -41,18 +41,6 @@ async def load_network(conn: asyncpg.Connection, setup: SellerSetup) -> None:
             " ON CONFLICT (sku) DO UPDATE SET weight_grams = EXCLUDED.weight_grams",
             [(p.sku, p.weight_grams) for p in setup.products],
         )
-
-
-async def rates(conn: asyncpg.Connection) -> list[Rate]:
-    rows = await conn.fetch("SELECT * FROM rates")
-    return [Rate.model_validate(dict(row)) for row in rows]
-
-
-async def weights(conn: asyncpg.Connection, skus: list[str]) -> dict[str, int]:
-    rows = await conn.fetch(
-        "SELECT sku, weight_grams FROM products WHERE sku = ANY($1::text[])", skus
-    )
-    return {row["sku"]: row["weight_grams"] for row in rows}
 
 
 async def stock_for(conn: asyncpg.Connection, skus: list[str]) -> Stock:
