@@ -3,6 +3,7 @@ from orderflow_runtime import RunningService, ServiceSpec
 
 from orderflow_intake import store
 from orderflow_intake.config import Settings
+from orderflow_intake.domain import PostalCodeRules
 from orderflow_intake.handlers import subscriptions
 
 
@@ -16,6 +17,6 @@ def create_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="intake",
         migrations_package="orderflow_intake",
-        subscriptions=subscriptions,
+        subscriptions=subscriptions(PostalCodeRules.load(settings.postal_code_rules_file)),
         on_start=load_reference_data,
     )

@@ -1,7 +1,13 @@
 """Pure intake rules: identity of an order, SKU mapping, screening. No I/O here."""
 
+import json
+import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 
 from orderflow_contracts.intake import HoldReason
 from orderflow_contracts.order import CanonicalOrder, OrderLine, merge_lines
@@ -10,7 +16,42 @@ from orderflow_intake.adapters import ParsedOrder
 
 _ORDER_NAMESPACE = uuid.UUID("5a4c1f0e-6b7d-4e0f-9a51-0f6c2d9b8e11")
 
-REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
+REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "country")
+
+
+@dataclass(frozen=True)
+class PostalCodeRules:
+    """Country -> format of its postal codes; None for a country without postal codes. Rules
+    are data: the packaged table, or an operator's file of the same shape."""
+
+    formats: Mapping[str, re.Pattern[str] | None]
+
+    @classmethod
+    def from_json(cls, text: str) -> "PostalCodeRules":
+        table = {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+        return cls({country: re.compile(rule) if rule else None for country, rule in table.items()})
+
+    @classmethod
+    def load(cls, path: str | None) -> "PostalCodeRules":
+        return cls.from_json(Path(path).read_text()) if path else packaged_postal_code_rules()
+
+    def problem(self, country: str, postal_code: str) -> str | None:
+        """Why this postal code cannot be right for this country, or None."""
+        code = postal_code.strip().upper()
+        if country in self.formats and self.formats[country] is None:
+            return None
+        if not code:
+            return "missing postal code"
+        rule = self.formats.get(country)
+        if rule is not None and not rule.fullmatch(code):
+            return f"{postal_code!r} is not a {country} postal code"
+        return None
+
+
+@cache
+def packaged_postal_code_rules() -> PostalCodeRules:
+    text = files("orderflow_intake").joinpath("rules/postal_codes.json").read_text()
+    return PostalCodeRules.from_json(text)
 
 
 def order_id_for(channel: str, external_id: str) -> str:
@@ -22,7 +63,9 @@ Listing = tuple[str, int]  # master SKU, units per listing unit
 
 
 def canonicalise(
-    parsed: ParsedOrder, listings: Mapping[str, Listing]
+    parsed: ParsedOrder,
+    listings: Mapping[str, Listing],
+    postal_codes: PostalCodeRules | None = None,
 ) -> tuple[CanonicalOrder, list[HoldReason]]:
     """Map channel SKUs to master SKUs (one line per master SKU) and screen the result.
     Unmapped lines are kept out of the canonical order and reported as a hold reason."""
@@ -42,13 +85,7 @@ def canonicalise(
         lines.append(
             OrderLine(sku=sku, quantity=line.quantity * units, unit_price=line.unit_price / units)
         )
-    missing = [
-        name for name in REQUIRED_ADDRESS_FIELDS if not getattr(parsed.ship_to, name).strip()
-    ]
-    if missing:
-        reasons.append(
-            HoldReason(code="incomplete_address", detail=f"missing {', '.join(missing)}")
-        )
+    reasons.extend(_address_reasons(parsed, postal_codes or packaged_postal_code_rules()))
     if not parsed.payment_captured:
         reasons.append(
             HoldReason(
@@ -67,3 +104,16 @@ def canonicalise(
         ship_by=parsed.ship_by,
     )
     return order, reasons
+
+
+def _address_reasons(parsed: ParsedOrder, postal_codes: PostalCodeRules) -> list[HoldReason]:
+    address = parsed.ship_to
+    missing = [name for name in REQUIRED_ADDRESS_FIELDS if not getattr(address, name).strip()]
+    problem = postal_codes.problem(address.country, address.postal_code)
+    if problem == "missing postal code":
+        missing.append("postal_code")
+    if missing:
+        return [HoldReason(code="incomplete_address", detail=f"missing {', '.join(missing)}")]
+    if problem:
+        return [HoldReason(code="postal_code_format", detail=problem)]
+    return []

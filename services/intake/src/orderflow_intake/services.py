@@ -12,7 +12,9 @@ from orderflow_intake import adapters, domain, store
 log = structlog.get_logger()
 
 
-async def take_marketplace_order(uow: UnitOfWork, event: MarketplaceOrderPublished) -> None:
+async def take_marketplace_order(
+    uow: UnitOfWork, event: MarketplaceOrderPublished, postal_codes: domain.PostalCodeRules
+) -> None:
     try:
         parsed = adapters.parse(event.channel, event.payload)
     except adapters.MalformedChannelPayload as error:
@@ -20,7 +22,7 @@ async def take_marketplace_order(uow: UnitOfWork, event: MarketplaceOrderPublish
     listings = await store.listings_for(
         uow.conn, parsed.channel, [line.channel_sku for line in parsed.lines]
     )
-    order, reasons = domain.canonicalise(parsed, listings)
+    order, reasons = domain.canonicalise(parsed, listings, postal_codes)
     inserted = await store.insert_order(
         uow.conn,
         order,
