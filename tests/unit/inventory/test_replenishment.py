@@ -1,0 +1,32 @@
+from orderflow_inventory.replenishment import (
+    Demand,
+    LeadTime,
+    reorder_point,
+    safety_stock,
+    suggested_order,
+)
+
+SEEDS_EXAMPLE = (Demand(average_daily=10, max_daily=20), LeadTime(average_days=14, longest_days=21))
+
+
+def test_the_seeds_worked_example_gives_a_safety_stock_of_280():
+    assert safety_stock(*SEEDS_EXAMPLE) == 280
+
+
+def test_reorder_point_adds_average_demand_over_the_lead_time():
+    assert reorder_point(*SEEDS_EXAMPLE) == 140 + 280
+
+
+def test_suggested_order_refills_above_the_reorder_point_plus_cover():
+    assert suggested_order(100, *SEEDS_EXAMPLE, cover_days=30) == 420 + 300 - 100
+    assert suggested_order(10_000, *SEEDS_EXAMPLE, cover_days=30) == 0
+
+
+def test_steady_demand_and_lead_time_need_no_safety_stock():
+    assert safety_stock(Demand(5, 5), LeadTime(7, 7)) == 0
+
+
+def test_demand_comes_from_daily_sales():
+    demand = Demand.from_daily_sales([4, 10, 16])
+    assert (demand.average_daily, demand.max_daily) == (10, 16)
+    assert Demand.from_daily_sales([]) == Demand(0.0, 0.0)
