@@ -107,8 +107,10 @@ class Relay:
                 await self._purge_sent()
                 next_purge = loop.time() + 600
             if published < self._batch:
+                # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
+                    async with asyncio.timeout(self._poll_interval_s):
+                        await self._wake.wait()
 
     async def publish_batch(self) -> int:
         async with self._pool.acquire() as conn, conn.transaction():

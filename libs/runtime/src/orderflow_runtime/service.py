@@ -60,14 +60,11 @@ class RunningService:
         }
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await _cancel_all(self.tasks)
         for close in reversed(self.closers):
-            with contextlib.suppress(Exception):
-                await close()
+            with contextlib.suppress(Exception):  # TimeoutError too: shutdown must end
+                async with asyncio.timeout(10):
+                    await close()
         log.info("service.stopped", service=self.spec.name)
 
 
@@ -129,6 +126,19 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         "service.started", service=spec.name, group=group, topics=sorted(spec.subscriptions.topics)
     )
     return service
+
+
+async def _cancel_all(tasks: list[asyncio.Task[Any]], attempts: int = 20) -> None:
+    """Cancel until done: a library awaiting asyncio.wait_for on Python 3.11 can swallow one
+    cancellation (the inner call finished at the same moment), so one cancel is not enough."""
+    pending = {task for task in tasks if not task.done()}
+    for _ in range(attempts):
+        if not pending:
+            return
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.5)
+    log.error("service.tasks_would_not_stop", tasks=[task.get_name() for task in pending])
 
 
 async def _purge_inbox_forever(pool: asyncpg.Pool, retention: timedelta) -> None:

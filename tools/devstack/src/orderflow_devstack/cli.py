@@ -128,7 +128,8 @@ async def _show(
             if stop.is_set() or (seconds and elapsed >= seconds):
                 return elapsed
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
+                async with asyncio.timeout(1.0):
+                    await stop.wait()
 
 
 def main(argv: list[str] | None = None) -> None:
