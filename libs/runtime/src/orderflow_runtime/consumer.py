@@ -133,11 +133,11 @@ class EventConsumer:
                     deliveries.append(delivery)
         if not deliveries:
             return
-        self.stats.batches += 1
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 duplicates = await self._apply(conn, deliveries)
             self._count(deliveries, duplicates)
+            self.stats.batches += 1  # handled in one transaction
         except Exception as error:  # one bad message must not sink its batch: isolate it
             log.warning(
                 "consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries)

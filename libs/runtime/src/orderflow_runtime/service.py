@@ -53,6 +53,7 @@ class RunningService:
             "status": "ok" if all(not t.done() for t in self.tasks) else "degraded",
             "assigned_partitions": self.consumer.assigned_partitions,
             "processed": stats.processed,
+            "batches": stats.batches,
             "duplicates": stats.duplicates,
             "dead_lettered": stats.dead_lettered,
             "published": self.relay.published,
