@@ -25,7 +25,7 @@ def seller_setup() -> SellerSetup:
 async def start_service(system: TestSystem, name: str, **overrides: Any) -> RunningService:
     app = import_module(f"orderflow_{name}.app")
     config = import_module(f"orderflow_{name}.config")
-    if name in ("intake", "routing"):
+    if name in ("intake", "routing", "inventory"):
         overrides.setdefault("seller_setup_file", str(SELLER_SETUP_FILE))
     return await system.start(name, app.create_spec, config.Settings, **overrides)
 

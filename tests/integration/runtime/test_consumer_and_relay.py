@@ -125,9 +125,32 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
         await start(system, name)
     runtime = {"outbox", "inbox", "schema_migrations"}
     expected = {
-        "intake": {"listings", "orders", "holds"},
+        "intake": {
+            "listings",
+            "listing_components",
+            "orders",
+            "holds",
+            "raw_payloads",
+            "parked_updates",
+            "audit",
+        },
         "routing": {"locations", "rates", "products", "stock_replica", "orders", "decisions"},
-        "inventory": {"stock", "reservations", "reservation_lines", "movements"},
+        "inventory": {
+            "stock",
+            "reservations",
+            "reservation_lines",
+            "movements",
+            "products",
+            "locations",
+            "channel_policies",
+            "attempts",
+            "backorders",
+            "counts",
+            "held_stock_events",
+            "daily_sales",
+            "alert_state",
+            "alerts",
+        },
         "fulfillment": {"shipments", "shipment_history", "early_tracking"},
         "notifications": {"contacts", "notifications", "delivery_log"},
     }

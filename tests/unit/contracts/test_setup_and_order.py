@@ -13,12 +13,8 @@ SELLER_JSON = Path(import_module("orderflow_simulators").__file__).parent / "sel
 
 def test_loads_the_demo_seller_setup():
     setup = SellerSetup.load(SELLER_JSON)
-    assert (len(setup.products), len(setup.listings), len(setup.locations), len(setup.rates)) == (
-        6,
-        12,
-        3,
-        7,
-    )
+    counts = (setup.products, setup.listings, setup.locations, setup.rates, setup.channels)
+    assert tuple(len(items) for items in counts) == (6, 30, 3, 7, 5)
 
 
 def test_demo_setup_rates_are_decimals():

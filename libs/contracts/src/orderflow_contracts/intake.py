@@ -1,5 +1,5 @@
 from orderflow_contracts.envelope import Event
-from orderflow_contracts.order import CanonicalOrder, Value
+from orderflow_contracts.order import Address, CanonicalOrder, Value
 
 
 class OrderAccepted(Event):
@@ -23,3 +23,18 @@ class OrderCancelled(Event):
     channel: str
     external_id: str
     reason: str = ""
+
+
+class OrderAddressChanged(Event):
+    """An order the other services know now ships to a new address."""
+
+    order_id: str
+    channel: str
+    external_id: str
+    ship_to: Address
+
+
+class OrderPaymentCaptured(Event):
+    order_id: str
+    channel: str
+    external_id: str

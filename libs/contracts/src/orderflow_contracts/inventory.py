@@ -27,8 +27,63 @@ class LocationLevel(Value):
     available: int
 
 
+class ChannelAvailability(Value):
+    """What one channel may show: available at the locations serving it, less its buffer."""
+
+    channel: str
+    available: int
+
+
 class StockLevelChanged(Event):
     """The latest stock of one SKU everywhere; `inventory.levels` is compacted by SKU."""
 
     sku: str
     locations: tuple[LocationLevel, ...]
+    channels: tuple[ChannelAvailability, ...] = ()
+
+
+class ReservationHeld(Event):
+    """Not enough stock, and the channel's policy is to hold such orders for an operator."""
+
+    order_id: str
+    attempt: int
+    shortages: tuple[Shortage, ...]
+
+
+class BackorderedLine(Value):
+    shipment_id: str
+    sku: str
+    location_id: str
+    quantity: int
+
+
+class OrderBackordered(Event):
+    """Part of the order could not be reserved; it is reserved when stock arrives."""
+
+    order_id: str
+    attempt: int
+    lines: tuple[BackorderedLine, ...]
+
+
+class ReservationExpired(Event):
+    """A reservation no shipment ever confirmed was given back to stock."""
+
+    order_id: str
+    attempt: int
+
+
+class ReorderPointReached(Event):
+    """Available stock fell to the reorder point: time to order from the supplier."""
+
+    sku: str
+    tier: str
+    available: int
+    reorder_point: int
+    safety_stock: int
+    suggested_quantity: int
+
+
+class SlowMoverFlagged(Event):
+    sku: str
+    on_hand: int
+    days_without_sale: int

@@ -5,27 +5,84 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from orderflow_contracts.order import Value
+
+Tier = Literal["best_seller", "regular", "seasonal", "new"]
+
+
+class LeadTime(Value):
+    """Days from ordering from the supplier to the goods being sellable, as the seeds measure it."""
+
+    average_days: float = Field(gt=0)
+    longest_days: float = Field(gt=0)
 
 
 class Product(Value):
     sku: str
     weight_grams: int = Field(gt=0)
+    tier: Tier = "regular"
+    lead_time: LeadTime = LeadTime(average_days=14, longest_days=21)
+    attributes: tuple[str, ...] = Field(
+        default=(),
+        description="what screening rules look at, e.g. lithium_battery, liquid, aerosol",
+    )
+
+
+class ListingComponent(Value):
+    sku: str = Field(min_length=1, description="master SKU")
+    quantity: int = Field(default=1, gt=0, description="units of it per listing unit")
 
 
 class ChannelListing(Value):
+    """A channel SKU and what one unit of it ships: one master SKU (`sku` x `quantity`, a
+    multi-pack when quantity > 1) or, for a bundle, `components` instead of `sku`."""
+
     channel: str
     channel_sku: str
-    sku: str
+    sku: str = ""
     quantity: int = Field(default=1, gt=0, description="units of the master SKU per listing unit")
+    components: tuple[ListingComponent, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        if bool(self.sku) == bool(self.components):
+            raise ValueError(
+                f"listing {self.channel}:{self.channel_sku} needs either sku or components"
+            )
+        return self
+
+    def master_skus(self) -> tuple[ListingComponent, ...]:
+        """What one unit of this listing is, in master SKUs, whichever form it was given in."""
+        return self.components or (ListingComponent(sku=self.sku, quantity=self.quantity),)
 
 
 class Location(Value):
     location_id: str = Field(pattern=r"^[a-z0-9-]+$")
     kind: Literal["own", "overseas", "3pl"]
     country: str
+    channels: tuple[str, ...] = Field(
+        default=(), description="the channels this location may serve; empty: every channel"
+    )
+
+    def serves(self, channel: str) -> bool:
+        return not self.channels or channel in self.channels
+
+
+class ChannelPolicy(Value):
+    """How one channel sees stock: what it may show, and what a partly available order gets."""
+
+    channel: str
+    shortage: Literal["reject", "partial", "hold"] = Field(
+        default="reject",
+        description="reject: routing re-plans; partial: reserve what there is, backorder the"
+        " rest; hold: the order waits in the exception queue",
+    )
+    buffer_units: int = Field(default=0, ge=0, description="units never shown to this channel")
+    buffer_percent: float = Field(
+        default=0, ge=0, le=100, description="share of available never shown to this channel"
+    )
 
 
 class Rate(Value):
@@ -45,6 +102,7 @@ class SellerSetup(Value):
     listings: tuple[ChannelListing, ...] = ()
     locations: tuple[Location, ...] = ()
     rates: tuple[Rate, ...] = ()
+    channels: tuple[ChannelPolicy, ...] = ()
 
     @classmethod
     def load(cls, path: Path | str | None) -> Self:

@@ -1,13 +1,14 @@
 """The runtime every orderflow service shares: settings, database, outbox and relay, inbox,
 the Kafka consumer with retries and dead-lettering, logging, health."""
 
-from orderflow_runtime.consumer import Subscriptions
+from orderflow_runtime.consumer import Item, Subscriptions
 from orderflow_runtime.errors import PoisonMessage
 from orderflow_runtime.service import RunningService, ServiceSpec, run, start_service
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.unit_of_work import UnitOfWork
 
 __all__ = [
+    "Item",
     "PoisonMessage",
     "RunningService",
     "ServiceSettings",

@@ -4,19 +4,20 @@ can never succeed. Nothing blocks a partition forever; nothing is dropped silent
 
 import asyncio
 import contextlib
+import itertools
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from orderflow_contracts import Envelope, Event, MalformedEvent
+from orderflow_contracts.envelope import decode
 from orderflow_contracts.topics import dead_letters
-from pydantic import ValidationError
 
 from orderflow_runtime import inbox, outbox
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
@@ -30,13 +31,28 @@ Handler = Callable[[UnitOfWork, Any], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class Item(Generic[E]):
+    """One message of a batch: its event and its own unit of work (emits carry its causation)."""
+
+    unit: UnitOfWork
+    event: E
+
+
+BatchHandler = Callable[[list[Item[Any]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class Route:
     model: type[Event]
-    handler: Handler
+    handle: BatchHandler
 
 
 class Subscriptions:
-    """Every event a service consumes and the handler for it, visible in one place."""
+    """Every event a service consumes and the handler for it, visible in one place.
+
+    `on` handlers take one message at a time; `on_batch` handlers take every consecutive
+    message of their type in a poll batch at once, for set-based statements. Either way the
+    whole batch is one transaction, and messages are handled in the order they were read."""
 
     def __init__(self) -> None:
         self.topics: set[str] = set()
@@ -44,14 +60,33 @@ class Subscriptions:
 
     def on(self, topic: str, model: type[E]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.topics.add(topic)
-            self._routes[model.event_type] = Route(model, handler)
+            async def one_at_a_time(items: list[Item[Any]]) -> None:
+                for item in items:
+                    with _bound(item.unit):
+                        await handler(item.unit, item.event)
+
+            self._add(topic, Route(model, one_at_a_time))
             return handler
 
         return register
 
+    def on_batch(self, topic: str, model: type[E]) -> Callable[[BatchHandler], BatchHandler]:
+        def register(handler: BatchHandler) -> BatchHandler:
+            self._add(topic, Route(model, handler))
+            return handler
+
+        return register
+
+    def _add(self, topic: str, route: Route) -> None:
+        self.topics.add(topic)
+        self._routes[route.model.event_type] = route
+
     def route(self, event_type: str) -> Route | None:
         return self._routes.get(event_type)
+
+    def model_of(self, event_type: str) -> type[Event] | None:
+        route = self._routes.get(event_type)
+        return route.model if route else None
 
 
 @dataclass(frozen=True)
@@ -59,7 +94,7 @@ class Delivery:
     record: ConsumerRecord[bytes, bytes]
     envelope: Envelope
     event: Event
-    handler: Handler
+    route: Route
 
 
 @dataclass
@@ -147,41 +182,45 @@ class EventConsumer:
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
         try:
-            envelope = Envelope.from_bytes(record.value)
+            envelope, event = decode(record.value, self._subscriptions.model_of)
         except MalformedEvent as error:
             await self._dead_letter(record, str(error))
             return None
         route = self._subscriptions.route(envelope.type)
-        if route is None:
+        if route is None or event is None:
             return None  # tolerant reader: types this service does not handle are not its business
-        try:
-            event = route.model.model_validate(envelope.payload)
-        except ValidationError as error:
-            await self._dead_letter(record, f"{envelope.type} payload invalid: {error}")
-            return None
-        return Delivery(record, envelope, event, route.handler)
+        return Delivery(record, envelope, event, route)
 
     async def _apply(self, conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
         """Handle the deliveries in the caller's transaction; returns how many were duplicates."""
-        duplicates = 0
         outgoing: list[outbox.OutgoingMessage] = []
         first_seen = await inbox.claim_all(conn, [d.envelope.event_id for d in deliveries])
+        fresh: list[Delivery] = []
         for delivery in deliveries:
-            envelope = delivery.envelope
-            with structlog.contextvars.bound_contextvars(
-                correlation_id=envelope.correlation_id,
-                event_id=str(envelope.event_id),
-                event_type=envelope.type,
-            ):
-                if envelope.event_id not in first_seen:
-                    duplicates += 1
-                    log.info("event.duplicate_ignored")
-                    continue
-                first_seen.discard(envelope.event_id)  # a second copy in this batch is a duplicate
-                unit = UnitOfWork(conn=conn, source=self._source, cause=envelope, outgoing=outgoing)
-                await delivery.handler(unit, delivery.event)
+            if delivery.envelope.event_id in first_seen:
+                first_seen.discard(delivery.envelope.event_id)  # a second copy is a duplicate
+                fresh.append(delivery)
+            else:
+                log.info(
+                    "event.duplicate_ignored",
+                    correlation_id=delivery.envelope.correlation_id,
+                    event_id=str(delivery.envelope.event_id),
+                    event_type=delivery.envelope.type,
+                )
+        for route, run in itertools.groupby(fresh, key=lambda d: d.route):
+            await route.handle(
+                [
+                    Item(
+                        UnitOfWork(
+                            conn=conn, source=self._source, cause=d.envelope, outgoing=outgoing
+                        ),
+                        d.event,
+                    )
+                    for d in run
+                ]
+            )
         await outbox.write(conn, outgoing)
-        return duplicates
+        return len(deliveries) - len(fresh)
 
     def _count(self, deliveries: list[Delivery], duplicates: int) -> None:
         self.stats.processed += len(deliveries) - duplicates
@@ -241,6 +280,14 @@ class EventConsumer:
             # A rebalance moved the partitions; their new owner reprocesses and the inbox
             # turns that into no-ops.
             log.warning("consumer.commit_failed", error=repr(error))
+
+
+def _bound(unit: UnitOfWork) -> contextlib.AbstractContextManager[Any]:
+    cause = unit.cause
+    assert cause is not None
+    return structlog.contextvars.bound_contextvars(
+        correlation_id=cause.correlation_id, event_id=str(cause.event_id), event_type=cause.type
+    )
 
 
 def _describe(error: Exception) -> str:

@@ -4,22 +4,24 @@ and a graceful stop on SIGTERM/SIGINT. A service supplies only a ServiceSpec."""
 import asyncio
 import contextlib
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import structlog
+from fastapi import APIRouter, FastAPI
 
-from orderflow_runtime import inbox
+from orderflow_runtime import inbox, outbox
 from orderflow_runtime.consumer import EventConsumer, Subscriptions
 from orderflow_runtime.db import apply_migrations, create_pool
-from orderflow_runtime.health import serve_health
+from orderflow_runtime.http import ApiServer, build_api
 from orderflow_runtime.kafka import TopicNames, create_consumer, create_producer
 from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.outbox import Relay, unsent_count
 from orderflow_runtime.settings import ServiceSettings
+from orderflow_runtime.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
@@ -33,6 +35,7 @@ class ServiceSpec:
     subscriptions: Subscriptions
     on_start: Callable[["RunningService"], Awaitable[None]] | None = None
     background: tuple[BackgroundTask, ...] = ()
+    api: Callable[["RunningService"], APIRouter] | None = None
 
 
 @dataclass
@@ -45,6 +48,7 @@ class RunningService:
     relay: Relay
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
+    api: FastAPI | None = None
 
     async def health(self) -> dict[str, Any]:
         stats = self.consumer.stats
@@ -59,6 +63,15 @@ class RunningService:
             "published": self.relay.published,
             "outbox_unsent": await unsent_count(self.pool),
         }
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """A transaction for work no message caused (API calls, timers); what it emits is
+        written to the outbox when it commits."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            unit = UnitOfWork(conn=conn, source=self.spec.name)
+            yield unit
+            await outbox.write(conn, unit.outgoing)
 
     async def stop(self) -> None:
         await _cancel_all(self.tasks)
@@ -119,10 +132,13 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         *(task(service) for task in spec.background),
     ]
     service.tasks = [asyncio.create_task(worker) for worker in workers]
-    if settings.health_port:
-        server = await serve_health(settings.health_port, service.health)
-        closers.append(server.wait_closed)
-        closers.append(_as_async(server.close))
+    service.api = build_api(
+        f"orderflow {spec.name}", service.health, spec.api(service) if spec.api else None
+    )
+    if settings.http_port:
+        server = ApiServer(service.api, settings.http_port)
+        await server.start()
+        closers.append(server.stop)
     log.info(
         "service.started", service=spec.name, group=group, topics=sorted(spec.subscriptions.topics)
     )
@@ -147,13 +163,6 @@ async def _purge_inbox_forever(pool: asyncpg.Pool, retention: timedelta) -> None
         await asyncio.sleep(600)
         with contextlib.suppress(asyncpg.PostgresError, OSError):
             await inbox.purge(pool, retention)
-
-
-def _as_async(function: Callable[[], object]) -> Callable[[], Awaitable[None]]:
-    async def call() -> None:
-        function()
-
-    return call
 
 
 async def serve_until_signalled(spec: ServiceSpec, settings: ServiceSettings) -> None:

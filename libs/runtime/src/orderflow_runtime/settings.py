@@ -33,6 +33,6 @@ class ServiceSettings(BaseSettings):
         default=8 * 24, description="longer than the topics' retention (Kafka's default: 7 days)"
     )
     db_pool_size: int = 4
-    health_port: int = Field(default=0, description="0 disables the HTTP health endpoint")
+    http_port: int = Field(default=0, description="the HTTP API and /healthz; 0 serves none")
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
