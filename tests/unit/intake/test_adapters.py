@@ -1,16 +1,28 @@
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from orderflow_contracts.order import Address, Customer
+from orderflow_intake import adapters
 from orderflow_intake.adapters import (
+    CHANNELS,
     ChannelLine,
     MalformedChannelPayload,
+    ParsedOrder,
     parse,
     parse_amazon,
     parse_shopify,
 )
 from orderflow_simulators.payloads import amazon_order, shopify_order
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def documented(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
 
 # --- Shopify: the documented orders/create webhook body ---------------------------------------
 
@@ -182,7 +194,25 @@ def test_amazon_buyer_comes_from_buyer_info(amazon_documented):
 
 def test_amazon_currency_comes_from_order_total(amazon_documented):
     amazon_documented["order"]["OrderTotal"] = {"CurrencyCode": "EUR", "Amount": "62.48"}
+    for item in amazon_documented["items"]:
+        item["ItemPrice"]["CurrencyCode"] = "EUR"
     assert parse_amazon(amazon_documented).currency == "EUR"
+
+
+def test_amazon_line_priced_in_another_currency_is_malformed(amazon_documented):
+    amazon_documented["items"][1]["ItemPrice"]["CurrencyCode"] = "EUR"
+    with pytest.raises(
+        MalformedChannelPayload,
+        match=r"^amazon order: items\.1\.ItemPrice\.CurrencyCode: EUR differs from the order currency USD$",
+    ):
+        parse_amazon(amazon_documented)
+
+
+def test_amazon_pending_order_takes_its_currency_from_the_item_prices(amazon_documented):
+    del amazon_documented["order"]["OrderTotal"]
+    for item in amazon_documented["items"]:
+        item["ItemPrice"]["CurrencyCode"] = "GBP"
+    assert parse_amazon(amazon_documented).currency == "GBP"
 
 
 def test_amazon_unshipped_order_is_paid(amazon_documented):
@@ -252,6 +282,26 @@ def test_parse_rejects_unknown_channel():
         parse("ebay", {})
 
 
+def test_unknown_channel_message_lists_the_known_channels():
+    with pytest.raises(
+        MalformedChannelPayload, match=r"\(known: shopify, amazon, shopee, tiktok, aliexpress\)$"
+    ):
+        parse("Shopify", {})
+
+
+def test_the_package_exports_the_names_other_modules_import():
+    assert CHANNELS == ("shopify", "amazon", "shopee", "tiktok", "aliexpress")
+    assert adapters.ParsedOrder is ParsedOrder
+    assert issubclass(adapters.MalformedChannelPayload, ValueError)
+
+
+@pytest.mark.parametrize("payload", [None, [], "order", 42])
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_payload_that_is_not_an_object_is_malformed(channel, payload):
+    with pytest.raises(MalformedChannelPayload, match=rf"^{channel} order: \(payload\): "):
+        parse(channel, payload)
+
+
 def _drop(payload, *path):
     *parents, last = path
     target = payload
@@ -302,3 +352,115 @@ def test_malformed_amazon_payload_names_the_wrong_field(amazon_documented, mutat
 
 def test_malformed_channel_payload_is_a_value_error():
     assert issubclass(MalformedChannelPayload, ValueError)
+
+
+# --- Shopify: a EUR order with a discount code and a multi-quantity line ----------------------
+
+
+def test_shopify_eur_order_lines_keep_unit_prices_before_the_discount_code():
+    parsed = parse("shopify", documented("shopify_orders_create_eur.json"))
+    assert parsed.lines == (
+        ChannelLine(channel_sku="MUG-BLUE", quantity=3, unit_price=Decimal("19.95")),
+        ChannelLine(channel_sku="TOWEL-BATH", quantity=1, unit_price=Decimal("29.95")),
+    )
+    assert (parsed.currency, parsed.payment_captured) == ("EUR", True)
+
+
+def test_shopify_eur_order_offset_is_converted_to_utc():
+    placed_at = parse("shopify", documented("shopify_orders_create_eur.json")).placed_at
+    assert placed_at == datetime(2025, 6, 19, 6, 0, tzinfo=UTC)
+    assert placed_at.utcoffset() == timedelta(0)
+
+
+def test_shopify_eur_order_customer_and_address():
+    parsed = parse("shopify", documented("shopify_orders_create_eur.json"))
+    assert parsed.customer == Customer(
+        name="Lena Müller", email="lena.mueller@example.de", language="de"
+    )
+    assert parsed.ship_to == Address(
+        name="Lena Müller",
+        line1="Invalidenstraße 117",
+        line2="3. OG",
+        city="Berlin",
+        region="BE",
+        postal_code="10115",
+        country="DE",
+    )
+
+
+def test_shopify_created_at_without_offset_is_refused_not_read_as_local_time(shopify_documented):
+    shopify_documented["created_at"] = "2021-12-31T19:00:00"
+    with pytest.raises(
+        MalformedChannelPayload, match=r"^shopify order: created_at: .*no time zone"
+    ):
+        parse("shopify", shopify_documented)
+
+
+@pytest.mark.parametrize("country", ["XX", "USA", "Germany"])
+def test_shopify_country_that_is_not_iso_alpha_2_is_malformed(shopify_documented, country):
+    shopify_documented["shipping_address"]["country_code"] = country
+    with pytest.raises(
+        MalformedChannelPayload, match=r"^shopify order: shipping_address\.country_code: "
+    ):
+        parse("shopify", shopify_documented)
+
+
+def test_shopify_currency_that_is_not_iso_4217_is_malformed(shopify_documented):
+    shopify_documented["currency"] = "XBT"
+    with pytest.raises(MalformedChannelPayload, match=r"^shopify order: currency: .*ISO 4217"):
+        parse("shopify", shopify_documented)
+
+
+def test_shopify_price_is_rounded_to_the_currency_minor_unit(shopify_documented):
+    shopify_documented["currency"] = "JPY"
+    shopify_documented["line_items"][0]["price"] = "1999.5"
+    assert parse("shopify", shopify_documented).lines[0].unit_price == Decimal("2000")
+
+
+# --- Amazon: a JPY order with multi-quantity lines (unit prices rounded) ----------------------
+
+
+def test_amazon_unit_price_is_rounded_to_whole_yen():
+    parsed = parse("amazon", documented("amazon_jp_multi_quantity.json"))
+    assert parsed.lines == (
+        ChannelLine(channel_sku="AMZ-MUG-RED", quantity=3, unit_price=Decimal("333")),
+        ChannelLine(channel_sku="AMZ-TOWEL", quantity=2, unit_price=Decimal("1500")),
+    )
+    assert [str(line.unit_price) for line in parsed.lines] == ["333", "1500"]
+    assert parsed.currency == "JPY"
+
+
+def test_amazon_jp_order_ships_by_latest_ship_date_and_goes_to_japan():
+    parsed = parse("amazon", documented("amazon_jp_multi_quantity.json"))
+    assert parsed.ship_by == datetime(2025, 6, 21, 14, 59, 59, tzinfo=UTC)
+    assert parsed.ship_to == Address(
+        name="Sato Hanako",
+        line1="1-2-3 Shibuya",
+        line2="Shibuya Mark City 10F",
+        city="Shibuya-ku",
+        region="Tokyo",
+        postal_code="150-0002",
+        country="JP",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line_total", "quantity", "unit_price"),
+    [("10.00", 3, "3.33"), ("20.00", 3, "6.67"), ("0.05", 2, "0.03"), ("49.98", 2, "24.99")],
+)
+def test_amazon_unit_price_is_rounded_half_up_to_cents(
+    amazon_documented, line_total, quantity, unit_price
+):
+    item = amazon_documented["items"][0]
+    item["ItemPrice"]["Amount"], item["QuantityOrdered"] = line_total, quantity
+    price = parse_amazon(amazon_documented).lines[0].unit_price
+    assert str(price) == unit_price
+
+
+def test_amazon_purchase_date_without_zone_is_read_as_utc_as_sp_api_documents(
+    amazon_documented,
+):
+    amazon_documented["order"]["PurchaseDate"] = "2017-01-20T19:49:35"
+    placed_at = parse_amazon(amazon_documented).placed_at
+    assert placed_at == datetime(2017, 1, 20, 19, 49, 35, tzinfo=UTC)
+    assert placed_at.utcoffset() == timedelta(0)

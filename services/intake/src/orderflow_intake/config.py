@@ -1,4 +1,5 @@
 from orderflow_runtime import ServiceSettings
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 
@@ -7,3 +8,14 @@ class Settings(ServiceSettings):
 
     seller_setup_file: str | None = None
     postal_code_rules_file: str | None = None  # default: the packaged table
+    restricted_goods_rules_file: str | None = None  # default: the packaged table
+    duplicate_window_hours: float = Field(
+        default=24, ge=0, description="same e-mail and items within this window: held; 0: off"
+    )
+    shopify_webhook_secret: SecretStr | None = Field(
+        default=None, description="the shop's webhook signing secret; unset: Shopify webhooks 503"
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="signs the other channels' webhooks (X-Orderflow-Hmac-Sha256); unset: 503",
+    )

@@ -5,6 +5,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -59,7 +60,15 @@ def order_id_for(channel: str, external_id: str) -> str:
     return str(uuid.uuid5(_ORDER_NAMESPACE, f"{channel}:{external_id}"))
 
 
-Listing = tuple[str, int]  # master SKU, units per listing unit
+Components = tuple[tuple[str, int], ...]  # (master SKU, units per listing unit), a bundle
+Listing = tuple[str, int] | Components  # one master SKU x units, or its components
+
+
+def components_of(listing: Listing) -> Components:
+    if isinstance(listing[0], str):
+        sku, units = listing
+        return ((sku, units),)
+    return listing
 
 
 def canonicalise(
@@ -81,10 +90,7 @@ def canonicalise(
                 )
             )
             continue
-        sku, units = listing
-        lines.append(
-            OrderLine(sku=sku, quantity=line.quantity * units, unit_price=line.unit_price / units)
-        )
+        lines.extend(_master_lines(line.quantity, line.unit_price, components_of(listing)))
     reasons.extend(_address_reasons(parsed, postal_codes or packaged_postal_code_rules()))
     if not parsed.payment_captured:
         reasons.append(
@@ -104,6 +110,16 @@ def canonicalise(
         ship_by=parsed.ship_by,
     )
     return order, reasons
+
+
+def _master_lines(quantity: int, unit_price: Decimal, components: Components) -> list[OrderLine]:
+    """A listing unit's price is spread evenly over the master units it contains: the
+    channel tells one price for a bundle, not one per component."""
+    units = sum(per_unit for _, per_unit in components)
+    return [
+        OrderLine(sku=sku, quantity=quantity * per_unit, unit_price=unit_price / units)
+        for sku, per_unit in components
+    ]
 
 
 def _address_reasons(parsed: ParsedOrder, postal_codes: PostalCodeRules) -> list[HoldReason]:

@@ -3,19 +3,29 @@
 from functools import partial
 
 from orderflow_contracts import topics
-from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
+from orderflow_contracts.fulfillment import ShipmentStatusChanged
+from orderflow_contracts.marketplace import (
+    MarketplaceAddressChanged,
+    MarketplaceOrderCancelled,
+    MarketplaceOrderPublished,
+    MarketplacePaymentChanged,
+)
 from orderflow_contracts.routing import OrderUnroutable
 from orderflow_runtime import Subscriptions
 
 from orderflow_intake import services
-from orderflow_intake.domain import PostalCodeRules
+from orderflow_intake.screening import ScreeningRules
 
 
-def subscriptions(postal_codes: PostalCodeRules) -> Subscriptions:
+def subscriptions(rules: ScreeningRules) -> Subscriptions:
     subs = Subscriptions()
-    subs.on(topics.MARKETPLACE_ORDERS, MarketplaceOrderPublished)(
-        partial(services.take_marketplace_order, postal_codes=postal_codes)
+    on_marketplace = partial(subs.on, topics.MARKETPLACE_ORDERS)
+    subs.on_batch(topics.MARKETPLACE_ORDERS, MarketplaceOrderPublished)(
+        partial(services.take_marketplace_orders, rules=rules)
     )
-    subs.on(topics.MARKETPLACE_ORDERS, MarketplaceOrderCancelled)(services.cancel_order)
+    on_marketplace(MarketplaceOrderCancelled)(services.cancel_order)
+    on_marketplace(MarketplaceAddressChanged)(partial(services.change_address, rules=rules))
+    on_marketplace(MarketplacePaymentChanged)(partial(services.change_payment, rules=rules))
     subs.on(topics.ROUTING_PLANS, OrderUnroutable)(services.hold_unroutable_order)
+    subs.on(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(services.note_shipment)
     return subs

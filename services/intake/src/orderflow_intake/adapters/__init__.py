@@ -1,0 +1,49 @@
+"""Each channel's order payload mapped to one parsed order, one module per channel. Field
+names follow each channel's public API documentation; each module says which shape it reads."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from orderflow_intake.adapters.aliexpress import parse_aliexpress
+from orderflow_intake.adapters.amazon import parse_amazon
+from orderflow_intake.adapters.base import (
+    Adapter,
+    ChannelLine,
+    MalformedChannelPayload,
+    ParsedOrder,
+)
+from orderflow_intake.adapters.shopee import parse_shopee
+from orderflow_intake.adapters.shopify import parse_shopify
+from orderflow_intake.adapters.tiktok import parse_tiktok
+
+ADAPTERS: Mapping[str, Adapter] = {
+    "shopify": parse_shopify,
+    "amazon": parse_amazon,
+    "shopee": parse_shopee,
+    "tiktok": parse_tiktok,
+    "aliexpress": parse_aliexpress,
+}
+CHANNELS: tuple[str, ...] = tuple(ADAPTERS)
+
+
+def parse(channel: str, payload: Any) -> ParsedOrder:
+    """The channel's payload as a parsed order; MalformedChannelPayload for anything else."""
+    adapter = ADAPTERS.get(channel)
+    if adapter is None:
+        known = ", ".join(CHANNELS)
+        raise MalformedChannelPayload(f"no adapter for channel {channel!r} (known: {known})")
+    return adapter(payload)
+
+
+__all__ = [
+    "CHANNELS",
+    "ChannelLine",
+    "MalformedChannelPayload",
+    "ParsedOrder",
+    "parse",
+    "parse_aliexpress",
+    "parse_amazon",
+    "parse_shopee",
+    "parse_shopify",
+    "parse_tiktok",
+]

@@ -1,0 +1,176 @@
+"""AliExpress: the order detail of `aliexpress.solution.order.info.get` (`result.data`, a
+GlobalAeopTpOrderDetailDto), the seller-side successor of
+`aliexpress.trade.new.redefining.findorderbyid`, which has the same fields.
+
+- Lines come from `child_order_list`: `sku_code` (the seller's SKU), `product_count` (listing
+  units; a lot's pieces are the listing's business, `lot_num` is not multiplied in) and
+  `product_price` {amount, currency_code}, the unit price. Order-level discounts
+  (`child_order_discount_info`, coupons) are not apportioned, as for Shopify and Amazon.
+  AliExpress's TOP JSON wraps lists in an object named after the element type
+  (`{"global_aeop_tp_child_order_dto": [...]}`); the bare list is accepted too.
+- The currency is `order_amount.currency_code`, else the first product price's.
+- `receipt_address`: `contact_person`, `address` (else `detail_address`), `address2`, `city`,
+  `province`, `zip`, `country`. AliExpress writes UK for the United Kingdom and SRB / MNE for
+  Serbia / Montenegro: they become GB, RS and ME.
+- `gmt_create` and `gmt_pay_success` are "yyyy-MM-dd HH:mm:ss" in US Pacific time, as the API
+  documents; the older compact form "yyyyMMddHHmmssSSS-0700" carries its own offset.
+- AliExpress gives a handling time, not a deadline: `goods_prepare_time` days per child order,
+  counted from payment. The ship-by deadline is `gmt_pay_success` plus the longest of them, and
+  None before payment.
+- Not paid: PLACE_ORDER_SUCCESS (awaiting payment), RISK_CONTROL (payment under AliExpress's
+  risk check, not to be shipped yet), or a `fund_status` other than PAY_SUCCESS.
+"""
+
+import re
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from orderflow_contracts.order import Address, Customer
+from pydantic import BeforeValidator, Field
+
+from orderflow_intake.adapters.base import (
+    ChannelLine,
+    ChannelModel,
+    ParsedOrder,
+    PayloadProblem,
+    join,
+    reports_malformed,
+)
+from orderflow_intake.adapters.fields import (
+    Amount,
+    CurrencyCode,
+    UsPacificTimestamp,
+    country_code,
+    in_minor_units,
+    language_for_country,
+)
+
+_UNPAID_STATUSES = {"PLACE_ORDER_SUCCESS", "RISK_CONTROL"}
+_COUNTRY_ALIASES = {"UK": "GB", "SRB": "RS", "MNE": "ME"}
+_COMPACT_TIME = re.compile(r"(\d{14})\d{3}([+-]\d{4})")
+
+
+def _aliexpress_country(value: object) -> object:
+    if isinstance(value, str):
+        value = _COUNTRY_ALIASES.get(value.strip().upper(), value)
+    return country_code(value)
+
+
+def _compact_time(value: object) -> object:
+    match = _COMPACT_TIME.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return value
+    return datetime.strptime("".join(match.groups()), "%Y%m%d%H%M%S%z")
+
+
+def _unwrapped_list(value: object) -> object:
+    if isinstance(value, dict) and len(value) == 1:
+        return next(iter(value.values()))
+    return value
+
+
+def _digits(value: object) -> object:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+AliExpressCountry = Annotated[str, BeforeValidator(_aliexpress_country)]
+AliExpressTime = Annotated[UsPacificTimestamp, BeforeValidator(_compact_time)]
+AliExpressId = Annotated[str, BeforeValidator(_digits), Field(pattern=r"^\d+$")]
+
+
+class _Money(ChannelModel):
+    amount: Amount
+    currency_code: CurrencyCode
+
+
+class _ReceiptAddress(ChannelModel):
+    contact_person: str | None = None
+    address: str | None = None
+    address2: str | None = None
+    detail_address: str | None = None
+    city: str | None = None
+    province: str | None = None
+    zip: str | None = None
+    country: AliExpressCountry = ""
+
+
+class _ChildOrder(ChannelModel):
+    sku_code: str | None = None
+    product_count: int = Field(gt=0)
+    product_price: _Money
+    goods_prepare_time: int | None = Field(default=None, ge=0, le=365)
+
+
+class _AliExpressOrder(ChannelModel):
+    id: AliExpressId
+    gmt_create: AliExpressTime
+    gmt_pay_success: AliExpressTime | None = None
+    order_status: str
+    fund_status: str | None = None
+    order_amount: _Money | None = None
+    buyer_signer_fullname: str | None = None
+    receipt_address: _ReceiptAddress | None = None
+    child_order_list: Annotated[
+        list[_ChildOrder], BeforeValidator(_unwrapped_list), Field(min_length=1)
+    ]
+
+
+def _ship_to(address: _ReceiptAddress) -> Address:
+    return Address(
+        name=address.contact_person or "",
+        line1=address.address or address.detail_address or "",
+        line2=address.address2 or "",
+        city=address.city or "",
+        region=address.province or "",
+        postal_code=address.zip or "",
+        country=address.country,
+    )
+
+
+def _line(index: int, child: _ChildOrder, currency: str) -> ChannelLine:
+    price = child.product_price
+    if price.currency_code != currency:
+        raise PayloadProblem(
+            f"child_order_list.{index}.product_price.currency_code",
+            f"{price.currency_code} differs from the order currency {currency}",
+        )
+    return ChannelLine(
+        channel_sku=child.sku_code or "",
+        quantity=child.product_count,
+        unit_price=in_minor_units(price.amount, currency),
+    )
+
+
+def _ship_by(order: _AliExpressOrder) -> datetime | None:
+    handling_days = [c.goods_prepare_time for c in order.child_order_list]
+    known_days = [days for days in handling_days if days is not None]
+    if order.gmt_pay_success is None or not known_days:
+        return None
+    return order.gmt_pay_success + timedelta(days=max(known_days))
+
+
+def _paid(order: _AliExpressOrder) -> bool:
+    funds_ok = order.fund_status in (None, "PAY_SUCCESS")
+    return funds_ok and order.order_status not in _UNPAID_STATUSES
+
+
+@reports_malformed("aliexpress")
+def parse_aliexpress(payload: Any) -> ParsedOrder:
+    order = _AliExpressOrder.model_validate(payload)
+    ship_to = _ship_to(order.receipt_address or _ReceiptAddress())
+    children = order.child_order_list
+    currency = (order.order_amount or children[0].product_price).currency_code
+    return ParsedOrder(
+        channel="aliexpress",
+        external_id=order.id,
+        customer=Customer(
+            name=join(order.buyer_signer_fullname) or ship_to.name,
+            language=language_for_country(ship_to.country),
+        ),
+        ship_to=ship_to,
+        lines=tuple(_line(index, child, currency) for index, child in enumerate(children)),
+        currency=currency,
+        placed_at=order.gmt_create,
+        ship_by=_ship_by(order),
+        payment_captured=_paid(order),
+    )

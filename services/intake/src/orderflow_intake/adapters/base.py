@@ -1,0 +1,83 @@
+"""What every channel adapter returns, and how it says a payload is malformed."""
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from orderflow_contracts.order import Address, Customer, Value
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class ChannelLine(Value):
+    channel_sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+class ParsedOrder(Value):
+    """A channel's order in our vocabulary, before SKUs are mapped and rules applied."""
+
+    channel: str
+    external_id: str
+    customer: Customer
+    ship_to: Address
+    lines: tuple[ChannelLine, ...]
+    currency: str
+    placed_at: datetime
+    ship_by: datetime | None = None
+    payment_captured: bool = True
+
+
+class MalformedChannelPayload(ValueError):
+    pass
+
+
+class PayloadProblem(Exception):
+    """A payload that passed field validation but contradicts itself, found by the adapter."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class ChannelModel(BaseModel):
+    """A part of a channel's payload: fields we do not read are ignored, never refused."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+Adapter = Callable[[Any], ParsedOrder]
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    return ".".join(str(part) for part in loc) or "(payload)"
+
+
+def reports_malformed(channel: str) -> Callable[[Adapter], Adapter]:
+    """Every way a payload can be wrong leaves the adapter as MalformedChannelPayload, whose
+    message names the channel and the first wrong field."""
+
+    def decorate(adapter: Adapter) -> Adapter:
+        @functools.wraps(adapter)
+        def parse(payload: Any) -> ParsedOrder:
+            try:
+                return adapter(payload)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = _field_path(first["loc"])
+                raise MalformedChannelPayload(
+                    f"{channel} order: {where}: {first['msg']}"
+                ) from error
+            except PayloadProblem as problem:
+                raise MalformedChannelPayload(f"{channel} order: {problem}") from problem
+
+        return parse
+
+    return decorate
+
+
+def join(*parts: str | None, separator: str = " ") -> str:
+    return separator.join(part.strip() for part in parts if part and part.strip())

@@ -1,0 +1,123 @@
+"""Shopee: one order object of Open Platform v2 `v2.order.get_order_detail`
+(`response.order_list[i]`), requested with `response_optional_fields` including
+recipient_address, item_list, pay_time and buyer_username.
+
+- The channel SKU is `model_sku` (the variation's SKU), else `item_sku` (the listing's parent
+  SKU) for items without variations.
+- `model_discounted_price` is the price of one unit after the item's own promotion and before
+  vouchers and coins (Shopee reports per-line subtotals only in escrow details, not here);
+  prices are JSON numbers in `currency`, rounded to its minor unit.
+- `recipient_address` has no street lines: `full_address` is the street address, with any
+  `district` and `town` not already in it added as line 2. Its `region` is the two-letter
+  country; the order's own `region` stands in when it is missing.
+- `create_time`, `pay_time` and `ship_by_date` are unix seconds (UTC by definition).
+- The ship-by deadline is `ship_by_date`; before Shopee sets it (0), `days_to_ship` days from
+  payment, or from creation for cash-on-delivery orders.
+- UNPAID, PENDING (still being checked by Shopee) and CANCELLED orders are not paid. Cash on
+  delivery orders are cleared for shipping by Shopee, so they count as paid.
+- Shopee shares no buyer e-mail: the customer is the recipient, speaking the language of the
+  destination country.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from orderflow_contracts.order import Address, Customer
+from pydantic import Field
+
+from orderflow_intake.adapters.base import (
+    ChannelLine,
+    ChannelModel,
+    ParsedOrder,
+    join,
+    reports_malformed,
+)
+from orderflow_intake.adapters.fields import (
+    Amount,
+    CountryCode,
+    CurrencyCode,
+    UnixTime,
+    UnixTimeOrUnset,
+    in_minor_units,
+    language_for_country,
+)
+
+_UNPAID_STATUSES = {"UNPAID", "PENDING", "CANCELLED"}
+
+
+class _ShopeeAddress(ChannelModel):
+    name: str | None = None
+    town: str | None = None
+    district: str | None = None
+    city: str | None = None
+    state: str | None = None
+    region: CountryCode = ""
+    zipcode: str | None = None
+    full_address: str | None = None
+
+
+class _ShopeeItem(ChannelModel):
+    item_sku: str | None = None
+    model_sku: str | None = None
+    model_quantity_purchased: int = Field(gt=0)
+    model_discounted_price: Amount
+
+
+class _ShopeeOrder(ChannelModel):
+    order_sn: str = Field(min_length=1)
+    region: CountryCode = ""
+    currency: CurrencyCode
+    cod: bool = False
+    order_status: str
+    create_time: UnixTime
+    pay_time: UnixTimeOrUnset = None
+    ship_by_date: UnixTimeOrUnset = None
+    days_to_ship: int | None = Field(default=None, ge=0, le=365)
+    recipient_address: _ShopeeAddress | None = None
+    item_list: list[_ShopeeItem] = Field(min_length=1)
+
+
+def _ship_to(address: _ShopeeAddress, order_region: str) -> Address:
+    street = address.full_address or ""
+    extra = (part for part in (address.district, address.town) if part and part not in street)
+    return Address(
+        name=address.name or "",
+        line1=street,
+        line2=join(*extra, separator=", "),
+        city=address.city or "",
+        region=address.state or "",
+        postal_code=address.zipcode or "",
+        country=address.region or order_region,
+    )
+
+
+def _ship_by(order: _ShopeeOrder) -> datetime | None:
+    if order.ship_by_date or order.days_to_ship is None:
+        return order.ship_by_date
+    handling_starts = order.create_time if order.cod else order.pay_time
+    return handling_starts + timedelta(days=order.days_to_ship) if handling_starts else None
+
+
+def _line(item: _ShopeeItem, currency: str) -> ChannelLine:
+    return ChannelLine(
+        channel_sku=item.model_sku or item.item_sku or "",
+        quantity=item.model_quantity_purchased,
+        unit_price=in_minor_units(item.model_discounted_price, currency),
+    )
+
+
+@reports_malformed("shopee")
+def parse_shopee(payload: Any) -> ParsedOrder:
+    order = _ShopeeOrder.model_validate(payload)
+    ship_to = _ship_to(order.recipient_address or _ShopeeAddress(), order.region)
+    return ParsedOrder(
+        channel="shopee",
+        external_id=order.order_sn,
+        customer=Customer(name=ship_to.name, language=language_for_country(ship_to.country)),
+        ship_to=ship_to,
+        lines=tuple(_line(item, order.currency) for item in order.item_list),
+        currency=order.currency,
+        placed_at=order.create_time,
+        ship_by=_ship_by(order),
+        payment_captured=order.order_status not in _UNPAID_STATUSES,
+    )

@@ -1,0 +1,111 @@
+"""Shopify: the body of the orders/create webhook, which is the Admin REST API Order resource.
+
+- `line_items[].price` is the unit price before order-level discounts (`discount_allocations`
+  and `discount_codes` are not apportioned to lines), in the shop currency `currency`.
+- `created_at` is ISO 8601 with the shop's UTC offset; Shopify always sends the offset, so a
+  timestamp without one is refused rather than guessed.
+- Shopify has no ship-by deadline: `ship_by` stays None.
+- Payment is captured for `financial_status` paid or partially_refunded (or absent, as in
+  orders created through the API without a transaction); pending, authorized, voided and
+  refunded orders are not.
+"""
+
+from typing import Any
+
+from orderflow_contracts.order import Address, Customer
+from pydantic import Field
+
+from orderflow_intake.adapters.base import (
+    ChannelLine,
+    ChannelModel,
+    ParsedOrder,
+    join,
+    reports_malformed,
+)
+from orderflow_intake.adapters.fields import (
+    Amount,
+    CountryCode,
+    CurrencyCode,
+    ZonedTimestamp,
+    in_minor_units,
+)
+
+_CAPTURED_STATUSES = {"paid", "partially_refunded", None}
+
+
+class _ShopifyAddress(ChannelModel):
+    first_name: str | None = None
+    last_name: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    province_code: str | None = None
+    zip: str | None = None
+    country_code: CountryCode = ""
+
+
+class _ShopifyLineItem(ChannelModel):
+    sku: str | None
+    quantity: int = Field(gt=0)
+    price: Amount
+
+
+class _ShopifyCustomer(ChannelModel):
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+
+
+class _ShopifyOrder(ChannelModel):
+    id: int
+    email: str | None = None
+    created_at: ZonedTimestamp
+    currency: CurrencyCode
+    financial_status: str | None = None
+    customer_locale: str | None = None
+    customer: _ShopifyCustomer | None = None
+    shipping_address: _ShopifyAddress | None = None
+    line_items: list[_ShopifyLineItem] = Field(min_length=1)
+
+
+def _ship_to(address: _ShopifyAddress) -> Address:
+    return Address(
+        name=join(address.first_name, address.last_name),
+        line1=address.address1 or "",
+        line2=address.address2 or "",
+        city=address.city or "",
+        region=address.province_code or "",
+        postal_code=address.zip or "",
+        country=address.country_code,
+    )
+
+
+def _customer(order: _ShopifyOrder) -> Customer:
+    customer = order.customer or _ShopifyCustomer()
+    return Customer(
+        name=join(customer.first_name, customer.last_name),
+        email=order.email or customer.email or "",
+        language=(order.customer_locale or "").split("-")[0].lower() or "en",
+    )
+
+
+@reports_malformed("shopify")
+def parse_shopify(payload: Any) -> ParsedOrder:
+    order = _ShopifyOrder.model_validate(payload)
+    return ParsedOrder(
+        channel="shopify",
+        external_id=str(order.id),
+        customer=_customer(order),
+        ship_to=_ship_to(order.shipping_address or _ShopifyAddress()),
+        lines=tuple(
+            ChannelLine(
+                channel_sku=item.sku or "",
+                quantity=item.quantity,
+                unit_price=in_minor_units(item.price, order.currency),
+            )
+            for item in order.line_items
+        ),
+        currency=order.currency,
+        placed_at=order.created_at,
+        payment_captured=order.financial_status in _CAPTURED_STATUSES,
+    )

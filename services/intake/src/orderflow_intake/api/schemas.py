@@ -1,0 +1,160 @@
+"""The intake API's request and response bodies: what OpenAPI at /docs describes."""
+
+from datetime import datetime
+from typing import Any
+
+from orderflow_contracts.order import Address, CanonicalOrder
+from orderflow_contracts.setup import ListingComponent
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WebhookAccepted(Body):
+    raw_payload_id: int
+    channel: str
+    external_id: str
+    order_id: str = Field(description="the canonical order id this payload becomes")
+
+
+class Problem(Body):
+    detail: Any
+
+
+class Hold(Body):
+    code: str
+    detail: str
+    held_at: datetime
+    resolved_at: datetime | None = None
+
+
+class OrderSummary(Body):
+    order_id: str
+    channel: str
+    external_id: str
+    status: str = Field(description="accepted, held, cancelled or shipped")
+    customer_email: str
+    placed_at: datetime | None
+    received_at: datetime
+    updated_at: datetime
+    open_holds: list[str] = Field(description="codes of the reasons it is held for now")
+
+
+class OrderDetail(OrderSummary):
+    correlation_id: str
+    accepted_at: datetime | None
+    shipped_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str
+    waived: list[str] = Field(description="hold codes an operator released for good")
+    holds: list[Hold]
+    order: CanonicalOrder
+
+
+class OrderPage(Body):
+    items: list[OrderSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ExceptionItem(Body):
+    order_id: str
+    channel: str
+    external_id: str
+    customer_email: str
+    held_since: datetime
+    age_seconds: float
+    reasons: list[Hold]
+
+
+class ExceptionPage(Body):
+    items: list[ExceptionItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class Release(Body):
+    note: str = ""
+
+
+class AddressEdit(Body):
+    ship_to: Address
+
+
+class Cancellation(Body):
+    reason: str = Field(min_length=1)
+
+
+class ActionResult(Body):
+    order_id: str
+    status: str
+
+
+class AuditEntry(Body):
+    action: str
+    actor: str
+    at: datetime
+    detail: dict[str, Any]
+
+
+class ListingIn(Body):
+    """What one unit of the channel SKU ships, in master SKUs: one component for a single
+    product or a multi-pack, several for a bundle."""
+
+    components: list[ListingComponent] = Field(min_length=1)
+
+
+class ListingOut(Body):
+    channel: str
+    channel_sku: str
+    components: list[ListingComponent]
+
+
+class RawPayload(Body):
+    payload_id: int
+    channel: str
+    external_id: str | None
+    received_at: datetime
+    status: str = Field(description="accepted, rejected (could not be parsed) or failed")
+    error: str | None
+    headers: dict[str, str]
+    body: str = Field(description="the body as received, decoded as UTF-8 with replacement")
+
+
+class ReparseResult(Body):
+    status: str
+    external_id: str | None = None
+    error: str | None = None
+
+
+class ChannelHour(Body):
+    channel: str
+    hour: datetime
+    orders: int
+
+
+class ReasonRate(Body):
+    reason: str
+    orders: int
+    rate: float = Field(description="share of the period's orders held for this reason")
+
+
+class QueueTime(Body):
+    resolved: int = Field(description="holds resolved in the period")
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class Kpis(Body):
+    since: datetime
+    until: datetime
+    orders: int
+    orders_per_channel_per_hour: list[ChannelHour]
+    exception_rate: float = Field(description="share of the period's orders ever held")
+    exception_rate_by_reason: list[ReasonRate]
+    time_in_exception_queue: QueueTime
+    open_holds: int

@@ -1,0 +1,108 @@
+"""Screening rules beyond the order's own shape, as data: restricted goods per destination and
+probable duplicates. Pure: the caller brings the product attributes and the customer's recent
+orders."""
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from orderflow_contracts.intake import HoldReason
+from orderflow_contracts.order import CanonicalOrder
+from orderflow_contracts.setup import Product
+
+from orderflow_intake.domain import PostalCodeRules, packaged_postal_code_rules
+
+# Reasons a re-screen computes again from the order and the rules: released, they come back
+# unless the data changed. Other reasons (unroutable, cancel_after_shipment) are set by events.
+SCREENING_CODES = frozenset(
+    {
+        "unknown_sku",
+        "incomplete_address",
+        "postal_code_format",
+        "payment_not_captured",
+        "restricted_goods",
+        "probable_duplicate",
+    }
+)
+# An operator's judgement settles these for good: a released probable duplicate is not one.
+WAIVABLE_CODES = frozenset({"restricted_goods", "probable_duplicate"})
+
+
+@dataclass(frozen=True)
+class RestrictedGoods:
+    """Destination country -> product attributes that may not be shipped there."""
+
+    by_country: Mapping[str, frozenset[str]]
+
+    @classmethod
+    def from_json(cls, text: str) -> "RestrictedGoods":
+        table = {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+        return cls({country.upper(): frozenset(attrs) for country, attrs in table.items()})
+
+    @classmethod
+    def load(cls, path: str | None) -> "RestrictedGoods":
+        return cls.from_json(Path(path).read_text()) if path else packaged_restricted_goods()
+
+    def reasons(
+        self, order: CanonicalOrder, attributes: Mapping[str, frozenset[str]]
+    ) -> list[HoldReason]:
+        banned = self.by_country.get(order.ship_to.country.upper(), frozenset())
+        found = sorted(
+            f"{line.sku} ({', '.join(sorted(attributes.get(line.sku, frozenset()) & banned))})"
+            for line in order.lines
+            if attributes.get(line.sku, frozenset()) & banned
+        )
+        if not found:
+            return []
+        detail = f"may not ship to {order.ship_to.country}: {'; '.join(found)}"
+        return [HoldReason(code="restricted_goods", detail=detail)]
+
+
+@cache
+def packaged_restricted_goods() -> RestrictedGoods:
+    text = files("orderflow_intake").joinpath("rules/restricted_goods.json").read_text()
+    return RestrictedGoods.from_json(text)
+
+
+def items_of(order: CanonicalOrder) -> Counter[str]:
+    return Counter({line.sku: line.quantity for line in order.lines})
+
+
+def duplicate_reason(
+    order: CanonicalOrder, recent: Iterable[CanonicalOrder], window: timedelta
+) -> HoldReason | None:
+    """The same customer (by e-mail) ordering the same items within the window: probably a
+    double submit or a buyer who did not see the first confirmation."""
+    email = order.customer.email.strip().lower()
+    if not email or not order.lines or window <= timedelta(0):
+        return None
+    for other in recent:
+        if (
+            other.order_id != order.order_id
+            and other.customer.email.strip().lower() == email
+            and abs(other.placed_at - order.placed_at) <= window
+            and items_of(other) == items_of(order)
+        ):
+            return HoldReason(
+                code="probable_duplicate",
+                detail=f"same customer and items as {other.channel} order {other.external_id}"
+                f" placed {other.placed_at.isoformat()}",
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class ScreeningRules:
+    postal_codes: PostalCodeRules = field(default_factory=packaged_postal_code_rules)
+    restricted: RestrictedGoods = field(default_factory=packaged_restricted_goods)
+    attributes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    duplicate_window: timedelta = timedelta(hours=24)
+
+    @staticmethod
+    def attributes_of(products: Iterable[Product]) -> dict[str, frozenset[str]]:
+        return {product.sku: frozenset(product.attributes) for product in products}

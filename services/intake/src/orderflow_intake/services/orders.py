@@ -1,0 +1,154 @@
+"""New marketplace orders, and orders routing gave up on."""
+
+from typing import Any
+
+import asyncpg
+import structlog
+from orderflow_contracts import topics
+from orderflow_contracts.intake import HoldReason, OrderAccepted
+from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_contracts.order import Address
+from orderflow_contracts.routing import OrderUnroutable
+from orderflow_runtime import Item, PoisonMessage, UnitOfWork
+
+from orderflow_intake import adapters, store
+from orderflow_intake.screening import ScreeningRules
+from orderflow_intake.services.screen import held_event, json_value, screen, screen_with, settle
+from orderflow_intake.services.updates import apply_cancel
+from orderflow_intake.store import batch
+
+log = structlog.get_logger()
+
+
+async def take_marketplace_order(
+    uow: UnitOfWork, event: MarketplaceOrderPublished, rules: ScreeningRules
+) -> None:
+    try:
+        parsed = adapters.parse(event.channel, event.payload)
+    except adapters.MalformedChannelPayload as error:
+        raise PoisonMessage(str(error)) from error
+    conn = uow.conn
+    parked = await store.parked_for(conn, parsed.channel, parsed.external_id)
+    ship_to, captured, cancelled = _fold(parked)
+    changes: dict[str, Any] = {}
+    if ship_to is not None:
+        changes["ship_to"] = ship_to
+    if captured is not None:
+        changes["payment_captured"] = captured
+    order, reasons = await screen(conn, parsed.model_copy(update=changes), rules)
+    inserted = await store.insert_order(
+        conn,
+        order,
+        correlation_id=uow.correlation_id,
+        raw_payload=event.payload,
+        ship_to_override=ship_to,
+        payment_captured=captured,
+    )
+    if not inserted:
+        log.info("order.duplicate", channel=order.channel, external_id=order.external_id)
+        return
+    await store.drop_parked(conn, [update["update_id"] for update in parked])
+    row = await store.lock_order(conn, order.order_id)
+    assert row is not None
+    if cancelled is not None:
+        await apply_cancel(uow, row, cancelled)
+        return
+    await settle(uow, row, order, reasons)
+
+
+async def take_marketplace_orders(
+    items: list[Item[MarketplaceOrderPublished]], rules: ScreeningRules
+) -> None:
+    """A poll of new orders screened together: one read each of known orders, parked updates,
+    listings and the customers' recent orders, one insert of the screened orders and their holds.
+    Orders with parked updates take the one-at-a-time path. A payload no adapter can read fails
+    the batch, which the consumer then retries one message at a time, dead-lettering that one."""
+    conn = items[-1].unit.conn
+    parsed = []
+    for item in items:
+        try:
+            parsed.append((item, adapters.parse(item.event.channel, item.event.payload)))
+        except adapters.MalformedChannelPayload as error:
+            raise PoisonMessage(str(error)) from error
+    keys = [(order.channel, order.external_id) for _, order in parsed]
+    seen = await batch.known_keys(conn, keys)
+    parked = await batch.keys_with_parked_updates(conn, keys)
+    fresh = []
+    for item, order in parsed:
+        key = (order.channel, order.external_id)
+        if key in seen:
+            log.info("order.duplicate", channel=key[0], external_id=key[1])
+        elif key in parked:
+            await take_marketplace_order(item.unit, item.event, rules)
+        else:
+            fresh.append((item, order))
+        seen.add(key)
+    if fresh:
+        await _screen_and_insert(fresh, rules)
+
+
+async def _screen_and_insert(
+    fresh: list[tuple[Item[MarketplaceOrderPublished], adapters.ParsedOrder]],
+    rules: ScreeningRules,
+) -> None:
+    conn = fresh[-1][0].unit.conn
+    listings = await batch.listings_by_channel(
+        conn, {(order.channel, line.channel_sku) for _, order in fresh for line in order.lines}
+    )
+    recent = await batch.recent_orders_by_email(
+        conn,
+        [order.customer.email for _, order in fresh],
+        [order.placed_at for _, order in fresh],
+        rules.duplicate_window,
+    )
+    screened = []
+    for item, parsed in fresh:
+        email = parsed.customer.email.strip().lower()
+        order, reasons = screen_with(
+            parsed, listings.get(parsed.channel, {}), recent.get(email, []), rules
+        )
+        recent.setdefault(email, []).append(order)  # later orders of the poll come after it
+        reasons.sort(key=lambda reason: reason.code)
+        screened.append(
+            batch.Screened(order, reasons, item.unit.correlation_id, item.event.payload)
+        )
+    inserted = await batch.insert_screened(conn, screened)
+    for (item, _), outcome in zip(fresh, screened, strict=True):
+        order = outcome.order
+        if order.order_id not in inserted:
+            continue
+        if outcome.reasons:
+            item.unit.emit(topics.ORDERS, order.order_id, held_event(order, outcome.reasons))
+            log.info(
+                "order.held", order_id=order.order_id, correlation_id=item.unit.correlation_id,
+                reasons=[reason.code for reason in outcome.reasons],
+            )  # fmt: skip
+        else:
+            item.unit.emit(topics.ORDERS, order.order_id, OrderAccepted(order=order))
+            log.info(
+                "order.accepted", order_id=order.order_id, correlation_id=item.unit.correlation_id,
+                channel=order.channel, lines=len(order.lines),
+            )  # fmt: skip
+
+
+def _fold(parked: list[asyncpg.Record]) -> tuple[Address | None, bool | None, str | None]:
+    """Updates that arrived before their order, latest wins: (ship to, captured, cancelled)."""
+    ship_to: Address | None = None
+    captured: bool | None = None
+    cancelled: str | None = None
+    for update in parked:
+        payload = json_value(update["payload"])
+        if update["kind"] == "address":
+            ship_to = Address.model_validate(payload["ship_to"])
+        elif update["kind"] == "payment":
+            captured = bool(payload["captured"])
+        elif update["kind"] == "cancel":
+            cancelled = str(payload.get("reason", ""))
+    return ship_to, captured, cancelled
+
+
+async def hold_unroutable_order(uow: UnitOfWork, event: OrderUnroutable) -> None:
+    """Routing gave up: the order joins the exception queue for an operator."""
+    reason = HoldReason(code="unroutable", detail=event.reason)
+    if await store.hold(uow.conn, event.order_id, [reason]):
+        log.info("order.held", order_id=event.order_id, reasons=["unroutable"])

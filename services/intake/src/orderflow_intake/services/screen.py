@@ -1,0 +1,122 @@
+"""Screening, always from the stored raw payload plus the updates since: the canonical order,
+its hold reasons, and the status and events that follow from them."""
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import structlog
+from orderflow_contracts import topics
+from orderflow_contracts.intake import HoldReason, OrderAccepted, OrderHeld
+from orderflow_contracts.order import Address, CanonicalOrder
+from orderflow_runtime import UnitOfWork
+
+from orderflow_intake import adapters, domain, store
+from orderflow_intake.domain import Components
+from orderflow_intake.screening import SCREENING_CODES, ScreeningRules, duplicate_reason
+
+log = structlog.get_logger()
+
+
+async def screen(
+    conn: asyncpg.Connection,
+    parsed: adapters.ParsedOrder,
+    rules: ScreeningRules,
+    *,
+    received_before: datetime | None = None,
+    waived: frozenset[str] = frozenset(),
+) -> tuple[CanonicalOrder, list[HoldReason]]:
+    """The canonical order and every reason to hold it, under today's listings and rules."""
+    skus = [line.channel_sku for line in parsed.lines]
+    listings = await store.listings_for(conn, parsed.channel, skus)
+    email = parsed.customer.email
+    recent = await store.recent_orders_of(
+        conn, email, parsed.placed_at, rules.duplicate_window, received_before=received_before
+    )
+    order, reasons = screen_with(parsed, listings, recent, rules)
+    return order, [reason for reason in reasons if reason.code not in waived]
+
+
+def screen_with(
+    parsed: adapters.ParsedOrder,
+    listings: Mapping[str, Components],
+    recent: Iterable[CanonicalOrder],
+    rules: ScreeningRules,
+) -> tuple[CanonicalOrder, list[HoldReason]]:
+    """Screening itself, pure: what the queries above (or a batch's) found is passed in."""
+    order, reasons = domain.canonicalise(parsed, listings, rules.postal_codes)
+    reasons.extend(rules.restricted.reasons(order, rules.attributes))
+    duplicate = duplicate_reason(order, recent, rules.duplicate_window)
+    if duplicate is not None:
+        reasons.append(duplicate)
+    return order, reasons
+
+
+def parse_row(row: asyncpg.Record) -> adapters.ParsedOrder:
+    """The order as parsed from its stored payload, with the changes that arrived since."""
+    parsed = adapters.parse(row["channel"], json_value(row["raw_payload"]))
+    changes: dict[str, Any] = {}
+    if row["ship_to_override"] is not None:
+        changes["ship_to"] = Address.model_validate_json(row["ship_to_override"])
+    if row["payment_captured"] is not None:
+        changes["payment_captured"] = row["payment_captured"]
+    return parsed.model_copy(update=changes)
+
+
+async def rescreen(uow: UnitOfWork, row: asyncpg.Record, rules: ScreeningRules) -> str:
+    parsed = parse_row(row)
+    order, reasons = await screen(
+        uow.conn,
+        parsed,
+        rules,
+        received_before=row["received_at"],
+        waived=frozenset(row["waived"]),
+    )
+    return await settle(uow, row, order, reasons)
+
+
+async def settle(
+    uow: UnitOfWork, row: asyncpg.Record, order: CanonicalOrder, reasons: list[HoldReason]
+) -> str:
+    """Bring the order's status and holds in line with a fresh screening, and tell the others
+    what changed: OrderHeld for new reasons, OrderAccepted when it leaves the queue."""
+    conn, order_id = uow.conn, order.order_id
+    open_codes = {hold.code for hold in await store.open_holds(conn, order_id)}
+    new_codes = {reason.code for reason in reasons}
+    await store.resolve_holds(conn, order_id, (open_codes & SCREENING_CODES) - new_codes)
+    await store.save_canonical(conn, order)
+    correlation_id = row["correlation_id"]
+    if reasons:
+        await store.hold(conn, order_id, reasons)
+        if new_codes - open_codes or row["status"] != "held":
+            everything = await store.open_holds(conn, order_id)
+            uow.emit(
+                topics.ORDERS,
+                order_id,
+                held_event(order, everything),
+                correlation_id=correlation_id,
+            )
+            log.info("order.held", order_id=order_id, reasons=[r.code for r in everything])
+        return "held"
+    if open_codes - SCREENING_CODES:
+        return "held"  # an operator still has to look at it (unroutable, cancel after shipment)
+    await store.accept(conn, order_id)
+    if row["status"] == "held" and row["shipped_at"] is None:
+        uow.emit(topics.ORDERS, order_id, OrderAccepted(order=order), correlation_id=correlation_id)
+        log.info("order.accepted", order_id=order_id, channel=order.channel, lines=len(order.lines))
+    return "accepted" if row["shipped_at"] is None else "shipped"
+
+
+def held_event(order: CanonicalOrder, reasons: list[HoldReason]) -> OrderHeld:
+    return OrderHeld(
+        order_id=order.order_id,
+        channel=order.channel,
+        external_id=order.external_id,
+        reasons=tuple(reasons),
+    )
+
+
+def json_value(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value

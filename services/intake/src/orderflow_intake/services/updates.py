@@ -1,0 +1,173 @@
+"""Marketplace updates to known orders: cancellations, address and payment changes, and the
+shipment that turns a late cancellation into an exception."""
+
+from typing import Any
+
+import asyncpg
+import structlog
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.intake import (
+    HoldReason,
+    OrderAddressChanged,
+    OrderCancelled,
+    OrderPaymentCaptured,
+)
+from orderflow_contracts.marketplace import (
+    MarketplaceAddressChanged,
+    MarketplaceOrderCancelled,
+    MarketplacePaymentChanged,
+)
+from orderflow_contracts.order import Address
+from orderflow_runtime import UnitOfWork
+
+from orderflow_intake import store
+from orderflow_intake.screening import ScreeningRules
+from orderflow_intake.services.screen import held_event, parse_row, rescreen
+
+log = structlog.get_logger()
+
+SHIPPED = frozenset(
+    {
+        ShipmentStatus.SHIPPED,
+        ShipmentStatus.IN_TRANSIT,
+        ShipmentStatus.OUT_FOR_DELIVERY,
+        ShipmentStatus.DELIVERED,
+    }
+)
+
+
+async def cancel_order(uow: UnitOfWork, event: MarketplaceOrderCancelled) -> None:
+    row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
+    if row is None:
+        await _park(uow, "cancel", event.channel, event.external_id, {"reason": event.reason})
+        return
+    await apply_cancel(uow, row, event.reason)
+
+
+async def apply_cancel(
+    uow: UnitOfWork, row: asyncpg.Record, reason: str, *, force: bool = False
+) -> bool:
+    """False when nothing changed. A shipped order is not silently cancelled: it becomes an
+    exception, unless an operator forces it."""
+    if row["status"] == "cancelled":
+        return False
+    if row["shipped_at"] is not None and not force:
+        return await _hold_for(
+            uow, row, "cancel_after_shipment", f"cancelled after shipment: {reason or 'no reason'}"
+        )
+    await store.cancel(uow.conn, row["order_id"], reason)
+    uow.emit(
+        topics.ORDERS,
+        row["order_id"],
+        OrderCancelled(
+            order_id=row["order_id"],
+            channel=row["channel"],
+            external_id=row["external_id"],
+            reason=reason,
+        ),
+        correlation_id=row["correlation_id"],
+    )
+    log.info("order.cancelled", order_id=row["order_id"], reason=reason)
+    return True
+
+
+async def _hold_for(uow: UnitOfWork, row: asyncpg.Record, code: str, detail: str) -> bool:
+    if code in {hold.code for hold in await store.open_holds(uow.conn, row["order_id"])}:
+        return False  # said already: a second delivery of the same update is a no-op
+    await store.hold(uow.conn, row["order_id"], [HoldReason(code=code, detail=detail)])
+    everything = await store.open_holds(uow.conn, row["order_id"])
+    order = store.canonical_of(row)
+    uow.emit(
+        topics.ORDERS,
+        order.order_id,
+        held_event(order, everything),
+        correlation_id=row["correlation_id"],
+    )
+    log.info("order.held", order_id=order.order_id, reasons=[code])
+    return True
+
+
+async def change_address(
+    uow: UnitOfWork, event: MarketplaceAddressChanged, rules: ScreeningRules
+) -> None:
+    row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
+    if row is None:
+        payload = {"ship_to": event.ship_to.model_dump(mode="json")}
+        await _park(uow, "address", event.channel, event.external_id, payload)
+        return
+    await apply_address(uow, row, event.ship_to, rules)
+
+
+async def apply_address(
+    uow: UnitOfWork, row: asyncpg.Record, ship_to: Address, rules: ScreeningRules
+) -> bool:
+    """False when nothing changed (the same address again, or a cancelled order)."""
+    order = store.canonical_of(row)
+    if row["status"] == "cancelled" or order.ship_to == ship_to:
+        return False
+    if row["shipped_at"] is not None:
+        return await _hold_for(
+            uow, row, "address_change_after_shipment", f"new address after shipment: {ship_to}"
+        )
+    await store.set_ship_to(uow.conn, row["order_id"], ship_to)
+    if row["accepted_at"] is not None:  # the other services know the order: tell them
+        uow.emit(
+            topics.ORDERS,
+            row["order_id"],
+            OrderAddressChanged(
+                order_id=row["order_id"],
+                channel=row["channel"],
+                external_id=row["external_id"],
+                ship_to=ship_to,
+            ),
+            correlation_id=row["correlation_id"],
+        )
+    log.info("order.address_changed", order_id=row["order_id"], country=ship_to.country)
+    await rescreen(uow, await _reload(uow, row), rules)
+    return True
+
+
+async def change_payment(
+    uow: UnitOfWork, event: MarketplacePaymentChanged, rules: ScreeningRules
+) -> None:
+    row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
+    if row is None:
+        payload = {"captured": event.captured, "status": event.status}
+        await _park(uow, "payment", event.channel, event.external_id, payload)
+        return
+    if row["status"] == "cancelled" or parse_row(row).payment_captured == event.captured:
+        return
+    await store.set_payment(uow.conn, row["order_id"], event.captured)
+    if event.captured:
+        uow.emit(
+            topics.ORDERS,
+            row["order_id"],
+            OrderPaymentCaptured(
+                order_id=row["order_id"], channel=row["channel"], external_id=row["external_id"]
+            ),
+            correlation_id=row["correlation_id"],
+        )
+    log.info("order.payment_changed", order_id=row["order_id"], captured=event.captured)
+    await rescreen(uow, await _reload(uow, row), rules)
+
+
+async def _park(
+    uow: UnitOfWork, kind: str, channel: str, external_id: str, payload: dict[str, Any]
+) -> None:
+    await store.park(uow.conn, kind, channel, external_id, payload)
+    log.info("update.parked", kind=kind, channel=channel, external_id=external_id)
+
+
+async def _reload(uow: UnitOfWork, row: asyncpg.Record) -> asyncpg.Record:
+    fresh = await store.lock_order(uow.conn, row["order_id"])
+    assert fresh is not None
+    return fresh
+
+
+async def note_shipment(uow: UnitOfWork, event: ShipmentStatusChanged) -> None:
+    """Intake needs to know an order left the warehouse: a later cancellation is an exception."""
+    if ShipmentStatus(event.status) in SHIPPED and await store.mark_shipped(
+        uow.conn, event.order_id
+    ):
+        log.info("order.shipped", order_id=event.order_id)

@@ -1,0 +1,192 @@
+"""Orders and their holds: the canonical order, the exception queue."""
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+from orderflow_contracts.intake import HoldReason
+from orderflow_contracts.order import Address, CanonicalOrder
+
+
+async def insert_order(
+    conn: asyncpg.Connection,
+    order: CanonicalOrder,
+    *,
+    correlation_id: str,
+    raw_payload: dict[str, Any],
+    ship_to_override: Address | None,
+    payment_captured: bool | None,
+) -> bool:
+    """False when this channel order is already known: marketplaces resend. Inserted as held
+    until screened, in the same transaction."""
+    inserted = await conn.fetchval(
+        "INSERT INTO orders (order_id, channel, external_id, status, correlation_id, canonical,"
+        " raw_payload, customer_email, placed_at, ship_to_override, payment_captured)"
+        " VALUES ($1, $2, $3, 'held', $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10)"
+        " ON CONFLICT (channel, external_id) DO NOTHING RETURNING true",
+        order.order_id,
+        order.channel,
+        order.external_id,
+        correlation_id,
+        order.model_dump_json(),
+        json.dumps(raw_payload),
+        order.customer.email.strip().lower(),
+        order.placed_at,
+        ship_to_override.model_dump_json() if ship_to_override else None,
+        payment_captured,
+    )
+    return bool(inserted)
+
+
+async def lock_order(conn: asyncpg.Connection, order_id: str) -> asyncpg.Record | None:
+    """The order's row, locked until the transaction ends: the consumer and operators take
+    turns."""
+    return await conn.fetchrow("SELECT * FROM orders WHERE order_id = $1 FOR UPDATE", order_id)
+
+
+async def lock_order_by_key(
+    conn: asyncpg.Connection, channel: str, external_id: str
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM orders WHERE channel = $1 AND external_id = $2 FOR UPDATE",
+        channel,
+        external_id,
+    )
+
+
+def canonical_of(row: asyncpg.Record) -> CanonicalOrder:
+    return CanonicalOrder.model_validate_json(row["canonical"])
+
+
+async def save_canonical(conn: asyncpg.Connection, order: CanonicalOrder) -> None:
+    await conn.execute(
+        "UPDATE orders SET canonical = $2::jsonb, customer_email = $3, placed_at = $4,"
+        " updated_at = now() WHERE order_id = $1",
+        order.order_id,
+        order.model_dump_json(),
+        order.customer.email.strip().lower(),
+        order.placed_at,
+    )
+
+
+async def recent_orders_of(
+    conn: asyncpg.Connection,
+    email: str,
+    placed_at: datetime,
+    window: timedelta,
+    *,
+    received_before: datetime | None,
+) -> list[CanonicalOrder]:
+    """The customer's live orders placed within the window, received before this one."""
+    if not email.strip() or window <= timedelta(0):
+        return []
+    rows = await conn.fetch(
+        "SELECT canonical FROM orders WHERE customer_email = $1 AND status <> 'cancelled'"
+        " AND placed_at BETWEEN $2::timestamptz - $3::interval AND $2::timestamptz + $3::interval"
+        " AND ($4::timestamptz IS NULL OR received_at < $4)"
+        " ORDER BY received_at LIMIT 50",
+        email.strip().lower(),
+        placed_at,
+        window,
+        received_before,
+    )
+    return [CanonicalOrder.model_validate_json(row["canonical"]) for row in rows]
+
+
+async def accept(conn: asyncpg.Connection, order_id: str) -> None:
+    """Out of the queue: shipped orders go back to shipped, the rest to accepted."""
+    await conn.execute(
+        "UPDATE orders SET status = CASE WHEN shipped_at IS NULL THEN 'accepted' ELSE 'shipped' END,"
+        " accepted_at = coalesce(accepted_at, now()), updated_at = now() WHERE order_id = $1",
+        order_id,
+    )
+
+
+async def hold(conn: asyncpg.Connection, order_id: str, reasons: list[HoldReason]) -> bool:
+    """False when the order is cancelled already: a cancelled order needs no operator."""
+    held = await conn.fetchval(
+        "UPDATE orders SET status = 'held', updated_at = now()"
+        " WHERE order_id = $1 AND status <> 'cancelled' RETURNING true",
+        order_id,
+    )
+    if not held:
+        return False
+    # A reason that comes back after it was resolved starts a new wait in the queue.
+    await conn.executemany(
+        "INSERT INTO holds (order_id, code, detail) VALUES ($1, $2, $3)"
+        " ON CONFLICT (order_id, code) DO UPDATE SET detail = EXCLUDED.detail,"
+        " held_at = CASE WHEN holds.resolved_at IS NULL THEN holds.held_at ELSE now() END,"
+        " resolved_at = NULL",
+        [(order_id, reason.code, reason.detail) for reason in reasons],
+    )
+    return True
+
+
+async def open_holds(conn: asyncpg.Connection, order_id: str) -> list[HoldReason]:
+    rows = await conn.fetch(
+        "SELECT code, detail FROM holds WHERE order_id = $1 AND resolved_at IS NULL ORDER BY code",
+        order_id,
+    )
+    return [HoldReason(code=row["code"], detail=row["detail"]) for row in rows]
+
+
+async def resolve_holds(conn: asyncpg.Connection, order_id: str, codes: Iterable[str]) -> None:
+    await conn.execute(
+        "UPDATE holds SET resolved_at = now()"
+        " WHERE order_id = $1 AND code = ANY($2::text[]) AND resolved_at IS NULL",
+        order_id,
+        list(codes),
+    )
+
+
+async def waive(conn: asyncpg.Connection, order_id: str, codes: Iterable[str]) -> None:
+    await conn.execute(
+        "UPDATE orders SET waived = ARRAY(SELECT DISTINCT unnest(waived || $2::text[]))"
+        " WHERE order_id = $1",
+        order_id,
+        list(codes),
+    )
+
+
+async def set_ship_to(conn: asyncpg.Connection, order_id: str, ship_to: Address) -> None:
+    await conn.execute(
+        "UPDATE orders SET ship_to_override = $2::jsonb, updated_at = now() WHERE order_id = $1",
+        order_id,
+        ship_to.model_dump_json(),
+    )
+
+
+async def set_payment(conn: asyncpg.Connection, order_id: str, captured: bool) -> None:
+    await conn.execute(
+        "UPDATE orders SET payment_captured = $2, updated_at = now() WHERE order_id = $1",
+        order_id,
+        captured,
+    )
+
+
+async def cancel(conn: asyncpg.Connection, order_id: str, reason: str) -> None:
+    """Cancelled orders leave the exception queue."""
+    await conn.execute(
+        "UPDATE orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $2,"
+        " updated_at = now() WHERE order_id = $1",
+        order_id,
+        reason,
+    )
+    await conn.execute(
+        "UPDATE holds SET resolved_at = now() WHERE order_id = $1 AND resolved_at IS NULL",
+        order_id,
+    )
+
+
+async def mark_shipped(conn: asyncpg.Connection, order_id: str) -> bool:
+    """False for an order intake does not know, or knew shipped already."""
+    return bool(
+        await conn.fetchval(
+            "UPDATE orders SET shipped_at = now(), updated_at = now(),"
+            " status = CASE WHEN status = 'accepted' THEN 'shipped' ELSE status END"
+            " WHERE order_id = $1 AND shipped_at IS NULL RETURNING true",
+            order_id,
+        )
+    )

@@ -1,0 +1,66 @@
+"""Raw webhook payloads and the audit trail."""
+
+import json
+from typing import Any
+
+import asyncpg
+
+
+async def insert_raw(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    *,
+    channel: str,
+    body: bytes,
+    headers: dict[str, str],
+    status: str,
+    error: str | None = None,
+    external_id: str | None = None,
+) -> int:
+    return int(
+        await conn.fetchval(
+            "INSERT INTO raw_payloads (channel, external_id, body, headers, status, error)"
+            " VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING payload_id",
+            channel,
+            external_id,
+            body,
+            json.dumps(headers),
+            status,
+            error,
+        )
+    )
+
+
+async def lock_raw(conn: asyncpg.Connection, payload_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM raw_payloads WHERE payload_id = $1 FOR UPDATE", payload_id
+    )
+
+
+async def set_raw_outcome(
+    conn: asyncpg.Connection,
+    payload_id: int,
+    *,
+    status: str,
+    error: str | None,
+    external_id: str | None,
+) -> None:
+    await conn.execute(
+        "UPDATE raw_payloads SET status = $2, error = $3, external_id = coalesce($4, external_id)"
+        " WHERE payload_id = $1",
+        payload_id,
+        status,
+        error,
+        external_id,
+    )
+
+
+async def audit(
+    conn: asyncpg.Connection, subject: str, action: str, actor: str, detail: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit (subject, action, actor, detail) VALUES ($1, $2, $3, $4::jsonb)",
+        subject,
+        action,
+        actor,
+        json.dumps(detail, default=str),
+    )
