@@ -5,53 +5,18 @@ from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import ReservationRejected, StockReserved
-from orderflow_contracts.order import Address, OrderLine
-from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
-from orderflow_contracts.warehouse import StockReceived
+from orderflow_contracts.order import OrderLine
 from orderflow_testing.system import TestSystem, eventually
 
+from tests.integration.inventory.support import plan_for, stock
+
 pytestmark = pytest.mark.integration
-
-
-def plan_for(
-    order_number: int, sku: str = "MUG-RED", location: str = "us-ontario", quantity: int = 1
-) -> ShipmentsPlanned:
-    order_id = f"order-{order_number}"
-    return ShipmentsPlanned(
-        order_id=order_id,
-        channel="shopify",
-        external_id=str(order_number),
-        attempt=1,
-        ship_to=Address(country="US"),
-        shipments=(
-            PlannedShipment(
-                shipment_id=f"{order_id}-1",
-                location_id=location,
-                carrier="usps",
-                service="ground-advantage",
-                cost="5.90",
-                lines=(OrderLine(sku=sku, quantity=quantity),),
-            ),
-        ),
-    )
-
-
-async def _stock(system: TestSystem, sku: str, location: str, units: int) -> None:
-    bus = await system.bus("warehouse")
-    await bus.publish(
-        topics.WAREHOUSE_STOCK, sku, StockReceived(sku=sku, location_id=location, quantity=units)
-    )
-    await bus.flush()
-    inventory = await system.db("inventory")
-    await eventually(
-        lambda: inventory.fetchval("SELECT on_hand = $1 FROM stock WHERE sku = $2", units, sku)
-    )
 
 
 async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, start) -> None:
     await system.create_topics(["us-ontario"])
     instances = [await start(system, "inventory"), await start(system, "inventory")]  # one group
-    await _stock(system, "MUG-RED", "us-ontario", 100)
+    await stock(system, "MUG-RED", "us-ontario", 100)
     bus = await system.bus("routing")
     orders = 2000
     for number in range(orders):
@@ -76,7 +41,7 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, s
 async def test_second_delivery_of_a_plan_reserves_once(system: TestSystem, start) -> None:
     await system.create_topics(["us-ontario"])
     await start(system, "inventory")
-    await _stock(system, "MUG-RED", "us-ontario", 10)
+    await stock(system, "MUG-RED", "us-ontario", 10)
     bus = await system.bus("routing")
     envelope = await bus.publish(topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=3))
     await bus.publish_raw(topics.ROUTING_PLANS, "order-1", envelope.to_bytes())
@@ -90,8 +55,8 @@ async def test_second_delivery_of_a_plan_reserves_once(system: TestSystem, start
 async def test_a_plan_is_reserved_whole_or_not_at_all(system: TestSystem, start) -> None:
     await system.create_topics(["us-ontario"])
     await start(system, "inventory")
-    await _stock(system, "MUG-RED", "us-ontario", 5)
-    await _stock(system, "LAMP-DESK", "us-ontario", 1)
+    await stock(system, "MUG-RED", "us-ontario", 5)
+    await stock(system, "LAMP-DESK", "us-ontario", 1)
     plan = plan_for(1)
     two_lines = plan.model_copy(
         update={
@@ -129,7 +94,7 @@ async def _four_of_ten_reserved(system: TestSystem, start):
     """An inventory instance, 10 MUG-RED at us-ontario, and order-1 holding 4 of them."""
     await system.create_topics(["us-ontario"])
     service = await start(system, "inventory")
-    await _stock(system, "MUG-RED", "us-ontario", 10)
+    await stock(system, "MUG-RED", "us-ontario", 10)
     bus = await system.bus("routing")
     plan = plan_for(1, quantity=4)
     await bus.publish(topics.ROUTING_PLANS, "order-1", plan)
@@ -152,9 +117,12 @@ async def test_cancellation_releases_the_reservation_once(system: TestSystem, st
     await eventually(all_three_handled)
     assert await inventory.fetchval("SELECT reserved FROM stock") == 0
     kinds = await inventory.fetch(
-        "SELECT kind, quantity FROM movements WHERE kind <> 'receipt' ORDER BY id"
+        "SELECT kind, reserved_delta FROM movements WHERE kind <> 'receipt' ORDER BY id"
     )
-    assert [(row["kind"], row["quantity"]) for row in kinds] == [("reservation", 4), ("release", 4)]
+    assert [(row["kind"], row["reserved_delta"]) for row in kinds] == [
+        ("reservation", 4),
+        ("release", -4),
+    ]
 
 
 async def test_a_plan_arriving_after_its_cancellation_reserves_nothing(
@@ -162,7 +130,7 @@ async def test_a_plan_arriving_after_its_cancellation_reserves_nothing(
 ) -> None:
     await system.create_topics(["us-ontario"])
     await start(system, "inventory")
-    await _stock(system, "MUG-RED", "us-ontario", 10)
+    await stock(system, "MUG-RED", "us-ontario", 10)
     bus = await system.bus("routing")
     await bus.publish(topics.ORDERS, "order-1", cancelled(1))
     await bus.flush()

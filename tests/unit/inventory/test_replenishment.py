@@ -1,6 +1,7 @@
 from orderflow_inventory.replenishment import (
     Demand,
     LeadTime,
+    ReorderAdvice,
     reorder_point,
     safety_stock,
     suggested_order,
@@ -23,10 +24,26 @@ def test_suggested_order_refills_above_the_reorder_point_plus_cover():
 
 
 def test_steady_demand_and_lead_time_need_no_safety_stock():
-    assert safety_stock(Demand(5, 5), LeadTime(7, 7)) == 0
+    assert safety_stock(Demand(5, 5), LeadTime(average_days=7, longest_days=7)) == 0
 
 
 def test_demand_comes_from_daily_sales():
     demand = Demand.from_daily_sales([4, 10, 16])
     assert (demand.average_daily, demand.max_daily) == (10, 16)
     assert Demand.from_daily_sales([]) == Demand(0.0, 0.0)
+
+
+def test_tiers_change_the_advice() -> None:
+    demand, lead = SEEDS_EXAMPLE
+    best = ReorderAdvice.of(100, demand, lead, "best_seller")
+    regular = ReorderAdvice.of(100, demand, lead, "regular")
+    seasonal = ReorderAdvice.of(100, demand, lead, "seasonal")
+    assert (regular.safety_stock, regular.reorder_point) == (280, 420)
+    assert best.safety_stock == 420 and best.reorder_point == 560
+    assert best.suggested_quantity > regular.suggested_quantity > seasonal.suggested_quantity
+
+
+def test_a_new_product_without_sales_still_gets_a_reorder_point() -> None:
+    lead = LeadTime(average_days=14, longest_days=21)
+    assert ReorderAdvice.of(0, Demand(0, 0), lead, "new").reorder_point > 0
+    assert ReorderAdvice.of(0, Demand(0, 0), lead, "regular").reorder_point == 0

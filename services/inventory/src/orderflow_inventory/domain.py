@@ -1,12 +1,22 @@
-"""Pure inventory rules. A plan is reserved whole or not at all."""
+"""Pure inventory rules: how a poll's plans share the free stock, and what each channel may show.
 
+Plans are decided in the order they were read, each against what the plans before it left, so
+a batch decides exactly as one-at-a-time would. A plan is reserved whole or not at all, unless
+its channel's policy is `partial`."""
+
+import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Literal
 
-from orderflow_contracts.inventory import Shortage
+from orderflow_contracts.inventory import BackorderedLine, ChannelAvailability, Shortage
 from orderflow_contracts.routing import ShipmentsPlanned
+from orderflow_contracts.setup import ChannelPolicy, Location
 
-Need = Counter[tuple[str, str]]  # (sku, location_id) -> units
+Key = tuple[str, str]  # (sku, location_id)
+Need = Counter[Key]  # units per key
+Outcome = Literal["reserved", "partial", "backordered", "rejected", "held"]
 
 
 def needs_of(plan: ShipmentsPlanned) -> Need:
@@ -17,7 +27,7 @@ def needs_of(plan: ShipmentsPlanned) -> Need:
     return need
 
 
-def shortages(need: Need, free: Mapping[tuple[str, str], int]) -> list[Shortage]:
+def shortages(need: Need, free: Mapping[Key, int]) -> list[Shortage]:
     return [
         Shortage(
             sku=sku, location_id=location, requested=units, available=free.get((sku, location), 0)
@@ -25,3 +35,99 @@ def shortages(need: Need, free: Mapping[tuple[str, str], int]) -> list[Shortage]
         for (sku, location), units in sorted(need.items())
         if free.get((sku, location), 0) < units
     ]
+
+
+@dataclass(frozen=True)
+class Decision:
+    plan: ShipmentsPlanned  # as routing asked for it
+    outcome: Outcome
+    reserved: ShipmentsPlanned | None = None  # the whole plan, or the part there was stock for
+    taken: Need = field(default_factory=Counter)
+    shortages: tuple[Shortage, ...] = ()
+    backordered: tuple[BackorderedLine, ...] = ()
+
+
+def decide(
+    plan: ShipmentsPlanned, free: MutableMapping[Key, int], policy: ChannelPolicy
+) -> Decision:
+    """Decide one plan against `free`, and take what it reserves out of `free`."""
+    need = needs_of(plan)
+    short = shortages(need, free)
+    if not short:
+        _take(need, free)
+        return Decision(plan, "reserved", plan, need)
+    if policy.shortage == "reject":
+        return Decision(plan, "rejected", shortages=tuple(short))
+    if policy.shortage == "hold":
+        return Decision(plan, "held", shortages=tuple(short))
+    return _partial(plan, free)
+
+
+def _partial(plan: ShipmentsPlanned, free: MutableMapping[Key, int]) -> Decision:
+    taken: Need = Counter()
+    backordered: list[BackorderedLine] = []
+    shipments = []
+    for shipment in plan.shipments:
+        lines = []
+        for line in shipment.lines:
+            key = (line.sku, shipment.location_id)
+            units = min(line.quantity, free.get(key, 0) - taken[key])
+            if units > 0:
+                taken[key] += units
+                lines.append(line.model_copy(update={"quantity": units}))
+            if units < line.quantity:
+                backordered.append(
+                    BackorderedLine(
+                        shipment_id=shipment.shipment_id,
+                        sku=line.sku,
+                        location_id=shipment.location_id,
+                        quantity=line.quantity - max(units, 0),
+                    )
+                )
+        if lines:
+            shipments.append(shipment.model_copy(update={"lines": tuple(lines)}))
+    _take(taken, free)
+    if not shipments:
+        return Decision(plan, "backordered", backordered=tuple(backordered))
+    reduced = plan.model_copy(update={"shipments": tuple(shipments)})
+    return Decision(plan, "partial", reduced, taken, backordered=tuple(backordered))
+
+
+def _take(need: Need, free: MutableMapping[Key, int]) -> None:
+    for key, units in need.items():
+        free[key] = free.get(key, 0) - units
+
+
+def backorder_plan(
+    plan: ShipmentsPlanned, shipment_id: str, sku: str, units: int, backorder_id: int
+) -> ShipmentsPlanned:
+    """The follow-up shipment that takes a backordered line once its units arrive."""
+    shipment = next(s for s in plan.shipments if s.shipment_id == shipment_id)
+    line = next(line for line in shipment.lines if line.sku == sku)
+    follow_up = shipment.model_copy(
+        update={
+            "shipment_id": f"{shipment_id}-b{backorder_id}",
+            "lines": (line.model_copy(update={"quantity": units}),),
+        }
+    )
+    return plan.model_copy(update={"shipments": (follow_up,)})
+
+
+def channel_availability(
+    available_by_location: Mapping[str, int],
+    locations: Mapping[str, Location],
+    policies: Iterable[ChannelPolicy],
+) -> list[ChannelAvailability]:
+    """What each channel may show: available at the locations serving it, less its buffer."""
+    result = []
+    for policy in sorted(policies, key=lambda p: p.channel):
+        eligible = sum(
+            max(units, 0)
+            for location_id, units in available_by_location.items()
+            if location_id in locations and locations[location_id].serves(policy.channel)
+        )
+        held_back = policy.buffer_units + math.ceil(eligible * policy.buffer_percent / 100)
+        result.append(
+            ChannelAvailability(channel=policy.channel, available=max(0, eligible - held_back))
+        )
+    return result

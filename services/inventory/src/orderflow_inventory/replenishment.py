@@ -8,6 +8,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from orderflow_contracts.setup import LeadTime
+
 
 @dataclass(frozen=True)
 class Demand:
@@ -19,12 +21,6 @@ class Demand:
         if not daily_units:
             return cls(0.0, 0.0)
         return cls(sum(daily_units) / len(daily_units), float(max(daily_units)))
-
-
-@dataclass(frozen=True)
-class LeadTime:
-    average_days: float
-    longest_days: float
 
 
 def safety_stock(demand: Demand, lead: LeadTime) -> int:
@@ -40,3 +36,38 @@ def suggested_order(available: int, demand: Demand, lead: LeadTime, cover_days: 
     """Enough to get back above the reorder point and cover `cover_days` of average sales."""
     target = reorder_point(demand, lead) + math.ceil(demand.average_daily * cover_days)
     return max(0, target - available)
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    """How a product tier plans: days of sales an order covers, how much safety it keeps, and the
+    demand assumed while a product has no sales history yet."""
+
+    cover_days: float
+    safety_factor: float = 1.0
+    assumed_daily: float = 0.0
+
+
+TIER_POLICIES = {
+    "best_seller": TierPolicy(cover_days=30, safety_factor=1.5),
+    "regular": TierPolicy(cover_days=14),
+    "seasonal": TierPolicy(cover_days=7),  # buy close to the season's need, not beyond it
+    "new": TierPolicy(cover_days=14, assumed_daily=1.0),
+}
+
+
+@dataclass(frozen=True)
+class ReorderAdvice:
+    safety_stock: int
+    reorder_point: int
+    suggested_quantity: int
+
+    @classmethod
+    def of(cls, available: int, demand: Demand, lead: LeadTime, tier: str) -> "ReorderAdvice":
+        policy = TIER_POLICIES.get(tier, TIER_POLICIES["regular"])
+        if demand.average_daily == 0 and policy.assumed_daily:
+            demand = Demand(policy.assumed_daily, policy.assumed_daily)
+        safety = math.ceil(safety_stock(demand, lead) * policy.safety_factor)
+        point = math.ceil(demand.average_daily * lead.average_days) + safety
+        target = point + math.ceil(demand.average_daily * policy.cover_days)
+        return cls(safety, point, max(0, target - available))

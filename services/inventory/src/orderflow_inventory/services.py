@@ -1,69 +1,290 @@
 """inventory's use cases. Business refusals are events, not exceptions."""
 
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.intake import OrderCancelled
-from orderflow_contracts.inventory import ReservationRejected, StockLevelChanged, StockReserved
+from orderflow_contracts.inventory import (
+    OrderBackordered,
+    ReorderPointReached,
+    ReservationExpired,
+    ReservationHeld,
+    ReservationRejected,
+    SlowMoverFlagged,
+    StockLevelChanged,
+    StockReserved,
+)
 from orderflow_contracts.routing import ShipmentsPlanned
-from orderflow_contracts.warehouse import StockReceived
-from orderflow_runtime import UnitOfWork
+from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
+from orderflow_runtime import Item, UnitOfWork
 
-from orderflow_inventory import domain, store
+from orderflow_inventory import catalog, domain, ledger, planning, store
+from orderflow_inventory.ledger import Movement
+from orderflow_inventory.replenishment import Demand, ReorderAdvice
 
 log = structlog.get_logger()
 
+StockEvent = StockReceived | StockAdjusted | StockCounted
 
-async def reserve_stock(uow: UnitOfWork, plan: ShipmentsPlanned) -> None:
-    previous = await store.reservation_attempt(uow.conn, plan.order_id)
-    if previous is not None:
-        log.info("reservation.already_held", order_id=plan.order_id, attempt=previous)
+
+async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
+    """Every plan of a poll in one go: one lock of the rows they need, decided in the order they
+    were read, written with one statement per table."""
+    unit = items[-1].unit
+    taken = await store.orders_with_reservation(unit.conn, [i.event.order_id for i in items])
+    fresh = []
+    for item in items:
+        if item.event.order_id in taken:
+            log.info("reservation.already_decided", order_id=item.event.order_id)
+            continue
+        taken.add(item.event.order_id)
+        fresh.append(item)
+    if not fresh:
         return
-    need = domain.needs_of(plan)
-    free = await store.lock_free_stock(uow.conn, need)
-    shortages = domain.shortages(need, free)
-    if shortages:
-        uow.emit(
-            topics.INVENTORY_RESERVATIONS,
-            plan.order_id,
-            ReservationRejected(
-                order_id=plan.order_id, attempt=plan.attempt, shortages=tuple(shortages)
-            ),
-        )
-        log.info("reservation.rejected", order_id=plan.order_id, short=[s.sku for s in shortages])
-        return
-    await store.reserve(uow.conn, plan, need)
-    uow.emit(topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=plan))
-    log.info("stock.reserved", order_id=plan.order_id, lines=sum(need.values()))
-    await publish_levels(uow, sorted({sku for sku, _ in need}))
-
-
-async def receive_stock(uow: UnitOfWork, event: StockReceived) -> None:
-    await store.receive(uow.conn, event.sku, event.location_id, event.quantity, event.reference)
-    log.info(
-        "stock.received", sku=event.sku, location_id=event.location_id, quantity=event.quantity
+    free = await store.lock_free_stock(
+        unit.conn, [key for item in fresh for key in domain.needs_of(item.event)]
     )
-    await publish_levels(uow, [event.sku])
+    policies = await catalog.policies(unit.conn)
+    decisions = [
+        domain.decide(item.event, free, policies.get(item.event.channel, catalog.DEFAULT_POLICY))
+        for item in fresh
+    ]
+    await store.save_decisions(unit.conn, decisions)
+    for item, decision in zip(fresh, decisions, strict=True):
+        _announce(item.unit, decision)
+    await after_stock_change(unit, sorted({sku for d in decisions for sku, _ in d.taken}))
 
 
-async def commit_shipped(uow: UnitOfWork, event: ShipmentStatusChanged) -> None:
-    if event.status is not ShipmentStatus.SHIPPED:
+def _announce(unit: UnitOfWork, decision: domain.Decision) -> None:
+    key, attempt = decision.plan.order_id, decision.plan.attempt
+    if decision.reserved is not None:
+        unit.emit(topics.INVENTORY_RESERVATIONS, key, StockReserved(plan=decision.reserved))
+    if decision.backordered:
+        unit.emit(
+            topics.INVENTORY_RESERVATIONS,
+            key,
+            OrderBackordered(order_id=key, attempt=attempt, lines=decision.backordered),
+        )
+    if decision.outcome == "rejected":
+        unit.emit(
+            topics.INVENTORY_RESERVATIONS,
+            key,
+            ReservationRejected(order_id=key, attempt=attempt, shortages=decision.shortages),
+        )
+    if decision.outcome == "held":
+        unit.emit(
+            topics.INVENTORY_RESERVATIONS,
+            key,
+            ReservationHeld(order_id=key, attempt=attempt, shortages=decision.shortages),
+        )
+    log.info(
+        f"reservation.{decision.outcome}",
+        order_id=key,
+        correlation_id=unit.correlation_id,
+        units=sum(decision.taken.values()),
+        short=[s.sku for s in decision.shortages],
+    )
+
+
+async def apply_stock_event(uow: UnitOfWork, event: StockEvent) -> None:
+    assert uow.cause is not None
+    await apply_warehouse_document(uow, event, uow.cause.event_id)
+
+
+async def apply_warehouse_document(uow: UnitOfWork, event: StockEvent, event_id: UUID) -> None:
+    """A receipt, adjustment or count, applied once per warehouse document. What cannot be
+    applied (unknown SKU or location, fewer units than are promised) is held with the reason."""
+    key = (event.sku, event.location_id)
+    unknown = await catalog.unknown_reason(uow.conn, *key)
+    if unknown is not None:
+        await _hold(uow, event, event_id, unknown)
         return
-    skus = await store.commit_shipment(uow.conn, event.shipment_id)
-    if skus:
-        log.info("reservation.committed", shipment_id=event.shipment_id, skus=skus)
-        await publish_levels(uow, skus)
+    on_hand, reserved = await store.lock_stock_row(uow.conn, key)
+    movement = _movement(event, on_hand, str(event.reference or event_id))
+    if on_hand + movement.on_hand_delta < reserved:
+        await _hold(
+            uow,
+            event,
+            event_id,
+            f"below_reserved: {on_hand + movement.on_hand_delta} units would remain for"
+            f" {reserved} reserved; release or move reservations, then replay",
+        )
+        return
+    if not await ledger.record_document(uow.conn, movement):
+        log.info("stock.document_already_applied", reference=movement.reference, kind=movement.kind)
+        return
+    if isinstance(event, StockCounted):
+        await uow.conn.execute(
+            "INSERT INTO counts (sku, location_id, expected, counted, reference)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            event.sku,
+            event.location_id,
+            on_hand,
+            event.counted,
+            movement.reference,
+        )
+    await store.change_stock(uow.conn, {key: movement.on_hand_delta}, {})
+    log.info(
+        f"stock.{movement.kind}", sku=event.sku, location_id=event.location_id,
+        delta=movement.on_hand_delta, reference=movement.reference,
+    )  # fmt: skip
+    if movement.on_hand_delta > 0:
+        await _fill_backorders(uow, key, on_hand + movement.on_hand_delta - reserved)
+    await after_stock_change(uow, [event.sku])
+
+
+def _movement(event: StockEvent, on_hand: int, reference: str) -> Movement:
+    sku, location = event.sku, event.location_id
+    if isinstance(event, StockReceived):
+        return Movement(sku, location, "receipt", reference, on_hand_delta=event.quantity)
+    if isinstance(event, StockAdjusted):
+        return Movement(sku, location, "adjustment", reference, event.delta, reason=event.reason)
+    return Movement(
+        sku, location, "count", reference, event.counted - on_hand, reason="cycle count"
+    )
+
+
+async def _hold(uow: UnitOfWork, event: StockEvent, event_id: UUID, reason: str) -> None:
+    await catalog.hold_event(
+        uow.conn, event.event_type, event.model_dump(mode="json"), event_id, reason
+    )
+    log.warning("stock.event_held", sku=event.sku, location_id=event.location_id, reason=reason)
+
+
+async def replay_held(uow: UnitOfWork, ids: Sequence[int] | None = None) -> int:
+    """Apply held warehouse events again, oldest first; those still not applicable are held
+    anew with their current reason. Returns how many were replayed."""
+    rows = await catalog.take_replayable(uow.conn, ids)
+    models: dict[str, type[StockEvent]] = {
+        model.event_type: model for model in (StockReceived, StockAdjusted, StockCounted)
+    }
+    for row in rows:
+        event = models[row["event_type"]].model_validate_json(row["payload"])
+        await apply_warehouse_document(uow, event, row["event_id"])
+    return len(rows)
+
+
+async def _fill_backorders(uow: UnitOfWork, key: domain.Key, free: int) -> None:
+    """Arrived stock goes first to backorders at that location, oldest first, each whole, as a
+    follow-up shipment."""
+    for row in await store.open_backorders(uow.conn, [key]):
+        if row["open"] > free:
+            continue
+        plan = ShipmentsPlanned.model_validate_json(row["plan"])
+        follow_up = domain.backorder_plan(plan, row["shipment_id"], key[0], row["open"], row["id"])
+        await store.fill_backorder(
+            uow.conn, row["id"], plan.order_id, follow_up.shipments[0].shipment_id, key, row["open"]
+        )
+        free -= row["open"]
+        uow.emit(topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=follow_up))
+        log.info("backorder.filled", order_id=plan.order_id, sku=key[0], units=row["open"])
+
+
+async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
+    """Any shipment news confirms its reservation (it will not expire); shipped goods leave."""
+    unit = items[-1].unit
+    await store.confirm(unit.conn, sorted({item.event.order_id for item in items}))
+    touched: set[str] = set()
+    for item in items:
+        if item.event.status is ShipmentStatus.SHIPPED:
+            touched.update(await _commit(item.unit, item.event.shipment_id))
+    await after_stock_change(unit, sorted(touched))
+
+
+async def _commit(uow: UnitOfWork, shipment_id: str) -> list[str]:
+    shipped = await store.commit_shipment(uow.conn, shipment_id)
+    if not shipped:
+        return []
+    skus = [sku for sku, _ in shipped]
+    await planning.record_sales(uow.conn, shipped, datetime.now(UTC).date())
+    await planning.clear_slow_movers(uow.conn, skus)
+    log.info("reservation.committed", shipment_id=shipment_id, skus=skus)
+    return skus
 
 
 async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
     skus = await store.release(uow.conn, event.order_id)
     log.info("reservation.released", order_id=event.order_id, skus=skus)
-    if skus:
-        await publish_levels(uow, skus)
+    await after_stock_change(uow, skus)
 
 
-async def publish_levels(uow: UnitOfWork, skus: list[str]) -> None:
-    for sku, locations in (await store.levels(uow.conn, skus)).items():
+async def expire_unconfirmed(uow: UnitOfWork, ttl: timedelta) -> int:
+    expired = await store.expire_unconfirmed(uow.conn, ttl)
+    for order_id, attempt, _ in expired:
         uow.emit(
-            topics.INVENTORY_LEVELS, sku, StockLevelChanged(sku=sku, locations=tuple(locations))
+            topics.INVENTORY_RESERVATIONS,
+            order_id,
+            ReservationExpired(order_id=order_id, attempt=attempt),
+            correlation_id=order_id,
+        )
+        log.warning("reservation.expired", order_id=order_id, correlation_id=order_id)
+    await after_stock_change(uow, sorted({sku for *_, skus in expired for sku in skus}))
+    return len(expired)
+
+
+async def flag_slow_movers(uow: UnitOfWork) -> int:
+    rows = await planning.new_slow_movers(uow.conn)
+    for row in rows:
+        flagged = SlowMoverFlagged(
+            sku=row["sku"], on_hand=row["on_hand"], days_without_sale=row["idle_days"]
+        )
+        await planning.save_alert(uow.conn, row["sku"], "slow_mover", flagged.model_dump_json())
+        uow.emit(topics.INVENTORY_ALERTS, row["sku"], flagged, correlation_id=row["sku"])
+        log.info("alert.slow_mover", sku=row["sku"], idle_days=row["idle_days"])
+    return len(rows)
+
+
+async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
+    """Every change of stock is published at once, with what each channel may show, and checked
+    against the SKU's reorder point."""
+    if not skus:
+        return
+    levels = await store.levels(uow.conn, skus)
+    locations = await catalog.locations(uow.conn)
+    policies = list((await catalog.policies(uow.conn)).values())
+    available: dict[str, int] = {}
+    for sku, at_locations in levels.items():
+        channels = domain.channel_availability(
+            {level.location_id: level.available for level in at_locations}, locations, policies
+        )
+        uow.emit(
+            topics.INVENTORY_LEVELS,
+            sku,
+            StockLevelChanged(sku=sku, locations=tuple(at_locations), channels=tuple(channels)),
+            correlation_id=sku,
+        )
+        available[sku] = sum(level.available for level in at_locations)
+    await _check_reorder_points(uow, available)
+
+
+async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> None:
+    products = await catalog.products(uow.conn, list(available))
+    demand = await planning.demand(uow.conn, list(products))
+    advice = {
+        sku: ReorderAdvice.of(
+            available[sku], demand.get(sku, Demand(0, 0)), product.lead_time, product.tier
+        )
+        for sku, product in products.items()
+    }
+    below = {sku: available[sku] <= a.reorder_point for sku, a in advice.items()}
+    for sku in sorted(await planning.reorder_crossings(uow.conn, below)):
+        alert = ReorderPointReached(
+            sku=sku,
+            tier=products[sku].tier,
+            available=available[sku],
+            reorder_point=advice[sku].reorder_point,
+            safety_stock=advice[sku].safety_stock,
+            suggested_quantity=advice[sku].suggested_quantity,
+        )
+        await planning.save_alert(uow.conn, sku, "reorder_point", alert.model_dump_json())
+        uow.emit(topics.INVENTORY_ALERTS, sku, alert, correlation_id=sku)
+        log.info(
+            "alert.reorder_point",
+            sku=sku,
+            available=available[sku],
+            reorder_point=alert.reorder_point,
         )

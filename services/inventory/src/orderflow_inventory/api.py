@@ -1,0 +1,237 @@
+"""inventory's HTTP API: stock by SKU and by location, reservations, the ledger, alerts, KPIs,
+reconciliation, and the reference data and held warehouse events an operator manages."""
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from orderflow_contracts.inventory import ChannelAvailability, LocationLevel
+from orderflow_contracts.setup import ChannelPolicy, Location, Product
+from orderflow_runtime import RunningService
+from pydantic import BaseModel
+
+from orderflow_inventory import catalog, domain, kpis, ledger, services, store
+
+
+class SkuStock(BaseModel):
+    sku: str
+    available: int
+    locations: list[LocationLevel]
+    channels: list[ChannelAvailability]
+
+
+class LocationStock(BaseModel):
+    location_id: str
+    stock: list[dict[str, Any]]
+
+
+class ReservationLine(BaseModel):
+    shipment_id: str
+    sku: str
+    location_id: str
+    quantity: int
+    committed: bool
+    released: bool
+
+
+class Reservation(BaseModel):
+    order_id: str
+    attempt: int
+    status: str
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    lines: list[ReservationLine]
+    backorders: list[dict[str, Any]]
+
+
+class LedgerEntry(BaseModel):
+    id: int
+    sku: str
+    location_id: str
+    kind: str
+    reference: str
+    on_hand_delta: int
+    reserved_delta: int
+    reason: str
+    at: datetime
+
+
+class Alert(BaseModel):
+    id: int
+    sku: str
+    kind: str
+    detail: dict[str, Any]
+    raised_at: datetime
+
+
+class Reconciliation(BaseModel):
+    balanced: bool
+    differences: list[dict[str, Any]]
+
+
+class Replayed(BaseModel):
+    replayed: int
+    still_held: int
+
+
+def router(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["inventory"])
+    pool = service.pool
+
+    @api.get("/stock/{sku}", summary="Stock of one SKU at every location and per channel")
+    async def stock_of_sku(sku: str) -> SkuStock:
+        async with pool.acquire() as conn:
+            levels = (await store.levels(conn, [sku])).get(sku)
+            if levels is None:
+                if not await catalog.products(conn, [sku]):
+                    raise HTTPException(404, f"SKU {sku!r} is not known")
+                levels = []
+            channels = domain.channel_availability(
+                {level.location_id: level.available for level in levels},
+                await catalog.locations(conn),
+                (await catalog.policies(conn)).values(),
+            )
+        return SkuStock(
+            sku=sku,
+            available=sum(level.available for level in levels),
+            locations=levels,
+            channels=channels,
+        )
+
+    @api.get("/locations/{location_id}/stock", summary="Every SKU's stock at one location")
+    async def stock_at_location(location_id: str) -> LocationStock:
+        async with pool.acquire() as conn:
+            if location_id not in await catalog.locations(conn):
+                raise HTTPException(404, f"location {location_id!r} is not known")
+            rows = await conn.fetch(
+                "SELECT sku, on_hand, reserved, on_hand - reserved AS available FROM stock"
+                " WHERE location_id = $1 ORDER BY sku",
+                location_id,
+            )
+        return LocationStock(location_id=location_id, stock=[dict(row) for row in rows])
+
+    @api.get("/reservations/{order_id}", summary="What an order holds, and its backorders")
+    async def reservation(order_id: str) -> Reservation:
+        async with pool.acquire() as conn:
+            row = await conn.fetchrow("SELECT * FROM reservations WHERE order_id = $1", order_id)
+            if row is None:
+                raise HTTPException(404, f"no reservation for order {order_id!r}")
+            lines = await conn.fetch(
+                "SELECT shipment_id, sku, location_id, quantity, committed, released"
+                " FROM reservation_lines WHERE order_id = $1 ORDER BY shipment_id, sku",
+                order_id,
+            )
+            backorders = await conn.fetch(
+                "SELECT id, shipment_id, sku, location_id, open, created_at FROM backorders"
+                " WHERE order_id = $1 ORDER BY id",
+                order_id,
+            )
+        return Reservation(
+            order_id=order_id,
+            attempt=row["attempt"],
+            status=row["status"],
+            channel=row["channel"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            lines=[ReservationLine(**dict(line)) for line in lines],
+            backorders=[dict(b) for b in backorders],
+        )
+
+    @api.get("/ledger/{sku}", summary="A SKU's movements, newest first")
+    async def ledger_of_sku(
+        sku: str,
+        location_id: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        before_id: Annotated[int | None, Query(ge=1, description="page: ids below this")] = None,
+    ) -> list[LedgerEntry]:
+        async with pool.acquire() as conn:
+            rows = await ledger.of_sku(conn, sku, location_id, limit, before_id)
+        return [LedgerEntry(**row) for row in rows]
+
+    @api.get("/reconciliation", summary="Proof that the ledger's replay equals the balances")
+    async def reconciliation() -> Reconciliation:
+        async with pool.acquire() as conn:
+            differences = await ledger.reconcile(conn)
+        return Reconciliation(balanced=not differences, differences=differences)
+
+    @api.get("/alerts", summary="Reorder-point and slow-mover alerts, newest first")
+    async def alerts(
+        sku: str | None = None,
+        kind: Annotated[str | None, Query(pattern="^(reorder_point|slow_mover)$")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[Alert]:
+        async with pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT id, sku, kind, detail, raised_at FROM alerts"
+                " WHERE ($1::text IS NULL OR sku = $1) AND ($2::text IS NULL OR kind = $2)"
+                " ORDER BY id DESC LIMIT $3",
+                sku,
+                kind,
+                limit,
+            )
+        return [Alert(**{**dict(row), "detail": json.loads(row["detail"])}) for row in rows]
+
+    @api.get("/kpis", summary="Turnover, days of inventory, slow movers, stock-outs, accuracy")
+    async def inventory_kpis(
+        window_days: Annotated[int, Query(ge=1, le=365)] = 30,
+    ) -> kpis.InventoryKpis:
+        async with pool.acquire() as conn:
+            return await kpis.compute(conn, window_days)
+
+    @api.get("/held-events", summary="Warehouse stock events waiting, with the reason")
+    async def held_events(include_replayed: bool = False) -> list[dict[str, Any]]:
+        async with pool.acquire() as conn:
+            return await catalog.held_events(conn, open_only=not include_replayed)
+
+    @api.post("/held-events/replay", summary="Apply held events again (all that can, or these)")
+    async def replay(ids: Annotated[list[int] | None, Body(embed=True)] = None) -> Replayed:
+        async with service.unit_of_work() as uow:
+            replayed = await services.replay_held(uow, ids)
+        async with pool.acquire() as conn:
+            still_held = len(await catalog.held_events(conn))
+        return Replayed(replayed=replayed, still_held=still_held)
+
+    @api.put("/products/{sku}", summary="Add or change a product; replays events held for it")
+    async def put_product(sku: str, product: Product) -> Replayed:
+        _same(sku, product.sku, "sku")
+        async with service.unit_of_work() as uow:
+            await catalog.save_product(uow.conn, product)
+            replayed = await services.replay_held(uow)
+        return Replayed(replayed=replayed, still_held=await _held_count(service))
+
+    @api.put("/locations/{location_id}", summary="Add or change a location")
+    async def put_location(location_id: str, location: Location) -> Replayed:
+        _same(location_id, location.location_id, "location_id")
+        async with service.unit_of_work() as uow:
+            await catalog.save_location(uow.conn, location)
+            replayed = await services.replay_held(uow)
+            await services.after_stock_change(uow, await _skus_at(uow.conn, location_id))
+        return Replayed(replayed=replayed, still_held=await _held_count(service))
+
+    @api.put("/channels/{channel}/policy", summary="Set a channel's buffer and shortage policy")
+    async def put_policy(channel: str, policy: ChannelPolicy) -> ChannelPolicy:
+        _same(channel, policy.channel, "channel")
+        async with service.unit_of_work() as uow:
+            await catalog.save_policy(uow.conn, policy)
+            skus = [r["sku"] for r in await uow.conn.fetch("SELECT DISTINCT sku FROM stock")]
+            await services.after_stock_change(uow, skus)  # every channel sees the new figure
+        return policy
+
+    return api
+
+
+def _same(in_path: str, in_body: str, field: str) -> None:
+    if in_path != in_body:
+        raise HTTPException(422, f"{field} in the path ({in_path!r}) and body ({in_body!r}) differ")
+
+
+async def _held_count(service: RunningService) -> int:
+    async with service.pool.acquire() as conn:
+        return len(await catalog.held_events(conn))
+
+
+async def _skus_at(conn: Any, location_id: str) -> list[str]:
+    rows = await conn.fetch("SELECT sku FROM stock WHERE location_id = $1", location_id)
+    return [row["sku"] for row in rows]

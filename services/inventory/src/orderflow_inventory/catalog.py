@@ -1,0 +1,154 @@
+"""What inventory knows of the seller: products, locations and channel policies, loaded from the
+seller setup at start and extendable through the API; and the warehouse events held because they
+named a SKU or location not known yet."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+from orderflow_contracts.setup import ChannelPolicy, LeadTime, Location, Product, SellerSetup
+
+DEFAULT_POLICY = ChannelPolicy(channel="*")
+
+
+async def load_setup(conn: asyncpg.Connection, setup: SellerSetup) -> None:
+    for product in setup.products:
+        await save_product(conn, product)
+    for location in setup.locations:
+        await save_location(conn, location)
+    for policy in setup.channels:
+        await save_policy(conn, policy)
+
+
+async def save_product(conn: asyncpg.Connection, product: Product) -> None:
+    await conn.execute(
+        "INSERT INTO products (sku, tier, lead_time_avg_days, lead_time_max_days)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (sku) DO UPDATE SET tier = EXCLUDED.tier,"
+        " lead_time_avg_days = EXCLUDED.lead_time_avg_days,"
+        " lead_time_max_days = EXCLUDED.lead_time_max_days",
+        product.sku,
+        product.tier,
+        product.lead_time.average_days,
+        product.lead_time.longest_days,
+    )
+
+
+async def save_location(conn: asyncpg.Connection, location: Location) -> None:
+    await conn.execute(
+        "INSERT INTO locations (location_id, kind, country, channels) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (location_id) DO UPDATE SET kind = EXCLUDED.kind,"
+        " country = EXCLUDED.country, channels = EXCLUDED.channels",
+        location.location_id,
+        location.kind,
+        location.country,
+        list(location.channels),
+    )
+
+
+async def save_policy(conn: asyncpg.Connection, policy: ChannelPolicy) -> None:
+    await conn.execute(
+        "INSERT INTO channel_policies (channel, shortage, buffer_units, buffer_percent)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (channel) DO UPDATE SET"
+        " shortage = EXCLUDED.shortage, buffer_units = EXCLUDED.buffer_units,"
+        " buffer_percent = EXCLUDED.buffer_percent",
+        policy.channel,
+        policy.shortage,
+        policy.buffer_units,
+        policy.buffer_percent,
+    )
+
+
+async def products(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, Product]:
+    rows = await conn.fetch(
+        "SELECT sku, tier, lead_time_avg_days, lead_time_max_days FROM products"
+        " WHERE sku = ANY($1::text[])",
+        list(skus),
+    )
+    return {
+        row["sku"]: Product(
+            sku=row["sku"],
+            weight_grams=1,  # inventory does not weigh; routing does
+            tier=row["tier"],
+            lead_time=LeadTime(
+                average_days=row["lead_time_avg_days"], longest_days=row["lead_time_max_days"]
+            ),
+        )
+        for row in rows
+    }
+
+
+async def locations(conn: asyncpg.Connection) -> dict[str, Location]:
+    rows = await conn.fetch("SELECT location_id, kind, country, channels FROM locations")
+    return {
+        row["location_id"]: Location(
+            location_id=row["location_id"],
+            kind=row["kind"],
+            country=row["country"],
+            channels=tuple(row["channels"]),
+        )
+        for row in rows
+    }
+
+
+async def policies(conn: asyncpg.Connection) -> dict[str, ChannelPolicy]:
+    rows = await conn.fetch(
+        "SELECT channel, shortage, buffer_units, buffer_percent FROM channel_policies"
+    )
+    return {row["channel"]: ChannelPolicy(**dict(row)) for row in rows}
+
+
+async def unknown_reason(conn: asyncpg.Connection, sku: str, location_id: str) -> str | None:
+    known = await conn.fetchrow(
+        "SELECT EXISTS (SELECT 1 FROM products WHERE sku = $1) AS sku,"
+        " EXISTS (SELECT 1 FROM locations WHERE location_id = $2) AS location",
+        sku,
+        location_id,
+    )
+    if not known["sku"]:
+        return "unknown_sku"
+    if not known["location"]:
+        return "unknown_location"
+    return None
+
+
+async def hold_event(
+    conn: asyncpg.Connection, event_type: str, payload: dict[str, Any], event_id: Any, reason: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO held_stock_events (event_type, sku, location_id, payload, event_id, reason)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        event_type,
+        payload["sku"],
+        payload["location_id"],
+        json.dumps(payload),
+        event_id,
+        reason,
+    )
+
+
+async def held_events(conn: asyncpg.Connection, open_only: bool = True) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT id, event_type, sku, location_id, payload, event_id, reason, held_at, replayed_at"
+        " FROM held_stock_events WHERE NOT $1 OR replayed_at IS NULL ORDER BY id",
+        open_only,
+    )
+    return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
+
+
+async def take_replayable(
+    conn: asyncpg.Connection, ids: Sequence[int] | None = None
+) -> list[asyncpg.Record]:
+    """Held events to apply again, oldest first, marked replayed: those named by `ids`, or else
+    every one whose SKU and location are known now."""
+    rows = await conn.fetch(
+        "UPDATE held_stock_events SET replayed_at = now() WHERE id IN ("
+        "  SELECT id FROM held_stock_events WHERE replayed_at IS NULL"
+        "  AND ($1::bigint[] IS NOT NULL AND id = ANY($1::bigint[])"
+        "    OR $1::bigint[] IS NULL AND sku IN (SELECT sku FROM products)"
+        "    AND location_id IN (SELECT location_id FROM locations))"
+        "  FOR UPDATE SKIP LOCKED)"
+        " RETURNING id, event_type, payload, event_id",
+        list(ids) if ids is not None else None,
+    )
+    return sorted(rows, key=lambda row: row["id"])

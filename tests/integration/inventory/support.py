@@ -1,0 +1,56 @@
+"""What inventory's integration tests share: plans as routing would send them, stock put in
+through the warehouse topic, and a client for the service's HTTP API."""
+
+import httpx
+from orderflow_contracts import topics
+from orderflow_contracts.order import Address, OrderLine
+from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
+from orderflow_contracts.warehouse import StockReceived
+from orderflow_runtime import RunningService
+from orderflow_testing.system import TestSystem, eventually
+
+
+def plan_for(
+    order_number: int,
+    sku: str = "MUG-RED",
+    location: str = "us-ontario",
+    quantity: int = 1,
+    channel: str = "shopify",
+) -> ShipmentsPlanned:
+    order_id = f"order-{order_number}"
+    return ShipmentsPlanned(
+        order_id=order_id,
+        channel=channel,
+        external_id=str(order_number),
+        attempt=1,
+        ship_to=Address(country="US"),
+        shipments=(
+            PlannedShipment(
+                shipment_id=f"{order_id}-1",
+                location_id=location,
+                carrier="usps",
+                service="ground-advantage",
+                cost="5.90",
+                lines=(OrderLine(sku=sku, quantity=quantity),),
+            ),
+        ),
+    )
+
+
+async def stock(system: TestSystem, sku: str, location: str, units: int) -> None:
+    bus = await system.bus("warehouse")
+    await bus.publish(
+        topics.WAREHOUSE_STOCK, sku, StockReceived(sku=sku, location_id=location, quantity=units)
+    )
+    await bus.flush()
+    inventory = await system.db("inventory")
+    await eventually(
+        lambda: inventory.fetchval("SELECT on_hand = $1 FROM stock WHERE sku = $2", units, sku)
+    )
+
+
+def api(service: RunningService) -> httpx.AsyncClient:
+    assert service.api is not None
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://inventory"
+    )

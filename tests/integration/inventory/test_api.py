@@ -1,0 +1,175 @@
+"""inventory's HTTP API and alerts, on the real broker and PostgreSQL."""
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.inventory import ReorderPointReached, SlowMoverFlagged
+from orderflow_contracts.warehouse import StockReceived
+from orderflow_inventory import services
+from orderflow_inventory.__main__ import reconcile
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.integration.inventory.support import api, plan_for, stock
+
+pytestmark = pytest.mark.integration
+
+
+async def test_stock_reservation_and_ledger_are_readable(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "inventory")
+    await stock(system, "MUG-RED", "us-ontario", 10)
+    routing = await system.bus("routing")
+    await routing.publish(topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=4))
+    await routing.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    async with api(service) as client:
+        sku = (await client.get("/stock/MUG-RED")).json()
+        location = (await client.get("/locations/us-ontario/stock")).json()
+        reservation = (await client.get("/reservations/order-1")).json()
+        entries = (await client.get("/ledger/MUG-RED")).json()
+        openapi = (await client.get("/openapi.json")).json()
+    assert sku["available"] == 6
+    assert [
+        (level["location_id"], level["on_hand"], level["reserved"]) for level in sku["locations"]
+    ] == [("us-ontario", 10, 4)]
+    assert location["stock"] == [{"sku": "MUG-RED", "on_hand": 10, "reserved": 4, "available": 6}]
+    assert (reservation["status"], [line["quantity"] for line in reservation["lines"]]) == (
+        "reserved",
+        [4],
+    )
+    assert [(e["kind"], e["on_hand_delta"], e["reserved_delta"]) for e in entries] == [
+        ("reservation", 0, 4),
+        ("receipt", 10, 0),
+    ]
+    for path in (
+        "/stock/{sku}",
+        "/reservations/{order_id}",
+        "/ledger/{sku}",
+        "/alerts",
+        "/kpis",
+        "/reconciliation",
+    ):
+        assert path in openapi["paths"]
+
+
+async def test_bad_requests_get_a_clear_4xx(system: TestSystem, start) -> None:
+    service = await start(system, "inventory")
+    async with api(service) as client:
+        unknown_sku = await client.get("/stock/NOPE")
+        unknown_order = await client.get("/reservations/order-404")
+        unknown_location = await client.get("/locations/mars-1/stock")
+        bad_window = await client.get("/kpis", params={"window_days": 0})
+        mismatch = await client.put("/products/A", json={"sku": "B", "weight_grams": 1})
+        bad_policy = await client.put(
+            "/channels/x/policy", json={"channel": "x", "shortage": "maybe"}
+        )
+    assert (unknown_sku.status_code, unknown_sku.json()["detail"]) == (
+        404,
+        "SKU 'NOPE' is not known",
+    )
+    assert unknown_order.status_code == unknown_location.status_code == 404
+    assert bad_window.status_code == 422 and "window_days" in bad_window.text
+    assert mismatch.status_code == 422 and "differ" in mismatch.json()["detail"]
+    assert bad_policy.status_code == 422 and "shortage" in bad_policy.text
+
+
+async def test_a_reorder_alert_is_raised_once_per_crossing(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "inventory")
+    await stock(system, "MUG-RED", "us-ontario", 2)  # no sales yet: the reorder point is 0
+    routing = await system.bus("routing")
+    for number in (1, 2):  # the first takes the last units; the second is rejected
+        await routing.publish(topics.ROUTING_PLANS, f"order-{number}", plan_for(number, quantity=2))
+    await routing.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 2)
+    warehouse = await system.bus("warehouse")
+    await warehouse.publish(
+        topics.WAREHOUSE_STOCK,
+        "MUG-RED",
+        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=3, reference="GRN-2"),
+    )
+    await warehouse.flush()
+    await routing.publish(topics.ROUTING_PLANS, "order-3", plan_for(3, quantity=3))
+    await routing.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 3)
+
+    alerts = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert [
+        (m.event.sku, m.event.available) for m in alerts if isinstance(m.event, ReorderPointReached)
+    ] == [
+        ("MUG-RED", 0),
+        ("MUG-RED", 0),
+    ]
+    async with api(service) as client:
+        listed = (await client.get("/alerts", params={"sku": "MUG-RED"})).json()
+    assert [(a["kind"], a["detail"]["reorder_point"]) for a in listed] == [
+        ("reorder_point", 0),
+        ("reorder_point", 0),
+    ]
+
+
+async def test_slow_movers_are_flagged_once_and_kpis_follow_shipments(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "inventory")
+    await stock(system, "MUG-RED", "us-ontario", 10)
+    await stock(system, "LAMP-DESK", "us-ontario", 5)
+    inventory = await system.db("inventory")
+    await inventory.execute("UPDATE products SET created_at = now() - interval '120 days'")
+    routing = await system.bus("routing")
+    await routing.publish(topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=4))
+    await routing.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    fulfillment = await system.bus("fulfillment")
+    await fulfillment.publish(
+        topics.FULFILLMENT_STATUS,
+        "order-1",
+        ShipmentStatusChanged(
+            order_id="order-1",
+            shipment_id="order-1-1",
+            location_id="us-ontario",
+            status=ShipmentStatus.SHIPPED,
+            carrier="usps",
+        ),
+    )
+    await fulfillment.flush()
+    await eventually(
+        lambda: inventory.fetchval("SELECT on_hand = 6 FROM stock WHERE sku = 'MUG-RED'")
+    )
+
+    for _ in range(2):  # the second round finds nothing new
+        async with service.unit_of_work() as uow:
+            flagged = await services.flag_slow_movers(uow)
+        assert flagged == (1 if _ == 0 else 0)
+    alerts = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+    [slow] = [m.event for m in alerts if isinstance(m.event, SlowMoverFlagged)]
+    assert (slow.sku, slow.on_hand, slow.days_without_sale) == ("LAMP-DESK", 5, 120)
+    async with api(service) as client:
+        kpis = (await client.get("/kpis", params={"window_days": 30})).json()
+    assert (kpis["units_shipped"], kpis["on_hand"], kpis["oversold_units"]) == (4, 11, 0)
+    assert kpis["slow_moving_ratio"] == 0.5  # LAMP-DESK of the two SKUs in stock
+    # All stock came in within the window: it started at 0, so 5.5 units were on hand on average.
+    assert kpis["inventory_turnover"] == round(4 / ((0 + 11) / 2), 4)
+    assert kpis["days_of_inventory"] == round(11 / (4 / 30), 4)
+    assert kpis["stock_out_rate"] == 0.0
+
+
+async def test_the_reconcile_command_proves_the_books_or_names_the_difference(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "inventory")
+    await stock(system, "MUG-RED", "us-ontario", 10)
+    url = service.settings.database_url
+    assert await reconcile(url) == {"balanced": True, "differences": []}
+    inventory = await system.db("inventory")
+    await inventory.execute("UPDATE stock SET on_hand = 9")  # a change that bypassed the ledger
+    report = await reconcile(url)
+    [difference] = report["differences"]
+    assert report["balanced"] is False
+    assert (difference["sku"], difference["on_hand"], difference["ledger_on_hand"]) == (
+        "MUG-RED",
+        9,
+        10,
+    )
