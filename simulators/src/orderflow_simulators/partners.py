@@ -80,9 +80,7 @@ class Marketplace:
                 address_overrides={"address1": "", "zip": ""},
             )
             channel = "shopify"
-        external_id = (
-            str(payload["id"]) if channel == "shopify" else payload["order"]["AmazonOrderId"]
-        )
+        external_id = payloads.external_id(channel, payload)
         key = topics.channel_order_key(channel, external_id)
         published = MarketplaceOrderPublished(channel=channel, payload=payload)
         await self.bus.publish(topics.MARKETPLACE_ORDERS, key, published)

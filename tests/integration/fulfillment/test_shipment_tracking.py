@@ -12,7 +12,7 @@ from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.integration.inventory.test_reservations import plan_for
+from tests.integration.inventory.support import plan_for
 
 pytestmark = pytest.mark.integration
 
@@ -54,9 +54,9 @@ async def test_carrier_news_before_the_warehouse_ships_is_kept_and_applied(
         await bus.publish(topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, status, "USP1"))
     await bus.flush()
 
-    statuses = await system.read(topics.FULFILLMENT_STATUS, until=lambda seen: len(seen) >= 4)
+    statuses = await system.read(topics.FULFILLMENT_STATUS, until=lambda seen: len(seen) >= 5)
     assert [m.event.status.value for m in statuses if isinstance(m.event, ShipmentStatusChanged)] == [
-        "picked", "packed", "shipped", "in_transit",
+        "pick_requested", "picked", "packed", "shipped", "in_transit",
     ]  # fmt: skip
     uploads = await system.read(topics.MARKETPLACE_TRACKING, until=lambda seen: len(seen) >= 1)
     assert isinstance(uploads[0].event, TrackingNumberAssigned)

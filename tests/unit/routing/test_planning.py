@@ -293,3 +293,25 @@ def test_one_shipment_whenever_some_serving_location_holds_everything(order):
         assert len(decision.shipments) == 1
         cheapest = min(cheapest_service(RATES, loc, country, weight).cost for loc in holders)
         assert decision.shipments[0].choice.cost == cheapest
+
+
+def test_a_location_ships_only_the_channels_it_serves() -> None:
+    from orderflow_contracts.setup import SellerSetup
+    from orderflow_routing.domain import Network
+
+    setup = SellerSetup.model_validate(
+        {
+            "locations": [
+                {"location_id": "us", "kind": "overseas", "country": "US", "channels": ["amazon"]},
+                {"location_id": "cn", "kind": "own", "country": "CN"},
+            ],
+            "rates": [
+                {"location_id": loc, "carrier": "c", "service": "s", "countries": ["US"],
+                 "max_weight_grams": 1000, "base": "1", "per_kg": "1"}
+                for loc in ("us", "cn")
+            ],
+        }
+    )  # fmt: skip
+    network = Network.from_setup(setup)
+    assert [rate.location_id for rate in network.rates_for("amazon")] == ["us", "cn"]
+    assert [rate.location_id for rate in network.rates_for("shopify")] == ["cn"]

@@ -9,6 +9,6 @@ from orderflow_runtime import Subscriptions
 from orderflow_fulfillment import services
 
 subscriptions = Subscriptions()
-subscriptions.on(topics.INVENTORY_RESERVATIONS, StockReserved)(services.issue_pick_tasks)
+subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(services.issue_pick_tasks)
 subscriptions.on(topics.WAREHOUSE_EVENTS, WarehouseReported)(services.apply_warehouse_report)
 subscriptions.on(topics.CARRIER_TRACKING, TrackingUpdated)(services.apply_tracking)

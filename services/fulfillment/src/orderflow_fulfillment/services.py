@@ -11,38 +11,62 @@ from orderflow_contracts.fulfillment import (
     TrackingNumberAssigned,
 )
 from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_contracts.warehouse import WarehouseReported
-from orderflow_runtime import UnitOfWork
+from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_fulfillment import domain, store
 
 log = structlog.get_logger()
 
 
-async def issue_pick_tasks(uow: UnitOfWork, event: StockReserved) -> None:
-    plan = event.plan
-    for shipment in plan.shipments:
-        if not await store.create_shipment(uow.conn, plan, shipment):
+async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
+    """A poll's reservations become pick tasks with one insert; a shipment seen before (a
+    redelivered reservation) issues nothing."""
+    planned = [(item, shipment) for item in items for shipment in item.event.plan.shipments]
+    created = await store.create_shipments(
+        items[-1].unit.conn, [(item.event.plan, shipment) for item, shipment in planned]
+    )
+    for item, shipment in planned:
+        if shipment.shipment_id not in created:
             continue
-        uow.emit(
-            topics.pick_tasks(shipment.location_id),
-            shipment.shipment_id,
-            PickTaskIssued(
-                shipment_id=shipment.shipment_id,
-                order_id=plan.order_id,
-                location_id=shipment.location_id,
-                carrier=shipment.carrier,
-                service=shipment.service,
-                ship_to=plan.ship_to,
-                lines=shipment.lines,
-            ),
-        )
-        log.info(
-            "pick_task.issued",
+        created.discard(shipment.shipment_id)  # the same shipment twice in a batch: once
+        _issue(item.unit, item.event.plan, shipment)
+
+
+def _issue(uow: UnitOfWork, plan: ShipmentsPlanned, shipment: PlannedShipment) -> None:
+    uow.emit(
+        topics.pick_tasks(shipment.location_id),
+        shipment.shipment_id,
+        PickTaskIssued(
+            shipment_id=shipment.shipment_id,
+            order_id=plan.order_id,
+            location_id=shipment.location_id,
+            carrier=shipment.carrier,
+            service=shipment.service,
+            ship_to=plan.ship_to,
+            lines=shipment.lines,
+        ),
+    )
+    uow.emit(
+        topics.FULFILLMENT_STATUS,
+        plan.order_id,
+        ShipmentStatusChanged(
             order_id=plan.order_id,
             shipment_id=shipment.shipment_id,
             location_id=shipment.location_id,
-        )
+            status=ShipmentStatus.PICK_REQUESTED,
+            carrier=shipment.carrier,
+            lines=shipment.lines,
+        ),
+    )
+    log.info(
+        "pick_task.issued",
+        order_id=plan.order_id,
+        correlation_id=uow.correlation_id,
+        shipment_id=shipment.shipment_id,
+        location_id=shipment.location_id,
+    )
 
 
 async def apply_warehouse_report(uow: UnitOfWork, event: WarehouseReported) -> None:

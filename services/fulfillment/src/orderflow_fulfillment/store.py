@@ -9,25 +9,34 @@ from pydantic import TypeAdapter
 _lines = TypeAdapter(tuple[OrderLine, ...])
 
 
-async def create_shipment(
-    conn: asyncpg.Connection, plan: ShipmentsPlanned, shipment: PlannedShipment
-) -> bool:
-    created = await conn.fetchval(
+async def create_shipments(
+    conn: asyncpg.Connection, planned: list[tuple[ShipmentsPlanned, PlannedShipment]]
+) -> set[str]:
+    """Create the shipments not seen before, with their first history row; returns their ids."""
+    rows = await conn.fetch(
         "INSERT INTO shipments (shipment_id, order_id, channel, external_id, location_id, carrier, service, status, lines)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT DO NOTHING RETURNING true",
-        shipment.shipment_id,
-        plan.order_id,
-        plan.channel,
-        plan.external_id,
-        shipment.location_id,
-        shipment.carrier,
-        shipment.service,
+        " SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service, $8, lines::jsonb"
+        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $9::text[])"
+        " AS s(shipment_id, order_id, channel, external_id, location_id, carrier, service, lines)"
+        " ON CONFLICT DO NOTHING RETURNING shipment_id",
+        [shipment.shipment_id for _, shipment in planned],
+        [plan.order_id for plan, _ in planned],
+        [plan.channel for plan, _ in planned],
+        [plan.external_id for plan, _ in planned],
+        [shipment.location_id for _, shipment in planned],
+        [shipment.carrier for _, shipment in planned],
+        [shipment.service for _, shipment in planned],
         ShipmentStatus.PICK_REQUESTED.value,
-        _lines.dump_json(shipment.lines).decode(),
+        [_lines.dump_json(shipment.lines).decode() for _, shipment in planned],
     )
-    if created:
-        await record(conn, shipment.shipment_id, ShipmentStatus.PICK_REQUESTED, accepted=True)
-    return bool(created)
+    created = [row["shipment_id"] for row in rows]
+    await conn.execute(
+        "INSERT INTO shipment_history (shipment_id, status, accepted, note)"
+        " SELECT id, $2, true, '' FROM unnest($1::text[]) AS id",
+        created,
+        ShipmentStatus.PICK_REQUESTED.value,
+    )
+    return set(created)
 
 
 async def shipment(

@@ -8,5 +8,7 @@ from orderflow_runtime import Subscriptions
 from orderflow_notifications import services
 
 subscriptions = Subscriptions()
-subscriptions.on(topics.ORDERS, OrderAccepted)(services.remember_contact)
-subscriptions.on(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(services.queue_notification)
+subscriptions.on_batch(topics.ORDERS, OrderAccepted)(services.remember_contacts)
+subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
+    services.queue_notifications
+)

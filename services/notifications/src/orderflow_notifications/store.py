@@ -5,44 +5,51 @@ from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.order import CanonicalOrder
 
 
-async def save_contact(conn: asyncpg.Connection, order: CanonicalOrder) -> None:
-    await conn.execute(
-        "INSERT INTO contacts (order_id, name, email, language) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (order_id) DO NOTHING",
-        order.order_id,
-        order.customer.name,
-        order.customer.email,
-        order.customer.language,
+async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) -> None:
+    """Keep each order's contact, and release the notifications that were waiting for it."""
+    columns = (
+        [order.order_id for order in orders],
+        [order.customer.name for order in orders],
+        [order.customer.email for order in orders],
+        [order.customer.language for order in orders],
     )
     await conn.execute(
-        "UPDATE notifications SET status = 'pending', recipient = $2, language = $3"
-        " WHERE order_id = $1 AND status = 'awaiting_contact'",
-        order.order_id,
-        order.customer.email,
-        order.customer.language,
+        "INSERT INTO contacts (order_id, name, email, language)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+        " ON CONFLICT (order_id) DO NOTHING",
+        *columns,
+    )
+    await conn.execute(
+        "UPDATE notifications n SET status = 'pending', recipient = c.email, language = c.language"
+        " FROM contacts c WHERE c.order_id = n.order_id AND n.order_id = ANY($1::text[])"
+        " AND n.status = 'awaiting_contact'",
+        columns[0],
     )
 
 
 async def queue(
-    conn: asyncpg.Connection, event: ShipmentStatusChanged, correlation_id: str
-) -> bool:
-    contact = await conn.fetchrow(
-        "SELECT email, language FROM contacts WHERE order_id = $1", event.order_id
+    conn: asyncpg.Connection, events: list[tuple[ShipmentStatusChanged, str]]
+) -> list[tuple[str, str]]:
+    """Queue one notification per shipment and kind, addressed if the contact is known (else it
+    awaits it); returns the (shipment, kind) pairs queued now."""
+    rows = await conn.fetch(
+        "INSERT INTO notifications (order_id, shipment_id, kind, tracking_number, carrier, status,"
+        " recipient, language, correlation_id)"
+        " SELECT e.order_id, e.shipment_id, e.kind, e.tracking_number, e.carrier,"
+        "  CASE WHEN c.order_id IS NULL THEN 'awaiting_contact' ELSE 'pending' END,"
+        "  coalesce(c.email, ''), coalesce(c.language, ''), e.correlation_id"
+        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+        "  WITH ORDINALITY AS e(order_id, shipment_id, kind, tracking_number, carrier, correlation_id, n)"
+        " LEFT JOIN contacts c USING (order_id) ORDER BY e.n"
+        " ON CONFLICT (shipment_id, kind) DO NOTHING RETURNING shipment_id, kind",
+        [event.order_id for event, _ in events],
+        [event.shipment_id for event, _ in events],
+        [event.status.value for event, _ in events],
+        [event.tracking_number for event, _ in events],
+        [event.carrier for event, _ in events],
+        [correlation_id for _, correlation_id in events],
     )
-    queued = await conn.fetchval(
-        "INSERT INTO notifications (order_id, shipment_id, kind, tracking_number, carrier, status, recipient,"
-        " language, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shipment_id, kind) DO NOTHING RETURNING true",
-        event.order_id,
-        event.shipment_id,
-        event.status.value,
-        event.tracking_number,
-        event.carrier,
-        "pending" if contact else "awaiting_contact",
-        contact["email"] if contact else "",
-        contact["language"] if contact else "",
-        correlation_id,
-    )
-    return bool(queued)
+    return [(row["shipment_id"], row["kind"]) for row in rows]
 
 
 async def claim_due(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:

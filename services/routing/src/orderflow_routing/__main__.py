@@ -5,7 +5,7 @@ from orderflow_routing.config import Settings
 
 
 def main() -> None:
-    settings = Settings()  # type: ignore[call-arg]
+    settings = Settings()
     run(create_spec(settings), settings)
 
 

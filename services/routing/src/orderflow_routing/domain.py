@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from orderflow_contracts.order import OrderLine, merge_lines
-from orderflow_contracts.setup import Rate, SellerSetup
+from orderflow_contracts.setup import Location, Rate, SellerSetup
 
-Stock = Mapping[tuple[str, str], int]  # (sku, location_id) -> available
+Key = tuple[str, str]  # (sku, location_id)
+Stock = Mapping[Key, int]  # available
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,24 @@ class Network:
 
     rates: list[Rate]
     weights: dict[str, int]
+    locations: dict[str, Location] = field(default_factory=dict)
 
     @classmethod
     def from_setup(cls, setup: SellerSetup) -> "Network":
         return cls(
-            list(setup.rates), {product.sku: product.weight_grams for product in setup.products}
+            list(setup.rates),
+            {product.sku: product.weight_grams for product in setup.products},
+            {location.location_id: location for location in setup.locations},
         )
+
+    def rates_for(self, channel: str) -> list[Rate]:
+        """Only locations that may serve the channel ship its orders."""
+        return [
+            rate
+            for rate in self.rates
+            if rate.location_id not in self.locations
+            or self.locations[rate.location_id].serves(channel)
+        ]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,12 @@ from functools import partial
 
 from orderflow_contracts import topics
 from orderflow_contracts.intake import OrderAccepted
-from orderflow_contracts.inventory import ReservationRejected, StockLevelChanged, StockReserved
+from orderflow_contracts.inventory import (
+    ReservationHeld,
+    ReservationRejected,
+    StockLevelChanged,
+    StockReserved,
+)
 from orderflow_runtime import Subscriptions
 
 from orderflow_routing import services
@@ -14,10 +19,11 @@ from orderflow_routing.domain import Network
 
 def subscriptions(settings: Settings, network: Network) -> Subscriptions:
     subs = Subscriptions()
-    subs.on(topics.ORDERS, OrderAccepted)(partial(services.plan_order, network=network))
+    subs.on_batch(topics.ORDERS, OrderAccepted)(partial(services.plan_orders, network=network))
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationRejected)(
         partial(services.replan_rejected, network=network, max_attempts=settings.max_plan_attempts)
     )
-    subs.on(topics.INVENTORY_RESERVATIONS, StockReserved)(services.confirm_reserved)
-    subs.on(topics.INVENTORY_LEVELS, StockLevelChanged)(services.refresh_replica)
+    subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(services.hold_short_order)
+    subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(services.confirm_reserved)
+    subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(services.refresh_replica)
     return subs

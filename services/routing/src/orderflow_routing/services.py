@@ -3,19 +3,47 @@
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.intake import OrderAccepted
-from orderflow_contracts.inventory import ReservationRejected, StockLevelChanged, StockReserved
+from orderflow_contracts.inventory import (
+    ReservationHeld,
+    ReservationRejected,
+    StockLevelChanged,
+    StockReserved,
+)
 from orderflow_contracts.routing import OrderUnroutable, PlannedShipment, ShipmentsPlanned
-from orderflow_runtime import UnitOfWork
+from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_routing import domain, store
 
 log = structlog.get_logger()
 
 
-async def plan_order(uow: UnitOfWork, event: OrderAccepted, network: domain.Network) -> None:
-    if not await store.remember_order(uow.conn, event):
+async def plan_orders(items: list[Item[OrderAccepted]], network: domain.Network) -> None:
+    """A poll's accepted orders planned together: one read of the replica, which each plan then
+    draws down so later orders in the batch do not count on the same units, and one write per
+    table."""
+    conn = items[-1].unit.conn
+    fresh_ids = await store.remember_orders(conn, [item.event for item in items])
+    fresh = []
+    for item in items:
+        if item.event.order.order_id in fresh_ids:
+            fresh_ids.discard(
+                item.event.order.order_id
+            )  # a second copy in the batch is a duplicate
+            fresh.append(item)
+    if not fresh:
         return
-    await _plan(uow, event, 1, network)
+    skus = sorted({line.sku for item in fresh for line in item.event.order.lines})
+    stock = dict(await store.stock_for(conn, skus))
+    outcomes = [_decide(item.event, 1, network, stock) for item in fresh]
+    await store.record_decisions(
+        conn,
+        [
+            (item.event.order.order_id, 1, outcome)
+            for item, outcome in zip(fresh, outcomes, strict=True)
+        ],
+    )
+    for item, outcome in zip(fresh, outcomes, strict=True):
+        _announce(item.unit, item.event.order.order_id, 1, outcome)
 
 
 async def replan_rejected(
@@ -33,24 +61,23 @@ async def replan_rejected(
     if attempt >= max_attempts:
         await _give_up(uow, accepted.order.order_id, attempt, f"stock rejected {attempt} plans")
         return
-    await _plan(uow, accepted, attempt + 1, network)
+    stock = dict(await store.stock_for(uow.conn, store.line_skus(accepted.order.lines)))
+    outcome = _decide(accepted, attempt + 1, network, stock)
+    await store.record_decisions(uow.conn, [(event.order_id, attempt + 1, outcome)])
+    _announce(uow, event.order_id, attempt + 1, outcome)
 
 
-async def _plan(
-    uow: UnitOfWork, event: OrderAccepted, attempt: int, network: domain.Network
-) -> None:
+def _decide(
+    event: OrderAccepted, attempt: int, network: domain.Network, stock: dict[domain.Key, int]
+) -> store.Outcome:
+    """Plan one order against `stock`, and take what the plan ships out of it."""
     order = event.order
     decision = domain.plan(
-        order.lines,
-        order.ship_to.country,
-        await store.stock_for(uow.conn, store.line_skus(order.lines)),
-        network.rates,
-        network.weights,
+        order.lines, order.ship_to.country, stock, network.rates_for(order.channel), network.weights
     )
-    explanation = {"reason": decision.reason, "candidates": decision.candidates}
+    explanation: dict[str, object] = {"reason": decision.reason, "candidates": decision.candidates}
     if not decision.routed:
-        await _give_up(uow, order.order_id, attempt, decision.reason, explanation)
-        return
+        return store.Outcome(None, decision.reason, explanation)
     shipments = tuple(
         PlannedShipment(
             shipment_id=domain.shipment_id(order.order_id, attempt, s.location_id),
@@ -62,21 +89,39 @@ async def _plan(
         )
         for s in decision.shipments
     )
+    for shipment in shipments:
+        for line in shipment.lines:
+            key = (line.sku, shipment.location_id)
+            stock[key] = stock.get(key, 0) - line.quantity
     explanation["chosen"] = [s.model_dump(mode="json") for s in shipments]
-    await store.record_decision(uow.conn, order.order_id, attempt, "planned", explanation)
-    uow.emit(
-        topics.ROUTING_PLANS,
-        order.order_id,
-        ShipmentsPlanned(
-            order_id=order.order_id,
-            channel=order.channel,
-            external_id=order.external_id,
-            attempt=attempt,
-            ship_to=order.ship_to,
-            shipments=shipments,
-        ),
+    plan = ShipmentsPlanned(
+        order_id=order.order_id,
+        channel=order.channel,
+        external_id=order.external_id,
+        attempt=attempt,
+        ship_to=order.ship_to,
+        shipments=shipments,
     )
-    log.info("order.planned", order_id=order.order_id, attempt=attempt, shipments=len(shipments))
+    return store.Outcome(plan, decision.reason, explanation)
+
+
+def _announce(uow: UnitOfWork, order_id: str, attempt: int, outcome: store.Outcome) -> None:
+    if outcome.plan is None:
+        uow.emit(
+            topics.ROUTING_PLANS,
+            order_id,
+            OrderUnroutable(order_id=order_id, attempt=attempt, reason=outcome.reason),
+        )
+        log.warning("order.unroutable", order_id=order_id, attempt=attempt, reason=outcome.reason)
+        return
+    uow.emit(topics.ROUTING_PLANS, order_id, outcome.plan)
+    log.info(
+        "order.planned",
+        order_id=order_id,
+        correlation_id=uow.correlation_id,
+        attempt=attempt,
+        shipments=len(outcome.plan.shipments),
+    )
 
 
 async def _give_up(
@@ -86,20 +131,36 @@ async def _give_up(
     reason: str,
     explanation: dict[str, object] | None = None,
 ) -> None:
-    await store.record_decision(
-        uow.conn, order_id, attempt, "unroutable", explanation or {"reason": reason}
+    outcome = store.Outcome(None, reason, explanation or {"reason": reason})
+    await store.record_decisions(uow.conn, [(order_id, attempt, outcome)])
+    _announce(uow, order_id, attempt, outcome)
+
+
+async def hold_short_order(uow: UnitOfWork, event: ReservationHeld) -> None:
+    """The channel's policy holds orders stock cannot cover: no re-plan, an operator decides."""
+    known = await store.order(uow.conn, event.order_id)
+    if known is None or known[1] != event.attempt or known[2] != "planned":
+        log.info("hold.stale_ignored", order_id=event.order_id, attempt=event.attempt)
+        return
+    short = ", ".join(
+        f"{s.sku}@{s.location_id} {s.available}/{s.requested}" for s in event.shortages
     )
-    uow.emit(
-        topics.ROUTING_PLANS,
-        order_id,
-        OrderUnroutable(order_id=order_id, attempt=attempt, reason=reason),
+    await _give_up(
+        uow, event.order_id, event.attempt, f"not enough stock, held by channel policy: {short}"
     )
-    log.warning("order.unroutable", order_id=order_id, attempt=attempt, reason=reason)
 
 
-async def confirm_reserved(uow: UnitOfWork, event: StockReserved) -> None:
-    await store.mark_reserved(uow.conn, event.plan.order_id)
+async def confirm_reserved(items: list[Item[StockReserved]]) -> None:
+    await store.mark_reserved(items[-1].unit.conn, [item.event.plan.order_id for item in items])
 
 
-async def refresh_replica(uow: UnitOfWork, event: StockLevelChanged) -> None:
-    await store.apply_levels(uow.conn, event)
+async def refresh_replica(items: list[Item[StockLevelChanged]]) -> None:
+    """The latest figure of each (SKU, location) in the batch wins: events are in order."""
+    latest = {
+        (item.event.sku, level.location_id): level.available
+        for item in items
+        for level in item.event.locations
+    }
+    await store.set_available(
+        items[-1].unit.conn, [(sku, location, units) for (sku, location), units in latest.items()]
+    )

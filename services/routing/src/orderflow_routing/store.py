@@ -1,12 +1,13 @@
 """routing's tables."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 from orderflow_contracts.intake import OrderAccepted
-from orderflow_contracts.inventory import StockLevelChanged
 from orderflow_contracts.order import OrderLine
+from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.setup import SellerSetup
 
 from orderflow_routing.domain import Stock
@@ -51,27 +52,28 @@ async def stock_for(conn: asyncpg.Connection, skus: list[str]) -> Stock:
 
 
 async def set_available(conn: asyncpg.Connection, levels: list[tuple[str, str, int]]) -> None:
-    await conn.executemany(
-        "INSERT INTO stock_replica (sku, location_id, available) VALUES ($1, $2, $3)"
+    """Upsert replica figures, in key order (two replicas writing at once must not deadlock)."""
+    ordered = sorted(levels)
+    await conn.execute(
+        "INSERT INTO stock_replica (sku, location_id, available)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::int[])"
         " ON CONFLICT (sku, location_id) DO UPDATE SET available = EXCLUDED.available, updated_at = now()",
-        levels,
+        [sku for sku, _, _ in ordered],
+        [location for _, location, _ in ordered],
+        [units for _, _, units in ordered],
     )
 
 
-async def apply_levels(conn: asyncpg.Connection, event: StockLevelChanged) -> None:
-    await set_available(
-        conn, [(event.sku, level.location_id, level.available) for level in event.locations]
+async def remember_orders(conn: asyncpg.Connection, events: list[OrderAccepted]) -> set[str]:
+    """Keep each accepted order; returns the ids seen for the first time."""
+    rows = await conn.fetch(
+        "INSERT INTO orders (order_id, accepted, attempt, status)"
+        " SELECT id, accepted, 0, 'planned' FROM unnest($1::text[], $2::jsonb[]) AS o(id, accepted)"
+        " ON CONFLICT (order_id) DO NOTHING RETURNING order_id",
+        [event.order.order_id for event in events],
+        [event.model_dump_json() for event in events],
     )
-
-
-async def remember_order(conn: asyncpg.Connection, event: OrderAccepted) -> bool:
-    inserted = await conn.fetchval(
-        "INSERT INTO orders (order_id, accepted, attempt, status) VALUES ($1, $2::jsonb, 0, 'planned')"
-        " ON CONFLICT (order_id) DO NOTHING RETURNING true",
-        event.order.order_id,
-        event.model_dump_json(),
-    )
-    return bool(inserted)
+    return {row["order_id"] for row in rows}
 
 
 async def order(conn: asyncpg.Connection, order_id: str) -> tuple[OrderAccepted, int, str] | None:
@@ -83,28 +85,42 @@ async def order(conn: asyncpg.Connection, order_id: str) -> tuple[OrderAccepted,
     return OrderAccepted.model_validate_json(row["accepted"]), row["attempt"], row["status"]
 
 
-async def record_decision(
-    conn: asyncpg.Connection, order_id: str, attempt: int, outcome: str, explanation: dict[str, Any]
+@dataclass(frozen=True)
+class Outcome:
+    plan: ShipmentsPlanned | None  # None: unroutable
+    reason: str
+    explanation: dict[str, Any]
+
+
+async def record_decisions(
+    conn: asyncpg.Connection, decisions: list[tuple[str, int, Outcome]]
 ) -> None:
+    """Each order's attempt and status, and its decision with the explanation, for a batch."""
+    ids = [order_id for order_id, _, _ in decisions]
+    attempts = [attempt for _, attempt, _ in decisions]
+    outcomes = ["planned" if o.plan else "unroutable" for _, _, o in decisions]
     await conn.execute(
-        "UPDATE orders SET attempt = $2, status = $3, updated_at = now() WHERE order_id = $1",
-        order_id,
-        attempt,
-        "planned" if outcome == "planned" else "unroutable",
+        "UPDATE orders SET attempt = d.attempt, status = d.status, updated_at = now()"
+        " FROM unnest($1::text[], $2::int[], $3::text[]) AS d(order_id, attempt, status)"
+        " WHERE orders.order_id = d.order_id",
+        ids,
+        attempts,
+        outcomes,
     )
     await conn.execute(
-        "INSERT INTO decisions (order_id, attempt, outcome, explanation) VALUES ($1, $2, $3, $4::jsonb)"
-        " ON CONFLICT DO NOTHING",
-        order_id,
-        attempt,
-        outcome,
-        json.dumps(explanation, default=str),
+        "INSERT INTO decisions (order_id, attempt, outcome, explanation)"
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[]) ON CONFLICT DO NOTHING",
+        ids,
+        attempts,
+        outcomes,
+        [json.dumps(o.explanation, default=str) for _, _, o in decisions],
     )
 
 
-async def mark_reserved(conn: asyncpg.Connection, order_id: str) -> None:
+async def mark_reserved(conn: asyncpg.Connection, order_ids: list[str]) -> None:
     await conn.execute(
-        "UPDATE orders SET status = 'reserved', updated_at = now() WHERE order_id = $1", order_id
+        "UPDATE orders SET status = 'reserved', updated_at = now() WHERE order_id = ANY($1::text[])",
+        order_ids,
     )
 
 

@@ -154,6 +154,10 @@ def main(argv: list[str] | None = None) -> None:
         "cases", nargs="*", metavar="CASE", help=f"some of {', '.join(CASES)} (default: all)"
     )
     bench.add_argument(
+        "--case", action="append", default=[], dest="more_cases", metavar="CASE",
+        help="the same, as an option (repeatable)",
+    )  # fmt: skip
+    bench.add_argument(
         "--smoke", action="store_true", help="a few seconds per case, to prove it works"
     )
     bench.add_argument("--repeats", type=int, default=3)
@@ -161,11 +165,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     configure_logging("console", "WARNING")
     if args.command == "bench":
-        if unknown := set(args.cases) - set(CASES):
+        cases = args.cases + args.more_cases
+        if unknown := set(cases) - set(CASES):
             parser.error(f"unknown bench case(s) {sorted(unknown)}; choose from {', '.join(CASES)}")
         sys.exit(
             bench_command.run(
-                args.cases or list(CASES),
+                cases or list(CASES),
                 args.smoke,
                 1 if args.smoke else args.repeats,
                 args.partitions,

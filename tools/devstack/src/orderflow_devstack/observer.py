@@ -38,6 +38,10 @@ class Journey:
     notified: int = 0
     dead_lettered: int = 0
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=20_000))
+    # (order received, epoch seconds; its latency, ms): lets a bench keep only a window's orders
+    latency_samples: deque[tuple[float, float]] = field(
+        default_factory=lambda: deque(maxlen=200_000)
+    )
     _pick_task_times: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
 
     def percentile(self, share: float) -> float | None:
@@ -52,9 +56,15 @@ class Journey:
 
 
 class Observer:
-    def __init__(self, bootstrap_servers: str) -> None:
+    def __init__(self, bootstrap_servers: str, received_at_record_time: bool = False) -> None:
+        """`received_at_record_time`: an order is received when its marketplace.orders record
+        was stamped (CreateTime: when the marketplace's producer sent it), not when the
+        marketplace built its envelope (`occurred_at`, the default)."""
         self.journey = Journey()
+        self._received_at_record_time = received_at_record_time
         self._received_at: dict[str, float] = {}
+        # A pick task read before its order (another topic's partition came first in a fetch)
+        self._early_pick_tasks: dict[str, int] = {}
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id="orderflow-observer",
@@ -89,7 +99,13 @@ class Observer:
             return
         if envelope.type == "MarketplaceOrderPublished":
             journey.received += 1
-            self._received_at[envelope.correlation_id] = envelope.occurred_at.timestamp()
+            self._received_at[envelope.correlation_id] = (
+                timestamp_ms / 1000
+                if self._received_at_record_time
+                else envelope.occurred_at.timestamp()
+            )
+            if (early := self._early_pick_tasks.pop(envelope.correlation_id, None)) is not None:
+                self._measure(envelope.correlation_id, early)
         elif _PICK_TASKS.fullmatch(topic):
             self._pick_task(envelope.correlation_id, timestamp_ms)
         elif envelope.type == "ShipmentStatusChanged":
@@ -103,6 +119,17 @@ class Observer:
     def _pick_task(self, correlation_id: str, timestamp_ms: int) -> None:
         self.journey.pick_tasks += 1
         self.journey._pick_task_times.append(time.monotonic())
+        if correlation_id in self._received_at:
+            self._measure(correlation_id, timestamp_ms)
+        else:  # early, or a split order's second pick task: bounded, oldest forgotten first
+            early = self._early_pick_tasks
+            early[correlation_id] = min(early.get(correlation_id, timestamp_ms), timestamp_ms)
+            if len(early) > 10_000:
+                del early[next(iter(early))]
+
+    def _measure(self, correlation_id: str, timestamp_ms: int) -> None:
         received = self._received_at.pop(correlation_id, None)
         if received is not None:
-            self.journey.latencies_ms.append(timestamp_ms - received * 1000)
+            latency_ms = timestamp_ms - received * 1000
+            self.journey.latencies_ms.append(latency_ms)
+            self.journey.latency_samples.append((received, latency_ms))

@@ -1,4 +1,5 @@
-"""The five services as real child processes, each with its own log file."""
+"""The five services as real child processes, each with its own log file; `instances` runs
+that many processes of each service in the service's consumer group (intake, intake-2, ...)."""
 
 import asyncio
 import json
@@ -22,26 +23,31 @@ class ServiceProcesses:
     seller_setup_file: Path
     log_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    health_ports: dict[str, int] = field(default_factory=dict)
+    http_ports: dict[str, int] = field(default_factory=dict)
+    instances: int = 1
 
     def start(self, services: tuple[str, ...] = SERVICES) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in services:
-            log = open(self.log_dir / f"{service}.log", "ab")
-            self.health_ports[service] = free_port()
-            env = self.endpoints.service_env(service, self.seller_setup_file)
-            env[f"{service.upper()}_HEALTH_PORT"] = str(self.health_ports[service])
-            self.processes[service] = subprocess.Popen(
-                [sys.executable, "-m", f"orderflow_{service}"],
-                env={**os.environ, **env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches us; we stop them in order
-                preexec_fn=die_with_parent,
-            )
+            for instance in range(1, self.instances + 1):
+                self._start_one(service, service if instance == 1 else f"{service}-{instance}")
+
+    def _start_one(self, service: str, name: str) -> None:
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.http_ports[name] = free_port()
+        env = self.endpoints.service_env(service, self.seller_setup_file)
+        env[f"{service.upper()}_HTTP_PORT"] = str(self.http_ports[name])
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", f"orderflow_{service}"],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us; we stop them in order
+            preexec_fn=die_with_parent,
+        )
 
     def health(self, service: str) -> dict[str, object]:
-        url = f"http://127.0.0.1:{self.health_ports[service]}/healthz"
+        url = f"http://127.0.0.1:{self.http_ports[service]}/healthz"
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 return dict(json.load(response))

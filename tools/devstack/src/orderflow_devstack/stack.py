@@ -39,7 +39,7 @@ class Endpoints:
             f"{prefix}_SESSION_TIMEOUT_MS": "3000",
             f"{prefix}_HEARTBEAT_INTERVAL_MS": "500",
         }
-        if service in ("intake", "routing"):
+        if service in ("intake", "routing", "inventory"):
             env[f"{prefix}_SELLER_SETUP_FILE"] = str(seller_setup_file)
         if service == "notifications":
             env[f"{prefix}_SMTP_PORT"] = str(self.smtp_port)

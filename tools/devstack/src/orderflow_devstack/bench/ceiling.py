@@ -9,6 +9,9 @@ import time
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from orderflow_embedded import EmbeddedBroker, create_topics
 
+from orderflow_devstack.bench.results import CaseResult
+from orderflow_devstack.bench.session import BenchSession
+
 PAYLOAD = json.dumps(
     {"order_id": "0" * 36, "sku": "MUG-RED", "quantity": 1, "note": "x" * 200}
 ).encode()
@@ -70,3 +73,12 @@ async def relay_limit(seconds: float, partitions: int) -> float:
         await _fill(bootstrap, "ceiling.in", int(seconds * 20_000))
         relayed, elapsed = await _relay(bootstrap, "ceiling.in", "ceiling.out", seconds)
     return relayed / elapsed
+
+
+async def run(session: BenchSession) -> list[CaseResult]:
+    seconds = 3.0 if session.smoke else 30.0
+    session.say(f"ceiling: a plain relay for {seconds:.0f} s x {session.repeats}")
+    rates = [await relay_limit(seconds, session.partitions) for _ in range(session.repeats)]
+    result = CaseResult("ceiling (relay limit)", "msg/s", rates, {"partitions": session.partitions})
+    session.shared["relay_limit"] = result.median
+    return [result]
