@@ -21,6 +21,14 @@ COUNTED = {
     "ReservationRejected": "rejected",
     "CustomerNotified": "notified",
 }
+# The record that ends each service's hop on the way to a pick task: the time from the hop
+# before it is that service's fetch wait, its transaction and its relay.
+HOPS = {
+    "OrderAccepted": "intake",
+    "ShipmentsPlanned": "routing",
+    "StockReserved": "inventory",
+}
+HOP_ORDER = ("intake", "routing", "inventory", "fulfillment")
 
 
 @dataclass
@@ -43,6 +51,10 @@ class Journey:
         default_factory=lambda: deque(maxlen=200_000)
     )
     _pick_task_times: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
+    # (order received, epoch seconds; ms spent in each hop): where the latency goes
+    hop_samples: deque[tuple[float, dict[str, float]]] = field(
+        default_factory=lambda: deque(maxlen=200_000)
+    )
 
     def percentile(self, share: float) -> float | None:
         if not self.latencies_ms:
@@ -63,6 +75,7 @@ class Observer:
         self.journey = Journey()
         self._received_at_record_time = received_at_record_time
         self._received_at: dict[str, float] = {}
+        self._hop_ends_ms: dict[str, dict[str, int]] = {}  # correlation id -> hop -> record time
         # A pick task read before its order (another topic's partition came first in a fetch)
         self._early_pick_tasks: dict[str, int] = {}
         self._consumer = AIOKafkaConsumer(
@@ -115,6 +128,15 @@ class Observer:
         elif envelope.type in COUNTED:
             name = COUNTED[envelope.type]
             setattr(journey, name, getattr(journey, name) + 1)
+        if envelope.type in HOPS:
+            self._hop_end(envelope.correlation_id, HOPS[envelope.type], timestamp_ms)
+
+    def _hop_end(self, correlation_id: str, hop: str, timestamp_ms: int) -> None:
+        """The first record of each hop counts (a re-plan's second plan does not)."""
+        ends = self._hop_ends_ms.setdefault(correlation_id, {})
+        ends.setdefault(hop, timestamp_ms)
+        if len(self._hop_ends_ms) > 50_000:  # journeys that never end: oldest forgotten first
+            del self._hop_ends_ms[next(iter(self._hop_ends_ms))]
 
     def _pick_task(self, correlation_id: str, timestamp_ms: int) -> None:
         self.journey.pick_tasks += 1
@@ -129,7 +151,15 @@ class Observer:
 
     def _measure(self, correlation_id: str, timestamp_ms: int) -> None:
         received = self._received_at.pop(correlation_id, None)
-        if received is not None:
-            latency_ms = timestamp_ms - received * 1000
-            self.journey.latencies_ms.append(latency_ms)
-            self.journey.latency_samples.append((received, latency_ms))
+        if received is None:
+            return
+        latency_ms = timestamp_ms - received * 1000
+        self.journey.latencies_ms.append(latency_ms)
+        self.journey.latency_samples.append((received, latency_ms))
+        ends = self._hop_ends_ms.pop(correlation_id, {})
+        ends["fulfillment"] = timestamp_ms
+        if all(hop in ends for hop in HOP_ORDER):
+            previous, hops = received * 1000, {}
+            for hop in HOP_ORDER:
+                hops[hop], previous = ends[hop] - previous, ends[hop]
+            self.journey.hop_samples.append((received, hops))

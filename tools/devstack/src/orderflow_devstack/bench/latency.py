@@ -15,9 +15,9 @@ from orderflow_devstack.bench.load import UniqueBuyers, steady
 from orderflow_devstack.bench.meter import cpu_between
 from orderflow_devstack.bench.results import CaseResult
 from orderflow_devstack.bench.session import BenchSession
-from orderflow_devstack.bench.stats import latency_summary, median
+from orderflow_devstack.bench.stats import latency_summary, median, percentile
 from orderflow_devstack.bench.watch import wait_while_progressing
-from orderflow_devstack.observer import Observer
+from orderflow_devstack.observer import HOP_ORDER, Observer
 
 RATE = 100.0
 
@@ -60,6 +60,11 @@ async def latency_at_rate(
             with contextlib.suppress(asyncio.CancelledError):
                 await watching
     samples = in_window()
+    hops = [
+        h
+        for received, h in observer.journey.hop_samples
+        if window.start_s <= received < window.end_s
+    ]
     if not samples:
         raise RuntimeError("no order received in the window got a pick task; see the logs")
     cpu = cpu_between(before, after)
@@ -73,9 +78,21 @@ async def latency_at_rate(
             "achieved_rate": round(window.published / window.seconds, 1),
             "cpu_s_per_1000_orders": round(cpu.system_s / marketplace.published * 1000, 1),
             "cpu_busy": f"machine {cpu.machine_busy_share:.0%}, ours {cpu.ours_share:.0%}",
+            "cpu_s": cpu.by_process,
             "rss_mb": rss,
+            "hop_p50_p99_ms": hop_summary(hops),
         },
     )
+
+
+def hop_summary(hops: list[dict[str, float]]) -> dict[str, str]:
+    """Per service: from the record it consumed to the record it emitted (fetch wait,
+    transaction, relay), p50 / p99."""
+    return {
+        hop: f"{percentile(d, 0.5):.0f} / {percentile(d, 0.99):.0f}"
+        for hop in HOP_ORDER
+        if (d := [h[hop] for h in hops])
+    }
 
 
 async def run(session: BenchSession) -> list[CaseResult]:
