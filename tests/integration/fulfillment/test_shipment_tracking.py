@@ -95,3 +95,50 @@ async def test_second_delivery_of_a_reservation_issues_one_pick_task(
     await bus.flush()
     tasks = await system.read(topics.pick_tasks("us-ontario"), until=lambda seen: len(seen) >= 2)
     assert sorted(m.event.order_id for m in tasks) == ["order-1", "order-2"]
+
+
+async def test_a_burst_of_news_for_several_shipments_is_applied_in_journey_order(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics(["us-ontario"])
+    await start(system, "fulfillment")
+    bus = await system.bus("partners")
+    for n in (1, 2):
+        plan = plan_for(n)
+        await bus.publish(topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=plan))
+    await bus.flush()
+    tasks = [
+        m.event
+        for m in await system.read(topics.pick_tasks("us-ontario"), until=lambda s: len(s) >= 2)
+    ]
+    for task in tasks:  # the second "packed" is a warehouse's resend: no news
+        for status in ("picked", "packed", "packed", "shipped"):
+            tracking = f"TRK-{task.order_id}" if status == "shipped" else ""
+            await bus.publish(
+                topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, status, tracking)
+            )
+    await bus.flush()
+    for task in tasks:
+        for status in ("in_transit", "delivered"):
+            news = TrackingUpdated(
+                tracking_number=f"TRK-{task.order_id}", carrier="usps", status=status
+            )
+            await bus.publish(topics.CARRIER_TRACKING, news.tracking_number, news)
+    await bus.flush()
+
+    statuses = await system.read(topics.FULFILLMENT_STATUS, until=lambda seen: len(seen) >= 12)
+    for task in tasks:
+        assert [
+            m.event.status.value for m in statuses if m.event.shipment_id == task.shipment_id
+        ] == ["pick_requested", "picked", "packed", "shipped", "in_transit", "delivered"]
+    fulfillment = await system.db("fulfillment")
+    assert (
+        await fulfillment.fetchval(
+            "SELECT count(*) FROM shipments WHERE status = 'delivered' AND tracking_number LIKE 'TRK-%'"
+        )
+        == 2
+    )
+    uploads = await system.read(topics.MARKETPLACE_TRACKING, until=lambda seen: len(seen) >= 2)
+    assert sorted(m.event.tracking_number for m in uploads) == sorted(
+        f"TRK-{task.order_id}" for task in tasks
+    )

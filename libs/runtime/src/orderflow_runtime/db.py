@@ -12,9 +12,15 @@ _MIGRATION_LOCK = 0x6F72_6466  # one migrator at a time when several instances s
 
 
 async def create_pool(dsn: str, size: int) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, reset=_keep_session)
     assert pool is not None
     return pool
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pooled connections carry no session state (no SET, LISTEN or session advisory lock
+    outlives its `acquire`), so the default reset query, a round trip on every release, is
+    skipped. asyncpg still rolls back a transaction left open before calling this."""
 
 
 def _migration_files(package: str) -> list[Traversable]:

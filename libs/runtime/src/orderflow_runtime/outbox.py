@@ -29,18 +29,21 @@ class OutgoingMessage:
 
 
 async def write(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> None:
-    """Insert in the caller's transaction; the NOTIFY is delivered only if it commits."""
+    """Insert in the caller's transaction; the NOTIFY is delivered only if it commits. One
+    statement: a round trip saved per consumer batch."""
     if not messages:
         return
     await conn.execute(
-        "INSERT INTO outbox (topic, key, value)"
+        "WITH written AS ("
+        " INSERT INTO outbox (topic, key, value)"
         " SELECT t, k, v FROM unnest($1::text[], $2::text[], $3::bytea[])"
-        " WITH ORDINALITY AS m(t, k, v, n) ORDER BY n",
+        " WITH ORDINALITY AS m(t, k, v, n) ORDER BY n RETURNING 1)"
+        " SELECT pg_notify($4, '') WHERE EXISTS (SELECT FROM written)",
         [message.topic for message in messages],
         [message.key for message in messages],
         [message.envelope.to_bytes() for message in messages],
+        NOTIFY_CHANNEL,
     )
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
 
 
 async def requeue_sent_since(pool: asyncpg.Pool, since: datetime) -> int:
@@ -113,31 +116,41 @@ class Relay:
                         await self._wake.wait()
 
     async def publish_batch(self) -> int:
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._pool.acquire() as conn:
             # Leadership can lapse unseen (its connection dropped and another relay took over):
             # batches still go out one at a time, so per-key order holds even with two relays.
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", _PUBLISH_LOCK)
-            rows = await conn.fetch(
-                "SELECT id, topic, key, value FROM outbox WHERE sent_at IS NULL"
-                " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
-                self._batch,
-            )
-            if not rows:
-                return 0
-            # Send the whole batch, then wait for every ack: one round trip, not one per row.
-            acks = [
-                await self._producer.send(
-                    self._names.physical(row["topic"]), row["value"], key=row["key"].encode()
+            # The transaction is spelled out so that BEGIN travels with the lock, and COMMIT
+            # with the update: three round trips a batch instead of five.
+            await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({_PUBLISH_LOCK})")
+            try:
+                rows = await conn.fetch(
+                    "SELECT id, topic, key, value FROM outbox WHERE sent_at IS NULL"
+                    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                    self._batch,
                 )
-                for row in rows
-            ]
-            await asyncio.gather(*acks)
-            await conn.execute(
-                "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])",
-                [row["id"] for row in rows],
-            )
+                if rows:
+                    await self._send(rows)
+                ids = ",".join(str(row["id"]) for row in rows)  # our own bigints: safe inline
+                await conn.execute(
+                    f"UPDATE outbox SET sent_at = now() WHERE id = ANY('{{{ids}}}'::bigint[]);"
+                    " COMMIT"
+                )
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await conn.execute("ROLLBACK")
+                raise
         self.published += len(rows)
         return len(rows)
+
+    async def _send(self, rows: list[asyncpg.Record]) -> None:
+        """The whole batch, then every ack: one round trip, not one per row."""
+        acks = [
+            await self._producer.send(
+                self._names.physical(row["topic"]), row["value"], key=row["key"].encode()
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*acks)
 
     async def _purge_sent(self) -> None:
         status = await self._pool.execute(

@@ -10,5 +10,5 @@ from orderflow_fulfillment import services
 
 subscriptions = Subscriptions()
 subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(services.issue_pick_tasks)
-subscriptions.on(topics.WAREHOUSE_EVENTS, WarehouseReported)(services.apply_warehouse_report)
-subscriptions.on(topics.CARRIER_TRACKING, TrackingUpdated)(services.apply_tracking)
+subscriptions.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(services.apply_warehouse_reports)
+subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(services.apply_tracking)

@@ -69,85 +69,121 @@ def _issue(uow: UnitOfWork, plan: ShipmentsPlanned, shipment: PlannedShipment) -
     )
 
 
-async def apply_warehouse_report(uow: UnitOfWork, event: WarehouseReported) -> None:
-    row = await store.shipment(uow.conn, shipment_id=event.shipment_id)
-    if row is None:
-        log.warning("shipment.unknown", shipment_id=event.shipment_id)
-        return
-    await _advance(uow, row, ShipmentStatus(event.status), event.tracking_number)
+async def apply_warehouse_reports(items: list[Item[WarehouseReported]]) -> None:
+    """A poll's warehouse reports, applied in the order they were read, written at once."""
+    conn = items[-1].unit.conn
+    book = await store.ShipmentBook.load(conn, shipment_ids=[i.event.shipment_id for i in items])
+    shipped: list[tuple[UnitOfWork, store.Shipment]] = []
+    for item in items:
+        shipment = book.by_id.get(item.event.shipment_id)
+        if shipment is None:
+            log.warning(
+                "shipment.unknown",
+                shipment_id=item.event.shipment_id,
+                correlation_id=item.unit.correlation_id,
+            )
+            continue
+        status = ShipmentStatus(item.event.status)
+        if _advance(item.unit, book, shipment, status, item.event.tracking_number):
+            if status is ShipmentStatus.SHIPPED:
+                shipped.append((item.unit, shipment))
+    await _apply_parked_tracking(conn, book, shipped)
+    await book.save(conn)
 
 
-async def apply_tracking(uow: UnitOfWork, event: TrackingUpdated) -> None:
-    status = ShipmentStatus(event.status)
-    row = await store.shipment(uow.conn, tracking_number=event.tracking_number)
-    if row is None:
-        # The carrier can be faster than the warehouse's "shipped": keep the news for later.
-        await store.park_tracking(uow.conn, event.tracking_number, status)
-        log.info("tracking.parked", tracking_number=event.tracking_number, status=status.value)
-        return
-    await _advance(uow, row, status)
-
-
-async def _advance(
-    uow: UnitOfWork, row: asyncpg.Record, new: ShipmentStatus, tracking_number: str = ""
+async def _apply_parked_tracking(
+    conn: asyncpg.Connection,
+    book: store.ShipmentBook,
+    shipped: list[tuple[UnitOfWork, store.Shipment]],
 ) -> None:
-    current = ShipmentStatus(row["status"])
+    """The carrier can be faster than the warehouse's "shipped": its news waited for this."""
+    parked = await store.take_parked_tracking(conn, [s.tracking_number for _, s in shipped])
+    for unit, shipment in shipped:
+        for status in parked.get(shipment.tracking_number, []):
+            _advance(unit, book, shipment, status)
+
+
+async def apply_tracking(items: list[Item[TrackingUpdated]]) -> None:
+    """A poll's carrier news; news for a tracking number not known yet is parked."""
+    conn = items[-1].unit.conn
+    book = await store.ShipmentBook.load(
+        conn, tracking_numbers=[i.event.tracking_number for i in items]
+    )
+    early: list[tuple[str, ShipmentStatus]] = []
+    for item in items:
+        status = ShipmentStatus(item.event.status)
+        shipment = book.by_tracking_number(item.event.tracking_number)
+        if shipment is None:
+            early.append((item.event.tracking_number, status))
+            log.info(
+                "tracking.parked",
+                tracking_number=item.event.tracking_number,
+                status=status.value,
+                correlation_id=item.unit.correlation_id,
+            )
+            continue
+        _advance(item.unit, book, shipment, status)
+    await store.park_tracking(conn, early)
+    await book.save(conn)
+
+
+def _advance(
+    uow: UnitOfWork,
+    book: store.ShipmentBook,
+    shipment: store.Shipment,
+    new: ShipmentStatus,
+    tracking_number: str = "",
+) -> bool:
+    """Apply one piece of news to the shipment; True if it moved it forward."""
+    current = shipment.status
     verdict = domain.transition(current, new)
     if verdict is domain.Transition.REPEATED:
-        return
+        return False
     if verdict is domain.Transition.REFUSED:
-        await store.record(
-            uow.conn,
-            row["shipment_id"],
-            new,
-            accepted=False,
-            note=f"impossible after {current.value}",
-        )
+        book.record(shipment, new, accepted=False, note=f"impossible after {current.value}")
         log.warning(
             "shipment.transition_refused",
-            shipment_id=row["shipment_id"],
+            correlation_id=uow.correlation_id,
+            shipment_id=shipment.shipment_id,
             current=current.value,
             new=new.value,
         )
-        return
-    tracking = tracking_number or row["tracking_number"] or ""
-    await store.set_status(uow.conn, row["shipment_id"], new, tracking)
+        return False
+    book.change(shipment, new, tracking_number)
+    _announce(uow, shipment)
+    return True
+
+
+def _announce(uow: UnitOfWork, shipment: store.Shipment) -> None:
     uow.emit(
         topics.FULFILLMENT_STATUS,
-        row["order_id"],
+        shipment.order_id,
         ShipmentStatusChanged(
-            order_id=row["order_id"],
-            shipment_id=row["shipment_id"],
-            location_id=row["location_id"],
-            status=new,
-            carrier=row["carrier"],
-            tracking_number=tracking,
-            lines=store.lines_of(row),
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            location_id=shipment.location_id,
+            status=shipment.status,
+            carrier=shipment.carrier,
+            tracking_number=shipment.tracking_number,
+            lines=shipment.lines,
         ),
     )
     log.info(
         "shipment.status_changed",
-        order_id=row["order_id"],
-        shipment_id=row["shipment_id"],
-        status=new.value,
+        correlation_id=uow.correlation_id,
+        order_id=shipment.order_id,
+        shipment_id=shipment.shipment_id,
+        status=shipment.status.value,
     )
-    if new is ShipmentStatus.SHIPPED:
-        await _shipped(uow, row, tracking)
-
-
-async def _shipped(uow: UnitOfWork, row: asyncpg.Record, tracking_number: str) -> None:
-    uow.emit(
-        topics.MARKETPLACE_TRACKING,
-        topics.channel_order_key(row["channel"], row["external_id"]),
-        TrackingNumberAssigned(
-            channel=row["channel"],
-            external_id=row["external_id"],
-            order_id=row["order_id"],
-            carrier=row["carrier"],
-            tracking_number=tracking_number,
-        ),
-    )
-    for status in await store.take_parked_tracking(uow.conn, tracking_number):
-        refreshed = await store.shipment(uow.conn, shipment_id=row["shipment_id"])
-        assert refreshed is not None
-        await _advance(uow, refreshed, status)
+    if shipment.status is ShipmentStatus.SHIPPED:
+        uow.emit(
+            topics.MARKETPLACE_TRACKING,
+            topics.channel_order_key(shipment.channel, shipment.external_id),
+            TrackingNumberAssigned(
+                channel=shipment.channel,
+                external_id=shipment.external_id,
+                order_id=shipment.order_id,
+                carrier=shipment.carrier,
+                tracking_number=shipment.tracking_number,
+            ),
+        )

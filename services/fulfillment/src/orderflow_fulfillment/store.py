@@ -1,5 +1,8 @@
 """fulfillment's tables."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 import asyncpg
 from orderflow_contracts.fulfillment import ShipmentStatus
 from orderflow_contracts.order import OrderLine
@@ -30,74 +33,136 @@ async def create_shipments(
         [_lines.dump_json(shipment.lines).decode() for _, shipment in planned],
     )
     created = [row["shipment_id"] for row in rows]
-    await conn.execute(
-        "INSERT INTO shipment_history (shipment_id, status, accepted, note)"
-        " SELECT id, $2, true, '' FROM unnest($1::text[]) AS id",
-        created,
-        ShipmentStatus.PICK_REQUESTED.value,
-    )
+    if created:
+        first = ShipmentStatus.PICK_REQUESTED.value
+        await _insert_history(conn, [(shipment_id, first, True, "") for shipment_id in created])
     return set(created)
 
 
-async def shipment(
-    conn: asyncpg.Connection, *, shipment_id: str = "", tracking_number: str = ""
-) -> asyncpg.Record | None:
-    column = "shipment_id" if shipment_id else "tracking_number"
-    return await conn.fetchrow(  # type: ignore[no-any-return]
-        f"SELECT * FROM shipments WHERE {column} = $1 FOR UPDATE", shipment_id or tracking_number
-    )
+@dataclass
+class Shipment:
+    """A shipment row as a batch changes it, in memory until `ShipmentBook.save`."""
+
+    shipment_id: str
+    order_id: str
+    channel: str
+    external_id: str
+    location_id: str
+    carrier: str
+    status: ShipmentStatus
+    tracking_number: str
+    lines_json: str
+
+    @property
+    def lines(self) -> tuple[OrderLine, ...]:
+        return _lines.validate_json(self.lines_json)
 
 
-def lines_of(row: asyncpg.Record) -> tuple[OrderLine, ...]:
-    return _lines.validate_json(row["lines"])
+@dataclass
+class ShipmentBook:
+    """The shipments one batch touches, locked in key order (two instances never deadlock),
+    changed in memory in the order the news was read and written back with one statement per
+    table."""
+
+    by_id: dict[str, Shipment]
+    _changed: set[str] = field(default_factory=set)
+    _by_tracking: dict[str, Shipment] | None = None
+    _history: list[tuple[str, str, bool, str]] = field(default_factory=list)
+
+    @classmethod
+    async def load(
+        cls,
+        conn: asyncpg.Connection,
+        *,
+        shipment_ids: Iterable[str] = (),
+        tracking_numbers: Iterable[str] = (),
+    ) -> "ShipmentBook":
+        rows = await conn.fetch(
+            "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, status,"
+            " coalesce(tracking_number, '') AS tracking_number, lines::text AS lines_json"
+            " FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
+            " ORDER BY shipment_id FOR UPDATE",
+            sorted(set(shipment_ids)),
+            sorted(set(tracking_numbers)),
+        )
+        return cls({row["shipment_id"]: _shipment(row) for row in rows})
+
+    def by_tracking_number(self, tracking_number: str) -> Shipment | None:
+        return next((s for s in self.by_id.values() if s.tracking_number == tracking_number), None)
+
+    def change(self, shipment: Shipment, status: ShipmentStatus, tracking_number: str) -> None:
+        shipment.status = status
+        if tracking_number and tracking_number != shipment.tracking_number:
+            shipment.tracking_number = tracking_number
+            self._by_tracking = None
+        self._changed.add(shipment.shipment_id)
+        self.record(shipment, status, accepted=True)
+
+    def record(
+        self, shipment: Shipment, status: ShipmentStatus, *, accepted: bool, note: str = ""
+    ) -> None:
+        self._history.append((shipment.shipment_id, status.value, accepted, note))
+
+    async def save(self, conn: asyncpg.Connection) -> None:
+        changed = [self.by_id[shipment_id] for shipment_id in sorted(self._changed)]
+        if changed:
+            await conn.execute(
+                "UPDATE shipments s SET status = c.status,"
+                " tracking_number = NULLIF(c.tracking_number, ''), updated_at = now()"
+                " FROM unnest($1::text[], $2::text[], $3::text[]) AS c(shipment_id, status, tracking_number)"
+                " WHERE s.shipment_id = c.shipment_id",
+                [s.shipment_id for s in changed],
+                [s.status.value for s in changed],
+                [s.tracking_number for s in changed],
+            )
+        if self._history:
+            await _insert_history(conn, self._history)
+        self._changed.clear()
+        self._history.clear()
 
 
-async def set_status(
-    conn: asyncpg.Connection, shipment_id: str, status: ShipmentStatus, tracking_number: str = ""
+def _shipment(row: asyncpg.Record) -> Shipment:
+    return Shipment(**{**dict(row), "status": ShipmentStatus(row["status"])})
+
+
+async def _insert_history(
+    conn: asyncpg.Connection, history: list[tuple[str, str, bool, str]]
 ) -> None:
+    # WITH ORDINALITY: rows written in one statement tie on now(); their order is the journey's.
     await conn.execute(
-        "UPDATE shipments SET status = $2, tracking_number = COALESCE(NULLIF($3, ''), tracking_number),"
-        " updated_at = now() WHERE shipment_id = $1",
-        shipment_id,
-        status.value,
-        tracking_number,
-    )
-    await record(conn, shipment_id, status, accepted=True)
-
-
-async def record(
-    conn: asyncpg.Connection,
-    shipment_id: str,
-    status: ShipmentStatus,
-    *,
-    accepted: bool,
-    note: str = "",
-) -> None:
-    await conn.execute(
-        "INSERT INTO shipment_history (shipment_id, status, accepted, note) VALUES ($1, $2, $3, $4)",
-        shipment_id,
-        status.value,
-        accepted,
-        note,
+        "INSERT INTO shipment_history (shipment_id, status, accepted, note)"
+        " SELECT i, s, a, n FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[])"
+        " WITH ORDINALITY AS h(i, s, a, n, o) ORDER BY o",
+        [h[0] for h in history],
+        [h[1] for h in history],
+        [h[2] for h in history],
+        [h[3] for h in history],
     )
 
 
-async def park_tracking(
-    conn: asyncpg.Connection, tracking_number: str, status: ShipmentStatus
-) -> None:
-    await conn.execute(
-        "INSERT INTO early_tracking (tracking_number, status) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        tracking_number,
-        status.value,
-    )
+async def park_tracking(conn: asyncpg.Connection, news: list[tuple[str, ShipmentStatus]]) -> None:
+    if news:
+        await conn.execute(
+            "INSERT INTO early_tracking (tracking_number, status)"
+            " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+            [tracking_number for tracking_number, _ in news],
+            [status.value for _, status in news],
+        )
 
 
 async def take_parked_tracking(
-    conn: asyncpg.Connection, tracking_number: str
-) -> list[ShipmentStatus]:
-    """Parked carrier news in journey order: arrival times can tie within one transaction."""
+    conn: asyncpg.Connection, tracking_numbers: list[str]
+) -> dict[str, list[ShipmentStatus]]:
+    """Parked carrier news per tracking number, in journey order (arrival times can tie)."""
+    if not tracking_numbers:
+        return {}
     rows = await conn.fetch(
-        "DELETE FROM early_tracking WHERE tracking_number = $1 RETURNING status", tracking_number
+        "DELETE FROM early_tracking WHERE tracking_number = ANY($1::text[])"
+        " RETURNING tracking_number, status",
+        tracking_numbers,
     )
     journey = list(ShipmentStatus)
-    return sorted((ShipmentStatus(row["status"]) for row in rows), key=journey.index)
+    parked: dict[str, list[ShipmentStatus]] = {}
+    for row in rows:
+        parked.setdefault(row["tracking_number"], []).append(ShipmentStatus(row["status"]))
+    return {number: sorted(news, key=journey.index) for number, news in parked.items()}

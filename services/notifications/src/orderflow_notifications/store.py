@@ -1,5 +1,7 @@
 """notifications' tables."""
 
+from dataclasses import dataclass
+
 import asyncpg
 from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.order import CanonicalOrder
@@ -61,30 +63,41 @@ async def claim_due(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record
     )
 
 
-async def record_attempt(
-    conn: asyncpg.Connection,
-    notification_id: int,
-    attempt: int,
-    *,
-    sent: bool,
-    gave_up: bool,
-    detail: str,
-    retry_in_s: float,
-) -> None:
-    status = "sent" if sent else ("failed" if gave_up else "pending")
+@dataclass(frozen=True)
+class Attempt:
+    notification_id: int
+    attempt: int
+    sent: bool
+    gave_up: bool
+    detail: str
+    retry_in_s: float
+
+    @property
+    def status(self) -> str:
+        return "sent" if self.sent else ("failed" if self.gave_up else "pending")
+
+
+async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> None:
+    """Every outcome of a sending round: two statements, not two per message."""
+    if not attempts:
+        return
     await conn.execute(
-        "UPDATE notifications SET status = $2, attempts = $3,"
-        " sent_at = CASE WHEN $2 = 'sent' THEN now() END,"
-        " next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1",
-        notification_id,
-        status,
-        attempt,
-        retry_in_s,
+        "UPDATE notifications n SET status = a.status, attempts = a.attempt,"
+        " sent_at = CASE WHEN a.status = 'sent' THEN now() END,"
+        " next_attempt_at = now() + make_interval(secs => a.retry_in_s)"
+        " FROM unnest($1::bigint[], $2::text[], $3::int[], $4::float8[])"
+        "  AS a(id, status, attempt, retry_in_s)"
+        " WHERE n.id = a.id",
+        [a.notification_id for a in attempts],
+        [a.status for a in attempts],
+        [a.attempt for a in attempts],
+        [a.retry_in_s for a in attempts],
     )
     await conn.execute(
-        "INSERT INTO delivery_log (notification_id, attempt, outcome, detail) VALUES ($1, $2, $3, $4)",
-        notification_id,
-        attempt,
-        "sent" if sent else "failed",
-        detail[:2000],
+        "INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
+        " SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[])",
+        [a.notification_id for a in attempts],
+        [a.attempt for a in attempts],
+        ["sent" if a.sent else "failed" for a in attempts],
+        [a.detail[:2000] for a in attempts],
     )
