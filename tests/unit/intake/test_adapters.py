@@ -170,8 +170,18 @@ def test_amazon_ship_by_with_offset_is_normalised_to_utc(amazon_documented):
 
 def test_amazon_item_price_is_divided_into_unit_price(amazon_documented):
     assert parse_amazon(amazon_documented).lines == (
-        ChannelLine(channel_sku="CBA_OTF_1", quantity=2, unit_price=Decimal("24.99")),
-        ChannelLine(channel_sku="CBA_OTF_5", quantity=1, unit_price=Decimal("12.50")),
+        ChannelLine(
+            channel_sku="CBA_OTF_1",
+            quantity=2,
+            unit_price=Decimal("24.99"),
+            line_total=Decimal("49.98"),
+        ),
+        ChannelLine(
+            channel_sku="CBA_OTF_5",
+            quantity=1,
+            unit_price=Decimal("12.50"),
+            line_total=Decimal("12.50"),
+        ),
     )
 
 
@@ -261,7 +271,12 @@ def test_amazon_simulator_payload_parses_like_the_documented_one():
     parsed = parse_amazon(amazon_order(42, [("AMZ-MUG-RED", 3)], country="GB"))
     assert parsed.external_id == "902-0000042-0000042"
     assert parsed.lines == (
-        ChannelLine(channel_sku="AMZ-MUG-RED", quantity=3, unit_price=Decimal("24.99")),
+        ChannelLine(
+            channel_sku="AMZ-MUG-RED",
+            quantity=3,
+            unit_price=Decimal("24.99"),
+            line_total=Decimal("74.97"),
+        ),
     )
     assert parsed.ship_to.country == "GB"
     assert parsed.ship_by is not None
@@ -423,8 +438,18 @@ def test_shopify_price_is_rounded_to_the_currency_minor_unit(shopify_documented)
 def test_amazon_unit_price_is_rounded_to_whole_yen():
     parsed = parse("amazon", documented("amazon_jp_multi_quantity.json"))
     assert parsed.lines == (
-        ChannelLine(channel_sku="AMZ-MUG-RED", quantity=3, unit_price=Decimal("333")),
-        ChannelLine(channel_sku="AMZ-TOWEL", quantity=2, unit_price=Decimal("1500")),
+        ChannelLine(
+            channel_sku="AMZ-MUG-RED",
+            quantity=3,
+            unit_price=Decimal("333"),
+            line_total=Decimal("1000"),
+        ),
+        ChannelLine(
+            channel_sku="AMZ-TOWEL",
+            quantity=2,
+            unit_price=Decimal("1500"),
+            line_total=Decimal("2999"),
+        ),
     )
     assert [str(line.unit_price) for line in parsed.lines] == ["333", "1500"]
     assert parsed.currency == "JPY"

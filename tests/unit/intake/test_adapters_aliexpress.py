@@ -63,10 +63,16 @@ def test_aliexpress_own_country_codes_become_iso(aliexpress_documented, written,
     assert parse("aliexpress", aliexpress_documented).ship_to.country == iso
 
 
-def test_aliexpress_customer_is_the_buyer_signer(aliexpress_documented):
+def test_aliexpress_customer_is_the_buyer_signer_known_by_login_id(aliexpress_documented):
     assert parse("aliexpress", aliexpress_documented).customer == Customer(
-        name="James Wilson", email="", language="en"
+        name="James Wilson", email="", language="en", buyer_id="us1837465029abcd"
     )
+
+
+def test_aliexpress_buyer_login_id_falls_back_to_buyer_info(aliexpress_documented):
+    del aliexpress_documented["buyerloginid"]
+    aliexpress_documented["buyer_info"]["login_id"] = "us555"
+    assert parse("aliexpress", aliexpress_documented).customer.buyer_id == "us555"
 
 
 def test_aliexpress_times_are_us_pacific_daylight_time(aliexpress_documented):

@@ -57,9 +57,11 @@ def test_shopee_district_already_in_full_address_is_not_repeated(shopee_document
     assert parse("shopee", shopee_documented).ship_to.line2 == ""
 
 
-def test_shopee_customer_is_the_recipient_without_email(shopee_documented):
+def test_shopee_customer_is_the_recipient_without_email_known_by_buyer_user_id(
+    shopee_documented,
+):
     assert parse("shopee", shopee_documented).customer == Customer(
-        name="Nurul Aisyah", email="", language="en"
+        name="Nurul Aisyah", email="", language="en", buyer_id="395350931"
     )
 
 

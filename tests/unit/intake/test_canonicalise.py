@@ -30,7 +30,11 @@ def test_accepts_clean_shopify_order_without_hold_reasons():
     parsed = parse_shopify(shopify_order(1, [("MUG-RED", 2)]))
     order, reasons = canonicalise(parsed, listings_for("shopify"))
     assert reasons == []
-    assert order.lines == (OrderLine(sku="MUG-RED", quantity=2, unit_price=Decimal("19.90")),)
+    assert order.lines == (
+        OrderLine(
+            sku="MUG-RED", quantity=2, unit_price=Decimal("19.90"), line_total=Decimal("39.80")
+        ),
+    )
 
 
 def test_maps_amazon_channel_sku_to_master_sku():
@@ -47,7 +51,11 @@ def test_multipack_listing_multiplies_quantity_and_divides_unit_price():
     parsed = parse_amazon(amazon_order(1, [("AMZ-TOWEL-3PK", 2)], price="29.97"))
     order, reasons = canonicalise(parsed, {"AMZ-TOWEL-3PK": ("TOWEL-BATH", 3)})
     assert reasons == []
-    assert order.lines == (OrderLine(sku="TOWEL-BATH", quantity=6, unit_price=Decimal("9.99")),)
+    assert order.lines == (
+        OrderLine(
+            sku="TOWEL-BATH", quantity=6, unit_price=Decimal("9.99"), line_total=Decimal("59.94")
+        ),
+    )
 
 
 def test_holds_order_with_unmapped_sku():
@@ -125,8 +133,12 @@ def test_canonical_order_keeps_identity_customer_address_currency_and_times(amaz
     assert order.currency == "USD"
     assert (order.placed_at, order.ship_by) == (parsed.placed_at, parsed.ship_by)
     assert order.lines == (
-        OrderLine(sku="MUG-RED", quantity=2, unit_price=Decimal("24.99")),
-        OrderLine(sku="LAMP-DESK", quantity=1, unit_price=Decimal("12.50")),
+        OrderLine(
+            sku="MUG-RED", quantity=2, unit_price=Decimal("24.99"), line_total=Decimal("49.98")
+        ),
+        OrderLine(
+            sku="LAMP-DESK", quantity=1, unit_price=Decimal("12.50"), line_total=Decimal("12.50")
+        ),
     )
 
 

@@ -30,8 +30,12 @@ def test_bundle_becomes_one_line_per_component_with_the_price_spread_over_its_un
     order, reasons = canonicalise(parsed, {"MUG-PAIR": mugs})
     assert reasons == []
     assert order.lines == (
-        OrderLine(sku="MUG-RED", quantity=2, unit_price=Decimal("10")),
-        OrderLine(sku="MUG-BLUE", quantity=4, unit_price=Decimal("10")),
+        OrderLine(
+            sku="MUG-RED", quantity=2, unit_price=Decimal("10.00"), line_total=Decimal("20.00")
+        ),
+        OrderLine(
+            sku="MUG-BLUE", quantity=4, unit_price=Decimal("10.00"), line_total=Decimal("40.00")
+        ),
     )
 
 

@@ -5,7 +5,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -13,7 +13,8 @@ from pathlib import Path
 from orderflow_contracts.intake import HoldReason
 from orderflow_contracts.order import CanonicalOrder, OrderLine, merge_lines
 
-from orderflow_intake.adapters import ParsedOrder
+from orderflow_intake.adapters import ChannelLine, ParsedOrder
+from orderflow_intake.adapters.iso import COUNTRIES, minor_units
 
 _ORDER_NAMESPACE = uuid.UUID("5a4c1f0e-6b7d-4e0f-9a51-0f6c2d9b8e11")
 
@@ -80,6 +81,7 @@ def canonicalise(
     Unmapped lines are kept out of the canonical order and reported as a hold reason."""
     lines: list[OrderLine] = []
     reasons: list[HoldReason] = []
+    places = minor_units(parsed.currency)
     for line in parsed.lines:
         listing = listings.get(line.channel_sku)
         if listing is None:
@@ -90,8 +92,15 @@ def canonicalise(
                 )
             )
             continue
-        lines.extend(_master_lines(line.quantity, line.unit_price, components_of(listing)))
+        lines.extend(_master_lines(line, components_of(listing), places))
     reasons.extend(_address_reasons(parsed, postal_codes or packaged_postal_code_rules()))
+    if not parsed.currency:
+        reasons.append(
+            HoldReason(
+                code="unknown_currency",
+                detail=f"the {parsed.channel} order tells no currency: its prices cannot be read",
+            )
+        )
     if not parsed.payment_captured:
         reasons.append(
             HoldReason(
@@ -104,7 +113,7 @@ def canonicalise(
         external_id=parsed.external_id,
         customer=parsed.customer,
         ship_to=parsed.ship_to,
-        lines=merge_lines(lines),
+        lines=merge_lines(lines, places=places),
         currency=parsed.currency,
         placed_at=parsed.placed_at,
         ship_by=parsed.ship_by,
@@ -112,18 +121,45 @@ def canonicalise(
     return order, reasons
 
 
-def _master_lines(quantity: int, unit_price: Decimal, components: Components) -> list[OrderLine]:
-    """A listing unit's price is spread evenly over the master units it contains: the
-    channel tells one price for a bundle, not one per component."""
-    units = sum(per_unit for _, per_unit in components)
+def _master_lines(line: ChannelLine, components: Components, places: int) -> list[OrderLine]:
+    """A listing unit's price is spread evenly over the master units it contains (the channel
+    tells one price for a bundle, not one per component), in whole minor units that add up to
+    the channel line's amount."""
+    quantities = [line.quantity * per_unit for _, per_unit in components]
+    totals = split_amount(line.amount, quantities, places)
     return [
-        OrderLine(sku=sku, quantity=quantity * per_unit, unit_price=unit_price / units)
-        for sku, per_unit in components
+        OrderLine(
+            sku=sku,
+            quantity=quantity,
+            unit_price=(total / quantity).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP),
+            line_total=total,
+        )
+        for (sku, _), quantity, total in zip(components, quantities, totals, strict=True)
     ]
+
+
+def split_amount(amount: Decimal, weights: list[int], places: int) -> list[Decimal]:
+    """The amount in shares proportional to the weights, each in whole minor units (`places`
+    decimals), adding up to the amount rounded to the minor unit: the minor units that do not
+    divide evenly go one each to the shares with the largest remainders (the first on a tie),
+    so no cent is lost or invented. 10.00 over 1, 1, 1 -> 3.34, 3.33, 3.33."""
+    minor = Decimal(1).scaleb(-places)
+    minor_total = int(amount.scaleb(places).to_integral_value(ROUND_HALF_UP))
+    whole = sum(weights)
+    shares = [minor_total * weight // whole for weight in weights]
+    by_remainder = sorted(
+        range(len(weights)), key=lambda index: (-(minor_total * weights[index] % whole), index)
+    )
+    for index in by_remainder[: minor_total - sum(shares)]:
+        shares[index] += 1
+    return [share * minor for share in shares]
 
 
 def _address_reasons(parsed: ParsedOrder, postal_codes: PostalCodeRules) -> list[HoldReason]:
     address = parsed.ship_to
+    if address.country and address.country not in COUNTRIES:
+        detail = f"{address.country!r} is not an ISO 3166-1 alpha-2 country code"
+        return [HoldReason(code="unknown_country", detail=detail)]
     missing = [name for name in REQUIRED_ADDRESS_FIELDS if not getattr(address, name).strip()]
     problem = postal_codes.problem(address.country, address.postal_code)
     if problem == "missing postal code":

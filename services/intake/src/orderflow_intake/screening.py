@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from orderflow_contracts.intake import HoldReason
-from orderflow_contracts.order import CanonicalOrder
+from orderflow_contracts.order import CanonicalOrder, Customer
 from orderflow_contracts.setup import Product
 
 from orderflow_intake.domain import PostalCodeRules, packaged_postal_code_rules
@@ -22,6 +22,8 @@ from orderflow_intake.domain import PostalCodeRules, packaged_postal_code_rules
 SCREENING_CODES = frozenset(
     {
         "unknown_sku",
+        "unknown_country",
+        "unknown_currency",
         "incomplete_address",
         "postal_code_format",
         "payment_not_captured",
@@ -73,18 +75,29 @@ def items_of(order: CanonicalOrder) -> Counter[str]:
     return Counter({line.sku: line.quantity for line in order.lines})
 
 
+def customer_key(channel: str, customer: Customer) -> str:
+    """Who the buyer is, for probable duplicates: the e-mail wherever a channel shares it (so it
+    matches across channels), else the channel's own buyer id (Shopee and AliExpress share no
+    e-mail), which means something only within that channel. "" for an unknown buyer."""
+    email = customer.email.strip().lower()
+    if email:
+        return email
+    buyer_id = customer.buyer_id.strip()
+    return f"{channel}:{buyer_id}" if buyer_id else ""
+
+
 def duplicate_reason(
     order: CanonicalOrder, recent: Iterable[CanonicalOrder], window: timedelta
 ) -> HoldReason | None:
-    """The same customer (by e-mail) ordering the same items within the window: probably a
-    double submit or a buyer who did not see the first confirmation."""
-    email = order.customer.email.strip().lower()
-    if not email or not order.lines or window <= timedelta(0):
+    """The same customer ordering the same items within the window: probably a double submit
+    or a buyer who did not see the first confirmation."""
+    customer = customer_key(order.channel, order.customer)
+    if not customer or not order.lines or window <= timedelta(0):
         return None
     for other in recent:
         if (
             other.order_id != order.order_id
-            and other.customer.email.strip().lower() == email
+            and customer_key(other.channel, other.customer) == customer
             and abs(other.placed_at - order.placed_at) <= window
             and items_of(other) == items_of(order)
         ):

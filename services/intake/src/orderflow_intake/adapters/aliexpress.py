@@ -9,6 +9,8 @@ GlobalAeopTpOrderDetailDto), the seller-side successor of
   AliExpress's TOP JSON wraps lists in an object named after the element type
   (`{"global_aeop_tp_child_order_dto": [...]}`); the bare list is accepted too.
 - The currency is `order_amount.currency_code`, else the first product price's.
+- AliExpress shares no buyer e-mail: the buyer is known by its login id, `buyerloginid`, else
+  `buyer_info.login_id` (the buyer's identity for probable duplicates).
 - `receipt_address`: `contact_person`, `address` (else `detail_address`), `address2`, `city`,
   `province`, `zip`, `country`. AliExpress writes UK for the United Kingdom and SRB / MNE for
   Serbia / Montenegro: they become GB, RS and ME.
@@ -101,6 +103,10 @@ class _ChildOrder(ChannelModel):
     goods_prepare_time: int | None = Field(default=None, ge=0, le=365)
 
 
+class _BuyerInfo(ChannelModel):
+    login_id: str | None = None
+
+
 class _AliExpressOrder(ChannelModel):
     id: AliExpressId
     gmt_create: AliExpressTime
@@ -109,6 +115,8 @@ class _AliExpressOrder(ChannelModel):
     fund_status: str | None = None
     order_amount: _Money | None = None
     buyer_signer_fullname: str | None = None
+    buyerloginid: str | None = None
+    buyer_info: _BuyerInfo | None = None
     receipt_address: _ReceiptAddress | None = None
     child_order_list: Annotated[
         list[_ChildOrder], BeforeValidator(_unwrapped_list), Field(min_length=1)
@@ -154,6 +162,11 @@ def _paid(order: _AliExpressOrder) -> bool:
     return funds_ok and order.order_status not in _UNPAID_STATUSES
 
 
+def _buyer_login_id(order: _AliExpressOrder) -> str:
+    info = order.buyer_info or _BuyerInfo()
+    return join(order.buyerloginid) or join(info.login_id)
+
+
 @reports_malformed("aliexpress")
 def parse_aliexpress(payload: Any) -> ParsedOrder:
     order = _AliExpressOrder.model_validate(payload)
@@ -166,6 +179,7 @@ def parse_aliexpress(payload: Any) -> ParsedOrder:
         customer=Customer(
             name=join(order.buyer_signer_fullname) or ship_to.name,
             language=language_for_country(ship_to.country),
+            buyer_id=_buyer_login_id(order),
         ),
         ship_to=ship_to,
         lines=tuple(_line(index, child, currency) for index, child in enumerate(children)),

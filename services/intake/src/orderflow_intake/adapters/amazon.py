@@ -1,12 +1,15 @@
 """Amazon: SP-API Orders v0, getOrder's `payload` (an Order) and getOrderItems'
 `payload.OrderItems`, side by side as `{"order": {...}, "items": [...]}`.
 
-- `ItemPrice` is the price of the whole line (unit price x QuantityOrdered), so the unit price
-  is ItemPrice / QuantityOrdered rounded half up to the currency's minor unit.
-  `PromotionDiscount` is not apportioned, as for Shopify's discount codes.
+- `ItemPrice` is the price of the whole line (unit price x QuantityOrdered): it is kept as the
+  line total, exact, so the lines add up to OrderTotal; the unit price is ItemPrice /
+  QuantityOrdered rounded half up to the currency's minor unit (1000 JPY / 3 -> 333, line
+  total 1000). `PromotionDiscount` is not apportioned, as for Shopify's discount codes.
 - The currency is `OrderTotal.CurrencyCode`; pending orders carry no OrderTotal, so the first
-  ItemPrice's currency stands in, then USD (a pending order is held for payment anyway). A line
-  priced in another currency than the order is refused.
+  ItemPrice's currency stands in, then the currency of the `MarketplaceId` (SP-API's table of
+  marketplace ids, one country each). Otherwise the currency is unknown ("") and intake holds
+  the order: a later payment capture re-reads this same payload, and no currency is invented.
+  A line priced in another currency than the order is refused.
 - SP-API documents every date as ISO 8601 in UTC, so a date without a zone is read as UTC.
 - `LatestShipDate` is the ship-by deadline.
 - Pending (not yet charged), PendingAvailability (pre-orders) and Canceled orders are not paid.
@@ -29,6 +32,34 @@ from orderflow_intake.adapters.base import (
 from orderflow_intake.adapters.fields import UtcTimestamp, in_minor_units, language_for_country
 
 _UNPAID_STATUSES = {"Pending", "PendingAvailability", "Canceled"}
+
+# SP-API's marketplace ids (developer-docs.amazon.com/sp-api/docs/marketplace-ids), each one
+# country, with that country's currency.
+MARKETPLACE_CURRENCIES = {
+    "A2EUQ1WTGCTBG2": "CAD",
+    "ATVPDKIKX0DER": "USD",
+    "A1AM78C64UM0Y8": "MXN",
+    "A2Q3Y263D00KWC": "BRL",
+    "A28R8C7NBKEWEA": "EUR",  # Ireland
+    "A1RKKUPIHCS9HS": "EUR",  # Spain
+    "A1F83G8C2ARO7P": "GBP",
+    "A13V1IB3VIYZZH": "EUR",  # France
+    "AMEN7PMS3EDWL": "EUR",  # Belgium
+    "A1805IZSGTT6HS": "EUR",  # Netherlands
+    "A1PA6795UKMFR9": "EUR",  # Germany
+    "APJ6JRA9NG5V4": "EUR",  # Italy
+    "A2NODRKZP88ZB9": "SEK",
+    "AE08WJ6YKNBMC": "ZAR",
+    "A1C3SOZRARQ6R3": "PLN",
+    "ARBP9OOSHTCHU": "EGP",
+    "A33AVAJ2PDY3EV": "TRY",
+    "A17E79C6D8DWNP": "SAR",
+    "A2VIGQ35RCS4UG": "AED",
+    "A21TJRUUN4KGV": "INR",
+    "A19VAU5U5O7RUS": "SGD",
+    "A39IBJ37TRP1C6": "AUD",
+    "A1VC38T7YXB528": "JPY",
+}
 
 
 class _Money(ChannelModel):
@@ -57,6 +88,7 @@ class _AmazonOrder(ChannelModel):
     PurchaseDate: UtcTimestamp
     LatestShipDate: UtcTimestamp | None = None
     OrderStatus: str
+    MarketplaceId: str | None = None
     OrderTotal: _Money | None = None
     BuyerInfo: _AmazonBuyer | None = None
     ShippingAddress: _AmazonAddress | None = None
@@ -77,7 +109,9 @@ def _currency(parsed: _AmazonPayload) -> str:
     if parsed.order.OrderTotal:
         return parsed.order.OrderTotal.CurrencyCode
     prices = [item.ItemPrice for item in parsed.items if item.ItemPrice]
-    return prices[0].CurrencyCode if prices else "USD"
+    if prices:
+        return prices[0].CurrencyCode
+    return MARKETPLACE_CURRENCIES.get((parsed.order.MarketplaceId or "").strip(), "")
 
 
 def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
@@ -87,11 +121,12 @@ def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
             f"items.{index}.ItemPrice.CurrencyCode",
             f"{price.CurrencyCode} differs from the order currency {currency}",
         )
-    line_total = price.Amount if price else Decimal(0)
+    line_total = in_minor_units(price.Amount if price else Decimal(0), currency)
     return ChannelLine(
         channel_sku=item.SellerSKU,
         quantity=item.QuantityOrdered,
         unit_price=in_minor_units(line_total / item.QuantityOrdered, currency),
+        line_total=line_total,
     )
 
 

@@ -7,13 +7,18 @@ from decimal import Decimal
 from typing import Any
 
 from orderflow_contracts.order import Address, Customer, Value
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class ChannelLine(Value):
     channel_sku: str
     quantity: int
     unit_price: Decimal
+    line_total: Decimal | None = None  # where the channel tells it: exact, unlike unit x quantity
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_price * self.quantity if self.line_total is None else self.line_total
 
 
 class ParsedOrder(Value):
@@ -24,7 +29,7 @@ class ParsedOrder(Value):
     customer: Customer
     ship_to: Address
     lines: tuple[ChannelLine, ...]
-    currency: str
+    currency: str = Field(description="ISO 4217; empty when the payload does not tell it")
     placed_at: datetime
     ship_by: datetime | None = None
     payment_captured: bool = True

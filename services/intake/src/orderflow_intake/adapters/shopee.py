@@ -16,7 +16,8 @@ recipient_address, item_list, pay_time and buyer_username.
 - UNPAID, PENDING (still being checked by Shopee) and CANCELLED orders are not paid. Cash on
   delivery orders are cleared for shipping by Shopee, so they count as paid.
 - Shopee shares no buyer e-mail: the customer is the recipient, speaking the language of the
-  destination country.
+  destination country, known to Shopee as `buyer_user_id` (the buyer's identity for probable
+  duplicates).
 """
 
 from datetime import datetime, timedelta
@@ -65,6 +66,7 @@ class _ShopeeItem(ChannelModel):
 
 class _ShopeeOrder(ChannelModel):
     order_sn: str = Field(min_length=1)
+    buyer_user_id: int | str | None = None
     region: CountryCode = ""
     currency: CurrencyCode
     cod: bool = False
@@ -113,7 +115,11 @@ def parse_shopee(payload: Any) -> ParsedOrder:
     return ParsedOrder(
         channel="shopee",
         external_id=order.order_sn,
-        customer=Customer(name=ship_to.name, language=language_for_country(ship_to.country)),
+        customer=Customer(
+            name=ship_to.name,
+            language=language_for_country(ship_to.country),
+            buyer_id=str(order.buyer_user_id or "").strip(),
+        ),
         ship_to=ship_to,
         lines=tuple(_line(item, order.currency) for item in order.item_list),
         currency=order.currency,

@@ -111,7 +111,8 @@ def _description(channel: str) -> str:
         " queued for intake; resending the same order makes no second order."
         + (
             " `X-Shopify-Topic: orders/cancelled` cancels, `orders/paid` marks payment captured,"
-            " `orders/updated` applies the address and payment of the body."
+            " `orders/updated` applies the payment of the body, and its shipping address when it"
+            " is present and differs from the last one Shopify sent."
             if channel == "shopify"
             else ""
         )
@@ -195,7 +196,9 @@ def _follow_shopify_topic(
             ),
         )
     elif topic in ("orders/updated", "orders/paid"):
-        if topic == "orders/updated":
+        # Every orders/updated carries the whole order: intake applies its address only where
+        # it differs from the last one the channel sent; a body without one changes nothing.
+        if topic == "orders/updated" and payload.get("shipping_address"):
             uow.emit(
                 topics.MARKETPLACE_ORDERS,
                 key,

@@ -12,7 +12,7 @@ from orderflow_contracts.routing import OrderUnroutable
 from orderflow_runtime import Item, PoisonMessage, UnitOfWork
 
 from orderflow_intake import adapters, store
-from orderflow_intake.screening import ScreeningRules
+from orderflow_intake.screening import ScreeningRules, customer_key
 from orderflow_intake.services.screen import held_event, json_value, screen, screen_with, settle
 from orderflow_intake.services.updates import apply_cancel
 from orderflow_intake.store import batch
@@ -95,19 +95,19 @@ async def _screen_and_insert(
     listings = await batch.listings_by_channel(
         conn, {(order.channel, line.channel_sku) for _, order in fresh for line in order.lines}
     )
-    recent = await batch.recent_orders_by_email(
+    recent = await batch.recent_orders_by_customer(
         conn,
-        [order.customer.email for _, order in fresh],
+        [customer_key(order.channel, order.customer) for _, order in fresh],
         [order.placed_at for _, order in fresh],
         rules.duplicate_window,
     )
     screened = []
     for item, parsed in fresh:
-        email = parsed.customer.email.strip().lower()
+        customer = customer_key(parsed.channel, parsed.customer)
         order, reasons = screen_with(
-            parsed, listings.get(parsed.channel, {}), recent.get(email, []), rules
+            parsed, listings.get(parsed.channel, {}), recent.get(customer, []), rules
         )
-        recent.setdefault(email, []).append(order)  # later orders of the poll come after it
+        recent.setdefault(customer, []).append(order)  # later orders of the poll come after it
         reasons.sort(key=lambda reason: reason.code)
         screened.append(
             batch.Screened(order, reasons, item.unit.correlation_id, item.event.payload)

@@ -15,7 +15,12 @@ from orderflow_runtime import UnitOfWork
 
 from orderflow_intake import adapters, domain, store
 from orderflow_intake.domain import Components
-from orderflow_intake.screening import SCREENING_CODES, ScreeningRules, duplicate_reason
+from orderflow_intake.screening import (
+    SCREENING_CODES,
+    ScreeningRules,
+    customer_key,
+    duplicate_reason,
+)
 
 log = structlog.get_logger()
 
@@ -31,9 +36,9 @@ async def screen(
     """The canonical order and every reason to hold it, under today's listings and rules."""
     skus = [line.channel_sku for line in parsed.lines]
     listings = await store.listings_for(conn, parsed.channel, skus)
-    email = parsed.customer.email
+    customer = customer_key(parsed.channel, parsed.customer)
     recent = await store.recent_orders_of(
-        conn, email, parsed.placed_at, rules.duplicate_window, received_before=received_before
+        conn, customer, parsed.placed_at, rules.duplicate_window, received_before=received_before
     )
     order, reasons = screen_with(parsed, listings, recent, rules)
     return order, [reason for reason in reasons if reason.code not in waived]

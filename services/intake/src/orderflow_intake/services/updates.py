@@ -21,9 +21,9 @@ from orderflow_contracts.marketplace import (
 from orderflow_contracts.order import Address
 from orderflow_runtime import UnitOfWork
 
-from orderflow_intake import store
+from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
-from orderflow_intake.services.screen import held_event, parse_row, rescreen
+from orderflow_intake.services.screen import held_event, json_value, parse_row, rescreen
 
 log = structlog.get_logger()
 
@@ -96,7 +96,21 @@ async def change_address(
         payload = {"ship_to": event.ship_to.model_dump(mode="json")}
         await _park(uow, "address", event.channel, event.external_id, payload)
         return
+    if event.ship_to == _channel_ship_to(row):
+        # Channels resend the whole order (Shopify's orders/updated): the address they sent
+        # before is no change, and must not undo an operator's correction or, after shipment,
+        # raise a false exception.
+        log.info("update.unchanged", kind="address", order_id=row["order_id"])
+        return
+    await store.set_channel_ship_to(uow.conn, row["order_id"], event.ship_to)
     await apply_address(uow, row, event.ship_to, rules)
+
+
+def _channel_ship_to(row: asyncpg.Record) -> Address:
+    """The last address the channel sent: its latest address change, else its order's."""
+    if row["channel_ship_to"] is not None:
+        return Address.model_validate_json(row["channel_ship_to"])
+    return adapters.parse(row["channel"], json_value(row["raw_payload"])).ship_to
 
 
 async def apply_address(

@@ -11,6 +11,7 @@ from orderflow_contracts.intake import HoldReason
 from orderflow_contracts.order import CanonicalOrder
 
 from orderflow_intake.domain import Components
+from orderflow_intake.screening import customer_key
 
 OrderKey = tuple[str, str]  # channel, external id
 
@@ -61,15 +62,19 @@ async def listings_by_channel(
     }
 
 
-async def recent_orders_by_email(
-    conn: asyncpg.Connection, emails: Iterable[str], placed: Sequence[datetime], window: timedelta
+async def recent_orders_by_customer(
+    conn: asyncpg.Connection,
+    customers: Iterable[str],
+    placed: Sequence[datetime],
+    window: timedelta,
 ) -> dict[str, list[CanonicalOrder]]:
-    """Live orders of these customers placed within the window of any order of the poll."""
-    wanted = sorted({email.strip().lower() for email in emails if email.strip()})
+    """Live orders of these customers (screening.customer_key) placed within the window of any
+    order of the poll."""
+    wanted = sorted({customer for customer in customers if customer})
     if not wanted or not placed or window <= timedelta(0):
         return {}
     rows = await conn.fetch(
-        "SELECT customer_email, canonical FROM orders WHERE customer_email = ANY($1::text[])"
+        "SELECT customer_key, canonical FROM orders WHERE customer_key = ANY($1::text[])"
         " AND status <> 'cancelled' AND placed_at BETWEEN $2::timestamptz AND $3::timestamptz"
         " ORDER BY received_at",
         wanted,
@@ -78,7 +83,7 @@ async def recent_orders_by_email(
     )
     found: dict[str, list[CanonicalOrder]] = {}
     for row in rows:
-        found.setdefault(row["customer_email"], []).append(
+        found.setdefault(row["customer_key"], []).append(
             CanonicalOrder.model_validate_json(row["canonical"])
         )
     return found
@@ -97,13 +102,14 @@ async def insert_screened(conn: asyncpg.Connection, screened: Sequence[Screened]
     inserted (a channel order inserted meanwhile is skipped)."""
     rows = await conn.fetch(
         "INSERT INTO orders (order_id, channel, external_id, status, correlation_id, canonical,"
-        " raw_payload, customer_email, placed_at, accepted_at)"
+        " raw_payload, customer_email, customer_key, placed_at, accepted_at)"
         " SELECT o.order_id, o.channel, o.external_id, o.status, o.correlation_id, o.canonical,"
-        "  o.raw_payload, o.customer_email, o.placed_at,"
+        "  o.raw_payload, o.customer_email, o.customer_key, o.placed_at,"
         "  CASE WHEN o.status = 'accepted' THEN now() END"
         " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],"
-        "  $7::jsonb[], $8::text[], $9::timestamptz[]) AS o(order_id, channel, external_id, status,"
-        "  correlation_id, canonical, raw_payload, customer_email, placed_at)"
+        "  $7::jsonb[], $8::text[], $9::text[], $10::timestamptz[]) AS o(order_id, channel,"
+        "  external_id, status, correlation_id, canonical, raw_payload, customer_email,"
+        "  customer_key, placed_at)"
         " ON CONFLICT (channel, external_id) DO NOTHING RETURNING order_id",
         [s.order.order_id for s in screened],
         [s.order.channel for s in screened],
@@ -113,6 +119,7 @@ async def insert_screened(conn: asyncpg.Connection, screened: Sequence[Screened]
         [s.order.model_dump_json() for s in screened],
         [json.dumps(s.raw_payload) for s in screened],
         [s.order.customer.email.strip().lower() for s in screened],
+        [customer_key(s.order.channel, s.order.customer) for s in screened],
         [s.order.placed_at for s in screened],
     )
     inserted = {row["order_id"] for row in rows}

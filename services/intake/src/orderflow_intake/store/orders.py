@@ -9,6 +9,8 @@ import asyncpg
 from orderflow_contracts.intake import HoldReason
 from orderflow_contracts.order import Address, CanonicalOrder
 
+from orderflow_intake.screening import customer_key
+
 
 async def insert_order(
     conn: asyncpg.Connection,
@@ -20,11 +22,15 @@ async def insert_order(
     payment_captured: bool | None,
 ) -> bool:
     """False when this channel order is already known: marketplaces resend. Inserted as held
-    until screened, in the same transaction."""
+    until screened, in the same transaction. A ship-to override here came from the channel
+    (parked address changes), so it is also the channel's last address."""
+    override = ship_to_override.model_dump_json() if ship_to_override else None
     inserted = await conn.fetchval(
         "INSERT INTO orders (order_id, channel, external_id, status, correlation_id, canonical,"
-        " raw_payload, customer_email, placed_at, ship_to_override, payment_captured)"
-        " VALUES ($1, $2, $3, 'held', $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10)"
+        " raw_payload, customer_email, customer_key, placed_at, ship_to_override,"
+        " channel_ship_to, payment_captured)"
+        " VALUES ($1, $2, $3, 'held', $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10::jsonb,"
+        " $10::jsonb, $11)"
         " ON CONFLICT (channel, external_id) DO NOTHING RETURNING true",
         order.order_id,
         order.channel,
@@ -33,8 +39,9 @@ async def insert_order(
         order.model_dump_json(),
         json.dumps(raw_payload),
         order.customer.email.strip().lower(),
+        customer_key(order.channel, order.customer),
         order.placed_at,
-        ship_to_override.model_dump_json() if ship_to_override else None,
+        override,
         payment_captured,
     )
     return bool(inserted)
@@ -62,32 +69,34 @@ def canonical_of(row: asyncpg.Record) -> CanonicalOrder:
 
 async def save_canonical(conn: asyncpg.Connection, order: CanonicalOrder) -> None:
     await conn.execute(
-        "UPDATE orders SET canonical = $2::jsonb, customer_email = $3, placed_at = $4,"
-        " updated_at = now() WHERE order_id = $1",
+        "UPDATE orders SET canonical = $2::jsonb, customer_email = $3, customer_key = $4,"
+        " placed_at = $5, updated_at = now() WHERE order_id = $1",
         order.order_id,
         order.model_dump_json(),
         order.customer.email.strip().lower(),
+        customer_key(order.channel, order.customer),
         order.placed_at,
     )
 
 
 async def recent_orders_of(
     conn: asyncpg.Connection,
-    email: str,
+    customer: str,
     placed_at: datetime,
     window: timedelta,
     *,
     received_before: datetime | None,
 ) -> list[CanonicalOrder]:
-    """The customer's live orders placed within the window, received before this one."""
-    if not email.strip() or window <= timedelta(0):
+    """The customer's (screening.customer_key) live orders placed within the window, received
+    before this one."""
+    if not customer or window <= timedelta(0):
         return []
     rows = await conn.fetch(
-        "SELECT canonical FROM orders WHERE customer_email = $1 AND status <> 'cancelled'"
+        "SELECT canonical FROM orders WHERE customer_key = $1 AND status <> 'cancelled'"
         " AND placed_at BETWEEN $2::timestamptz - $3::interval AND $2::timestamptz + $3::interval"
         " AND ($4::timestamptz IS NULL OR received_at < $4)"
         " ORDER BY received_at LIMIT 50",
-        email.strip().lower(),
+        customer,
         placed_at,
         window,
         received_before,
@@ -113,12 +122,12 @@ async def hold(conn: asyncpg.Connection, order_id: str, reasons: list[HoldReason
     )
     if not held:
         return False
-    # A reason that comes back after it was resolved starts a new wait in the queue.
+    # A reason that comes back after it was resolved is a new row, a new wait in the queue: the
+    # earlier wait stays in the time-in-queue KPI. An open one only gets the latest detail.
     await conn.executemany(
         "INSERT INTO holds (order_id, code, detail) VALUES ($1, $2, $3)"
-        " ON CONFLICT (order_id, code) DO UPDATE SET detail = EXCLUDED.detail,"
-        " held_at = CASE WHEN holds.resolved_at IS NULL THEN holds.held_at ELSE now() END,"
-        " resolved_at = NULL",
+        " ON CONFLICT (order_id, code) WHERE resolved_at IS NULL"
+        " DO UPDATE SET detail = EXCLUDED.detail",
         [(order_id, reason.code, reason.detail) for reason in reasons],
     )
     return True
@@ -153,6 +162,14 @@ async def waive(conn: asyncpg.Connection, order_id: str, codes: Iterable[str]) -
 async def set_ship_to(conn: asyncpg.Connection, order_id: str, ship_to: Address) -> None:
     await conn.execute(
         "UPDATE orders SET ship_to_override = $2::jsonb, updated_at = now() WHERE order_id = $1",
+        order_id,
+        ship_to.model_dump_json(),
+    )
+
+
+async def set_channel_ship_to(conn: asyncpg.Connection, order_id: str, ship_to: Address) -> None:
+    await conn.execute(
+        "UPDATE orders SET channel_ship_to = $2::jsonb WHERE order_id = $1",
         order_id,
         ship_to.model_dump_json(),
     )
