@@ -27,5 +27,5 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     on_marketplace(MarketplaceAddressChanged)(partial(services.change_address, rules=rules))
     on_marketplace(MarketplacePaymentChanged)(partial(services.change_payment, rules=rules))
     subs.on(topics.ROUTING_PLANS, OrderUnroutable)(services.hold_unroutable_order)
-    subs.on(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(services.note_shipment)
+    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(services.note_shipments)
     return subs

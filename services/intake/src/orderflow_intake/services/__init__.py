@@ -13,7 +13,7 @@ from orderflow_intake.services.updates import (
     cancel_order,
     change_address,
     change_payment,
-    note_shipment,
+    note_shipments,
 )
 
 __all__ = [
@@ -23,7 +23,7 @@ __all__ = [
     "change_address",
     "change_payment",
     "hold_unroutable_order",
-    "note_shipment",
+    "note_shipments",
     "rescreen",
     "screen",
     "settle",

@@ -19,7 +19,7 @@ from orderflow_contracts.marketplace import (
     MarketplacePaymentChanged,
 )
 from orderflow_contracts.order import Address
-from orderflow_runtime import UnitOfWork
+from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
@@ -179,9 +179,13 @@ async def _reload(uow: UnitOfWork, row: asyncpg.Record) -> asyncpg.Record:
     return fresh
 
 
-async def note_shipment(uow: UnitOfWork, event: ShipmentStatusChanged) -> None:
-    """Intake needs to know an order left the warehouse: a later cancellation is an exception."""
-    if ShipmentStatus(event.status) in SHIPPED and await store.mark_shipped(
-        uow.conn, event.order_id
-    ):
-        log.info("order.shipped", order_id=event.order_id)
+async def note_shipments(items: list[Item[ShipmentStatusChanged]]) -> None:
+    """Intake needs to know an order left the warehouse: a later cancellation is an exception.
+    A poll's news in one statement: most of it is about orders already known to have left."""
+    left = {
+        item.event.order_id: item.unit.correlation_id
+        for item in items
+        if ShipmentStatus(item.event.status) in SHIPPED
+    }
+    for order_id in await store.mark_shipped(items[-1].unit.conn, list(left)):
+        log.info("order.shipped", order_id=order_id, correlation_id=left[order_id])

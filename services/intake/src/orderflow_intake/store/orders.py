@@ -197,13 +197,14 @@ async def cancel(conn: asyncpg.Connection, order_id: str, reason: str) -> None:
     )
 
 
-async def mark_shipped(conn: asyncpg.Connection, order_id: str) -> bool:
-    """False for an order intake does not know, or knew shipped already."""
-    return bool(
-        await conn.fetchval(
-            "UPDATE orders SET shipped_at = now(), updated_at = now(),"
-            " status = CASE WHEN status = 'accepted' THEN 'shipped' ELSE status END"
-            " WHERE order_id = $1 AND shipped_at IS NULL RETURNING true",
-            order_id,
-        )
+async def mark_shipped(conn: asyncpg.Connection, order_ids: list[str]) -> list[str]:
+    """The orders that left now: not those intake does not know, or knew shipped already."""
+    if not order_ids:
+        return []
+    rows = await conn.fetch(
+        "UPDATE orders SET shipped_at = now(), updated_at = now(),"
+        " status = CASE WHEN status = 'accepted' THEN 'shipped' ELSE status END"
+        " WHERE order_id = ANY($1::text[]) AND shipped_at IS NULL RETURNING order_id",
+        order_ids,
     )
+    return [row["order_id"] for row in rows]
