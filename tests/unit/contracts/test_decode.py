@@ -4,7 +4,7 @@ import json
 
 import pytest
 from orderflow_contracts import Envelope, MalformedEvent
-from orderflow_contracts.envelope import decode
+from orderflow_contracts.envelope import decode, peek_type
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.warehouse import StockReceived
 
@@ -53,3 +53,15 @@ def test_a_payload_that_does_not_fit_its_type_names_the_field() -> None:
 def test_what_is_not_an_envelope_is_malformed(value) -> None:
     with pytest.raises(MalformedEvent):
         decode(value, KNOWN.get)
+
+
+def test_the_type_is_read_ahead_of_any_parse() -> None:
+    assert peek_type(raw(CANCELLED)) == "OrderCancelled"
+    assert peek_type(b'{"type": "StockReceived", "payload": {') == "StockReceived"
+
+
+def test_a_type_that_may_be_the_payloads_own_is_not_trusted() -> None:
+    payload_first = b'{"payload": {"type": "Inner"}, "type": "OrderCancelled"}'
+    assert peek_type(payload_first) is None
+    assert peek_type(b"not json") is None
+    assert peek_type(None) is None

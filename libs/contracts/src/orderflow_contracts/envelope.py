@@ -101,6 +101,17 @@ class Envelope(BaseModel):
 _TYPE_FIELD = re.compile(rb'"type"\s*:\s*"([A-Za-z0-9_.]{1,200})"')
 
 
+def peek_type(raw: bytes | None) -> str | None:
+    """The envelope's type read ahead of any parse (None when it cannot be), so a consumer can
+    pass over the types it does not handle without paying for their payloads."""
+    if raw is None or (ahead := _TYPE_FIELD.search(raw)) is None:
+        return None
+    payload_at = raw.find(b'"payload"')
+    if 0 <= payload_at < ahead.start():  # a "type" inside the payload: only a parse can tell
+        return None
+    return ahead.group(1).decode()
+
+
 @functools.cache
 def _typed_envelope(model: type[Event]) -> type[Envelope]:
     return create_model(f"{model.__name__}Envelope", __base__=Envelope, payload=(model, ...))
@@ -112,8 +123,8 @@ def decode(
     """The envelope and its typed event (None for a type `model_of` does not know), in one parse
     when the type can be read ahead, else in two. Raises MalformedEvent."""
     if raw is not None:
-        ahead = _TYPE_FIELD.search(raw)
-        model = model_of(ahead.group(1).decode()) if ahead else None
+        ahead = peek_type(raw)
+        model = model_of(ahead) if ahead else None
         if model is not None:
             try:
                 typed = _typed_envelope(model).model_validate_json(raw)

@@ -16,7 +16,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from orderflow_contracts import Envelope, Event, MalformedEvent
-from orderflow_contracts.envelope import decode
+from orderflow_contracts.envelope import decode, peek_type
 from orderflow_contracts.topics import dead_letters
 
 from orderflow_runtime import inbox, outbox
@@ -181,6 +181,9 @@ class EventConsumer:
                 await self._apply_alone(delivery)
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
+        ahead = peek_type(record.value)
+        if ahead is not None and self._subscriptions.route(ahead) is None:
+            return None  # not ours (inventory hears every OrderAccepted to catch cancellations)
         try:
             envelope, event = decode(record.value, self._subscriptions.model_of)
         except MalformedEvent as error:
