@@ -54,3 +54,11 @@ def api(service: RunningService) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=service.api), base_url="http://inventory"
     )
+
+
+async def set_policy(service: RunningService, channel: str, **policy: object) -> None:
+    async with api(service) as client:
+        response = await client.put(
+            f"/channels/{channel}/policy", json={"channel": channel, **policy}
+        )
+    assert response.status_code == 200, response.text

@@ -76,36 +76,56 @@ async def test_bad_requests_get_a_clear_4xx(system: TestSystem, start) -> None:
 async def test_a_reorder_alert_is_raised_once_per_crossing(system: TestSystem, start) -> None:
     await system.create_topics(["us-ontario"])
     service = await start(system, "inventory")
-    await stock(system, "MUG-RED", "us-ontario", 2)  # no sales yet: the reorder point is 0
+    async with api(service) as client:  # a new product assumes a sale a day: reorder point 21
+        response = await client.put(
+            "/products/MUG-RED",
+            json={
+                "sku": "MUG-RED",
+                "weight_grams": 450,
+                "tier": "new",
+                "lead_time": {"average_days": 14, "longest_days": 21},
+            },
+        )
+    assert response.status_code == 200
+    await stock(system, "MUG-RED", "us-ontario", 30)
     routing = await system.bus("routing")
-    for number in (1, 2):  # the first takes the last units; the second is rejected
-        await routing.publish(topics.ROUTING_PLANS, f"order-{number}", plan_for(number, quantity=2))
-    await routing.flush()
-    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 2)
+    outcomes = 0
+
+    async def reserve(number: int, units: int) -> None:  # one at a time: one check each
+        nonlocal outcomes
+        await routing.publish(
+            topics.ROUTING_PLANS, f"order-{number}", plan_for(number, quantity=units)
+        )
+        await routing.flush()
+        outcomes += 1
+        await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= outcomes)
+
+    await reserve(1, 5)  # 25 available: above the point
+    await reserve(2, 5)  # 20: crosses it
+    await reserve(3, 5)  # 15: still below, no second alert
     warehouse = await system.bus("warehouse")
     await warehouse.publish(
         topics.WAREHOUSE_STOCK,
         "MUG-RED",
-        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=3, reference="GRN-2"),
+        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=20, reference="GRN-2"),
     )
     await warehouse.flush()
-    await routing.publish(topics.ROUTING_PLANS, "order-3", plan_for(3, quantity=3))
-    await routing.flush()
-    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 3)
+    inventory = await system.db("inventory")
+    await eventually(lambda: inventory.fetchval("SELECT on_hand = 50 FROM stock"))  # 35: above
+    await reserve(4, 15)  # 20: crosses it again
 
+    async with api(service) as client:
+        listed = (await client.get("/alerts", params={"sku": "MUG-RED"})).json()
+    assert [
+        (a["kind"], a["detail"]["available"], a["detail"]["reorder_point"]) for a in listed
+    ] == [
+        ("reorder_point", 20, 21),
+        ("reorder_point", 20, 21),
+    ]
     alerts = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     assert [
         (m.event.sku, m.event.available) for m in alerts if isinstance(m.event, ReorderPointReached)
-    ] == [
-        ("MUG-RED", 0),
-        ("MUG-RED", 0),
-    ]
-    async with api(service) as client:
-        listed = (await client.get("/alerts", params={"sku": "MUG-RED"})).json()
-    assert [(a["kind"], a["detail"]["reorder_point"]) for a in listed] == [
-        ("reorder_point", 0),
-        ("reorder_point", 0),
-    ]
+    ] == [("MUG-RED", 20), ("MUG-RED", 20)]
 
 
 async def test_slow_movers_are_flagged_once_and_kpis_follow_shipments(

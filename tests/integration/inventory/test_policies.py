@@ -14,17 +14,9 @@ from orderflow_contracts.inventory import (
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.integration.inventory.support import api, plan_for, stock
+from tests.integration.inventory.support import api, plan_for, set_policy, stock
 
 pytestmark = pytest.mark.integration
-
-
-async def _policy(service, channel: str, **policy) -> None:
-    async with api(service) as client:
-        response = await client.put(
-            f"/channels/{channel}/policy", json={"channel": channel, **policy}
-        )
-    assert response.status_code == 200, response.text
 
 
 async def test_partial_policy_reserves_what_there_is_and_fills_the_rest_on_receipt(
@@ -32,7 +24,7 @@ async def test_partial_policy_reserves_what_there_is_and_fills_the_rest_on_recei
 ) -> None:
     await system.create_topics(["us-ontario"])
     service = await start(system, "inventory")
-    await _policy(service, "tiktok", shortage="partial")
+    await set_policy(service, "tiktok", shortage="partial")
     await stock(system, "MUG-RED", "us-ontario", 3)
     routing = await system.bus("routing")
     await routing.publish(
@@ -73,7 +65,7 @@ async def test_hold_policy_asks_for_an_operator_instead_of_a_replan(
 ) -> None:
     await system.create_topics(["us-ontario"])
     service = await start(system, "inventory")
-    await _policy(service, "amazon", shortage="hold")
+    await set_policy(service, "amazon", shortage="hold")
     await stock(system, "MUG-RED", "us-ontario", 1)
     routing = await system.bus("routing")
     await routing.publish(
@@ -95,8 +87,8 @@ async def test_each_channel_sees_its_own_figure_on_the_levels_feed(
 ) -> None:
     await system.create_topics(["us-ontario"])
     service = await start(system, "inventory")
-    await _policy(service, "shopify", buffer_units=2)
-    await _policy(service, "amazon", buffer_percent=50)
+    await set_policy(service, "shopify", buffer_units=2)
+    await set_policy(service, "amazon", buffer_percent=50)
     async with api(service) as client:
         response = await client.put(
             "/locations/de-3pl",

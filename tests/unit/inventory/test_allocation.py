@@ -78,6 +78,20 @@ def test_partial_with_nothing_available_is_a_backorder_only() -> None:
     assert sum(b.quantity for b in decision.backordered) == 2
 
 
+def test_repeated_lines_of_a_sku_in_a_shipment_are_decided_as_one() -> None:
+    free = {("MUG", "us"): 3}
+    decision = decide(plan(1, ("us", (("MUG", 2), ("LAMP", 1), ("MUG", 2)))), free, PARTIAL)
+    assert decision.reserved is not None
+    assert [(line.sku, line.quantity) for line in decision.reserved.shipments[0].lines] == [
+        ("MUG", 3)
+    ]
+    assert [(line.sku, line.quantity) for line in decision.plan.shipments[0].lines] == [
+        ("MUG", 4),
+        ("LAMP", 1),
+    ]
+    assert [(b.sku, b.quantity) for b in decision.backordered] == [("MUG", 1), ("LAMP", 1)]
+
+
 def test_a_backorder_becomes_its_own_follow_up_shipment() -> None:
     original = plan(1, ("us", (("MUG", 5), ("LAMP", 1))))
     follow_up = backorder_plan(original, "o-1-us", "MUG", 2, backorder_id=7)

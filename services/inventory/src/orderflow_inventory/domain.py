@@ -11,12 +11,22 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from orderflow_contracts.inventory import BackorderedLine, ChannelAvailability, Shortage
+from orderflow_contracts.order import merge_lines
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.setup import ChannelPolicy, Location
 
 Key = tuple[str, str]  # (sku, location_id)
 Need = Counter[Key]  # units per key
 Outcome = Literal["reserved", "partial", "backordered", "rejected", "held"]
+
+
+def one_line_per_sku(plan: ShipmentsPlanned) -> ShipmentsPlanned:
+    """The plan with each shipment's repeated SKUs merged into one line: a shipment reserves a
+    SKU once (its lines are keyed by shipment and SKU), and fulfillment picks it once."""
+    if all(len({line.sku for line in s.lines}) == len(s.lines) for s in plan.shipments):
+        return plan
+    shipments = tuple(s.model_copy(update={"lines": merge_lines(s.lines)}) for s in plan.shipments)
+    return plan.model_copy(update={"shipments": shipments})
 
 
 def needs_of(plan: ShipmentsPlanned) -> Need:
@@ -39,7 +49,7 @@ def shortages(need: Need, free: Mapping[Key, int]) -> list[Shortage]:
 
 @dataclass(frozen=True)
 class Decision:
-    plan: ShipmentsPlanned  # as routing asked for it
+    plan: ShipmentsPlanned  # as routing asked for it, one line per SKU in each shipment
     outcome: Outcome
     reserved: ShipmentsPlanned | None = None  # the whole plan, or the part there was stock for
     taken: Need = field(default_factory=Counter)
@@ -51,6 +61,7 @@ def decide(
     plan: ShipmentsPlanned, free: MutableMapping[Key, int], policy: ChannelPolicy
 ) -> Decision:
     """Decide one plan against `free`, and take what it reserves out of `free`."""
+    plan = one_line_per_sku(plan)
     need = needs_of(plan)
     short = shortages(need, free)
     if not short:

@@ -20,9 +20,12 @@ class InventoryKpis(BaseModel):
         description=f"SKUs in stock without a sale for {SLOW_MOVER_DAYS} days / SKUs in stock"
     )
     stock_out_rate: float | None = Field(
-        description="orders that got no stock at any attempt / orders that asked"
+        description="orders none of whose attempts in the window got stock (all rejected, held"
+        " or wholly backordered) / orders with an attempt in the window"
     )
-    oversold_units: int = Field(description="units reserved beyond on hand; must stay 0")
+    oversold_units: int = Field(
+        description="units reserved beyond on hand: 0 by the never_oversold constraint, a canary"
+    )
     inventory_accuracy: float | None = Field(
         description="cycle counts that matched the books / cycle counts"
     )

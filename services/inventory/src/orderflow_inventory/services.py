@@ -22,7 +22,7 @@ from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
 from orderflow_runtime import Item, UnitOfWork
 
-from orderflow_inventory import catalog, domain, ledger, planning, store
+from orderflow_inventory import catalog, domain, ledger, planning, reservations, store
 from orderflow_inventory.ledger import Movement
 from orderflow_inventory.replenishment import Demand, ReorderAdvice
 
@@ -45,9 +45,9 @@ async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
         fresh.append(item)
     if not fresh:
         return
-    free = await store.lock_free_stock(
-        unit.conn, [key for item in fresh for key in domain.needs_of(item.event)]
-    )
+    keys = [key for item in fresh for key in domain.needs_of(item.event)]
+    await store.lock_skus(unit.conn, [sku for sku, _ in keys])
+    free = await store.lock_free_stock(unit.conn, keys)
     policies = await catalog.policies(unit.conn)
     decisions = [
         domain.decide(item.event, free, policies.get(item.event.channel, catalog.DEFAULT_POLICY))
@@ -103,6 +103,7 @@ async def apply_warehouse_document(uow: UnitOfWork, event: StockEvent, event_id:
     if unknown is not None:
         await _hold(uow, event, event_id, unknown)
         return
+    await store.lock_skus(uow.conn, [event.sku])
     on_hand, reserved = await store.lock_stock_row(uow.conn, key)
     movement = _movement(event, on_hand, str(event.reference or event_id))
     if on_hand + movement.on_hand_delta < reserved:
@@ -133,7 +134,7 @@ async def apply_warehouse_document(uow: UnitOfWork, event: StockEvent, event_id:
         delta=movement.on_hand_delta, reference=movement.reference,
     )  # fmt: skip
     if movement.on_hand_delta > 0:
-        await _fill_backorders(uow, key, on_hand + movement.on_hand_delta - reserved)
+        await _fill_backorders(uow, [key])
     await after_stock_change(uow, [event.sku])
 
 
@@ -168,18 +169,23 @@ async def replay_held(uow: UnitOfWork, ids: Sequence[int] | None = None) -> int:
     return len(rows)
 
 
-async def _fill_backorders(uow: UnitOfWork, key: domain.Key, free: int) -> None:
-    """Arrived stock goes first to backorders at that location, oldest first, each whole, as a
-    follow-up shipment."""
-    for row in await store.open_backorders(uow.conn, [key]):
-        if row["open"] > free:
+async def _fill_backorders(uow: UnitOfWork, keys: Sequence[domain.Key]) -> None:
+    """Stock that became free (arrived, released, expired) goes first to backorders at its
+    location, oldest first, each whole, as a follow-up shipment. The caller holds the SKUs'
+    locks."""
+    if not keys:
+        return
+    free = await store.lock_free_stock(uow.conn, keys)
+    for row in await reservations.open_backorders(uow.conn, keys):
+        key = (row["sku"], row["location_id"])
+        if row["open"] > free.get(key, 0):
             continue
         plan = ShipmentsPlanned.model_validate_json(row["plan"])
         follow_up = domain.backorder_plan(plan, row["shipment_id"], key[0], row["open"], row["id"])
-        await store.fill_backorder(
+        await reservations.fill_backorder(
             uow.conn, row["id"], plan.order_id, follow_up.shipments[0].shipment_id, key, row["open"]
         )
-        free -= row["open"]
+        free[key] -= row["open"]
         uow.emit(topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=follow_up))
         log.info("backorder.filled", order_id=plan.order_id, sku=key[0], units=row["open"])
 
@@ -187,16 +193,18 @@ async def _fill_backorders(uow: UnitOfWork, key: domain.Key, free: int) -> None:
 async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     """Any shipment news confirms its reservation (it will not expire); shipped goods leave."""
     unit = items[-1].unit
-    await store.confirm(unit.conn, sorted({item.event.order_id for item in items}))
+    shipped = [i for i in items if i.event.status is ShipmentStatus.SHIPPED]
+    shipment_ids = [item.event.shipment_id for item in shipped]
+    await store.lock_skus(unit.conn, await reservations.skus_of_shipments(unit.conn, shipment_ids))
+    await reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
     touched: set[str] = set()
-    for item in items:
-        if item.event.status is ShipmentStatus.SHIPPED:
-            touched.update(await _commit(item.unit, item.event.shipment_id))
+    for item in shipped:
+        touched.update(await _commit(item.unit, item.event.shipment_id))
     await after_stock_change(unit, sorted(touched))
 
 
 async def _commit(uow: UnitOfWork, shipment_id: str) -> list[str]:
-    shipped = await store.commit_shipment(uow.conn, shipment_id)
+    shipped = await reservations.commit_shipment(uow.conn, shipment_id)
     if not shipped:
         return []
     skus = [sku for sku, _ in shipped]
@@ -207,14 +215,16 @@ async def _commit(uow: UnitOfWork, shipment_id: str) -> list[str]:
 
 
 async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
-    skus = await store.release(uow.conn, event.order_id)
+    freed = await reservations.release(uow.conn, event.order_id)
+    skus = sorted({sku for sku, _ in freed})
     log.info("reservation.released", order_id=event.order_id, skus=skus)
+    await _fill_backorders(uow, freed)
     await after_stock_change(uow, skus)
 
 
 async def expire_unconfirmed(uow: UnitOfWork, ttl: timedelta) -> int:
-    expired = await store.expire_unconfirmed(uow.conn, ttl)
-    for order_id, attempt, _ in expired:
+    expired, freed = await reservations.expire_unconfirmed(uow.conn, ttl)
+    for order_id, attempt in expired:
         uow.emit(
             topics.INVENTORY_RESERVATIONS,
             order_id,
@@ -222,7 +232,8 @@ async def expire_unconfirmed(uow: UnitOfWork, ttl: timedelta) -> int:
             correlation_id=order_id,
         )
         log.warning("reservation.expired", order_id=order_id, correlation_id=order_id)
-    await after_stock_change(uow, sorted({sku for *_, skus in expired for sku in skus}))
+    await _fill_backorders(uow, freed)
+    await after_stock_change(uow, sorted({sku for sku, _ in freed}))
     return len(expired)
 
 
@@ -243,6 +254,10 @@ async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
     against the SKU's reorder point."""
     if not skus:
         return
+    # Every other change of these SKUs has committed once we hold their locks (callers took them
+    # already; taking them here keeps the snapshot whole for any caller): the compacted feed's
+    # latest record per SKU is never missing a concurrent change at another location.
+    await store.lock_skus(uow.conn, skus)
     levels = await store.levels(uow.conn, skus)
     locations = await catalog.locations(uow.conn)
     policies = list((await catalog.policies(uow.conn)).values())

@@ -1,10 +1,14 @@
-"""inventory's stock and reservation tables. Stock rows are always locked in (sku, location_id)
-order, so concurrent writers queue instead of deadlocking; every balance change is written to
-the ledger in the same statement batch."""
+"""inventory's stock tables and the reservations a poll decides.
+
+Locking, the same everywhere so concurrent writers queue instead of deadlocking: a use case first
+takes `lock_skus` for every SKU it will touch, in SKU order, and only then reservations and stock
+rows. The SKU lock serialises all stock changes of a SKU across its locations, so the levels
+snapshot published after a change always includes every other committed change of that SKU;
+stock rows are then locked in (sku, location_id) order. Every balance change is written to the
+ledger in the same transaction."""
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
 
 import asyncpg
 from orderflow_contracts.inventory import LocationLevel
@@ -12,6 +16,18 @@ from orderflow_contracts.inventory import LocationLevel
 from orderflow_inventory import ledger
 from orderflow_inventory.domain import Decision, Key
 from orderflow_inventory.ledger import Movement
+
+
+async def lock_skus(conn: asyncpg.Connection, skus: Sequence[str]) -> None:
+    """Serialise stock changes per SKU until this transaction ends; taken in SKU order. A SKU's
+    products row stands for it: it exists before any of its stock rows, so even the first receipt
+    at a new location queues behind the SKU's other changes."""
+    if not skus:
+        return
+    await conn.execute(
+        "SELECT 1 FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR NO KEY UPDATE",
+        sorted(set(skus)),
+    )
 
 
 async def lock_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict[Key, int]:
@@ -36,7 +52,8 @@ async def orders_with_reservation(conn: asyncpg.Connection, order_ids: Sequence[
 async def change_stock(
     conn: asyncpg.Connection, on_hand: Mapping[Key, int], reserved: Mapping[Key, int]
 ) -> None:
-    """Add the deltas to existing balances, in key order."""
+    """Add the deltas to existing balances. The caller holds the SKUs' locks (`lock_skus`), so
+    the rows this updates are not contended."""
     keys = sorted(set(on_hand) | set(reserved))
     if not keys:
         return
@@ -77,8 +94,9 @@ async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]
     if not holding:
         return
     await conn.execute(
-        "INSERT INTO reservations (order_id, attempt, status, channel, plan)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[])",
+        "INSERT INTO reservations (order_id, attempt, status, channel, plan, reserved_at)"
+        " SELECT o, a, s, c, p, CASE WHEN s = 'reserved' THEN now() END"
+        " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[]) AS d(o, a, s, c, p)",
         [d.plan.order_id for d in holding],
         [d.plan.attempt for d in holding],
         ["backordered" if d.outcome == "backordered" else "reserved" for d in holding],
@@ -92,7 +110,7 @@ async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]
         for shipment in d.reserved.shipments
         for line in shipment.lines
     ]
-    await _insert_lines(conn, lines)
+    await insert_lines(conn, lines)
     backorders = [(d.plan.order_id, line) for d in holding for line in d.backordered]
     if backorders:
         await conn.execute(
@@ -116,7 +134,7 @@ async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]
     await ledger.record(conn, movements)
 
 
-async def _insert_lines(
+async def insert_lines(
     conn: asyncpg.Connection, lines: Sequence[tuple[str, str, str, str, int]]
 ) -> None:
     if not lines:
@@ -129,158 +147,8 @@ async def _insert_lines(
     )
 
 
-async def confirm(conn: asyncpg.Connection, order_ids: Sequence[str]) -> None:
-    """Fulfillment acted on these reservations: they no longer expire."""
-    await conn.execute(
-        "UPDATE reservations SET status = 'confirmed', updated_at = now()"
-        " WHERE order_id = ANY($1::text[]) AND status = 'reserved'",
-        list(order_ids),
-    )
-
-
-async def commit_shipment(conn: asyncpg.Connection, shipment_id: str) -> list[tuple[str, int]]:
-    """Shipped goods leave on hand and the reservation; returns (SKU, units) shipped."""
-    lines = await conn.fetch(
-        "UPDATE reservation_lines SET committed = true WHERE shipment_id = $1 AND NOT committed"
-        " RETURNING order_id, sku, location_id, quantity, released",
-        shipment_id,
-    )
-    if not lines:
-        return []
-    on_hand: Counter[Key] = Counter()
-    reserved: Counter[Key] = Counter()
-    for row in lines:
-        key = (row["sku"], row["location_id"])
-        on_hand[key] -= row["quantity"]
-        # Goods of a released line shipped anyway: they leave on hand; their reservation is gone
-        # already. If others hold those units now, the never_oversold check refuses loudly.
-        if not row["released"]:
-            reserved[key] -= row["quantity"]
-    await change_stock(conn, on_hand, reserved)
-    await ledger.record(
-        conn,
-        [
-            Movement(
-                sku,
-                location,
-                "commit",
-                shipment_id,
-                on_hand[(sku, location)],
-                reserved[(sku, location)],
-            )
-            for sku, location in sorted(on_hand)
-        ],
-    )
-    await conn.execute(
-        "UPDATE reservations SET status = 'committed', updated_at = now() WHERE order_id = $1"
-        " AND NOT EXISTS (SELECT 1 FROM reservation_lines WHERE order_id = $1 AND NOT committed"
-        " AND NOT released)",
-        lines[0]["order_id"],
-    )
-    shipped: Counter[str] = Counter()
-    for row in lines:
-        shipped[row["sku"]] += row["quantity"]
-    return sorted(shipped.items())
-
-
-async def release(conn: asyncpg.Connection, order_id: str) -> list[str]:
-    """Give back what an order holds and is not shipped yet, and close its backorders; returns
-    the SKUs touched. An order released before any plan is remembered, so a late plan for it
-    reserves nothing."""
-    status = await conn.fetchval(
-        "SELECT status FROM reservations WHERE order_id = $1 FOR UPDATE", order_id
-    )
-    if status is None:
-        await conn.execute(
-            "INSERT INTO reservations (order_id, attempt, status) VALUES ($1, 0, 'released')",
-            order_id,
-        )
-        return []
-    if status not in ("reserved", "confirmed", "backordered"):
-        return []
-    await conn.execute("UPDATE backorders SET open = 0 WHERE order_id = $1", order_id)
-    return await _give_back(conn, order_id, "release")
-
-
-async def expire_unconfirmed(
-    conn: asyncpg.Connection, older_than: timedelta, limit: int = 500
-) -> list[tuple[str, int, list[str]]]:
-    """Release reservations no shipment confirmed in time; returns (order, attempt, SKUs)."""
-    rows = await conn.fetch(
-        "SELECT order_id, attempt FROM reservations WHERE status = 'reserved'"
-        " AND created_at < now() - $1::interval ORDER BY created_at LIMIT $2"
-        " FOR UPDATE SKIP LOCKED",
-        older_than,
-        limit,
-    )
-    return [
-        (row["order_id"], row["attempt"], await _give_back(conn, row["order_id"], "expiry"))
-        for row in rows
-    ]
-
-
-async def _give_back(conn: asyncpg.Connection, order_id: str, kind: str) -> list[str]:
-    lines = await conn.fetch(
-        "UPDATE reservation_lines SET released = true WHERE order_id = $1 AND NOT committed"
-        " AND NOT released RETURNING sku, location_id, quantity",
-        order_id,
-    )
-    reserved: Counter[Key] = Counter()
-    for row in lines:
-        reserved[(row["sku"], row["location_id"])] -= row["quantity"]
-    await change_stock(conn, {}, reserved)
-    await ledger.record(
-        conn,
-        [
-            Movement(sku, location, kind, order_id, reserved_delta=units)
-            for (sku, location), units in sorted(reserved.items())
-        ],
-    )
-    status = "expired" if kind == "expiry" else "released"
-    await conn.execute(
-        "UPDATE reservations SET status = $2, updated_at = now() WHERE order_id = $1",
-        order_id,
-        status,
-    )
-    return sorted({sku for sku, _ in reserved})
-
-
-async def open_backorders(conn: asyncpg.Connection, keys: Iterable[Key]) -> list[asyncpg.Record]:
-    """Open backorders at these keys, oldest first, locked for filling."""
-    ordered = sorted(set(keys))
-    return await conn.fetch(  # type: ignore[no-any-return]
-        "SELECT b.id, b.order_id, b.shipment_id, b.sku, b.location_id, b.open, r.plan"
-        " FROM backorders b JOIN reservations r USING (order_id)"
-        " WHERE b.open > 0 AND (b.sku, b.location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-        " ORDER BY b.id FOR UPDATE OF b",
-        [sku for sku, _ in ordered],
-        [location for _, location in ordered],
-    )
-
-
-async def fill_backorder(
-    conn: asyncpg.Connection,
-    backorder_id: int,
-    order_id: str,
-    shipment_id: str,
-    key: Key,
-    units: int,
-) -> None:
-    """A backorder is filled whole, as one follow-up shipment."""
-    await conn.execute("UPDATE backorders SET open = 0 WHERE id = $1", backorder_id)
-    await _insert_lines(conn, [(order_id, shipment_id, key[0], key[1], units)])
-    await change_stock(conn, {}, {key: units})
-    await ledger.record(
-        conn, [Movement(key[0], key[1], "reservation", order_id, reserved_delta=units)]
-    )
-    await conn.execute(
-        "UPDATE reservations SET status = 'reserved', updated_at = now()"
-        " WHERE order_id = $1 AND status = 'backordered'",
-        order_id,
-    )
-
-
 async def levels(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, list[LocationLevel]]:
+    """Balances per location; consistent across a SKU's locations only under `lock_skus`."""
     rows = await conn.fetch(
         "SELECT sku, location_id, on_hand, reserved FROM stock WHERE sku = ANY($1::text[])"
         " ORDER BY sku, location_id",

@@ -1,0 +1,215 @@
+"""A reservation's life after it is decided: confirmed by fulfillment's news, committed when its
+goods ship, released on cancellation, expired when nothing confirmed it in time; and backorders,
+filled as stock becomes free and closed with the order that waits for them.
+
+Every function that changes stock takes the SKUs' locks (`store.lock_skus`) before it locks a
+reservation, so it queues behind, never deadlocks with, reservations, receipts and fills."""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+import asyncpg
+
+from orderflow_inventory import ledger, store
+from orderflow_inventory.domain import Key
+from orderflow_inventory.ledger import Movement
+
+# An order in one of these may still hold units or wait for them; a committed one may still have
+# backorders open (its available part shipped), which a receipt may fill and a cancellation closes.
+LIVE = ("reserved", "confirmed", "backordered", "committed")
+
+
+async def confirm(conn: asyncpg.Connection, order_ids: Sequence[str]) -> None:
+    """Fulfillment acted on these reservations: they no longer expire."""
+    await conn.execute(
+        "UPDATE reservations SET status = 'confirmed', updated_at = now()"
+        " WHERE order_id = ANY($1::text[]) AND status = 'reserved'",
+        list(order_ids),
+    )
+
+
+async def skus_of_shipments(conn: asyncpg.Connection, shipment_ids: Sequence[str]) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT DISTINCT sku FROM reservation_lines"
+        " WHERE shipment_id = ANY($1::text[]) AND NOT committed",
+        list(shipment_ids),
+    )
+    return [row["sku"] for row in rows]
+
+
+async def commit_shipment(conn: asyncpg.Connection, shipment_id: str) -> list[tuple[str, int]]:
+    """Shipped goods leave on hand and the reservation; returns (SKU, units) shipped."""
+    lines = await conn.fetch(
+        "UPDATE reservation_lines SET committed = true WHERE shipment_id = $1 AND NOT committed"
+        " RETURNING order_id, sku, location_id, quantity, released",
+        shipment_id,
+    )
+    if not lines:
+        return []
+    on_hand: Counter[Key] = Counter()
+    reserved: Counter[Key] = Counter()
+    for row in lines:
+        key = (row["sku"], row["location_id"])
+        on_hand[key] -= row["quantity"]
+        # Goods of a released line shipped anyway: they leave on hand; their reservation is gone
+        # already. If others hold those units now, the never_oversold check refuses loudly.
+        if not row["released"]:
+            reserved[key] -= row["quantity"]
+    await store.change_stock(conn, on_hand, reserved)
+    await ledger.record(
+        conn,
+        [
+            Movement(
+                sku,
+                location,
+                "commit",
+                shipment_id,
+                on_hand[(sku, location)],
+                reserved[(sku, location)],
+            )
+            for sku, location in sorted(on_hand)
+        ],
+    )
+    await conn.execute(
+        "UPDATE reservations SET status = 'committed', updated_at = now() WHERE order_id = $1"
+        " AND NOT EXISTS (SELECT 1 FROM reservation_lines WHERE order_id = $1 AND NOT committed"
+        " AND NOT released)",
+        lines[0]["order_id"],
+    )
+    shipped: Counter[str] = Counter()
+    for row in lines:
+        shipped[row["sku"]] += row["quantity"]
+    return sorted(shipped.items())
+
+
+async def release(conn: asyncpg.Connection, order_id: str) -> list[Key]:
+    """Give back what an order holds and is not shipped yet, and close its backorders; returns
+    the keys freed. An order released before any plan is remembered, so a late plan for it
+    reserves nothing."""
+    await store.lock_skus(conn, await _skus_held_by(conn, [order_id]))
+    status = await conn.fetchval(
+        "SELECT status FROM reservations WHERE order_id = $1 FOR UPDATE", order_id
+    )
+    if status is None:
+        await conn.execute(
+            "INSERT INTO reservations (order_id, attempt, status) VALUES ($1, 0, 'released')",
+            order_id,
+        )
+        return []
+    if status not in LIVE:
+        return []
+    return await _give_back(conn, [order_id], "release")
+
+
+async def expire_unconfirmed(
+    conn: asyncpg.Connection, older_than: timedelta, limit: int = 500
+) -> tuple[list[tuple[str, int]], list[Key]]:
+    """Release reservations no shipment confirmed within `older_than` of their units being
+    reserved, all at once; returns the (order, attempt) expired and the keys freed."""
+    due = await conn.fetch(
+        "SELECT order_id FROM reservations WHERE status = 'reserved'"
+        " AND reserved_at < now() - $1::interval ORDER BY reserved_at LIMIT $2",
+        older_than,
+        limit,
+    )
+    due_ids = [row["order_id"] for row in due]
+    if not due_ids:
+        return [], []
+    await store.lock_skus(conn, await _skus_held_by(conn, due_ids))
+    rows = await conn.fetch(  # checked again under the locks: a fill or confirmation may have won
+        "SELECT order_id, attempt FROM reservations WHERE order_id = ANY($1::text[])"
+        " AND status = 'reserved' AND reserved_at < now() - $2::interval"
+        " ORDER BY order_id FOR UPDATE SKIP LOCKED",
+        due_ids,
+        older_than,
+    )
+    expired = [(row["order_id"], row["attempt"]) for row in rows]
+    return expired, await _give_back(conn, [order for order, _ in expired], "expiry")
+
+
+async def _skus_held_by(conn: asyncpg.Connection, order_ids: Sequence[str]) -> list[str]:
+    """SKUs these orders hold unshipped, or wait for."""
+    rows = await conn.fetch(
+        "SELECT sku FROM reservation_lines WHERE order_id = ANY($1::text[])"
+        " AND NOT committed AND NOT released"
+        " UNION SELECT sku FROM backorders WHERE order_id = ANY($1::text[]) AND open > 0",
+        list(order_ids),
+    )
+    return [row["sku"] for row in rows]
+
+
+async def _give_back(conn: asyncpg.Connection, order_ids: Sequence[str], kind: str) -> list[Key]:
+    """Close the orders' backorders and give back their unshipped units, all in one statement per
+    table; returns the keys freed. A committed order keeps its status: what shipped, shipped."""
+    if not order_ids:
+        return []
+    ids = list(order_ids)
+    await conn.execute(
+        "UPDATE backorders SET open = 0 WHERE order_id = ANY($1::text[]) AND open > 0", ids
+    )
+    lines = await conn.fetch(
+        "UPDATE reservation_lines SET released = true WHERE order_id = ANY($1::text[])"
+        " AND NOT committed AND NOT released RETURNING order_id, sku, location_id, quantity",
+        ids,
+    )
+    freed: Counter[tuple[Key, str]] = Counter()  # per key and order: the ledger names the order
+    reserved: Counter[Key] = Counter()
+    for row in lines:
+        key = (row["sku"], row["location_id"])
+        freed[(key, row["order_id"])] -= row["quantity"]
+        reserved[key] -= row["quantity"]
+    await store.change_stock(conn, {}, reserved)
+    await ledger.record(
+        conn,
+        [
+            Movement(key[0], key[1], kind, order_id, reserved_delta=units)
+            for (key, order_id), units in sorted(freed.items())
+        ],
+    )
+    await conn.execute(
+        "UPDATE reservations SET status = $2, updated_at = now()"
+        " WHERE order_id = ANY($1::text[]) AND status <> 'committed'",
+        ids,
+        "expired" if kind == "expiry" else "released",
+    )
+    return sorted(reserved)
+
+
+async def open_backorders(conn: asyncpg.Connection, keys: Iterable[Key]) -> list[asyncpg.Record]:
+    """Open backorders of live orders at these keys, oldest first, locked for filling."""
+    ordered = sorted(set(keys))
+    return await conn.fetch(  # type: ignore[no-any-return]
+        "SELECT b.id, b.order_id, b.shipment_id, b.sku, b.location_id, b.open, r.plan"
+        " FROM backorders b JOIN reservations r USING (order_id)"
+        " WHERE b.open > 0 AND r.status = ANY($3::text[])"
+        " AND (b.sku, b.location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+        " ORDER BY b.id FOR UPDATE OF b",
+        [sku for sku, _ in ordered],
+        [location for _, location in ordered],
+        list(LIVE),
+    )
+
+
+async def fill_backorder(
+    conn: asyncpg.Connection,
+    backorder_id: int,
+    order_id: str,
+    shipment_id: str,
+    key: Key,
+    units: int,
+) -> None:
+    """A backorder is filled whole, as one follow-up shipment. Its units are reserved now, so
+    the order's TTL starts again; a confirmed order stays confirmed (fulfillment acts on it)."""
+    await conn.execute("UPDATE backorders SET open = 0 WHERE id = $1", backorder_id)
+    await store.insert_lines(conn, [(order_id, shipment_id, key[0], key[1], units)])
+    await store.change_stock(conn, {}, {key: units})
+    await ledger.record(
+        conn, [Movement(key[0], key[1], "reservation", order_id, reserved_delta=units)]
+    )
+    await conn.execute(
+        "UPDATE reservations SET updated_at = now(), reserved_at = now(),"
+        " status = CASE WHEN status = 'confirmed' THEN status ELSE 'reserved' END"
+        " WHERE order_id = $1",
+        order_id,
+    )
