@@ -58,6 +58,12 @@ async def test_bad_requests_get_a_clear_4xx(system: TestSystem, start) -> None:
         unknown_sku = await client.get("/stock/NOPE")
         unknown_order = await client.get("/reservations/order-404")
         unknown_location = await client.get("/locations/mars-1/stock")
+        ledger_of_unknown_sku = await client.get("/ledger/NOPE")
+        ledger_at_unknown_location = await client.get(
+            "/ledger/MUG-RED", params={"location_id": "mars-1"}
+        )
+        alerts_of_unknown_sku = await client.get("/alerts", params={"sku": "NOPE"})
+        openapi = (await client.get("/openapi.json")).json()
         bad_window = await client.get("/kpis", params={"window_days": 0})
         mismatch = await client.put("/products/A", json={"sku": "B", "weight_grams": 1})
         bad_policy = await client.put(
@@ -67,7 +73,24 @@ async def test_bad_requests_get_a_clear_4xx(system: TestSystem, start) -> None:
         404,
         "SKU 'NOPE' is not known",
     )
-    assert unknown_order.status_code == unknown_location.status_code == 404
+    assert (unknown_order.status_code, unknown_order.json()["detail"]) == (
+        404,
+        "no reservation for order 'order-404'",
+    )
+    assert (unknown_location.status_code, unknown_location.json()["detail"]) == (
+        404,
+        "location 'mars-1' is not known",
+    )
+    assert (ledger_of_unknown_sku.status_code, ledger_of_unknown_sku.json()["detail"]) == (
+        404,
+        "SKU 'NOPE' is not known",
+    )
+    assert ledger_at_unknown_location.status_code == 404
+    assert "mars-1" in ledger_at_unknown_location.json()["detail"]
+    assert alerts_of_unknown_sku.status_code == 404
+    for path in ("/stock/{sku}", "/locations/{location_id}/stock", "/reservations/{order_id}"):
+        assert "404" in openapi["paths"][path]["get"]["responses"], path
+    assert "404" in openapi["paths"]["/ledger/{sku}"]["get"]["responses"]
     assert bad_window.status_code == 422 and "window_days" in bad_window.text
     assert mismatch.status_code == 422 and "differ" in mismatch.json()["detail"]
     assert bad_policy.status_code == 422 and "shortage" in bad_policy.text

@@ -76,17 +76,24 @@ class Replayed(BaseModel):
     still_held: int
 
 
+def _not_found(what: str) -> dict[int | str, dict[str, Any]]:
+    return {404: {"description": f"{what} is not known", "content": {"application/json": {}}}}
+
+
 def router(service: RunningService) -> APIRouter:
     api = APIRouter(tags=["inventory"])
     pool = service.pool
 
-    @api.get("/stock/{sku}", summary="Stock of one SKU at every location and per channel")
+    @api.get(
+        "/stock/{sku}",
+        summary="Stock of one SKU at every location and per channel",
+        responses=_not_found("the SKU"),
+    )
     async def stock_of_sku(sku: str) -> SkuStock:
         async with pool.acquire() as conn:
             levels = (await store.levels(conn, [sku])).get(sku)
             if levels is None:
-                if not await catalog.products(conn, [sku]):
-                    raise HTTPException(404, f"SKU {sku!r} is not known")
+                await _require_sku(conn, sku)
                 levels = []
             channels = domain.channel_availability(
                 {level.location_id: level.available for level in levels},
@@ -100,11 +107,14 @@ def router(service: RunningService) -> APIRouter:
             channels=channels,
         )
 
-    @api.get("/locations/{location_id}/stock", summary="Every SKU's stock at one location")
+    @api.get(
+        "/locations/{location_id}/stock",
+        summary="Every SKU's stock at one location",
+        responses=_not_found("the location"),
+    )
     async def stock_at_location(location_id: str) -> LocationStock:
         async with pool.acquire() as conn:
-            if location_id not in await catalog.locations(conn):
-                raise HTTPException(404, f"location {location_id!r} is not known")
+            await _require_location(conn, location_id)
             rows = await conn.fetch(
                 "SELECT sku, on_hand, reserved, on_hand - reserved AS available FROM stock"
                 " WHERE location_id = $1 ORDER BY sku",
@@ -112,7 +122,11 @@ def router(service: RunningService) -> APIRouter:
             )
         return LocationStock(location_id=location_id, stock=[dict(row) for row in rows])
 
-    @api.get("/reservations/{order_id}", summary="What an order holds, and its backorders")
+    @api.get(
+        "/reservations/{order_id}",
+        summary="What an order holds, and its backorders",
+        responses=_not_found("the order"),
+    )
     async def reservation(order_id: str) -> Reservation:
         async with pool.acquire() as conn:
             row = await conn.fetchrow("SELECT * FROM reservations WHERE order_id = $1", order_id)
@@ -139,7 +153,11 @@ def router(service: RunningService) -> APIRouter:
             backorders=[dict(b) for b in backorders],
         )
 
-    @api.get("/ledger/{sku}", summary="A SKU's movements, newest first")
+    @api.get(
+        "/ledger/{sku}",
+        summary="A SKU's movements, newest first",
+        responses=_not_found("the SKU, or the location asked for,"),
+    )
     async def ledger_of_sku(
         sku: str,
         location_id: str | None = None,
@@ -147,6 +165,9 @@ def router(service: RunningService) -> APIRouter:
         before_id: Annotated[int | None, Query(ge=1, description="page: ids below this")] = None,
     ) -> list[LedgerEntry]:
         async with pool.acquire() as conn:
+            await _require_sku(conn, sku)
+            if location_id is not None:
+                await _require_location(conn, location_id)
             rows = await ledger.of_sku(conn, sku, location_id, limit, before_id)
         return [LedgerEntry(**row) for row in rows]
 
@@ -156,13 +177,19 @@ def router(service: RunningService) -> APIRouter:
             differences = await ledger.reconcile(conn)
         return Reconciliation(balanced=not differences, differences=differences)
 
-    @api.get("/alerts", summary="Reorder-point and slow-mover alerts, newest first")
+    @api.get(
+        "/alerts",
+        summary="Reorder-point and slow-mover alerts, newest first",
+        responses=_not_found("the SKU asked for"),
+    )
     async def alerts(
         sku: str | None = None,
         kind: Annotated[str | None, Query(pattern="^(reorder_point|slow_mover)$")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[Alert]:
         async with pool.acquire() as conn:
+            if sku is not None:
+                await _require_sku(conn, sku)
             rows = await conn.fetch(
                 "SELECT id, sku, kind, detail, raised_at FROM alerts"
                 " WHERE ($1::text IS NULL OR sku = $1) AND ($2::text IS NULL OR kind = $2)"
@@ -220,6 +247,16 @@ def router(service: RunningService) -> APIRouter:
         return policy
 
     return api
+
+
+async def _require_sku(conn: Any, sku: str) -> None:
+    if not await catalog.products(conn, [sku]):
+        raise HTTPException(404, f"SKU {sku!r} is not known")
+
+
+async def _require_location(conn: Any, location_id: str) -> None:
+    if location_id not in await catalog.locations(conn):
+        raise HTTPException(404, f"location {location_id!r} is not known")
 
 
 def _same(in_path: str, in_body: str, field: str) -> None:
