@@ -47,3 +47,16 @@ def test_a_new_product_without_sales_still_gets_a_reorder_point() -> None:
     lead = LeadTime(average_days=14, longest_days=21)
     assert ReorderAdvice.of(0, Demand(0, 0), lead, "new").reorder_point > 0
     assert ReorderAdvice.of(0, Demand(0, 0), lead, "regular").reorder_point == 0
+
+
+def test_a_sku_selling_for_3_days_averages_over_those_3_days() -> None:
+    demand = Demand.in_window(units=30, largest_day=15, days_selling=3, window_days=28)
+    assert (demand.average_daily, demand.max_daily) == (10, 15)
+
+
+def test_a_sku_selling_for_longer_than_the_window_averages_over_the_window() -> None:
+    assert Demand.in_window(56, 4, days_selling=400, window_days=28).average_daily == 2
+
+
+def test_a_sku_first_sold_today_averages_over_one_day() -> None:
+    assert Demand.in_window(6, 6, days_selling=1, window_days=28).average_daily == 6

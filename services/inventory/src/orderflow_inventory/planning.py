@@ -26,14 +26,20 @@ async def record_sales(
 
 
 async def demand(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, Demand]:
-    """Average and largest daily sales over the window; days without a sale count as zero."""
+    """Average and largest daily sales over the window, for the SKUs that sold in it; the
+    average counts the days since the SKU's first sale, at most the window (`Demand.in_window`)."""
     rows = await conn.fetch(
-        "SELECT sku, sum(units)::float / $2 AS average, max(units) AS largest FROM daily_sales"
+        "SELECT sku, sum(units)::int AS units, max(units) AS largest,"
+        " current_date - (SELECT min(day) FROM daily_sales f WHERE f.sku = w.sku) + 1 AS days"
+        " FROM daily_sales w"
         " WHERE sku = ANY($1::text[]) AND day > current_date - $2::int GROUP BY sku",
         list(skus),
         DEMAND_WINDOW_DAYS,
     )
-    return {row["sku"]: Demand(row["average"], float(row["largest"])) for row in rows}
+    return {
+        row["sku"]: Demand.in_window(row["units"], row["largest"], row["days"], DEMAND_WINDOW_DAYS)
+        for row in rows
+    }
 
 
 async def reorder_crossings(conn: asyncpg.Connection, below: Mapping[str, bool]) -> set[str]:

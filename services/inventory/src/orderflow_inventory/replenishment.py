@@ -22,6 +22,17 @@ class Demand:
             return cls(0.0, 0.0)
         return cls(sum(daily_units) / len(daily_units), float(max(daily_units)))
 
+    @classmethod
+    def in_window(
+        cls, units: int, largest_day: int, days_selling: int, window_days: int
+    ) -> "Demand":
+        """`units` sold in the trailing window, averaged over the days the SKU has been selling
+        in it: from its first sale ever (that day counted) to today, at most the window. A SKU
+        that started selling 3 days ago averages over 3 days, not the whole window; a day
+        without a sale after its first counts as zero."""
+        days = max(1, min(days_selling, window_days))
+        return cls(units / days, float(largest_day))
+
 
 def safety_stock(demand: Demand, lead: LeadTime) -> int:
     raw = demand.max_daily * lead.longest_days - demand.average_daily * lead.average_days
