@@ -1,6 +1,9 @@
 """Channel policies on the real broker and PostgreSQL: what a partly available order gets, what
 each channel may show, and when reservations expire."""
 
+import json
+from pathlib import Path
+
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
@@ -14,6 +17,7 @@ from orderflow_contracts.inventory import (
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_testing.system import TestSystem, eventually
 
+from tests.conftest import SELLER_SETUP_FILE
 from tests.integration.inventory.support import api, plan_for, set_policy, stock
 
 pytestmark = pytest.mark.integration
@@ -159,3 +163,34 @@ async def test_a_reservation_no_shipment_confirms_expires(system: TestSystem, st
     await eventually(lambda: inventory.fetchval("SELECT reserved = 3 FROM stock"))
     statuses = dict(await inventory.fetch("SELECT order_id, status FROM reservations"))
     assert statuses == {"order-1": "expired", "order-2": "confirmed"}
+
+
+async def test_a_channel_without_a_policy_still_sees_its_stock_on_the_levels_feed(
+    system: TestSystem, start, tmp_path: Path
+) -> None:
+    setup = json.loads(SELLER_SETUP_FILE.read_text())
+    setup["listings"].append({"channel": "ebay", "channel_sku": "EB-1", "sku": "MUG-RED"})
+    setup_file = tmp_path / "seller.json"
+    setup_file.write_text(json.dumps(setup))
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "inventory", seller_setup_file=str(setup_file))
+    async with api(service) as client:  # a location is the only place this channel is named
+        response = await client.put(
+            "/locations/uk-3pl",
+            json={"location_id": "uk-3pl", "kind": "3pl", "country": "GB", "channels": ["walmart"]},
+        )
+    assert response.status_code == 200
+    await stock(system, "MUG-RED", "uk-3pl", 4)
+
+    levels = await system.read(
+        topics.INVENTORY_LEVELS,
+        until=lambda seen: any(isinstance(m.event, StockLevelChanged) for m in seen),
+    )
+    latest = [m.event for m in levels if isinstance(m.event, StockLevelChanged)][-1]
+    shown = {c.channel: c.available for c in latest.channels}
+    # No buffer without a policy; ebay is served by no location that holds MUG-RED.
+    assert (shown.get("walmart"), shown.get("ebay")) == (4, 0)
+    assert "walmart" not in {p["channel"] for p in setup["channels"]}
+    async with api(service) as client:
+        stock_now = (await client.get("/stock/MUG-RED")).json()
+    assert {c["channel"]: c["available"] for c in stock_now["channels"]} == shown

@@ -98,7 +98,7 @@ def router(service: RunningService) -> APIRouter:
             channels = domain.channel_availability(
                 {level.location_id: level.available for level in levels},
                 await catalog.locations(conn),
-                (await catalog.policies(conn)).values(),
+                await catalog.policies_of_known_channels(conn),
             )
         return SkuStock(
             sku=sku,

@@ -19,6 +19,10 @@ async def load_setup(conn: asyncpg.Connection, setup: SellerSetup) -> None:
         await save_location(conn, location)
     for policy in setup.channels:
         await save_policy(conn, policy)
+    await conn.execute(
+        "INSERT INTO listed_channels (channel) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+        sorted({listing.channel for listing in setup.listings}),
+    )
 
 
 async def save_product(conn: asyncpg.Connection, product: Product) -> None:
@@ -96,6 +100,23 @@ async def policies(conn: asyncpg.Connection) -> dict[str, ChannelPolicy]:
         "SELECT channel, shortage, buffer_units, buffer_percent FROM channel_policies"
     )
     return {row["channel"]: ChannelPolicy(**dict(row)) for row in rows}
+
+
+async def policies_of_known_channels(conn: asyncpg.Connection) -> list[ChannelPolicy]:
+    """A policy for every channel inventory knows of, by name: the channels with a policy, those
+    a location serves, and those the seller setup lists products on. A channel without a policy
+    of its own gets the default one (no buffer), so it still sees its stock."""
+    rows = await conn.fetch(
+        "SELECT channel, p.shortage, p.buffer_units, p.buffer_percent FROM ("
+        "  SELECT channel FROM channel_policies"
+        "  UNION SELECT unnest(channels) FROM locations"
+        "  UNION SELECT channel FROM listed_channels) known"
+        " LEFT JOIN channel_policies p USING (channel) ORDER BY channel"
+    )
+    return [
+        ChannelPolicy(**{field: value for field, value in row.items() if value is not None})
+        for row in rows
+    ]
 
 
 async def unknown_reason(conn: asyncpg.Connection, sku: str, location_id: str) -> str | None:

@@ -260,7 +260,7 @@ async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
     await store.lock_skus(uow.conn, skus)
     levels = await store.levels(uow.conn, skus)
     locations = await catalog.locations(uow.conn)
-    policies = list((await catalog.policies(uow.conn)).values())
+    policies = await catalog.policies_of_known_channels(uow.conn)
     available: dict[str, int] = {}
     for sku, at_locations in levels.items():
         channels = domain.channel_availability(
