@@ -113,26 +113,46 @@ async def test_a_body_that_is_not_a_json_object_is_refused_and_kept(
     assert await intake.db.fetchval("SELECT status FROM raw_payloads") == "rejected"
 
 
+# Two SKUs each channel lists in the demo seller setup: the order, and another order.
+LISTED = {
+    "shopify": ("MUG-RED", "MUG-BLUE"),
+    "amazon": ("AMZ-MUG-RED", "AMZ-MUG-BLUE"),
+    "shopee": ("SHP-MUG-RED", "SHP-MUG-BLUE"),
+    "tiktok": ("TTS-MUG-RED", "TTS-MUG-BLUE"),
+    "aliexpress": ("AE-MUG-RED", "AE-MUG-BLUE"),
+}
+
+
+@pytest.mark.parametrize("channel", sorted(LISTED))
 async def test_same_order_posted_twice_and_published_on_the_topic_is_one_order(
-    start_intake,
+    start_intake, channel
 ) -> None:
     intake = await start_intake()
-    order = payloads.shopify_order(6, [("MUG-RED", 1)])
-    first = await intake.post_webhook("shopify", order)
-    second = await intake.post_webhook("shopify", order)
-    await intake.publish_order("shopify", order, str(order["id"]))
-    other = payloads.shopify_order(7, [("LAMP-DESK", 1)])
-    await intake.post_webhook("shopify", other)
+    sku, other_sku = LISTED[channel]
+    order = payloads.BUILDERS[channel](6, [(sku, 1)])
+    external_id = payloads.external_id(channel, order)
+    first = await intake.post_webhook(channel, order)
+    second = await intake.post_webhook(channel, order)
+    await intake.publish_order(channel, order, external_id)
+    other = payloads.BUILDERS[channel](7, [(other_sku, 1)])
+    await intake.post_webhook(channel, other)
 
-    assert [first.status_code, second.status_code] == [202, 202]
+    assert [first.status_code, second.status_code] == [202, 202], first.text
+    assert first.json()["order_id"] == second.json()["order_id"]
     await eventually(lambda: intake.db.fetchval("SELECT count(*) = 4 FROM inbox"))
     await intake.settled()
     events = await intake.system.read(topics.ORDERS, until=lambda seen: len(seen) >= 2)
     order_ids = [m.event.order.order_id for m in events if isinstance(m.event, OrderAccepted)]
     assert sorted(order_ids) == sorted(
-        [first.json()["order_id"], order_id_for("shopify", str(other["id"]))]
+        [
+            order_id_for(channel, external_id),
+            order_id_for(channel, payloads.external_id(channel, other)),
+        ]
     )
-    assert await intake.db.fetchval("SELECT count(*) FROM orders") == 2
+    rows = await intake.db.fetch("SELECT channel, external_id FROM orders")
+    assert sorted((row["channel"], row["external_id"]) for row in rows) == sorted(
+        [(channel, external_id), (channel, payloads.external_id(channel, other))]
+    )
     assert await intake.db.fetchval("SELECT count(*) FROM raw_payloads") == 3
 
 
