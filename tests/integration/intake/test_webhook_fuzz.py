@@ -1,5 +1,6 @@
-"""Fuzzed bodies and headers against every webhook endpoint: never a 5xx, and every body
-answered 2xx (or refused 422) is in the raw store byte for byte."""
+"""Fuzzed bodies and headers against every webhook endpoint: never a 5xx, every body answered
+2xx (or refused 422) is in the raw store byte for byte, and every accepted order became a
+canonical order once the pipeline drained."""
 
 import asyncio
 import json
@@ -9,8 +10,10 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from orderflow_contracts.topics import MARKETPLACE_ORDERS
 from orderflow_intake.api.webhooks import CHANNELS, sign
 from orderflow_simulators import payloads
+from orderflow_testing.system import eventually
 
 from tests.integration.intake.conftest import CHANNEL_SECRET, SHOPIFY_SECRET
 
@@ -82,6 +85,7 @@ async def test_fuzzed_webhooks_never_answer_5xx_and_every_2xx_body_is_stored(sta
     intake = await start_intake()
     loop = asyncio.get_running_loop()
     answered: list[tuple[str, int, int, bytes]] = []
+    accepted_orders: dict[str, set[str]] = {}  # order id -> the Shopify topics it was posted with
 
     def post(channel: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
         request = intake.http.post(f"/webhooks/{channel}", content=body, headers=headers)
@@ -145,6 +149,9 @@ async def test_fuzzed_webhooks_never_answer_5xx_and_every_2xx_body_is_stored(sta
             else answer["detail"]["raw_payload_id"]
         )
         answered.append((channel, response.status_code, payload_id, body))
+        if response.status_code == 202:
+            shopify_topic = topic if channel == "shopify" else ""
+            accepted_orders.setdefault(answer["order_id"], set()).add(shopify_topic)
 
     await asyncio.to_thread(fuzz)
 
@@ -159,3 +166,34 @@ async def test_fuzzed_webhooks_never_answer_5xx_and_every_2xx_body_is_stored(sta
         assert row["status"] == ("accepted" if status == 202 else "rejected")
     stored = await intake.db.fetchval("SELECT count(*) FROM raw_payloads")
     assert stored == len(answered), "401s store nothing; everything else is stored once"
+
+    # Never lose an accepted payload: each accepted order is a canonical order, accepted or held
+    # (cancelled only where Shopify said orders/cancelled), once everything queued is handled.
+    async def canonical_orders() -> dict[str, str]:
+        rows = await intake.db.fetch(
+            "SELECT order_id, status FROM orders WHERE order_id = ANY($1::text[])",
+            list(accepted_orders),
+        )
+        return {row["order_id"]: row["status"] for row in rows}
+
+    async def drained() -> bool:
+        """intake handled every message its webhooks queued on marketplace.orders."""
+        return bool(
+            await intake.db.fetchval(
+                "SELECT (SELECT count(*) FROM inbox)"
+                " >= (SELECT count(*) FROM outbox WHERE topic = $1)",
+                MARKETPLACE_ORDERS,
+            )
+        )
+
+    try:
+        await eventually(drained, timeout_s=60)
+    except AssertionError:
+        pass  # the check below names what is missing
+    statuses = await canonical_orders()
+    lost = sorted(accepted_orders.keys() - statuses.keys())
+    assert not lost, f"accepted with 202 but never became an order: {lost}"
+    for order_id, topics_sent in accepted_orders.items():
+        status = statuses[order_id]
+        cancelled_by_channel = status == "cancelled" and "orders/cancelled" in topics_sent
+        assert status in ("accepted", "held") or cancelled_by_channel, (order_id, status)
