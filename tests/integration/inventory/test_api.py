@@ -126,6 +126,9 @@ async def test_a_reorder_alert_is_raised_once_per_crossing(system: TestSystem, s
     await reserve(1, 5)  # 25 available: above the point
     await reserve(2, 5)  # 20: crosses it
     await reserve(3, 5)  # 15: still below, no second alert
+    async with api(service) as client:  # alerts commit with the outcome: this list is whole
+        after_two_checks_below = (await client.get("/alerts", params={"sku": "MUG-RED"})).json()
+    assert [a["detail"]["available"] for a in after_two_checks_below] == [20]
     warehouse = await system.bus("warehouse")
     await warehouse.publish(
         topics.WAREHOUSE_STOCK,
