@@ -102,7 +102,8 @@ async def raw_payloads(
     pool: asyncpg.Pool, *, channel: str | None, status: str | None, limit: int, offset: int
 ) -> list[asyncpg.Record]:
     return await pool.fetch(  # type: ignore[no-any-return]
-        "SELECT payload_id, channel, external_id, received_at, status, error, headers, body"
+        "SELECT payload_id, channel, external_id, received_at, status, error, headers, body,"
+        " source"
         " FROM raw_payloads WHERE ($1::text IS NULL OR channel = $1)"
         " AND ($2::text IS NULL OR status = $2)"
         " ORDER BY payload_id DESC LIMIT $3 OFFSET $4",

@@ -22,6 +22,7 @@ def _raw(row: asyncpg.Record) -> RawPayload:
         error=row["error"],
         headers=json.loads(row["headers"]),
         body=bytes(row["body"]).decode("utf-8", errors="replace"),
+        source=row["source"],
     )
 
 

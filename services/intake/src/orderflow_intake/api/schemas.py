@@ -123,6 +123,9 @@ class RawPayload(Body):
     error: str | None
     headers: dict[str, str]
     body: str = Field(description="the body as received, decoded as UTF-8 with replacement")
+    source: str = Field(
+        description="webhook, or topic: a marketplace.orders payload no adapter could read"
+    )
 
 
 class ReparseResult(Body):

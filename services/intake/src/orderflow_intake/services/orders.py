@@ -9,11 +9,12 @@ from orderflow_contracts.intake import HoldReason, OrderAccepted
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.order import Address
 from orderflow_contracts.routing import OrderUnroutable
-from orderflow_runtime import Item, PoisonMessage, UnitOfWork
+from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules, customer_key
 from orderflow_intake.services.screen import held_event, json_value, screen, screen_with, settle
+from orderflow_intake.services.unparsable import parsed_or_kept
 from orderflow_intake.services.updates import apply_cancel
 from orderflow_intake.store import batch
 
@@ -21,12 +22,12 @@ log = structlog.get_logger()
 
 
 async def take_marketplace_order(
-    uow: UnitOfWork, event: MarketplaceOrderPublished, rules: ScreeningRules
+    uow: UnitOfWork,
+    event: MarketplaceOrderPublished,
+    parsed: adapters.ParsedOrder,
+    rules: ScreeningRules,
 ) -> None:
-    try:
-        parsed = adapters.parse(event.channel, event.payload)
-    except adapters.MalformedChannelPayload as error:
-        raise PoisonMessage(str(error)) from error
+    """One new order, with the updates that arrived before it (parked)."""
     conn = uow.conn
     parked = await store.parked_for(conn, parsed.channel, parsed.external_id)
     ship_to, captured, cancelled = _fold(parked)
@@ -61,15 +62,14 @@ async def take_marketplace_orders(
 ) -> None:
     """A poll of new orders screened together: one read each of known orders, parked updates,
     listings and the customers' recent orders, one insert of the screened orders and their holds.
-    Orders with parked updates take the one-at-a-time path. A payload no adapter can read fails
-    the batch, which the consumer then retries one message at a time, dead-lettering that one."""
+    Orders with parked updates take the one-at-a-time path. A payload no adapter can read is
+    kept in the raw store as rejected, with the reason, and the others go on."""
     conn = items[-1].unit.conn
     parsed = []
     for item in items:
-        try:
-            parsed.append((item, adapters.parse(item.event.channel, item.event.payload)))
-        except adapters.MalformedChannelPayload as error:
-            raise PoisonMessage(str(error)) from error
+        order = await parsed_or_kept(item.unit, item.event)
+        if order is not None:
+            parsed.append((item, order))
     keys = [(order.channel, order.external_id) for _, order in parsed]
     seen = await batch.known_keys(conn, keys)
     parked = await batch.keys_with_parked_updates(conn, keys)
@@ -79,7 +79,7 @@ async def take_marketplace_orders(
         if key in seen:
             log.info("order.duplicate", channel=key[0], external_id=key[1])
         elif key in parked:
-            await take_marketplace_order(item.unit, item.event, rules)
+            await take_marketplace_order(item.unit, item.event, order, rules)
         else:
             fresh.append((item, order))
         seen.add(key)

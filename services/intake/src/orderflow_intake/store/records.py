@@ -15,17 +15,20 @@ async def insert_raw(
     status: str,
     error: str | None = None,
     external_id: str | None = None,
+    source: str = "webhook",
 ) -> int:
+    """source: webhook, or topic for a marketplace.orders payload no adapter could read."""
     return int(
         await conn.fetchval(
-            "INSERT INTO raw_payloads (channel, external_id, body, headers, status, error)"
-            " VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING payload_id",
+            "INSERT INTO raw_payloads (channel, external_id, body, headers, status, error, source)"
+            " VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) RETURNING payload_id",
             channel,
             external_id,
             body,
             json.dumps(headers),
             status,
             error,
+            source,
         )
     )
 
