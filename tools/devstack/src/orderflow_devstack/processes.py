@@ -25,6 +25,7 @@ class ServiceProcesses:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     http_ports: dict[str, int] = field(default_factory=dict)
     instances: int = 1
+    log_format: str = "console"  # the bench runs them as in production: "json"
 
     def start(self, services: tuple[str, ...] = SERVICES) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -37,6 +38,7 @@ class ServiceProcesses:
         self.http_ports[name] = free_port()
         env = self.endpoints.service_env(service, self.seller_setup_file)
         env[f"{service.upper()}_HTTP_PORT"] = str(self.http_ports[name])
+        env[f"{service.upper()}_LOG_FORMAT"] = self.log_format
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", f"orderflow_{service}"],
             env={**os.environ, **env},

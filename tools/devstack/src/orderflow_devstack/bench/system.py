@@ -127,7 +127,9 @@ async def running_system(
 ) -> AsyncIterator[System]:
     setup = SellerSetup.load(setup_file)
     stack, endpoints = await _start_stack(setup, partitions, log_dir)
-    processes = ServiceProcesses(endpoints, setup_file, log_dir, instances=instances)
+    processes = ServiceProcesses(
+        endpoints, setup_file, log_dir, instances=instances, log_format="json"
+    )
     bus = PartnerBus(endpoints.bootstrap_servers, "bench", session_timeout_ms=3000)
     system: System | None = None
     try:
