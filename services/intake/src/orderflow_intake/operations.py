@@ -123,17 +123,28 @@ async def reparse_raw(pool: asyncpg.Pool, payload_id: int, actor: str) -> dict[s
         await store.audit(uow.conn, f"raw:{payload_id}", "reparse", actor, {})
         try:
             payload = bodies.decode(bytes(row["body"]))
-            parsed = adapters.parse(row["channel"], payload)
+            document = adapters.parse_document(row["channel"], payload)
         except (bodies.Refused, adapters.MalformedChannelPayload) as error:
             await store.set_raw_outcome(
                 uow.conn, payload_id, status="rejected", error=str(error), external_id=None
             )
             return {"status": "rejected", "error": str(error)}
         await store.set_raw_outcome(
-            uow.conn, payload_id, status="accepted", error=None, external_id=parsed.external_id
+            uow.conn, payload_id, status="accepted", error=None, external_id=document.external_id
         )
-        publish(uow, row["channel"], parsed.external_id, payload)
-    return {"status": "accepted", "external_id": parsed.external_id}
+        if isinstance(document, adapters.ChannelUpdate):
+            publish_update(uow, document)
+        else:
+            publish(uow, row["channel"], document.external_id, payload)
+    return {"status": "accepted", "external_id": document.external_id}
+
+
+def publish_update(uow: UnitOfWork, update: adapters.ChannelUpdate) -> None:
+    """A channel's update notification into the marketplace topic, on its order's key: behind
+    the order, and parked by intake when the order has not arrived yet."""
+    key = topics.channel_order_key(update.channel, update.external_id)
+    for event in update.events:
+        uow.emit(topics.MARKETPLACE_ORDERS, key, event)
 
 
 def publish(uow: UnitOfWork, channel: str, external_id: str, payload: dict[str, Any]) -> None:

@@ -103,7 +103,7 @@ async def raw_payloads(
 ) -> list[asyncpg.Record]:
     return await pool.fetch(  # type: ignore[no-any-return]
         "SELECT payload_id, channel, external_id, received_at, status, error, headers, body,"
-        " source"
+        " source, kind"
         " FROM raw_payloads WHERE ($1::text IS NULL OR channel = $1)"
         " AND ($2::text IS NULL OR status = $2)"
         " ORDER BY payload_id DESC LIMIT $3 OFFSET $4",

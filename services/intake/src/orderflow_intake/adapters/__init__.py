@@ -15,6 +15,7 @@ from orderflow_intake.adapters.base import (
 from orderflow_intake.adapters.shopee import parse_shopee
 from orderflow_intake.adapters.shopify import parse_shopify
 from orderflow_intake.adapters.tiktok import parse_tiktok
+from orderflow_intake.adapters.updates import ChannelUpdate, is_update, parse_update
 
 ADAPTERS: Mapping[str, Adapter] = {
     "shopify": parse_shopify,
@@ -35,14 +36,25 @@ def parse(channel: str, payload: Any) -> ParsedOrder:
     return adapter(payload)
 
 
+def parse_document(channel: str, payload: Any) -> ParsedOrder | ChannelUpdate:
+    """An order, or one of the channel's update notifications (adapters/updates.py says how
+    each is recognised); MalformedChannelPayload naming the field for anything else."""
+    if is_update(channel, payload):
+        return parse_update(channel, payload)
+    return parse(channel, payload)
+
+
 __all__ = [
     "CHANNELS",
     "ChannelLine",
+    "ChannelUpdate",
     "MalformedChannelPayload",
     "ParsedOrder",
+    "is_update",
     "parse",
     "parse_aliexpress",
     "parse_amazon",
+    "parse_document",
     "parse_shopee",
     "parse_shopify",
     "parse_tiktok",

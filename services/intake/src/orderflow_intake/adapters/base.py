@@ -4,7 +4,7 @@ import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from orderflow_contracts.order import Address, Customer, Value
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -55,31 +55,33 @@ class ChannelModel(BaseModel):
 
 
 Adapter = Callable[[Any], ParsedOrder]
+Parser = TypeVar("Parser", bound=Callable[[Any], Any])
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
     return ".".join(str(part) for part in loc) or "(payload)"
 
 
-def reports_malformed(channel: str) -> Callable[[Adapter], Adapter]:
-    """Every way a payload can be wrong leaves the adapter as MalformedChannelPayload, whose
-    message names the channel and the first wrong field."""
+def reports_malformed(channel: str, document: str = "order") -> Callable[[Parser], Parser]:
+    """Every way a payload can be wrong leaves the parser as MalformedChannelPayload, whose
+    message names the channel, the document (an order, an update notification) and the first
+    wrong field."""
 
-    def decorate(adapter: Adapter) -> Adapter:
-        @functools.wraps(adapter)
-        def parse(payload: Any) -> ParsedOrder:
+    def decorate(parser: Parser) -> Parser:
+        @functools.wraps(parser)
+        def parse(payload: Any) -> Any:
             try:
-                return adapter(payload)
+                return parser(payload)
             except ValidationError as error:
                 first = error.errors()[0]
                 where = _field_path(first["loc"])
                 raise MalformedChannelPayload(
-                    f"{channel} order: {where}: {first['msg']}"
+                    f"{channel} {document}: {where}: {first['msg']}"
                 ) from error
             except PayloadProblem as problem:
-                raise MalformedChannelPayload(f"{channel} order: {problem}") from problem
+                raise MalformedChannelPayload(f"{channel} {document}: {problem}") from problem
 
-        return parse
+        return parse  # type: ignore[return-value]
 
     return decorate
 

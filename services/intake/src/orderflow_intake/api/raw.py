@@ -23,6 +23,7 @@ def _raw(row: asyncpg.Record) -> RawPayload:
         headers=json.loads(row["headers"]),
         body=bytes(row["body"]).decode("utf-8", errors="replace"),
         source=row["source"],
+        kind=row["kind"],
     )
 
 

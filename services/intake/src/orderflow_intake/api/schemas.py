@@ -16,7 +16,13 @@ class WebhookAccepted(Body):
     raw_payload_id: int
     channel: str
     external_id: str
-    order_id: str = Field(description="the canonical order id this payload becomes")
+    order_id: str = Field(description="the canonical order id this payload becomes or updates")
+    kind: str = Field(
+        default="order", description="order, or update: one of the channel's update notifications"
+    )
+    update_status: str | None = Field(
+        default=None, description="for an update: the channel's order status it tells"
+    )
 
 
 class Problem(Body):
@@ -126,6 +132,7 @@ class RawPayload(Body):
     source: str = Field(
         description="webhook, or topic: a marketplace.orders payload no adapter could read"
     )
+    kind: str = Field(description="order, or update: one of the channel's update notifications")
 
 
 class ReparseResult(Body):

@@ -1,6 +1,7 @@
-"""POST /webhooks/{channel}: a marketplace pushes an order. The body is stored exactly as it
-arrived before anything answers 2xx; a body that cannot be parsed is refused (422, naming the
-field) but kept, marked rejected, so it can be parsed again once its adapter is fixed."""
+"""POST /webhooks/{channel}: a marketplace pushes an order, or one of its own update
+notifications (adapters/updates.py). The body is stored exactly as it arrived before anything
+answers 2xx; a body that cannot be parsed is refused (422, naming the field) but kept, marked
+rejected, so it can be parsed again once its adapter is fixed."""
 
 import base64
 import hashlib
@@ -28,6 +29,12 @@ from orderflow_intake.domain import order_id_for
 log = structlog.get_logger()
 
 CHANNELS = ("shopify", "amazon", "shopee", "tiktok", "aliexpress")
+UPDATE_NOTIFICATIONS = {
+    "amazon": "SP-API ORDER_CHANGE",
+    "shopee": "push code 3, order status",
+    "tiktok": "webhook type 1, order status change",
+    "aliexpress": "order status message",
+}
 SHOPIFY_SIGNATURE = "X-Shopify-Hmac-Sha256"
 SIGNATURE = "X-Orderflow-Hmac-Sha256"
 KEPT_HEADERS = (
@@ -114,7 +121,9 @@ def _description(channel: str) -> str:
             " `orders/updated` applies the payment of the body, and its shipping address when it"
             " is present and differs from the last one Shopify sent."
             if channel == "shopify"
-            else ""
+            else f" The channel's own update notifications ({UPDATE_NOTIFICATIONS[channel]}) are"
+            " taken here too, told apart by their shape: a cancellation cancels the order, a paid"
+            " status captures its payment (`kind: update` in the answer)."
         )
     )
 
@@ -139,25 +148,41 @@ def _endpoint(
 async def _take(
     pool: asyncpg.Pool, channel: str, body: bytes, headers: dict[str, str]
 ) -> WebhookAccepted:
+    kind = "order"
     try:
         payload = decode(body)
-        parsed = adapters.parse(channel, payload)
+        kind = "update" if adapters.is_update(channel, payload) else "order"
+        document = adapters.parse_document(channel, payload)
     except (Refused, adapters.MalformedChannelPayload) as error:
         reason = str(error).replace("\x00", "")
         payload_id = await store.insert_raw(
-            pool, channel=channel, body=body, headers=headers, status="rejected", error=reason
+            pool,
+            channel=channel,
+            body=body,
+            headers=headers,
+            status="rejected",
+            error=reason,
+            kind=kind,
         )
         log.info("webhook.rejected", channel=channel, raw_payload_id=payload_id, error=reason)
         raise HTTPException(422, {"error": reason, "raw_payload_id": payload_id}) from None
     except Exception as error:  # an adapter bug: keep the body, answer honestly
         payload_id = await store.insert_raw(
-            pool, channel=channel, body=body, headers=headers, status="failed", error=repr(error)
+            pool,
+            channel=channel,
+            body=body,
+            headers=headers,
+            status="failed",
+            error=repr(error),
+            kind=kind,
         )
         log.exception("webhook.adapter_failed", channel=channel, raw_payload_id=payload_id)
         raise HTTPException(
             500, {"error": "adapter failed", "raw_payload_id": payload_id}
         ) from None
-    external_id = parsed.external_id
+    if isinstance(document, adapters.ChannelUpdate):
+        return await _take_update(pool, body, headers, document)
+    external_id = document.external_id
     order_id = order_id_for(channel, external_id)
     with structlog.contextvars.bound_contextvars(
         order_id=order_id, correlation_id=topics.channel_order_key(channel, external_id)
@@ -172,10 +197,45 @@ async def _take(
                 external_id=external_id,
             )
             operations.publish(uow, channel, external_id, payload)
-            _follow_shopify_topic(uow, channel, headers, payload, parsed)
+            _follow_shopify_topic(uow, channel, headers, payload, document)
         log.info("webhook.accepted", channel=channel, raw_payload_id=payload_id)
     return WebhookAccepted(
         raw_payload_id=payload_id, channel=channel, external_id=external_id, order_id=order_id
+    )
+
+
+async def _take_update(
+    pool: asyncpg.Pool, body: bytes, headers: dict[str, str], update: adapters.ChannelUpdate
+) -> WebhookAccepted:
+    """A channel's own update notification: stored, and its updates queued on the order's key
+    behind the order (an update for an order intake has not seen yet is parked there)."""
+    channel, external_id = update.channel, update.external_id
+    order_id = order_id_for(channel, external_id)
+    with structlog.contextvars.bound_contextvars(
+        order_id=order_id, correlation_id=topics.channel_order_key(channel, external_id)
+    ):
+        async with operations.unit_of_work(pool) as uow:
+            payload_id = await store.insert_raw(
+                uow.conn,
+                channel=channel,
+                body=body,
+                headers=headers,
+                status="accepted",
+                external_id=external_id,
+                kind="update",
+            )
+            operations.publish_update(uow, update)
+        log.info(
+            "webhook.update_accepted", channel=channel, raw_payload_id=payload_id,
+            status=update.status, updates=[type(event).__name__ for event in update.events],
+        )  # fmt: skip
+    return WebhookAccepted(
+        raw_payload_id=payload_id,
+        channel=channel,
+        external_id=external_id,
+        order_id=order_id,
+        kind="update",
+        update_status=update.status,
     )
 
 

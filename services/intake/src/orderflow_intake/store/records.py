@@ -16,12 +16,14 @@ async def insert_raw(
     error: str | None = None,
     external_id: str | None = None,
     source: str = "webhook",
+    kind: str = "order",
 ) -> int:
-    """source: webhook, or topic for a marketplace.orders payload no adapter could read."""
+    """source: webhook, or topic for a marketplace.orders payload no adapter could read; kind:
+    an order, or a channel's update notification."""
     return int(
         await conn.fetchval(
-            "INSERT INTO raw_payloads (channel, external_id, body, headers, status, error, source)"
-            " VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) RETURNING payload_id",
+            "INSERT INTO raw_payloads (channel, external_id, body, headers, status, error, source,"
+            " kind) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8) RETURNING payload_id",
             channel,
             external_id,
             body,
@@ -29,6 +31,7 @@ async def insert_raw(
             status,
             error,
             source,
+            kind,
         )
     )
 

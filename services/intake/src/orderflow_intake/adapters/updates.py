@@ -1,0 +1,219 @@
+"""The channels' own order-update notifications, posted to the same webhook endpoint as their
+orders, as the marketplace updates intake understands (cancellation, payment). Shopify is not
+here: it posts the whole order under another `X-Shopify-Topic` (api/webhooks.py).
+
+A body is an update notification, not an order, by its shape (an order document has none of
+these top-level fields):
+- Amazon: `NotificationType` (SP-API Notifications; `ORDER_CHANGE` is the one read).
+- Shopee: `code` and `data` (Open Platform push; code 3, order status push, is the one read).
+- TikTok Shop: `type` and `data` (webhooks; type 1, order status change, is the one read).
+- AliExpress: `message_type` and `data` (open platform message push, `data.orderId` and
+  `data.orderStatus`).
+
+Each maps its channel's order status to an update: cancelled -> MarketplaceOrderCancelled, paid
+(the first status after payment, or any later one) -> MarketplacePaymentChanged(captured=True),
+a failed payment -> captured=False; every other status (awaiting payment, a buyer's cancellation
+request the seller still has to decide, returns) changes nothing. None of these notifications
+carries the shipping address, so none becomes an address change.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from orderflow_contracts import Event
+from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplacePaymentChanged
+from pydantic import Field
+
+from orderflow_intake.adapters.aliexpress import AliExpressId
+from orderflow_intake.adapters.base import ChannelModel, reports_malformed
+
+
+@dataclass(frozen=True)
+class ChannelUpdate:
+    """What a notification says about one channel order; no events when it changes nothing."""
+
+    channel: str
+    external_id: str
+    status: str
+    events: tuple[Event, ...]
+
+
+CANCELLED = "cancelled"
+PAID = "paid"
+PAYMENT_FAILED = "payment_failed"
+
+
+def _update(
+    channel: str, external_id: str, status: str, meaning: Mapping[str, str], reason: str = ""
+) -> ChannelUpdate:
+    news = meaning.get(status)
+    events: tuple[Event, ...] = ()
+    if news == CANCELLED:
+        cancel_reason = reason or f"{status} on {channel}"
+        events = (
+            MarketplaceOrderCancelled(
+                channel=channel, external_id=external_id, reason=cancel_reason
+            ),
+        )
+    elif news in (PAID, PAYMENT_FAILED):
+        events = (
+            MarketplacePaymentChanged(
+                channel=channel, external_id=external_id, captured=news == PAID, status=status
+            ),
+        )
+    return ChannelUpdate(channel, external_id, status, events)
+
+
+# --- Amazon: SP-API ORDER_CHANGE -------------------------------------------------------------
+
+AMAZON_STATUSES = {
+    "Canceled": CANCELLED,
+    "Unshipped": PAID,
+    "PartiallyShipped": PAID,
+    "Shipped": PAID,
+}
+
+
+class _AmazonTrigger(ChannelModel):
+    ChangeReason: str | None = None
+
+
+class _AmazonSummary(ChannelModel):
+    OrderStatus: str = Field(min_length=1)
+
+
+class _AmazonOrderChange(ChannelModel):
+    AmazonOrderId: str = Field(min_length=1)
+    OrderChangeType: str
+    OrderChangeTrigger: _AmazonTrigger | None = None
+    Summary: _AmazonSummary
+
+
+class _AmazonPayload(ChannelModel):
+    OrderChangeNotification: _AmazonOrderChange
+
+
+class _AmazonNotification(ChannelModel):
+    NotificationType: Literal["ORDER_CHANGE"]
+    Payload: _AmazonPayload
+
+
+@reports_malformed("amazon", "notification")
+def amazon_update(payload: Any) -> ChannelUpdate:
+    """OrderStatusChange maps its Summary.OrderStatus; BuyerRequestedChange (the buyer asks to
+    cancel, the seller decides) changes nothing here."""
+    change = _AmazonNotification.model_validate(payload).Payload.OrderChangeNotification
+    status = change.Summary.OrderStatus
+    if change.OrderChangeType != "OrderStatusChange":
+        return ChannelUpdate("amazon", change.AmazonOrderId, status, ())
+    reason = (change.OrderChangeTrigger or _AmazonTrigger()).ChangeReason or ""
+    return _update("amazon", change.AmazonOrderId, status, AMAZON_STATUSES, reason)
+
+
+# --- Shopee: push code 3, order status -------------------------------------------------------
+
+SHOPEE_STATUSES = {
+    "CANCELLED": CANCELLED,
+    "READY_TO_SHIP": PAID,
+    "PROCESSED": PAID,
+    "RETRY_SHIP": PAID,
+    "SHIPPED": PAID,
+    "TO_CONFIRM_RECEIVE": PAID,
+    "COMPLETED": PAID,
+}
+
+
+class _ShopeeOrderStatus(ChannelModel):
+    ordersn: str = Field(min_length=1)
+    status: str = Field(min_length=1)
+
+
+class _ShopeePush(ChannelModel):
+    code: Literal[3]
+    data: _ShopeeOrderStatus
+
+
+@reports_malformed("shopee", "push")
+def shopee_update(payload: Any) -> ChannelUpdate:
+    push = _ShopeePush.model_validate(payload)
+    return _update("shopee", push.data.ordersn, push.data.status, SHOPEE_STATUSES)
+
+
+# --- TikTok Shop: webhook type 1, order status change ----------------------------------------
+
+TIKTOK_STATUSES = {
+    "CANCELLED": CANCELLED,
+    "ON_HOLD": PAID,
+    "AWAITING_SHIPMENT": PAID,
+    "PARTIALLY_SHIPPING": PAID,
+    "AWAITING_COLLECTION": PAID,
+    "IN_TRANSIT": PAID,
+    "DELIVERED": PAID,
+    "COMPLETED": PAID,
+}
+
+
+class _TikTokOrderStatus(ChannelModel):
+    order_id: str = Field(min_length=1)
+    order_status: str = Field(min_length=1)
+
+
+class _TikTokWebhook(ChannelModel):
+    type: Literal[1]
+    data: _TikTokOrderStatus
+
+
+@reports_malformed("tiktok", "webhook")
+def tiktok_update(payload: Any) -> ChannelUpdate:
+    webhook = _TikTokWebhook.model_validate(payload)
+    return _update("tiktok", webhook.data.order_id, webhook.data.order_status, TIKTOK_STATUSES)
+
+
+# --- AliExpress: order status message ----------------------------------------------------------
+
+ALIEXPRESS_STATUSES = {
+    "OrderClosed": CANCELLED,
+    "PaymentAuthorized": PAID,
+    "WAIT_SELLER_SEND_GOODS": PAID,
+    "paymentFailedEvent": PAYMENT_FAILED,
+}
+
+
+class _AliExpressOrderStatus(ChannelModel):
+    orderId: AliExpressId
+    orderStatus: str = Field(min_length=1)
+
+
+class _AliExpressMessage(ChannelModel):
+    message_type: int
+    data: _AliExpressOrderStatus
+
+
+@reports_malformed("aliexpress", "message")
+def aliexpress_update(payload: Any) -> ChannelUpdate:
+    message = _AliExpressMessage.model_validate(payload)
+    return _update(
+        "aliexpress", message.data.orderId, message.data.orderStatus, ALIEXPRESS_STATUSES
+    )
+
+
+# --- which bodies are notifications ------------------------------------------------------------
+
+_SHAPES: Mapping[str, tuple[Callable[[dict[str, Any]], bool], Callable[[Any], ChannelUpdate]]] = {
+    "amazon": (lambda body: "NotificationType" in body, amazon_update),
+    "shopee": (lambda body: {"code", "data"} <= body.keys(), shopee_update),
+    "tiktok": (lambda body: {"type", "data"} <= body.keys(), tiktok_update),
+    "aliexpress": (lambda body: "message_type" in body, aliexpress_update),
+}
+
+
+def is_update(channel: str, payload: Any) -> bool:
+    """Whether the body is one of the channel's update notifications rather than an order."""
+    shape = _SHAPES.get(channel)
+    return isinstance(payload, dict) and shape is not None and shape[0](payload)
+
+
+def parse_update(channel: str, payload: Any) -> ChannelUpdate:
+    """The update a notification tells; MalformedChannelPayload naming the field otherwise."""
+    return _SHAPES[channel][1](payload)
