@@ -193,9 +193,14 @@ async def test_reparse_rebuilds_a_held_order_from_its_stored_payload(start_intak
     assert isinstance(accepted, OrderAccepted)
     assert [line.sku for line in accepted.order.lines] == ["MUG-BLUE"]
     again = await intake.http.post(f"/orders/{order_id}/reparse", headers=OPS)
-    assert again.status_code == 409
+    assert again.json() == {"order_id": order_id, "status": "accepted"}  # nothing new to apply
+    await intake.settled()
+    assert (await intake.emitted(order_id))[-1] == accepted
     audit = (await intake.http.get(f"/orders/{order_id}/audit")).json()
-    assert [(a["action"], a["actor"]) for a in audit] == [("reparse", "mei@seller.example")]
+    assert [(a["action"], a["detail"]) for a in audit] == [
+        ("reparse", {"was": "held"}),
+        ("reparse", {"was": "accepted"}),
+    ]
 
 
 async def test_reparse_keeps_the_holds_an_operator_must_decide_on(start_intake):

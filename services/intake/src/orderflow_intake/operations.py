@@ -100,13 +100,20 @@ async def cancel(pool: asyncpg.Pool, order_id: str, actor: str, reason: str) -> 
 async def reparse_order(
     pool: asyncpg.Pool, order_id: str, actor: str, rules: ScreeningRules
 ) -> str:
-    """Build a held order again from its stored payload (an adapter or listing was fixed)
-    without clearing the holds an operator must decide on."""
+    """Build an order again from its stored payload (an adapter or listing was fixed): a held
+    order is screened again without clearing the holds an operator must decide on; an accepted
+    one that has not shipped takes the differences as updates (services/reparse.py)."""
     async with order_action(pool, order_id) as (uow, row):
-        if row["status"] != "held":
-            raise ActionRefused(f"order {order_id} is {row['status']}, not held")
-        await store.audit(uow.conn, f"order:{order_id}", "reparse", actor, {})
-        outcome = await services.rescreen(uow, row, rules)
+        if row["status"] not in ("held", "accepted"):
+            raise ActionRefused(
+                f"order {order_id} is {row['status']}: only held or accepted orders that have"
+                " not shipped are parsed again"
+            )
+        await store.audit(uow.conn, f"order:{order_id}", "reparse", actor, {"was": row["status"]})
+        if row["status"] == "held":
+            outcome = await services.rescreen(uow, row, rules)
+        else:
+            outcome = await services.reparse_accepted(uow, row, rules)
     log.info("order.reparsed", order_id=order_id, actor=actor, outcome=outcome)
     return outcome
 

@@ -32,7 +32,8 @@ SCREENING_CODES = frozenset(
     }
 )
 # An operator's judgement settles these for good: a released probable duplicate is not one.
-WAIVABLE_CODES = frozenset({"restricted_goods", "probable_duplicate"})
+# A released reparse_changed_lines ships the order as routed.
+WAIVABLE_CODES = frozenset({"restricted_goods", "probable_duplicate", "reparse_changed_lines"})
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,9 @@ def create_router(pool: asyncpg.Pool, rules: ScreeningRules) -> APIRouter:
         tags=["exception queue"],
         response_model=ActionResult,
         responses={**NOT_FOUND, **REFUSED},
-        summary="Parse a held order's stored payload again and screen it, holds kept",
+        summary="Parse an order's stored payload again: a held order is screened, holds kept;"
+        " an accepted one takes a new address as an address change and is held for changed"
+        " lines; 409 once shipped",
     )
     async def reparse(order_id: str, actor: Actor) -> ActionResult:
         outcome = await _act(operations.reparse_order(pool, order_id, actor, rules))

@@ -6,6 +6,7 @@ from orderflow_intake.services.orders import (
     take_marketplace_order,
     take_marketplace_orders,
 )
+from orderflow_intake.services.reparse import reparse_accepted
 from orderflow_intake.services.screen import rescreen, screen, settle
 from orderflow_intake.services.updates import (
     apply_address,
@@ -24,6 +25,7 @@ __all__ = [
     "change_payment",
     "hold_unroutable_order",
     "note_shipments",
+    "reparse_accepted",
     "rescreen",
     "screen",
     "settle",

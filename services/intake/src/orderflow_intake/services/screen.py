@@ -79,7 +79,17 @@ async def rescreen(uow: UnitOfWork, row: asyncpg.Record, rules: ScreeningRules) 
         received_before=row["received_at"],
         waived=frozenset(row["waived"]),
     )
+    if row["accepted_at"] is not None:
+        order = as_routed(order, store.canonical_of(row))
     return await settle(uow, row, order, reasons)
+
+
+def as_routed(order: CanonicalOrder, known: CanonicalOrder) -> CanonicalOrder:
+    """Once accepted, an order keeps the lines and currency routing planned it with: routing
+    plans an order once, so lines rebuilt later (a new listing, an adapter fix) would change
+    intake's view and nothing else. A re-parse that reads other lines holds the order instead
+    (services/reparse.py)."""
+    return order.model_copy(update={"lines": known.lines, "currency": known.currency})
 
 
 async def settle(

@@ -53,7 +53,7 @@ async def apply_cancel(
     if row["status"] == "cancelled":
         return False
     if row["shipped_at"] is not None and not force:
-        return await _hold_for(
+        return await hold_for(
             uow, row, "cancel_after_shipment", f"cancelled after shipment: {reason or 'no reason'}"
         )
     await store.cancel(uow.conn, row["order_id"], reason)
@@ -72,7 +72,8 @@ async def apply_cancel(
     return True
 
 
-async def _hold_for(uow: UnitOfWork, row: asyncpg.Record, code: str, detail: str) -> bool:
+async def hold_for(uow: UnitOfWork, row: asyncpg.Record, code: str, detail: str) -> bool:
+    """Hold the order for an operator with one reason; False when it is held for it already."""
     if code in {hold.code for hold in await store.open_holds(uow.conn, row["order_id"])}:
         return False  # said already: a second delivery of the same update is a no-op
     await store.hold(uow.conn, row["order_id"], [HoldReason(code=code, detail=detail)])
@@ -121,7 +122,7 @@ async def apply_address(
     if row["status"] == "cancelled" or order.ship_to == ship_to:
         return False
     if row["shipped_at"] is not None:
-        return await _hold_for(
+        return await hold_for(
             uow, row, "address_change_after_shipment", f"new address after shipment: {ship_to}"
         )
     await store.set_ship_to(uow.conn, row["order_id"], ship_to)
