@@ -8,29 +8,43 @@ from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChange
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import ReservationRejected, StockReserved
 from orderflow_contracts.order import OrderLine
-from orderflow_runtime import RunningService
+from orderflow_inventory.app import create_spec
+from orderflow_inventory.config import Settings
+from orderflow_runtime import RunningService, start_service
 from orderflow_testing.system import TestSystem, eventually
 
+from tests.conftest import SELLER_SETUP_FILE
 from tests.integration.inventory.support import plan_for, stock
 
 pytestmark = pytest.mark.integration
 
 
-def partitions_owned(instance: RunningService, topic: str) -> set[int]:
-    """Which partitions of `topic` this instance consumes (the runtime exposes only their count):
-    the plans on them are the ones it decides."""
-    physical = instance.names.physical(topic)
-    return {tp.partition for tp in instance.consumer._consumer.assignment() if tp.topic == physical}
+async def start_tagged(system: TestSystem, tag: str, **overrides: object) -> RunningService:
+    """An inventory instance whose database sessions carry `tag` as their application_name, so
+    a row can say which instance wrote it."""
+    url = await system.database_url("inventory")
+    tagged = f"{url}{'&' if '?' in url else '?'}application_name={tag}"
+    settings = system.settings(
+        Settings, tagged, seller_setup_file=str(SELLER_SETUP_FILE), **overrides
+    )
+    service = await start_service(create_spec(settings), settings)
+    system.services.append(service)
+    return service
 
 
-async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, start) -> None:
+async def test_two_consumers_never_oversell_the_last_units(system: TestSystem) -> None:
     await system.create_topics(["us-ontario"])
     # Polls of 20 plans: the instances hand the SKU's locks back and forth several times before
     # the 100 units run out (one poll of the default 500 could take them all in one go, and leave
     # the other instance nothing to contend for).
-    instances = [await start(system, "inventory", max_batch=20) for _ in range(2)]  # one group
+    names = ["inventory-a", "inventory-b"]
+    instances = [await start_tagged(system, name, max_batch=20) for name in names]  # one group
+    inventory = await system.db("inventory")
+    await inventory.execute(
+        "ALTER TABLE reservations"
+        " ADD COLUMN decided_by text DEFAULT current_setting('application_name')"
+    )
     await stock(system, "MUG-RED", "us-ontario", 100)
-    owned = [partitions_owned(instance, topics.ROUTING_PLANS) for instance in instances]
     handled_before = [instance.consumer.stats.processed for instance in instances]
     bus = await system.bus("routing")
     orders = 2000
@@ -44,27 +58,20 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem, s
     reserved = [m for m in outcomes if isinstance(m.event, StockReserved)]
     rejected = [m for m in outcomes if isinstance(m.event, ReservationRejected)]
     assert (len(reserved), len(rejected)) == (100, orders - 100)
-    inventory = await system.db("inventory")
     row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock WHERE sku = 'MUG-RED'")
     assert (row["on_hand"], row["reserved"]) == (100, 100)
-    assert await inventory.fetchval("SELECT count(*) FROM reservations") == 100
-
-    plans = await system.read(topics.ROUTING_PLANS, until=lambda seen: len(seen) >= orders)
-    partition_of = {m.record.key.decode(): m.record.partition for m in plans}
     plans_handled = [
         instance.consumer.stats.processed - before
         for instance, before in zip(instances, handled_before, strict=True)
     ]
-    # Each instance handled exactly the plans on the partitions it owned before the burst: the
-    # assignment held throughout, so an order's partition names the instance that decided it.
-    assert plans_handled == [
-        sum(1 for partition in partition_of.values() if partition in mine) for mine in owned
-    ]
-    won = [
-        sum(1 for m in reserved if partition_of[m.event.plan.order_id] in mine) for mine in owned
-    ]
-    assert sum(won) == 100
-    assert all(units > 0 for units in won), f"both instances must reserve: {won}"
+    assert sum(plans_handled) == orders and all(plans_handled), plans_handled
+    won = dict(
+        await inventory.fetch(
+            "SELECT decided_by, count(*) FROM reservations GROUP BY decided_by ORDER BY 1"
+        )
+    )
+    assert sum(won.values()) == 100
+    assert set(won) == set(names), f"both instances must reserve: {won}"
 
 
 async def test_second_delivery_of_a_plan_reserves_once(system: TestSystem, start) -> None:
