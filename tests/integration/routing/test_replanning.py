@@ -1,5 +1,6 @@
 """Routing re-plans when inventory rejects a plan made on stale stock, and gives up in bounds."""
 
+import httpx
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.inventory import (
@@ -98,3 +99,51 @@ async def test_order_is_held_when_no_location_can_really_ship_it(system: TestSys
         )
     )
     assert (hold["status"], hold["code"]) == ("held", "unroutable")
+
+
+async def test_an_order_released_after_routing_gave_up_is_planned_again(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics(LOCATIONS)
+    intake_service = await start(system, "intake")
+    for name in ("routing", "inventory"):
+        await start(system, name)
+    await _stale_replica_says_us_ontario_has(system, 5)
+    await _order_one_mug(system)
+    intake = await system.db("intake")
+    order_id = await eventually(
+        lambda: intake.fetchval("SELECT order_id FROM holds WHERE code = 'unroutable'")
+    )
+
+    warehouse = await system.bus("warehouse")
+    await warehouse.publish(
+        topics.WAREHOUSE_STOCK,
+        "MUG-RED",
+        StockReceived(sku="MUG-RED", location_id="cn-shenzhen", quantity=3, reference="PO-1"),
+    )
+    await warehouse.flush()
+    routing = await system.db("routing")
+    await eventually(
+        lambda: routing.fetchval(
+            "SELECT available = 3 FROM stock_replica WHERE location_id = 'cn-shenzhen'"
+        )
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=intake_service.api), base_url="http://t"
+    ) as http:
+        released = await http.post(
+            f"/orders/{order_id}/release", headers={"X-Actor": "mei@seller.example"}
+        )
+    assert released.json()["status"] == "accepted"
+
+    outcomes = await system.read(
+        topics.INVENTORY_RESERVATIONS,
+        until=lambda seen: any(isinstance(m.event, StockReserved) for m in seen),
+    )
+    reserved = next(m.event for m in outcomes if isinstance(m.event, StockReserved))
+    assert (reserved.plan.attempt, reserved.plan.shipments[0].location_id) == (3, "cn-shenzhen")
+    await eventually(
+        lambda: routing.fetchval(
+            "SELECT status = 'reserved' FROM orders WHERE order_id = $1", order_id
+        )
+    )

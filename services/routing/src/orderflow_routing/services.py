@@ -22,44 +22,40 @@ async def plan_orders(items: list[Item[OrderAccepted]], network: domain.Network)
     draws down so later orders in the batch do not count on the same units, and one write per
     table."""
     conn = items[-1].unit.conn
-    fresh_ids = await store.remember_orders(conn, [item.event for item in items])
-    fresh = []
-    for item in items:
-        if item.event.order.order_id in fresh_ids:
-            fresh_ids.discard(
-                item.event.order.order_id
-            )  # a second copy in the batch is a duplicate
-            fresh.append(item)
+    latest = {item.event.order.order_id: item for item in items}  # a copy in the batch: the last
+    to_plan = await store.remember_orders(conn, [item.event for item in latest.values()])
+    fresh = [(item, to_plan[order_id]) for order_id, item in latest.items() if order_id in to_plan]
     if not fresh:
         return
-    skus = sorted({line.sku for item in fresh for line in item.event.order.lines})
+    skus = sorted({line.sku for item, _ in fresh for line in item.event.order.lines})
     stock = dict(await store.stock_for(conn, skus))
-    outcomes = [_decide(item.event, 1, network, stock) for item in fresh]
+    outcomes = [_decide(item.event, attempt, network, stock) for item, attempt in fresh]
     await store.record_decisions(
         conn,
         [
-            (item.event.order.order_id, 1, outcome)
-            for item, outcome in zip(fresh, outcomes, strict=True)
+            (item.event.order.order_id, attempt, outcome)
+            for (item, attempt), outcome in zip(fresh, outcomes, strict=True)
         ],
     )
-    for item, outcome in zip(fresh, outcomes, strict=True):
-        _announce(item.unit, item.event.order.order_id, 1, outcome)
+    for (item, attempt), outcome in zip(fresh, outcomes, strict=True):
+        _announce(item.unit, item.event.order.order_id, attempt, outcome)
 
 
 async def replan_rejected(
     uow: UnitOfWork, event: ReservationRejected, network: domain.Network, max_attempts: int
 ) -> None:
     known = await store.order(uow.conn, event.order_id)
-    if known is None or known[1] != event.attempt or known[2] != "planned":
+    if known is None or known.attempt != event.attempt or known.status != "planned":
         log.info("rejection.stale_ignored", order_id=event.order_id, attempt=event.attempt)
         return
-    accepted, attempt, _ = known
+    accepted, attempt = known.accepted, known.attempt
     # The rejection carries inventory's own figures: fresher than our replica.
     await store.set_available(
         uow.conn, [(s.sku, s.location_id, s.available) for s in event.shortages]
     )
-    if attempt >= max_attempts:
-        await _give_up(uow, accepted.order.order_id, attempt, f"stock rejected {attempt} plans")
+    if known.attempts_this_round >= max_attempts:
+        tried = known.attempts_this_round
+        await _give_up(uow, accepted.order.order_id, attempt, f"stock rejected {tried} plans")
         return
     stock = dict(await store.stock_for(uow.conn, store.line_skus(accepted.order.lines)))
     outcome = _decide(accepted, attempt + 1, network, stock)
@@ -139,7 +135,7 @@ async def _give_up(
 async def hold_short_order(uow: UnitOfWork, event: ReservationHeld) -> None:
     """The channel's policy holds orders stock cannot cover: no re-plan, an operator decides."""
     known = await store.order(uow.conn, event.order_id)
-    if known is None or known[1] != event.attempt or known[2] != "planned":
+    if known is None or known.attempt != event.attempt or known.status != "planned":
         log.info("hold.stale_ignored", order_id=event.order_id, attempt=event.attempt)
         return
     short = ", ".join(

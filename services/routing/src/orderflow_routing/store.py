@@ -64,25 +64,49 @@ async def set_available(conn: asyncpg.Connection, levels: list[tuple[str, str, i
     )
 
 
-async def remember_orders(conn: asyncpg.Connection, events: list[OrderAccepted]) -> set[str]:
-    """Keep each accepted order; returns the ids seen for the first time."""
+async def remember_orders(conn: asyncpg.Connection, events: list[OrderAccepted]) -> dict[str, int]:
+    """Keep each accepted order (one event per order); returns the attempt to plan for each order to plan now: a new
+    one (attempt 1), or one routing gave up on that intake accepted again (an operator released
+    it), with what intake now says of it and the attempt after its last. An order being planned
+    or reserved already is not planned again."""
     rows = await conn.fetch(
-        "INSERT INTO orders (order_id, accepted, attempt, status)"
-        " SELECT id, accepted, 0, 'planned' FROM unnest($1::text[], $2::jsonb[]) AS o(id, accepted)"
-        " ON CONFLICT (order_id) DO NOTHING RETURNING order_id",
+        "INSERT INTO orders AS o (order_id, accepted, attempt, status)"
+        " SELECT id, accepted, 0, 'planned' FROM unnest($1::text[], $2::jsonb[]) AS n(id, accepted)"
+        " ON CONFLICT (order_id) DO UPDATE SET accepted = EXCLUDED.accepted, status = 'planned',"
+        " first_attempt = o.attempt + 1, updated_at = now() WHERE o.status = 'unroutable'"
+        " RETURNING order_id, first_attempt",
         [event.order.order_id for event in events],
         [event.model_dump_json() for event in events],
     )
-    return {row["order_id"] for row in rows}
+    return {row["order_id"]: row["first_attempt"] for row in rows}
 
 
-async def order(conn: asyncpg.Connection, order_id: str) -> tuple[OrderAccepted, int, str] | None:
+@dataclass(frozen=True)
+class KnownOrder:
+    accepted: OrderAccepted
+    attempt: int
+    status: str
+    first_attempt: int  # of this round of planning: 1, or the first after a release
+
+    @property
+    def attempts_this_round(self) -> int:
+        return self.attempt - self.first_attempt + 1
+
+
+async def order(conn: asyncpg.Connection, order_id: str) -> KnownOrder | None:
     row = await conn.fetchrow(
-        "SELECT accepted, attempt, status FROM orders WHERE order_id = $1 FOR UPDATE", order_id
+        "SELECT accepted, attempt, status, first_attempt FROM orders WHERE order_id = $1"
+        " FOR UPDATE",
+        order_id,
     )
     if row is None:
         return None
-    return OrderAccepted.model_validate_json(row["accepted"]), row["attempt"], row["status"]
+    return KnownOrder(
+        OrderAccepted.model_validate_json(row["accepted"]),
+        row["attempt"],
+        row["status"],
+        row["first_attempt"],
+    )
 
 
 @dataclass(frozen=True)
