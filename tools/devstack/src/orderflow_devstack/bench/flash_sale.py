@@ -49,7 +49,6 @@ async def run(session: BenchSession) -> list[CaseResult]:
         f" inventory service vs one row-lock transaction per order, x {session.repeats}"
     )
     runs = [await flash_sale(session) for _ in range(session.repeats)]
-    session.shared["flash_sale_service"] = [r.service for r in runs]
     service_rates = [r.service.per_second for r in runs]
     row_lock_rates = [r.row_lock.per_second for r in runs if r.row_lock]
     times_faster = ratio(median(service_rates), median(row_lock_rates))

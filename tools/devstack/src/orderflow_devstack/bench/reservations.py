@@ -11,21 +11,17 @@ from typing import Any
 import asyncpg
 from orderflow_contracts import topics
 
-from orderflow_devstack.bench.load import flood
 from orderflow_devstack.bench.meter import CpuUse, cpu_between
 from orderflow_devstack.bench.plans import (
     FLASH_SKU,
-    PlanSource,
     encoded,
     plan,
     publish_plans,
     receive_stock,
-    round_robin,
     split_stock,
 )
-from orderflow_devstack.bench.stats import rate_in_window, steady_rate
+from orderflow_devstack.bench.stats import steady_rate
 from orderflow_devstack.bench.system import System
-from orderflow_devstack.bench.throughput import Duration, warm_up
 from orderflow_devstack.bench.watch import TopicWatch, wait_for
 
 ANSWERS = ("StockReserved", "ReservationRejected", "ReservationHeld", "OrderBackordered")
@@ -152,35 +148,4 @@ async def hot_sku_burst(
     details |= _cpu_details(cpu_between(before, after), answers.count) | {"rss_mb": rss}
     rate = answers.count / (max(answers.at.values()) - started)
     details["steady_10_90_per_s"] = round(steady_rate(list(answers.at.values())))
-    return ReservationFigures(rate, dict(answers.kinds), worst, details)
-
-
-async def spread_flow(
-    system: System, skus: list[str], location_ids: list[str], duration: Duration
-) -> ReservationFigures:
-    """One-unit plans spread evenly over `skus`, kept `in_flight` deep (a closed loop) through a
-    warm-up and a measured window; stock never runs out, so every answer is a reservation."""
-    seeded = await _seed(system, {(s, loc): 1_000_000 for s in skus for loc in location_ids})
-    answers = Answers()
-    watch = TopicWatch(
-        system.endpoints.bootstrap_servers,
-        answers.on_record,
-        topics=[topics.INVENTORY_RESERVATIONS],
-    )
-    source = PlanSource(system.bus, round_robin(skus, location_ids))
-    meter = system.meter()
-    await watch.start()
-    try:
-        await warm_up(source, lambda: answers.count, duration)
-        before = meter.snapshot()
-        window = await flood(source, lambda: answers.count, duration.measure_s, duration.in_flight)
-        after, rss = meter.snapshot(), meter.rss_mb()
-        await watch.caught_up(window.end_s + 0.5, timeout_s=5)
-    finally:
-        await watch.stop()
-    rate = rate_in_window(list(answers.at.values()), window.start_s, window.end_s)
-    worst, details = await _verdict_inputs(system, answers, seeded)
-    details |= {"answered_in_window": f"{round(rate * window.seconds):,} in {window.seconds:.0f} s"}
-    details |= _cpu_details(cpu_between(before, after), round(rate * window.seconds))
-    details |= {"rss_mb": rss}
     return ReservationFigures(rate, dict(answers.kinds), worst, details)

@@ -1,6 +1,6 @@
 """What every case needs to know about this bench run: full or smoke, repeats, partitions,
 where logs go, and the figures earlier cases left for later ones (scale-out compares with the
-pipeline case, the inventory case reuses the flash sale's hot-SKU run)."""
+pipeline case, the pipeline's share of the relay limit needs the ceiling)."""
 
 import contextlib
 from collections.abc import AsyncIterator
