@@ -145,6 +145,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "channel_policies",
             "attempts",
             "backorders",
+            "listed_channels",
             "counts",
             "held_stock_events",
             "daily_sales",
