@@ -214,3 +214,24 @@ async def test_reparse_keeps_the_holds_an_operator_must_decide_on(start_intake):
     reparsed = await intake.http.post(f"/orders/{order_id}/reparse", headers=OPS)
     assert reparsed.json()["status"] == "held"
     assert await intake.open_holds(order_id) == ["unroutable"]
+
+
+async def test_an_unroutable_order_is_released_with_the_lines_its_payload_reads_now(start_intake):
+    # Routing plans a released unroutable order again from this OrderAccepted: it must carry the
+    # lines today's listings give, not those routing gave up on.
+    intake = await start_intake()
+    order_id = await _place(intake, "shopify", payloads.shopify_order(50, [("MUG-RED", 1)]))
+    await intake.status_of(order_id, "accepted")
+    await intake.publish(
+        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=1, reason="x")
+    )
+    await intake.status_of(order_id, "held")
+    await intake.http.put(
+        "/listings/shopify/MUG-RED", json={"components": [{"sku": "MUG-BLUE"}]}, headers=OPS
+    )
+    released = await intake.http.post(f"/orders/{order_id}/release", headers=OPS)
+    assert released.json()["status"] == "accepted"
+    await intake.settled()
+    accepted = (await intake.emitted(order_id))[-1]
+    assert isinstance(accepted, OrderAccepted)
+    assert [line.sku for line in accepted.order.lines] == ["MUG-BLUE"]

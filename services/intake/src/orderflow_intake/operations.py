@@ -64,7 +64,12 @@ async def release(
         await store.audit(
             uow.conn, f"order:{order_id}", "release", actor, {"note": note, "holds": codes}
         )
-        outcome = await services.rescreen(uow, await store.lock_order(uow.conn, order_id), rules)
+        outcome = await services.rescreen(
+            uow,
+            await store.lock_order(uow.conn, order_id),
+            rules,
+            replanned="unroutable" in codes,
+        )
     log.info("order.released", order_id=order_id, actor=actor, outcome=outcome)
     return outcome
 

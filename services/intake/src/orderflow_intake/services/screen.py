@@ -70,7 +70,11 @@ def parse_row(row: asyncpg.Record) -> adapters.ParsedOrder:
     return parsed.model_copy(update=changes)
 
 
-async def rescreen(uow: UnitOfWork, row: asyncpg.Record, rules: ScreeningRules) -> str:
+async def rescreen(
+    uow: UnitOfWork, row: asyncpg.Record, rules: ScreeningRules, *, replanned: bool = False
+) -> str:
+    """`replanned`: routing gave up on the order and will plan it again from the OrderAccepted
+    this sends, so it takes the lines the payload reads now (e.g. after a listing fix)."""
     parsed = parse_row(row)
     order, reasons = await screen(
         uow.conn,
@@ -79,7 +83,7 @@ async def rescreen(uow: UnitOfWork, row: asyncpg.Record, rules: ScreeningRules) 
         received_before=row["received_at"],
         waived=frozenset(row["waived"]),
     )
-    if row["accepted_at"] is not None:
+    if row["accepted_at"] is not None and not replanned:
         order = as_routed(order, store.canonical_of(row))
     return await settle(uow, row, order, reasons)
 
