@@ -4,6 +4,7 @@ context (correlation id, event id, type) is bound by the consumer, not by handle
 JSON lines are serialised with orjson and written as bytes: at a thousand orders a second every
 service writes several lines per order, and the console renderer cost three times as much."""
 
+import functools
 import logging
 import sys
 
@@ -14,7 +15,10 @@ import structlog
 def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     renderer: structlog.types.Processor
     if log_format == "json":
-        renderer = structlog.processors.JSONRenderer(serializer=orjson.dumps)
+        # Keys that are not strings (an int-keyed dict in a log line) are written as strings, as
+        # the standard json module does, instead of failing the handler that logs them.
+        serialize = functools.partial(orjson.dumps, option=orjson.OPT_NON_STR_KEYS)
+        renderer = structlog.processors.JSONRenderer(serializer=serialize)
         logger_factory = structlog.BytesLoggerFactory(file=sys.stderr.buffer)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())

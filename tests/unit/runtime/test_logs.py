@@ -1,0 +1,24 @@
+"""Production logs: one JSON object per line on stderr, with the bound correlation id."""
+
+import json
+import subprocess
+import sys
+
+LOG_ONE_LINE = """
+import structlog
+from orderflow_runtime.logs import configure_logging
+configure_logging("json")
+structlog.contextvars.bind_contextvars(correlation_id="order-7")
+structlog.get_logger().info("reservation.reserved", units={1: 2}, skus=["MUG-RED"])
+"""
+
+
+def test_a_json_log_line_carries_the_correlation_id_and_survives_int_keys() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOG_ONE_LINE], capture_output=True, text=True, check=True
+    )
+    line = json.loads(done.stderr)
+    assert line["event"] == "reservation.reserved"
+    assert line["correlation_id"] == "order-7"
+    assert line["units"] == {"1": 2}
+    assert line["level"] == "info"
