@@ -65,10 +65,10 @@ async def set_available(conn: asyncpg.Connection, levels: list[tuple[str, str, i
 
 
 async def remember_orders(conn: asyncpg.Connection, events: list[OrderAccepted]) -> dict[str, int]:
-    """Keep each accepted order (one event per order); returns the attempt to plan for each order to plan now: a new
-    one (attempt 1), or one routing gave up on that intake accepted again (an operator released
-    it), with what intake now says of it and the attempt after its last. An order being planned
-    or reserved already is not planned again."""
+    """Keep each accepted order (one event per order); returns the attempt to plan for each
+    order to plan now: a new one (attempt 1), or one routing gave up on that intake accepted
+    again (an operator released it), with what intake now says of it and the attempt after its
+    last. An order being planned or reserved already is not planned again."""
     rows = await conn.fetch(
         "INSERT INTO orders AS o (order_id, accepted, attempt, status)"
         " SELECT id, accepted, 0, 'planned' FROM unnest($1::text[], $2::jsonb[]) AS n(id, accepted)"
