@@ -93,6 +93,13 @@ async def test_events_for_an_unknown_sku_are_held_and_replayed_once_it_exists(
     assert response.status_code == 200
     assert response.json() == {"replayed": 1, "still_held": 1}
     assert await inventory.fetchval("SELECT on_hand FROM stock WHERE sku = 'KETTLE'") == 12
+    kettle, mars = [h["id"] for h in sorted(held, key=lambda h: h["sku"])]
+    async with api(service) as client:
+        again = await client.post("/held-events/replay", json={"ids": [kettle, 999]})
+        assert again.status_code == 404
+        assert again.json()["detail"] == f"no held event waits with id {sorted([kettle, 999])}"
+        named = await client.post("/held-events/replay", json={"ids": [mars]})
+    assert named.json() == {"replayed": 1, "still_held": 1}  # mars-1 is still not a location
 
 
 async def test_a_count_below_what_is_promised_is_held_not_applied(

@@ -212,9 +212,15 @@ def router(service: RunningService) -> APIRouter:
         async with pool.acquire() as conn:
             return await catalog.held_events(conn, open_only=not include_replayed)
 
-    @api.post("/held-events/replay", summary="Apply held events again (all that can, or these)")
+    @api.post(
+        "/held-events/replay",
+        summary="Apply held events again (all that can, or these)",
+        responses=_not_found("A held event"),
+    )
     async def replay(ids: Annotated[list[int] | None, Body(embed=True)] = None) -> Replayed:
         async with service.unit_of_work() as uow:
+            if ids and (missing := await catalog.not_waiting(uow.conn, ids)):
+                raise HTTPException(404, f"no held event waits with id {missing}")
             replayed = await services.replay_held(uow, ids)
         async with pool.acquire() as conn:
             still_held = len(await catalog.held_events(conn))

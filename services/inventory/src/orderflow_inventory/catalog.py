@@ -157,6 +157,15 @@ async def held_events(conn: asyncpg.Connection, open_only: bool = True) -> list[
     return [{**dict(row), "payload": json.loads(row["payload"])} for row in rows]
 
 
+async def not_waiting(conn: asyncpg.Connection, ids: Sequence[int]) -> list[int]:
+    """Of these held event ids, those that are not waiting: unknown, or replayed already."""
+    waiting = await conn.fetch(
+        "SELECT id FROM held_stock_events WHERE id = ANY($1::bigint[]) AND replayed_at IS NULL",
+        list(ids),
+    )
+    return sorted(set(ids) - {row["id"] for row in waiting})
+
+
 async def take_replayable(
     conn: asyncpg.Connection, ids: Sequence[int] | None = None
 ) -> list[asyncpg.Record]:
