@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from orderflow_devstack.bench import targets
 from orderflow_devstack.bench.plans import FLASH_SKU, LOCATIONS, bench_setup, split_stock
-from orderflow_devstack.bench.reservations import ReservationFigures, hot_sku_burst
+from orderflow_devstack.bench.reservations import ReservationFigures, burst, hot_load
 from orderflow_devstack.bench.results import CaseResult
 from orderflow_devstack.bench.row_lock import RowLockFigures, RowLockInventory
 from orderflow_devstack.bench.session import BenchSession
@@ -29,7 +29,7 @@ async def flash_sale(session: BenchSession, with_baseline: bool = True) -> Flash
     orders, units = sizes(session.smoke)
     setup_file = bench_setup(session.log_dir)
     async with session.system(services=("inventory",), setup_file=setup_file) as system:
-        service = await hot_sku_burst(system, orders, units, LOCATIONS)
+        service = await burst(system, hot_load(orders, units))
         if not with_baseline:
             return FlashSaleFigures(service, None)
         if not session.smoke:  # a smoke run keeps the service for the inventory case

@@ -98,11 +98,12 @@ async def publish_plans(bus: PartnerBus, plans: list[bytes], order_ids: list[str
     await bus.flush()
 
 
-async def receive_stock(bus: PartnerBus, stock: dict[tuple[str, str], int]) -> None:
+async def receive_stock(bus: PartnerBus, stock: dict[tuple[str, str], int], reference: str) -> None:
+    """One warehouse document: inventory applies a reference once."""
     for (sku, location_id), units in stock.items():
         await bus.publish(
             topics.WAREHOUSE_STOCK,
             sku,
-            StockReceived(sku=sku, location_id=location_id, quantity=units, reference="bench"),
+            StockReceived(sku=sku, location_id=location_id, quantity=units, reference=reference),
         )
     await bus.flush()

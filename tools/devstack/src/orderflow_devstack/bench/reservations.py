@@ -3,17 +3,21 @@ ShipmentsPlanned on routing.plans, and every answer counted on inventory.reserva
 each order has one. Oversold units are read from inventory's database at the end and from the
 StockReserved events themselves."""
 
+import asyncio
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from orderflow_contracts import topics
+from orderflow_contracts.routing import ShipmentsPlanned
 
 from orderflow_devstack.bench.meter import CpuUse, cpu_between
 from orderflow_devstack.bench.plans import (
     FLASH_SKU,
+    LOCATIONS,
     encoded,
     plan,
     publish_plans,
@@ -84,32 +88,6 @@ def oversold_by_events(answers: Answers, seeded: dict[str, int]) -> int:
     return sum(max(0, answers.reserved_units[sku] - units) for sku, units in seeded.items())
 
 
-async def _seed(system: System, stock: dict[tuple[str, str], int]) -> dict[str, int]:
-    await receive_stock(system.bus, stock)
-    skus = sorted({sku for sku, _ in stock})
-    await system.wait_for_stock(skus, len(stock), min(stock.values()))
-    seeded: Counter[str] = Counter()
-    for (sku, _), units in stock.items():
-        seeded[sku] += units
-    return dict(seeded)
-
-
-async def _verdict_inputs(
-    system: System, answers: Answers, seeded: dict[str, int]
-) -> tuple[int | None, dict[str, Any]]:
-    database = await oversold_in_database(system.endpoints.database_url("inventory"), list(seeded))
-    by_events = oversold_by_events(answers, seeded)
-    in_database = database["oversold"] if isinstance(database, dict) else None
-    worst = by_events if in_database is None else max(by_events, in_database)
-    details = {
-        "stock_seeded": sum(seeded.values()),
-        "reserved_units_by_events": sum(answers.reserved_units.values()),
-        "oversold_by_events": by_events,
-        "inventory_db_stock": database,
-    }
-    return worst, details
-
-
 def _cpu_details(cpu: CpuUse, answered: int) -> dict[str, Any]:
     return {
         "cpu_s_per_1000_orders": round(cpu.system_s / answered * 1000, 2) if answered else None,
@@ -118,16 +96,58 @@ def _cpu_details(cpu: CpuUse, answered: int) -> dict[str, Any]:
     }
 
 
-async def hot_sku_burst(
-    system: System, orders: int, units: int, location_ids: list[str]
-) -> ReservationFigures:
-    """`orders` one-unit plans for one SKU stocked with `units` split over the locations, the
-    plans alternating between them, published all at once; answers per second from the first
-    plan's publishing to the last answer's timestamp (the service answers in batches, so a
-    percentile window of answer times would flatter it)."""
-    seeded = await _seed(system, split_stock(FLASH_SKU, units, location_ids))
-    planned = [plan(FLASH_SKU, location_ids[n % len(location_ids)]) for n in range(orders)]
-    values = [encoded(p) for p in planned]
+Key = tuple[str, str]  # (sku, location_id)
+
+
+@dataclass(frozen=True)
+class Load:
+    stock: dict[Key, int]  # received before the burst
+    plans: list[ShipmentsPlanned]
+
+
+def hot_load(orders: int, units: int) -> Load:
+    """The flash sale: one SKU, `units` of it split over the locations, the plans alternating."""
+    plans = [plan(FLASH_SKU, LOCATIONS[n % len(LOCATIONS)]) for n in range(orders)]
+    return Load(split_stock(FLASH_SKU, units, LOCATIONS), plans)
+
+
+async def seed(system: System, stock: dict[Key, int]) -> dict[str, int]:
+    """Receive the stock under a reference of its own (a kept smoke system has seen the bench's
+    earlier receipts, and a warehouse document applies once), wait until the ledger shows every
+    receipt, and return what each SKU has free at the start."""
+    reference = f"bench-{uuid.uuid4().hex[:12]}"
+    await receive_stock(system.bus, stock, reference)
+    conn = await asyncpg.connect(system.endpoints.database_url("inventory"))
+    try:
+        deadline = time.monotonic() + 120
+        while await _receipts(conn, reference) < len(stock):
+            if time.monotonic() > deadline:
+                raise RuntimeError("inventory did not take the opening stock in 120 s")
+            await asyncio.sleep(0.2)
+        rows = await conn.fetch(
+            "SELECT sku, sum(on_hand - reserved)::int AS free FROM stock"
+            " WHERE sku = ANY($1::text[]) GROUP BY sku",
+            sorted({sku for sku, _ in stock}),
+        )
+    finally:
+        await conn.close()
+    return {row["sku"]: row["free"] for row in rows}
+
+
+async def _receipts(conn: asyncpg.Connection, reference: str) -> int:
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM movements WHERE kind = 'receipt' AND reference = $1", reference
+        )
+    )
+
+
+async def burst(system: System, load: Load) -> ReservationFigures:
+    """The load's plans published at once; answers per second from the first plan's publishing
+    to the last answer's timestamp (the service answers in batches: a percentile window of
+    answer times would flatter it, so the 10-90% rate is only shown beside it)."""
+    free = await seed(system, load.stock)
+    values, order_ids = [encoded(p) for p in load.plans], [p.order_id for p in load.plans]
     answers = Answers()
     watch = TopicWatch(
         system.endpoints.bootstrap_servers,
@@ -138,14 +158,33 @@ async def hot_sku_burst(
     await watch.start()
     try:
         before, started = meter.snapshot(), time.time()
-        await publish_plans(system.bus, values, [p.order_id for p in planned])
-        if not await wait_for(lambda: answers.count >= orders, timeout_s=orders / 100 + 60):
-            raise RuntimeError(f"only {answers.count} of {orders} plans were answered")
-        after, rss = meter.snapshot(), meter.rss_mb()
+        await publish_plans(system.bus, values, order_ids)
+        if not await wait_for(lambda: answers.count >= len(values), len(values) / 100 + 60):
+            raise RuntimeError(f"only {answers.count} of {len(values)} plans were answered")
+        cpu, rss = cpu_between(before, meter.snapshot()), meter.rss_mb()
     finally:
         await watch.stop()
-    worst, details = await _verdict_inputs(system, answers, seeded)
-    details |= _cpu_details(cpu_between(before, after), answers.count) | {"rss_mb": rss}
-    rate = answers.count / (max(answers.at.values()) - started)
-    details["steady_10_90_per_s"] = round(steady_rate(list(answers.at.values())))
-    return ReservationFigures(rate, dict(answers.kinds), worst, details)
+    figures = await _figures(system, answers, started, free)
+    figures.details.update(_cpu_details(cpu, answers.count) | {"rss_mb": rss})
+    return figures
+
+
+async def _figures(
+    system: System, answers: Answers, started: float, free: dict[str, int]
+) -> ReservationFigures:
+    database = await oversold_in_database(system.endpoints.database_url("inventory"), list(free))
+    by_events = oversold_by_events(answers, free)
+    in_database = database["oversold"] if isinstance(database, dict) else None
+    times = list(answers.at.values())
+    details = {
+        "orders": answers.count,
+        "units_free_at_start": sum(free.values()),
+        "reserved_units_by_events": sum(answers.reserved_units.values()),
+        "oversold_by_events": by_events,
+        "oversold_in_database": database,
+        "steady_10_90_per_s": round(steady_rate(times)),
+    }
+    worst = by_events if in_database is None else max(by_events, in_database)
+    return ReservationFigures(
+        answers.count / (max(times) - started), dict(answers.kinds), worst, details
+    )
