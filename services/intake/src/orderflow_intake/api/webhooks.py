@@ -183,6 +183,34 @@ async def _take(
     if isinstance(document, adapters.ChannelUpdate):
         return await _take_update(pool, body, headers, document)
     external_id = document.external_id
+
+    def publish_order(uow: Any) -> None:
+        operations.publish(uow, channel, external_id, payload)
+        _follow_shopify_topic(uow, channel, headers, payload, document)
+
+    payload_id, order_id = await _store_and_publish(
+        pool, channel, external_id, body, headers, "order", publish_order
+    )
+    log.info(
+        "webhook.accepted", channel=channel, raw_payload_id=payload_id, order_id=order_id,
+        correlation_id=topics.channel_order_key(channel, external_id),
+    )  # fmt: skip
+    return WebhookAccepted(
+        raw_payload_id=payload_id, channel=channel, external_id=external_id, order_id=order_id
+    )
+
+
+async def _store_and_publish(
+    pool: asyncpg.Pool,
+    channel: str,
+    external_id: str,
+    body: bytes,
+    headers: dict[str, str],
+    kind: str,
+    publish: Callable[[Any], None],
+) -> tuple[int, str]:
+    """The raw body stored as accepted and what it says queued on the order's key, in one
+    transaction: answered 2xx only once both are durable. Returns (raw payload id, order id)."""
     order_id = order_id_for(channel, external_id)
     with structlog.contextvars.bound_contextvars(
         order_id=order_id, correlation_id=topics.channel_order_key(channel, external_id)
@@ -195,13 +223,10 @@ async def _take(
                 headers=headers,
                 status="accepted",
                 external_id=external_id,
+                kind=kind,
             )
-            operations.publish(uow, channel, external_id, payload)
-            _follow_shopify_topic(uow, channel, headers, payload, document)
-        log.info("webhook.accepted", channel=channel, raw_payload_id=payload_id)
-    return WebhookAccepted(
-        raw_payload_id=payload_id, channel=channel, external_id=external_id, order_id=order_id
-    )
+            publish(uow)
+    return payload_id, order_id
 
 
 async def _take_update(
@@ -210,25 +235,19 @@ async def _take_update(
     """A channel's own update notification: stored, and its updates queued on the order's key
     behind the order (an update for an order intake has not seen yet is parked there)."""
     channel, external_id = update.channel, update.external_id
-    order_id = order_id_for(channel, external_id)
-    with structlog.contextvars.bound_contextvars(
-        order_id=order_id, correlation_id=topics.channel_order_key(channel, external_id)
-    ):
-        async with operations.unit_of_work(pool) as uow:
-            payload_id = await store.insert_raw(
-                uow.conn,
-                channel=channel,
-                body=body,
-                headers=headers,
-                status="accepted",
-                external_id=external_id,
-                kind="update",
-            )
-            operations.publish_update(uow, update)
-        log.info(
-            "webhook.update_accepted", channel=channel, raw_payload_id=payload_id,
-            status=update.status, updates=[type(event).__name__ for event in update.events],
-        )  # fmt: skip
+    payload_id, order_id = await _store_and_publish(
+        pool,
+        channel,
+        external_id,
+        body,
+        headers,
+        "update",
+        lambda uow: operations.publish_update(uow, update),
+    )
+    log.info(
+        "webhook.update_accepted", channel=channel, raw_payload_id=payload_id, order_id=order_id,
+        correlation_id=topics.channel_order_key(channel, external_id), status=update.status, updates=[type(event).__name__ for event in update.events],
+    )  # fmt: skip
     return WebhookAccepted(
         raw_payload_id=payload_id,
         channel=channel,
