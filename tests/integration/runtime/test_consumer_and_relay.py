@@ -195,3 +195,22 @@ async def test_inbox_makes_a_redelivered_event_a_no_op(system: TestSystem) -> No
     echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     assert [m.event.sku for m in echoed] == ["ONCE", "AFTER"]
     assert service.consumer.stats.duplicates == 3
+
+
+async def test_a_stopped_consumer_commits_its_last_batch(system: TestSystem) -> None:
+    """Offsets are committed in the background while the next batch runs; stopping waits for
+    the last commit, so a successor in the group does not read the same batch again."""
+    await system.create_topics([])
+    first = await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    bus = await system.bus()
+    await bus.publish(topics.WAREHOUSE_STOCK, "one-key", received("BEFORE"))
+    await bus.flush()
+    await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+    await first.stop()
+
+    successor = await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    await bus.publish(topics.WAREHOUSE_STOCK, "one-key", received("AFTER"))
+    await bus.flush()
+    echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert [m.event.sku for m in echoed] == ["BEFORE", "AFTER"]
+    assert (successor.consumer.stats.processed, successor.consumer.stats.duplicates) == (1, 0)

@@ -58,10 +58,12 @@ def test_what_is_not_an_envelope_is_malformed(value) -> None:
 def test_the_type_is_read_ahead_of_any_parse() -> None:
     assert peek_type(raw(CANCELLED)) == "OrderCancelled"
     assert peek_type(b'{"type": "StockReceived", "payload": {') == "StockReceived"
+    assert peek_type(b'{"type":"not a type name","x":{"type":"Inner"}}') == "Inner"
 
 
 def test_a_type_that_may_be_the_payloads_own_is_not_trusted() -> None:
     payload_first = b'{"payload": {"type": "Inner"}, "type": "OrderCancelled"}'
     assert peek_type(payload_first) is None
+    assert peek_type(b'{"payload":{"type":"Inner"},"type":"OrderCancelled"}') is None
     assert peek_type(b"not json") is None
     assert peek_type(None) is None

@@ -138,24 +138,34 @@ class EventConsumer:
         return len(self._consumer.assignment())
 
     async def run(self) -> None:
+        """Each batch's offsets are committed while the next batch is read and handled: a
+        broker round trip off the critical path. Commits still go out one after another, and
+        offsets lost with a crash only redeliver what the inbox already turns into no-ops."""
         self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
-        while True:
-            batch = await self._consumer.getmany(timeout_ms=1000, max_records=self._max_batch)
-            if not batch:
-                continue
-            try:
-                await self.process(batch)
-            except INFRASTRUCTURE_ERRORS as error:
-                # Infrastructure failed mid-batch: nothing was committed, so read it again.
-                log.error("consumer.batch_failed", error=repr(error))
-                for partition, records in batch.items():
-                    with contextlib.suppress(
-                        IllegalStateError
-                    ):  # revoked meanwhile: new owner reads it
-                        self._consumer.seek(partition, records[0].offset)
-                await asyncio.sleep(self._backoff_s)
-                continue
-            await self._commit(batch)
+        committing: asyncio.Task[None] | None = None
+        try:
+            while True:
+                batch = await self._consumer.getmany(timeout_ms=1000, max_records=self._max_batch)
+                if not batch:
+                    continue
+                try:
+                    await self.process(batch)
+                except INFRASTRUCTURE_ERRORS as error:
+                    # Infrastructure failed mid-batch: nothing was committed, so read it again.
+                    log.error("consumer.batch_failed", error=repr(error))
+                    for partition, records in batch.items():
+                        with contextlib.suppress(
+                            IllegalStateError
+                        ):  # revoked meanwhile: new owner reads it
+                            self._consumer.seek(partition, records[0].offset)
+                    await asyncio.sleep(self._backoff_s)
+                    continue
+                if committing is not None:
+                    await committing
+                committing = asyncio.create_task(self._commit(batch))
+        finally:
+            if committing is not None:  # stopping: let the last commit land, briefly
+                await asyncio.wait([committing], timeout=2)
 
     async def process(
         self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]

@@ -3,6 +3,7 @@ and a graceful stop on SIGTERM/SIGINT. A service supplies only a ServiceSpec."""
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -171,12 +172,23 @@ async def serve_until_signalled(spec: ServiceSpec, settings: ServiceSettings) ->
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     service = await start_service(spec, settings)
+    collect_garbage_for_batches()
     stopped_by_signal = asyncio.create_task(stop.wait())
     await asyncio.wait([stopped_by_signal, *service.tasks], return_when=asyncio.FIRST_COMPLETED)
     for task in service.tasks:
         if task.done() and not task.cancelled() and task.exception():
             log.error("service.task_failed", error=repr(task.exception()))
     await service.stop()
+
+
+def collect_garbage_for_batches() -> None:
+    """What start-up built (modules, schemas, pools) lives as long as the process: frozen, the
+    collector stops re-scanning it. A 500-message batch allocates tens of thousands of objects
+    that live until it commits; at the default threshold (700) the collector ran ~500 times in
+    the flash sale's 10,000 plans, re-scanning them, and took ~15% of inventory's time.
+    Refcounting still frees everything without cycles at once."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def run(spec: ServiceSpec, settings: ServiceSettings) -> None:
