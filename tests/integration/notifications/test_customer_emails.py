@@ -132,3 +132,54 @@ async def test_an_order_without_an_address_fails_alone_and_the_rest_are_sent(
     )
     assert failed["attempts"] == 1, "no address: retrying cannot help"
     assert smtp.to("o-4") == []
+
+
+async def test_many_orders_go_out_over_several_sessions_each_order_in_order(
+    system: TestSystem, start, smtp
+) -> None:
+    await system.create_topics([])
+    await start(system, "notifications", smtp_port=smtp.port, smtp_sessions=3)
+    bus = await system.bus("partners")
+    orders = [f"o-many-{n}" for n in range(12)]
+    for order_id in orders:
+        await bus.publish(topics.ORDERS, order_id, accepted(order_id, "en"))
+    for order_id in orders:
+        await bus.publish(topics.FULFILLMENT_STATUS, order_id, shipped(order_id))
+        await bus.publish(
+            topics.FULFILLMENT_STATUS, order_id, shipped(order_id, ShipmentStatus.DELIVERED)
+        )
+    await bus.flush()
+    await eventually(lambda: _all_told(smtp, orders))
+    for order_id in orders:
+        assert [m["Subject"] for m in smtp.to(order_id)] == [
+            "Your order has shipped",
+            "Your order has been delivered",
+        ]
+
+
+async def _all_told(smtp, orders: list[str]) -> bool:
+    return all(len(smtp.to(order_id)) == 2 for order_id in orders)
+
+
+async def test_a_session_the_server_dropped_is_opened_again(
+    system: TestSystem, start, smtp
+) -> None:
+    await system.create_topics([])
+    await start(system, "notifications", smtp_port=smtp.port)
+    bus = await system.bus("partners")
+    await bus.publish(topics.ORDERS, "o-8", accepted("o-8", "en"))
+    await bus.publish(topics.FULFILLMENT_STATUS, "o-8", shipped("o-8"))
+    await bus.flush()
+    await eventually(lambda: _count(smtp, "o-8"))
+    smtp.stop()  # closes the session the sender keeps open
+    smtp.start()
+    await bus.publish(topics.FULFILLMENT_STATUS, "o-8", shipped("o-8", ShipmentStatus.DELIVERED))
+    await bus.flush()
+    await eventually(lambda: _count_is(smtp, "o-8", 2))
+    notifications = await system.db("notifications")
+    failed = "SELECT count(*) FROM delivery_log WHERE outcome = 'failed'"
+    assert await notifications.fetchval(failed) == 0
+
+
+async def _count_is(smtp, order_id: str, count: int) -> bool:
+    return len(smtp.to(order_id)) == count

@@ -1,4 +1,5 @@
 from orderflow_runtime import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -8,5 +9,9 @@ class Settings(ServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_sender: str = "orderflow <no-reply@orderflow.local>"
+    smtp_sessions: int = Field(default=4, ge=1, description="SMTP connections sending at once")
+    smtp_idle_s: float = Field(
+        default=10.0, description="a session idle longer is reopened: servers time them out"
+    )
     send_attempts: int = 5
     send_poll_interval_s: float = 0.2

@@ -3,7 +3,7 @@ sent again only if the process dies between SMTP's acceptance and our commit; it
 is stable so a mail system can drop the copy."""
 
 import asyncio
-import contextlib
+import zlib
 from collections.abc import Callable, Coroutine
 from email.header import Header
 from email.mime.text import MIMEText
@@ -18,6 +18,7 @@ from orderflow_runtime import RunningService, UnitOfWork, outbox
 
 from orderflow_notifications import store, templates
 from orderflow_notifications.config import Settings
+from orderflow_notifications.mail import MailSession
 
 log = structlog.get_logger()
 
@@ -46,35 +47,54 @@ def build_email(row: asyncpg.Record, sender: str) -> MIMEText:
     return email
 
 
-async def send_due(pool: asyncpg.Pool, settings: Settings, limit: int = 50) -> int:
-    """Send what is due over one SMTP session; each outcome is logged in the same transaction."""
+async def send_due(
+    pool: asyncpg.Pool, settings: Settings, sessions: list[MailSession], limit: int = 50
+) -> int:
+    """Send what is due over the sessions at once, an order's messages in one session and in
+    order; each outcome is logged in the same transaction."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.claim_due(conn, limit)
         if not rows:
             return 0
         unit = UnitOfWork(conn=conn, source="notifications")
-        smtp = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port, timeout=10)
-        try:
-            await smtp.connect()
-            unreachable = None
-        except (aiosmtplib.SMTPException, OSError) as error:
-            unreachable = error
-        try:
-            attempts = [await _send_one(unit, row, settings, smtp, unreachable) for row in rows]
-        finally:
-            if smtp.is_connected:
-                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
-                    await smtp.quit()
-        await store.record_attempts(conn, attempts)
+        lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
+        for row in rows:
+            lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
+        sent = await asyncio.gather(
+            *(
+                _send_lane(unit, lane, settings, session)
+                for lane, session in zip(lanes, sessions, strict=True)
+                if lane
+            )
+        )
+        await store.record_attempts(conn, [attempt for lane in sent for attempt in lane])
         await outbox.write(conn, unit.outgoing)
     return len(rows)
+
+
+async def _send_lane(
+    unit: UnitOfWork, rows: list[asyncpg.Record], settings: Settings, session: MailSession
+) -> list[store.Attempt]:
+    """One session's share, in order. A connection the server dropped is opened again for the
+    next message; a server that cannot be reached fails the rest of the share at once."""
+    attempts: list[store.Attempt] = []
+    unreachable: Exception | None = None
+    for row in rows:
+        smtp = None
+        if unreachable is None:
+            try:
+                smtp = await session.ready()
+            except (aiosmtplib.SMTPException, OSError) as error:
+                unreachable = error
+        attempts.append(await _send_one(unit, row, settings, smtp, unreachable))
+    return attempts
 
 
 async def _send_one(
     unit: UnitOfWork,
     row: asyncpg.Record,
     settings: Settings,
-    smtp: aiosmtplib.SMTP,
+    smtp: aiosmtplib.SMTP | None,
     unreachable: Exception | None,
 ) -> store.Attempt:
     attempt = row["attempts"] + 1
@@ -84,8 +104,8 @@ async def _send_one(
     try:
         if not row["recipient"]:
             raise NoAddress("the order carries no e-mail address")
-        if unreachable is not None:
-            raise unreachable
+        if smtp is None:
+            raise unreachable or ConnectionError("no SMTP session")
         await smtp.send_message(build_email(row, settings.smtp_sender))
     except Exception as error:  # any failure is this message's alone: log it, go on with the rest
         gave_up = isinstance(error, NoAddress) or attempt >= settings.send_attempts
@@ -111,13 +131,21 @@ async def _send_one(
 
 def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any, Any, None]]:
     async def send_forever(service: RunningService) -> None:
-        while True:
-            try:
-                sent = await send_due(service.pool, settings)
-            except Exception:  # the batch rolled back and stays due: never let the sender die
-                log.exception("notification.sender_failed")
-                sent = 0
-            if not sent:
-                await asyncio.sleep(settings.send_poll_interval_s)
+        sessions = [
+            MailSession(settings.smtp_host, settings.smtp_port, idle_s=settings.smtp_idle_s)
+            for _ in range(settings.smtp_sessions)
+        ]
+        try:
+            while True:
+                try:
+                    sent = await send_due(service.pool, settings, sessions)
+                except Exception:  # the batch rolled back and stays due: never let the sender die
+                    log.exception("notification.sender_failed")
+                    sent = 0
+                if not sent:
+                    await asyncio.sleep(settings.send_poll_interval_s)
+        finally:
+            for session in sessions:
+                session.close()
 
     return send_forever

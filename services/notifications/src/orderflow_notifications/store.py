@@ -58,7 +58,7 @@ async def claim_due(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record
     return await conn.fetch(  # type: ignore[no-any-return]
         "SELECT n.*, c.name FROM notifications n JOIN contacts c USING (order_id)"
         " WHERE n.status = 'pending' AND n.next_attempt_at <= now()"
-        " ORDER BY n.next_attempt_at LIMIT $1 FOR UPDATE OF n SKIP LOCKED",
+        " ORDER BY n.next_attempt_at, n.id LIMIT $1 FOR UPDATE OF n SKIP LOCKED",
         limit,
     )
 
