@@ -26,6 +26,7 @@ class ServiceProcesses:
     http_ports: dict[str, int] = field(default_factory=dict)
     instances: int = 1
     log_format: str = "console"  # the bench runs them as in production: "json"
+    fetch_max_wait_ms: int | None = None  # None: the services' own default
 
     def start(self, services: tuple[str, ...] = SERVICES) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -39,6 +40,8 @@ class ServiceProcesses:
         env = self.endpoints.service_env(service, self.seller_setup_file)
         env[f"{service.upper()}_HTTP_PORT"] = str(self.http_ports[name])
         env[f"{service.upper()}_LOG_FORMAT"] = self.log_format
+        if self.fetch_max_wait_ms is not None:
+            env[f"{service.upper()}_FETCH_MAX_WAIT_MS"] = str(self.fetch_max_wait_ms)
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", f"orderflow_{service}"],
             env={**os.environ, **env},

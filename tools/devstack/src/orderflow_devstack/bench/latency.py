@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from orderflow_runtime import ServiceSettings
+
 from orderflow_devstack.bench import targets
 from orderflow_devstack.bench.load import UniqueBuyers, steady
 from orderflow_devstack.bench.meter import cpu_between
@@ -81,6 +83,7 @@ async def latency_at_rate(
             "cpu_s": cpu.by_process,
             "rss_mb": rss,
             "hop_p50_p99_ms": hop_summary(hops),
+            "services_fetch_max_wait_ms": ServiceSettings.model_fields["fetch_max_wait_ms"].default,
         },
     )
 

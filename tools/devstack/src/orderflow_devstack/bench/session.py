@@ -40,6 +40,7 @@ class BenchSession:
         services: tuple[str, ...] = SERVICES,
         instances: int = 1,
         setup_file: Path = DEMO_SELLER_SETUP,
+        fetch_max_wait_ms: int | None = None,
     ) -> AsyncIterator[System]:
         """A fresh system for every run of a full bench. A smoke run keeps the last one for the
         next case that wants the same (services, instances, setup): starting five services
@@ -47,13 +48,13 @@ class BenchSession:
         only what happens after they start, so what an earlier case left behind is ignored."""
         starting = running_system(
             self.partitions, self.log_dir, services=services, instances=instances,
-            setup_file=setup_file,
+            setup_file=setup_file, fetch_max_wait_ms=fetch_max_wait_ms,
         )  # fmt: skip
         if not self.smoke:
             async with starting as system:
                 yield system
             return
-        key = (services, instances, setup_file)
+        key = (services, instances, setup_file, fetch_max_wait_ms)
         if self._kept is None or self._kept[0] != key:
             await self.close()
             exits = contextlib.AsyncExitStack()

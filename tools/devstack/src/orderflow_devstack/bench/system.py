@@ -124,11 +124,17 @@ async def running_system(
     services: tuple[str, ...] = SERVICES,
     instances: int = 1,
     setup_file: Path = DEMO_SELLER_SETUP,
+    fetch_max_wait_ms: int | None = None,
 ) -> AsyncIterator[System]:
     setup = SellerSetup.load(setup_file)
     stack, endpoints = await _start_stack(setup, partitions, log_dir)
     processes = ServiceProcesses(
-        endpoints, setup_file, log_dir, instances=instances, log_format="json"
+        endpoints,
+        setup_file,
+        log_dir,
+        instances=instances,
+        log_format="json",
+        fetch_max_wait_ms=fetch_max_wait_ms,
     )
     bus = PartnerBus(endpoints.bootstrap_servers, "bench", session_timeout_ms=3000)
     system: System | None = None
