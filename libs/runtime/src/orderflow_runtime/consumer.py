@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError
+from aiokafka.errors import IllegalStateError
 from orderflow_contracts import Envelope, Event, MalformedEvent
 from orderflow_contracts.envelope import decode, peek_type
 from orderflow_contracts.topics import dead_letters
@@ -22,6 +22,7 @@ from orderflow_contracts.topics import dead_letters
 from orderflow_runtime import inbox, outbox
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
+from orderflow_runtime.offsets import OffsetCommits
 from orderflow_runtime.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
@@ -119,6 +120,7 @@ class EventConsumer:
         max_batch: int,
         attempts: int,
         backoff_s: float,
+        commit_interval_s: float,
     ) -> None:
         self._source = source
         self._consumer = consumer
@@ -130,6 +132,7 @@ class EventConsumer:
         self._max_batch = max_batch
         self._attempts = attempts
         self._backoff_s = backoff_s
+        self._offsets = OffsetCommits(consumer, commit_interval_s)
         self.stats = ConsumerStats()
 
     @property
@@ -138,15 +141,12 @@ class EventConsumer:
         return len(self._consumer.assignment())
 
     async def run(self) -> None:
-        """Each batch's offsets are committed while the next batch is read and handled: a
-        broker round trip off the critical path. Commits still go out one after another, and
-        offsets lost with a crash only redeliver what the inbox already turns into no-ops."""
         self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
-        committing: asyncio.Task[None] | None = None
         try:
             while True:
                 batch = await self._consumer.getmany(timeout_ms=1000, max_records=self._max_batch)
                 if not batch:
+                    await self._offsets.commit_due(now=True)
                     continue
                 try:
                     await self.process(batch)
@@ -160,12 +160,10 @@ class EventConsumer:
                             self._consumer.seek(partition, records[0].offset)
                     await asyncio.sleep(self._backoff_s)
                     continue
-                if committing is not None:
-                    await committing
-                committing = asyncio.create_task(self._commit(batch))
+                self._offsets.handled(batch)
+                await self._offsets.commit_due()
         finally:
-            if committing is not None:  # stopping: let the last commit land, briefly
-                await asyncio.wait([committing], timeout=2)
+            await self._offsets.close()
 
     async def process(
         self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
@@ -282,17 +280,6 @@ class EventConsumer:
             offset=record.offset,
             reason=reason,
         )
-
-    async def _commit(
-        self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
-    ) -> None:
-        offsets = {partition: records[-1].offset + 1 for partition, records in batch.items()}
-        try:
-            await self._consumer.commit(offsets)
-        except (CommitFailedError, IllegalStateError) as error:
-            # A rebalance moved the partitions; their new owner reprocesses and the inbox
-            # turns that into no-ops.
-            log.warning("consumer.commit_failed", error=repr(error))
 
 
 def _bound(unit: UnitOfWork) -> contextlib.AbstractContextManager[Any]:

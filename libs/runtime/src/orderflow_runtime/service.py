@@ -111,6 +111,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
             max_batch=settings.max_batch,
             attempts=settings.handler_attempts,
             backoff_s=settings.retry_backoff_s,
+            commit_interval_s=settings.offset_commit_interval_s,
         ),
         relay=Relay(
             pool,

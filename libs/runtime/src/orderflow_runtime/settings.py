@@ -24,6 +24,9 @@ class ServiceSettings(BaseSettings):
     )
     heartbeat_interval_ms: int = 3_000
     max_batch: int = 500
+    offset_commit_interval_s: float = Field(
+        default=0.5, description="consumed offsets are committed at most this often"
+    )
     handler_attempts: int = 3
     retry_backoff_s: float = 0.2
     relay_batch: int = 1000
