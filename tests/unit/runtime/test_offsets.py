@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import TopicPartition
-
 from orderflow_runtime.offsets import OffsetCommits
 
 P0, P1 = TopicPartition("orders", 0), TopicPartition("orders", 1)

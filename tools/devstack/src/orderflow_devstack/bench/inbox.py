@@ -1,7 +1,8 @@
 """The customer's inbox for the lifecycle case, in a process of its own. The stack's SMTP sink
 runs as a thread of the bench process, where it shares the GIL with the drivers, the watches
 and the simulated partners: every SMTP round trip then waits for the interpreter, and the sink,
-not the system, sets the pace of the e-mails. Same sink, same port, own process."""
+not the system, sets the pace of the e-mails. Same sink, same port, own process, and it neither
+parses nor keeps the mail (the case counts what notifications reports as sent)."""
 
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from orderflow_devstack.bench.system import System
 _SERVE = (
     "import sys, threading\n"
     "from orderflow_embedded import SmtpSink\n"
-    "SmtpSink(int(sys.argv[1])).start()\n"
+    "SmtpSink(int(sys.argv[1]), keep=False).start()\n"
     "threading.Event().wait()\n"
 )
 
