@@ -1,15 +1,31 @@
 import ctypes
+import random
 import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable
 
+_LISTENING_PORTS = range(20_000, 32_768)  # below Linux's ephemeral range, 32768-60999
+_handed_out: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port for a child to listen on. Not one the kernel picks for port 0: those come from the
+    range it also gives outgoing connections as source ports, and a connection made before the
+    child binds can take it (seen in the bench: a service died with "address already in use")."""
+    for _ in range(1_000):
+        port = random.choice(_LISTENING_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port between 20000 and 32767")
 
 
 def wait_for_port(port: int, timeout_s: float, is_alive: Callable[[], bool]) -> None:
