@@ -33,7 +33,7 @@ class MailSession:
         return self._smtp
 
     def close(self) -> None:
-        """Drops the connection without a QUIT: used when it is broken or stale anyway."""
+        """Drops the connection without a QUIT: it is stale or broken, or the service stops."""
         if self._smtp is not None:
             with contextlib.suppress(Exception):
                 self._smtp.close()
