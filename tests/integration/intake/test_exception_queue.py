@@ -32,6 +32,17 @@ async def _held_for_unknown_sku(intake, number: int = 40) -> str:
     return order_id
 
 
+async def _held_unroutable(intake, number: int, reason: str = "x") -> str:
+    """An accepted order routing gave up on."""
+    order_id = await _place(intake, "shopify", payloads.shopify_order(number, [("MUG-RED", 1)]))
+    await intake.status_of(order_id, "accepted")
+    await intake.publish(
+        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=1, reason=reason)
+    )
+    await intake.status_of(order_id, "held")
+    return order_id
+
+
 async def test_held_orders_are_listed_and_filtered_by_reason_channel_and_age(start_intake):
     intake = await start_intake()
     unknown = await _held_for_unknown_sku(intake, 40)
@@ -150,14 +161,7 @@ async def test_cancelling_from_the_queue_tells_everyone_with_the_reason(start_in
 
 async def test_releasing_an_unroutable_order_sends_it_to_routing_again(start_intake):
     intake = await start_intake()
-    order_id = await _place(intake, "shopify", payloads.shopify_order(47, [("MUG-RED", 1)]))
-    await intake.status_of(order_id, "accepted")
-    await intake.publish(
-        topics.ROUTING_PLANS,
-        order_id,
-        OrderUnroutable(order_id=order_id, attempt=2, reason="not enough stock"),
-    )
-    await intake.status_of(order_id, "held")
+    order_id = await _held_unroutable(intake, 47, reason="not enough stock")
     released = await intake.http.post(f"/orders/{order_id}/release", headers=OPS)
     assert released.json()["status"] == "accepted"
     await intake.settled()
@@ -205,12 +209,7 @@ async def test_reparse_rebuilds_a_held_order_from_its_stored_payload(start_intak
 
 async def test_reparse_keeps_the_holds_an_operator_must_decide_on(start_intake):
     intake = await start_intake()
-    order_id = await _place(intake, "shopify", payloads.shopify_order(49, [("MUG-RED", 1)]))
-    await intake.status_of(order_id, "accepted")
-    await intake.publish(
-        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=2, reason="x")
-    )
-    await intake.status_of(order_id, "held")
+    order_id = await _held_unroutable(intake, 49)
     reparsed = await intake.http.post(f"/orders/{order_id}/reparse", headers=OPS)
     assert reparsed.json()["status"] == "held"
     assert await intake.open_holds(order_id) == ["unroutable"]
@@ -220,12 +219,7 @@ async def test_an_unroutable_order_is_released_with_the_lines_its_payload_reads_
     # Routing plans a released unroutable order again from this OrderAccepted: it must carry the
     # lines today's listings give, not those routing gave up on.
     intake = await start_intake()
-    order_id = await _place(intake, "shopify", payloads.shopify_order(50, [("MUG-RED", 1)]))
-    await intake.status_of(order_id, "accepted")
-    await intake.publish(
-        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=1, reason="x")
-    )
-    await intake.status_of(order_id, "held")
+    order_id = await _held_unroutable(intake, 50)
     await intake.http.put(
         "/listings/shopify/MUG-RED", json={"components": [{"sku": "MUG-BLUE"}]}, headers=OPS
     )

@@ -245,9 +245,14 @@ async def _take_update(
         lambda uow: operations.publish_update(uow, update),
     )
     log.info(
-        "webhook.update_accepted", channel=channel, raw_payload_id=payload_id, order_id=order_id,
-        correlation_id=topics.channel_order_key(channel, external_id), status=update.status, updates=[type(event).__name__ for event in update.events],
-    )  # fmt: skip
+        "webhook.update_accepted",
+        channel=channel,
+        raw_payload_id=payload_id,
+        order_id=order_id,
+        correlation_id=topics.channel_order_key(channel, external_id),
+        status=update.status,
+        updates=[type(event).__name__ for event in update.events],
+    )
     return WebhookAccepted(
         raw_payload_id=payload_id,
         channel=channel,
