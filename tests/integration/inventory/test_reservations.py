@@ -239,3 +239,62 @@ async def test_goods_of_a_cancelled_order_that_ship_anyway_leave_on_hand_once(
     await eventually(both_reports_handled)
     assert await inventory.fetchval("SELECT on_hand FROM stock") == 6
     assert await inventory.fetchval("SELECT reserved FROM stock") == 0
+
+
+async def test_shipments_reported_together_each_leave_stock_and_the_ledger(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "inventory")
+    await stock(system, "MUG-RED", "us-ontario", 10)
+    bus = await system.bus("routing")
+    plans = [plan_for(number, quantity=2) for number in (1, 2, 3)]
+    for plan in plans:
+        await bus.publish(topics.ROUTING_PLANS, "one-key", plan)
+    await bus.flush()
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 3)
+    await bus.publish(topics.ORDERS, "order-3", cancelled(3))  # its goods ship anyway
+    await bus.flush()
+    inventory = await system.db("inventory")
+    await eventually(
+        lambda: inventory.fetchval(
+            "SELECT status = 'released' FROM reservations WHERE order_id = 'order-3'"
+        )
+    )
+    handled = service.consumer.stats.processed
+    for plan in plans:  # one key: read in one poll, committed in one go
+        await bus.publish(
+            topics.FULFILLMENT_STATUS,
+            "one-key",
+            ShipmentStatusChanged(
+                order_id=plan.order_id,
+                shipment_id=plan.shipments[0].shipment_id,
+                location_id="us-ontario",
+                status=ShipmentStatus.SHIPPED,
+                carrier="usps",
+            ),
+        )
+    await bus.flush()
+
+    async def all_reports_handled() -> bool:
+        return service.consumer.stats.processed >= handled + 3
+
+    await eventually(all_reports_handled)
+    row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock")
+    assert (row["on_hand"], row["reserved"]) == (4, 0)
+    statuses = await inventory.fetch("SELECT order_id, status FROM reservations ORDER BY 1")
+    assert [tuple(r) for r in statuses] == [
+        ("order-1", "committed"),
+        ("order-2", "committed"),
+        ("order-3", "committed"),  # what shipped, shipped
+    ]
+    commits = await inventory.fetch(
+        "SELECT reference, on_hand_delta, reserved_delta FROM movements WHERE kind = 'commit'"
+        " ORDER BY reference"
+    )
+    assert [tuple(r) for r in commits] == [
+        ("order-1-1", -2, -2),
+        ("order-2-1", -2, -2),
+        ("order-3-1", -2, 0),  # released already: only on hand changes
+    ]
+    assert await inventory.fetchval("SELECT sum(units) FROM daily_sales") == 6

@@ -38,49 +38,56 @@ async def skus_of_shipments(conn: asyncpg.Connection, shipment_ids: Sequence[str
     return [row["sku"] for row in rows]
 
 
-async def commit_shipment(conn: asyncpg.Connection, shipment_id: str) -> list[tuple[str, int]]:
-    """Shipped goods leave on hand and the reservation; returns (SKU, units) shipped."""
+async def commit_shipments(
+    conn: asyncpg.Connection, shipment_ids: Sequence[str]
+) -> dict[str, list[tuple[str, int]]]:
+    """Shipped goods leave on hand and the reservation, for all these shipments in one statement
+    per table; returns the (SKU, units) each shipment shipped, for those with lines to commit."""
+    if not shipment_ids:
+        return {}
     lines = await conn.fetch(
-        "UPDATE reservation_lines SET committed = true WHERE shipment_id = $1 AND NOT committed"
-        " RETURNING order_id, sku, location_id, quantity, released",
-        shipment_id,
+        "UPDATE reservation_lines SET committed = true"
+        " WHERE shipment_id = ANY($1::text[]) AND NOT committed"
+        " RETURNING shipment_id, order_id, sku, location_id, quantity, released",
+        list(shipment_ids),
     )
     if not lines:
-        return []
-    on_hand: Counter[Key] = Counter()
-    reserved: Counter[Key] = Counter()
+        return {}
+    # Per shipment and key: the ledger names each shipment.
+    on_hand: Counter[tuple[str, Key]] = Counter()
+    reserved: Counter[tuple[str, Key]] = Counter()
     for row in lines:
-        key = (row["sku"], row["location_id"])
-        on_hand[key] -= row["quantity"]
+        shipment_key = (row["shipment_id"], (row["sku"], row["location_id"]))
+        on_hand[shipment_key] -= row["quantity"]
         # Goods of a released line shipped anyway: they leave on hand; their reservation is gone
         # already. If others hold those units now, the never_oversold check refuses loudly.
         if not row["released"]:
-            reserved[key] -= row["quantity"]
-    await store.change_stock(conn, on_hand, reserved)
+            reserved[shipment_key] -= row["quantity"]
+    await store.change_stock(conn, _by_key(on_hand), _by_key(reserved))
     await ledger.record(
         conn,
         [
-            Movement(
-                sku,
-                location,
-                "commit",
-                shipment_id,
-                on_hand[(sku, location)],
-                reserved[(sku, location)],
-            )
-            for sku, location in sorted(on_hand)
+            Movement(key[0], key[1], "commit", shipment_id, units, reserved[(shipment_id, key)])
+            for (shipment_id, key), units in sorted(on_hand.items())
         ],
     )
     await conn.execute(
-        "UPDATE reservations SET status = 'committed', updated_at = now() WHERE order_id = $1"
-        " AND NOT EXISTS (SELECT 1 FROM reservation_lines WHERE order_id = $1 AND NOT committed"
-        " AND NOT released)",
-        lines[0]["order_id"],
+        "UPDATE reservations r SET status = 'committed', updated_at = now()"
+        " WHERE order_id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM reservation_lines l"
+        " WHERE l.order_id = r.order_id AND NOT l.committed AND NOT l.released)",
+        sorted({row["order_id"] for row in lines}),
     )
-    shipped: Counter[str] = Counter()
+    shipped: dict[str, Counter[str]] = {}
     for row in lines:
-        shipped[row["sku"]] += row["quantity"]
-    return sorted(shipped.items())
+        shipped.setdefault(row["shipment_id"], Counter())[row["sku"]] += row["quantity"]
+    return {shipment: sorted(units.items()) for shipment, units in shipped.items()}
+
+
+def _by_key(deltas: Counter[tuple[str, Key]]) -> Counter[Key]:
+    summed: Counter[Key] = Counter()
+    for (_, key), units in deltas.items():
+        summed[key] += units
+    return summed
 
 
 async def release(conn: asyncpg.Connection, order_id: str) -> list[Key]:

@@ -1,5 +1,6 @@
 """inventory's use cases. Business refusals are events, not exceptions."""
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -197,21 +198,25 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     shipment_ids = [item.event.shipment_id for item in shipped]
     await store.lock_skus(unit.conn, await reservations.skus_of_shipments(unit.conn, shipment_ids))
     await reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
-    touched: set[str] = set()
-    for item in shipped:
-        touched.update(await _commit(item.unit, item.event.shipment_id))
-    await after_stock_change(unit, sorted(touched))
-
-
-async def _commit(uow: UnitOfWork, shipment_id: str) -> list[str]:
-    shipped = await reservations.commit_shipment(uow.conn, shipment_id)
-    if not shipped:
-        return []
-    skus = [sku for sku, _ in shipped]
-    await planning.record_sales(uow.conn, shipped, datetime.now(UTC).date())
-    await planning.clear_slow_movers(uow.conn, skus)
-    log.info("reservation.committed", shipment_id=shipment_id, skus=skus)
-    return skus
+    correlation = {item.event.shipment_id: item.unit.correlation_id for item in shipped}
+    units_by_sku: Counter[str] = Counter()
+    for shipment_id, units in (
+        await reservations.commit_shipments(unit.conn, shipment_ids)
+    ).items():
+        units_by_sku.update(dict(units))
+        log.info(
+            "reservation.committed",
+            shipment_id=shipment_id,
+            correlation_id=correlation[shipment_id],
+            skus=[sku for sku, _ in units],
+        )
+    if units_by_sku:
+        skus = sorted(units_by_sku)
+        await planning.record_sales(
+            unit.conn, sorted(units_by_sku.items()), datetime.now(UTC).date()
+        )
+        await planning.clear_slow_movers(unit.conn, skus)
+        await after_stock_change(unit, skus)
 
 
 async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
