@@ -199,24 +199,20 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     await store.lock_skus(unit.conn, await reservations.skus_of_shipments(unit.conn, shipment_ids))
     await reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
     correlation = {item.event.shipment_id: item.unit.correlation_id for item in shipped}
-    units_by_sku: Counter[str] = Counter()
-    for shipment_id, units in (
-        await reservations.commit_shipments(unit.conn, shipment_ids)
-    ).items():
-        units_by_sku.update(dict(units))
+    committed = await reservations.commit_shipments(unit.conn, shipment_ids)
+    sold: Counter[str] = Counter()
+    for shipment_id, units in committed.items():
+        sold.update(dict(units))
         log.info(
             "reservation.committed",
             shipment_id=shipment_id,
             correlation_id=correlation[shipment_id],
             skus=[sku for sku, _ in units],
         )
-    if units_by_sku:
-        skus = sorted(units_by_sku)
-        await planning.record_sales(
-            unit.conn, sorted(units_by_sku.items()), datetime.now(UTC).date()
-        )
-        await planning.clear_slow_movers(unit.conn, skus)
-        await after_stock_change(unit, skus)
+    if sold:
+        await planning.record_sales(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
+        await planning.clear_slow_movers(unit.conn, sorted(sold))
+        await after_stock_change(unit, sorted(sold))
 
 
 async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
