@@ -21,7 +21,8 @@ from rich.live import Live
 
 from orderflow_devstack import screen
 from orderflow_devstack.bench import command as bench_command
-from orderflow_devstack.bench.command import CASES
+from orderflow_devstack.bench import compare as bench_compare
+from orderflow_devstack.bench.command import CASES, REFERENCE_RUN, RESULTS_DIR
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack
@@ -162,6 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     bench.add_argument("--repeats", type=int, default=3)
     bench.add_argument("--partitions", type=int, default=6)
+    compare = commands.add_parser(
+        "bench-compare", help="two bench runs side by side (default: the reference and the latest)"
+    )
+    compare.add_argument("old", nargs="?", type=Path, default=REFERENCE_RUN)
+    compare.add_argument("new", nargs="?", type=Path, help="default: the latest in bench/results/")
     args = parser.parse_args(argv)
     configure_logging("console", "WARNING")
     if args.command == "bench":
@@ -176,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
                 args.partitions,
             )
         )
+    if args.command == "bench-compare":
+        wide = Console(width=max(console.width, 120))  # a pipe or CI is not 80 columns
+        sys.exit(bench_compare.run(args.old, args.new, RESULTS_DIR, wide))
     if args.command == "infra":
         sys.exit(asyncio.run(infra_up(args.partitions)))
     sys.exit(asyncio.run(run_system(args.seconds, args.rate, args.partitions, args.stock)))

@@ -34,6 +34,7 @@ CASE_RUNNERS: dict[str, Case] = {
 }
 CASES = tuple(CASE_RUNNERS)
 RESULTS_DIR = Path("bench/results")
+REFERENCE_RUN = Path("bench/reference.json")  # the run the README quotes
 LOG_DIR = Path(".orderflow/bench-logs")
 
 
