@@ -8,7 +8,7 @@ RUN_SECONDS ?= 0
 RATE ?= 20
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench bench-smoke infra clean
+.PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench bench-smoke bench-compare infra clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -50,6 +50,9 @@ bench: setup  ## every benchmark case, repeated; a table and bench/results/*.jso
 
 bench-smoke: setup  ## a few seconds per case: proves the benchmarks still work (CI)
 	$(VENV)/bin/orderflow bench --smoke
+
+bench-compare: setup  ## the latest bench run beside bench/reference.json, as shares of each ceiling
+	$(VENV)/bin/orderflow bench-compare
 
 infra: setup  ## only the embedded broker and PostgreSQL, until Ctrl-C
 	$(VENV)/bin/orderflow infra up
