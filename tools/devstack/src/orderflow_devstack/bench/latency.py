@@ -7,13 +7,14 @@ The Observer of `orderflow run` does the matching by correlation id."""
 import asyncio
 import contextlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from orderflow_runtime import ServiceSettings
 
 from orderflow_devstack.bench import targets
-from orderflow_devstack.bench.load import UniqueBuyers, steady
+from orderflow_devstack.bench.load import UniqueBuyers, Window, steady
 from orderflow_devstack.bench.meter import cpu_between
 from orderflow_devstack.bench.results import CaseResult
 from orderflow_devstack.bench.session import BenchSession
@@ -47,11 +48,7 @@ async def latency_at_rate(
             after, rss = meter.snapshot(), meter.rss_mb()
 
             def in_window() -> list[float]:
-                return [
-                    latency
-                    for received, latency in observer.journey.latency_samples
-                    if window.start_s <= received < window.end_s
-                ]
+                return received_in(window, observer.journey.latency_samples)
 
             # Slower than the rate, the system drains a backlog after the window: wait for it.
             await wait_while_progressing(
@@ -62,11 +59,7 @@ async def latency_at_rate(
             with contextlib.suppress(asyncio.CancelledError):
                 await watching
     samples = in_window()
-    hops = [
-        h
-        for received, h in observer.journey.hop_samples
-        if window.start_s <= received < window.end_s
-    ]
+    hops = received_in(window, observer.journey.hop_samples)
     if not samples:
         raise RuntimeError("no order received in the window got a pick task; see the logs")
     cpu = cpu_between(before, after)
@@ -86,6 +79,17 @@ async def latency_at_rate(
             "services_fetch_max_wait_ms": ServiceSettings.model_fields["fetch_max_wait_ms"].default,
         },
     )
+
+
+T = TypeVar("T")
+
+
+def received_in(window: Window, samples: Iterable[tuple[float, T]]) -> list[T]:
+    """The samples of orders received in the window. Kafka stamps records in whole
+    milliseconds, rounded down: an order sent in the window's first millisecond can carry a
+    stamp just before its start, and must still count (or it would count as never done)."""
+    start_s = math.floor(window.start_s * 1000) / 1000
+    return [sample for received, sample in samples if start_s <= received < window.end_s]
 
 
 def hop_summary(hops: list[dict[str, float]]) -> dict[str, str]:
