@@ -40,9 +40,9 @@ async def skus_of_shipments(conn: asyncpg.Connection, shipment_ids: Sequence[str
 
 async def commit_shipments(
     conn: asyncpg.Connection, shipment_ids: Sequence[str]
-) -> dict[str, list[tuple[str, int]]]:
+) -> dict[str, Counter[str]]:
     """Shipped goods leave on hand and the reservation, for all these shipments in one statement
-    per table; returns the (SKU, units) each shipment shipped, for those with lines to commit."""
+    per table; returns the units per SKU each shipment shipped, for those with lines to commit."""
     if not shipment_ids:
         return {}
     lines = await conn.fetch(
@@ -56,9 +56,11 @@ async def commit_shipments(
     # Per shipment and key: the ledger names each shipment.
     on_hand: Counter[tuple[str, Key]] = Counter()
     reserved: Counter[tuple[str, Key]] = Counter()
+    shipped: dict[str, Counter[str]] = {}
     for row in lines:
         shipment_key = (row["shipment_id"], (row["sku"], row["location_id"]))
         on_hand[shipment_key] -= row["quantity"]
+        shipped.setdefault(row["shipment_id"], Counter())[row["sku"]] += row["quantity"]
         # Goods of a released line shipped anyway: they leave on hand; their reservation is gone
         # already. If others hold those units now, the never_oversold check refuses loudly.
         if not row["released"]:
@@ -77,10 +79,7 @@ async def commit_shipments(
         " WHERE l.order_id = r.order_id AND NOT l.committed AND NOT l.released)",
         sorted({row["order_id"] for row in lines}),
     )
-    shipped: dict[str, Counter[str]] = {}
-    for row in lines:
-        shipped.setdefault(row["shipment_id"], Counter())[row["sku"]] += row["quantity"]
-    return {shipment: sorted(units.items()) for shipment, units in shipped.items()}
+    return shipped
 
 
 def _by_key(deltas: Counter[tuple[str, Key]]) -> Counter[Key]:

@@ -202,12 +202,12 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     committed = await reservations.commit_shipments(unit.conn, shipment_ids)
     sold: Counter[str] = Counter()
     for shipment_id, units in committed.items():
-        sold.update(dict(units))
+        sold.update(units)
         log.info(
             "reservation.committed",
             shipment_id=shipment_id,
             correlation_id=correlation[shipment_id],
-            skus=[sku for sku, _ in units],
+            skus=sorted(units),
         )
     if sold:
         await planning.record_sales(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
