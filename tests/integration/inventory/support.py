@@ -3,6 +3,7 @@ through the warehouse topic, and a client for the service's HTTP API."""
 
 import httpx
 from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.order import Address, OrderLine
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_contracts.warehouse import StockReceived
@@ -34,6 +35,20 @@ def plan_for(
                 lines=(OrderLine(sku=sku, quantity=quantity),),
             ),
         ),
+    )
+
+
+def shipment_news(
+    order_number: int, status: ShipmentStatus = ShipmentStatus.SHIPPED
+) -> ShipmentStatusChanged:
+    """Fulfillment's news of the shipment `plan_for(order_number)` planned."""
+    order_id = f"order-{order_number}"
+    return ShipmentStatusChanged(
+        order_id=order_id,
+        shipment_id=f"{order_id}-1",
+        location_id="us-ontario",
+        status=status,
+        carrier="usps",
     )
 
 

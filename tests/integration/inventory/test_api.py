@@ -2,14 +2,13 @@
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.inventory import ReorderPointReached, SlowMoverFlagged
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_inventory import services
 from orderflow_inventory.__main__ import reconcile
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.integration.inventory.support import api, plan_for, stock
+from tests.integration.inventory.support import api, plan_for, shipment_news, stock
 
 pytestmark = pytest.mark.integration
 
@@ -171,13 +170,7 @@ async def test_slow_movers_are_flagged_once_and_kpis_follow_shipments(
     await fulfillment.publish(
         topics.FULFILLMENT_STATUS,
         "order-1",
-        ShipmentStatusChanged(
-            order_id="order-1",
-            shipment_id="order-1-1",
-            location_id="us-ontario",
-            status=ShipmentStatus.SHIPPED,
-            carrier="usps",
-        ),
+        shipment_news(1),
     )
     await fulfillment.flush()
     await eventually(

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import OrderBackordered, ReservationExpired, StockReserved
 from orderflow_contracts.warehouse import StockReceived
@@ -14,7 +13,7 @@ from orderflow_inventory import services
 from orderflow_runtime import RunningService
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.integration.inventory.support import plan_for, set_policy, stock
+from tests.integration.inventory.support import plan_for, set_policy, shipment_news, stock
 
 pytestmark = pytest.mark.integration
 
@@ -114,13 +113,7 @@ async def test_a_partly_shipped_orders_filled_backorder_is_released_on_cancellat
     await fulfillment.publish(
         topics.FULFILLMENT_STATUS,
         "order-1",
-        ShipmentStatusChanged(
-            order_id="order-1",
-            shipment_id="order-1-1",
-            location_id="us-ontario",
-            status=ShipmentStatus.SHIPPED,
-            carrier="usps",
-        ),
+        shipment_news(1),
     )
     await fulfillment.flush()
     inventory = await system.db("inventory")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.fulfillment import ShipmentStatus
 from orderflow_contracts.inventory import (
     OrderBackordered,
     ReservationExpired,
@@ -18,7 +18,7 @@ from orderflow_contracts.warehouse import StockReceived
 from orderflow_testing.system import TestSystem, eventually
 
 from tests.conftest import SELLER_SETUP_FILE
-from tests.integration.inventory.support import api, plan_for, set_policy, stock
+from tests.integration.inventory.support import api, plan_for, set_policy, shipment_news, stock
 
 pytestmark = pytest.mark.integration
 
@@ -139,13 +139,7 @@ async def test_a_reservation_no_shipment_confirms_expires(system: TestSystem, st
     await fulfillment.publish(
         topics.FULFILLMENT_STATUS,
         "order-2",
-        ShipmentStatusChanged(
-            order_id="order-2",
-            shipment_id="order-2-1",
-            location_id="us-ontario",
-            status=ShipmentStatus.PICK_REQUESTED,
-            carrier="usps",
-        ),
+        shipment_news(2, ShipmentStatus.PICK_REQUESTED),
     )
     await fulfillment.flush()
     inventory = await system.db("inventory")

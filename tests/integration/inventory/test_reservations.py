@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import ReservationRejected, StockReserved
 from orderflow_contracts.order import OrderLine
@@ -14,7 +13,7 @@ from orderflow_runtime import RunningService, start_service
 from orderflow_testing.system import TestSystem, eventually
 
 from tests.conftest import SELLER_SETUP_FILE
-from tests.integration.inventory.support import plan_for, stock
+from tests.integration.inventory.support import plan_for, shipment_news, stock
 
 pytestmark = pytest.mark.integration
 
@@ -217,18 +216,12 @@ async def test_a_plan_arriving_after_its_cancellation_reserves_nothing(
 async def test_goods_of_a_cancelled_order_that_ship_anyway_leave_on_hand_once(
     system: TestSystem, start
 ) -> None:
-    service, bus, plan = await _four_of_ten_reserved(system, start)
+    service, bus, _ = await _four_of_ten_reserved(system, start)
     await bus.publish(topics.ORDERS, "order-1", cancelled(1))
     await bus.flush()
     inventory = await system.db("inventory")
     await eventually(lambda: inventory.fetchval("SELECT status = 'released' FROM reservations"))
-    shipped = ShipmentStatusChanged(
-        order_id="order-1",
-        shipment_id=plan.shipments[0].shipment_id,
-        location_id="us-ontario",
-        status=ShipmentStatus.SHIPPED,
-        carrier="usps",
-    )
+    shipped = shipment_news(1)
     await bus.publish(topics.FULFILLMENT_STATUS, "order-1", shipped)
     await bus.publish(topics.FULFILLMENT_STATUS, "order-1", shipped)  # and reported twice
     await bus.flush()
@@ -262,18 +255,8 @@ async def test_shipments_reported_together_each_leave_stock_and_the_ledger(
         )
     )
     handled = service.consumer.stats.processed
-    for plan in plans:  # one key: read in one poll, committed in one go
-        await bus.publish(
-            topics.FULFILLMENT_STATUS,
-            "one-key",
-            ShipmentStatusChanged(
-                order_id=plan.order_id,
-                shipment_id=plan.shipments[0].shipment_id,
-                location_id="us-ontario",
-                status=ShipmentStatus.SHIPPED,
-                carrier="usps",
-            ),
-        )
+    for number in (1, 2, 3):  # one key, flushed together: usually read in one poll
+        await bus.publish(topics.FULFILLMENT_STATUS, "one-key", shipment_news(number))
     await bus.flush()
 
     async def all_reports_handled() -> bool:
