@@ -23,6 +23,7 @@ from orderflow_devstack import screen
 from orderflow_devstack.bench import command as bench_command
 from orderflow_devstack.bench import compare as bench_compare
 from orderflow_devstack.bench.command import CASES, REFERENCE_RUN, RESULTS_DIR
+from orderflow_devstack.bench.results import wide_console
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack
@@ -183,8 +184,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
     if args.command == "bench-compare":
-        wide = Console(width=max(console.width, 120))  # a pipe or CI is not 80 columns
-        sys.exit(bench_compare.run(args.old, args.new, RESULTS_DIR, wide))
+        sys.exit(bench_compare.run(args.old, args.new, RESULTS_DIR, wide_console()))
     if args.command == "infra":
         sys.exit(asyncio.run(infra_up(args.partitions)))
     sys.exit(asyncio.run(run_system(args.seconds, args.rate, args.partitions, args.stock)))

@@ -6,8 +6,6 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from rich.console import Console
-
 from orderflow_devstack.bench import (
     ceiling,
     flash_sale,
@@ -17,7 +15,7 @@ from orderflow_devstack.bench import (
     pipeline,
     scale_out,
 )
-from orderflow_devstack.bench.results import CaseResult, print_table, write_json
+from orderflow_devstack.bench.results import CaseResult, print_table, wide_console, write_json
 from orderflow_devstack.bench.session import BenchSession
 
 Case = Callable[[BenchSession], Awaitable[list[CaseResult]]]
@@ -42,7 +40,7 @@ async def run_bench(
     cases: list[str], smoke: bool, repeats: int, partitions: int
 ) -> tuple[list[CaseResult], list[str]]:
     """Every chosen case, in CASES order; a case that fails is reported and the rest go on."""
-    console = Console(width=max(Console().width, 150))  # a log file or CI is not 80 columns
+    console = wide_console()
     session = BenchSession(smoke, repeats, partitions, LOG_DIR, console)
     results: list[CaseResult] = []
     failed: list[str] = []

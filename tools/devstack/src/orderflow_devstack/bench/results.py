@@ -46,6 +46,11 @@ def machine() -> dict[str, Any]:
     }
 
 
+def wide_console() -> Console:
+    """At least 150 columns: a log file, a pipe or CI is not 80, and the tables are wide."""
+    return Console(width=max(Console().width, 150))
+
+
 def number(value: float) -> str:
     """Large figures with thousands separators, small ones (ratios) with 3 significant digits."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
