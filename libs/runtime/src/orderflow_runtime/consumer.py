@@ -173,6 +173,13 @@ class EventConsumer:
             for record in records:
                 delivery = await self._decode(record)
                 if delivery is not None:
+                    log.debug(
+                        "event.read",
+                        correlation_id=delivery.envelope.correlation_id,
+                        event_type=delivery.envelope.type,
+                        topic=record.topic,
+                        offset=record.offset,
+                    )
                     deliveries.append(delivery)
         if not deliveries:
             return

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from orderflow_embedded import free_port
 from orderflow_embedded.children import die_with_parent
+from orderflow_runtime import ServiceSettings
 
 from orderflow_devstack.stack import SERVICES, Endpoints
 
@@ -50,6 +51,15 @@ class ServiceProcesses:
             start_new_session=True,  # Ctrl-C reaches us; we stop them in order
             preexec_fn=die_with_parent,
         )
+
+    def fetch_max_wait_ms_of(self, service: str) -> int:
+        """The wait a service runs with: ours, else its environment's, else its default."""
+        if self.fetch_max_wait_ms is not None:
+            return self.fetch_max_wait_ms
+        if configured := os.environ.get(f"{service.upper()}_FETCH_MAX_WAIT_MS"):
+            return int(configured)
+        default: int = ServiceSettings.model_fields["fetch_max_wait_ms"].default
+        return default
 
     def health(self, service: str) -> dict[str, object]:
         url = f"http://127.0.0.1:{self.http_ports[service]}/healthz"

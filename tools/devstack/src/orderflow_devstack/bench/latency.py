@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from orderflow_runtime import ServiceSettings
-
 from orderflow_devstack.bench import targets
 from orderflow_devstack.bench.load import UniqueBuyers, Window, steady
 from orderflow_devstack.bench.meter import cpu_between
@@ -21,6 +19,8 @@ from orderflow_devstack.bench.session import BenchSession
 from orderflow_devstack.bench.stats import latency_summary, median, percentile
 from orderflow_devstack.bench.watch import wait_while_progressing
 from orderflow_devstack.observer import HOP_ORDER, Observer
+from orderflow_devstack.processes import ServiceProcesses
+from orderflow_devstack.stack import SERVICES
 
 RATE = 100.0
 
@@ -46,6 +46,7 @@ async def latency_at_rate(
             before = meter.snapshot()
             window = await steady(marketplace, warmup_s, measure_s)
             after, rss = meter.snapshot(), meter.rss_mb()
+            fetch_waits = fetch_waits_of(system.services)
 
             def in_window() -> list[float]:
                 return received_in(window, observer.journey.latency_samples)
@@ -76,9 +77,16 @@ async def latency_at_rate(
             "cpu_s": cpu.by_process,
             "rss_mb": rss,
             "hop_p50_p99_ms": hop_summary(hops),
-            "services_fetch_max_wait_ms": ServiceSettings.model_fields["fetch_max_wait_ms"].default,
+            "services_fetch_max_wait_ms": fetch_waits,
         },
     )
+
+
+def fetch_waits_of(services: ServiceProcesses) -> int | dict[str, int]:
+    """One figure when every service waits the same, else each service's."""
+    waits = {name: services.fetch_max_wait_ms_of(name) for name in SERVICES}
+    distinct = set(waits.values())
+    return distinct.pop() if len(distinct) == 1 else waits
 
 
 T = TypeVar("T")
