@@ -20,28 +20,25 @@ import json
 import os
 import re
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer
-from orderflow_contracts import Envelope, MalformedEvent, topics
+from orderflow_contracts import topics
+from orderflow_devstack.bench.latency import received_in
 from orderflow_devstack.bench.load import UniqueBuyers, steady
 from orderflow_devstack.bench.meter import cpu_between
 from orderflow_devstack.bench.results import wide_console
 from orderflow_devstack.bench.session import BenchSession
 from orderflow_devstack.bench.stats import percentile
+from orderflow_devstack.bench.watch import TopicWatch, wait_while_progressing
+from orderflow_devstack.observer import HOP_ORDER, HOPS
 
 LOG_DIR = Path(".orderflow/probe-logs")
 WARMUP_S, MEASURE_S = 5.0, 25.0
-# The record each service emits at the end of its hop, by envelope type; a pick task by topic.
-HOP_END = {
-    "MarketplaceOrderPublished": "received",
-    "OrderAccepted": "intake",
-    "ShipmentsPlanned": "routing",
-    "StockReserved": "inventory",
-}
-HOPS = ("intake", "routing", "inventory", "fulfillment")
+# The record that ends each hop, by envelope type (a pick task by its topic), and the order's
+# first record, which starts the first hop.
+HOP_END = {"MarketplaceOrderPublished": "received", **HOPS}
 CONSUMES = {  # what each service reads on the way
     "intake": "MarketplaceOrderPublished",
     "routing": "OrderAccepted",
@@ -51,34 +48,26 @@ CONSUMES = {  # what each service reads on the way
 _PICK_TASKS = re.compile(topics.PICK_TASKS_PATTERN)
 
 
-async def record_stamps(bootstrap_servers: str) -> dict[str, dict[str, int]]:
-    """correlation id -> hop -> the stamp (ms) of the first record that ended it."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id=f"hop-probe-{time.time()}",
-        auto_offset_reset="earliest", enable_auto_commit=False,
-    )  # fmt: skip
-    consumer.subscribe(pattern=r"^[a-z].*")
-    await consumer.start()
-    stamps: dict[str, dict[str, int]] = {}
+async def record_stamps(bootstrap_servers: str, orders: int) -> dict[str, dict[str, float]]:
+    """correlation id -> hop -> the stamp (ms) of the first record that ended it, read from the
+    start once the load is over (a watcher polling during it would cost the broker CPU), until
+    every order has its pick task or the reading stalls."""
+    stamps: dict[str, dict[str, float]] = {}
+
+    def on_record(topic: str, body: dict[str, Any], timestamp_s: float) -> None:
+        hop = "fulfillment" if _PICK_TASKS.fullmatch(topic) else HOP_END.get(body.get("type", ""))
+        if hop and (correlation_id := body.get("correlation_id")):
+            stamps.setdefault(correlation_id, {}).setdefault(hop, timestamp_s * 1000)
+
+    def picked() -> int:
+        return sum("fulfillment" in ends for ends in stamps.values())
+
+    watch = TopicWatch(bootstrap_servers, on_record, pattern="[a-z].*")
+    await watch.start()
     try:
-        while batch := await consumer.getmany(timeout_ms=3000):
-            for partition, records in batch.items():
-                for record in records:
-                    try:
-                        envelope = Envelope.from_bytes(record.value)
-                    except MalformedEvent:
-                        continue
-                    hop = (
-                        "fulfillment"
-                        if _PICK_TASKS.fullmatch(partition.topic)
-                        else HOP_END.get(envelope.type)
-                    )
-                    if hop:
-                        stamps.setdefault(envelope.correlation_id, {}).setdefault(
-                            hop, record.timestamp
-                        )
+        await wait_while_progressing(picked, orders, stall_s=10, limit_s=120)
     finally:
-        await consumer.stop()
+        await watch.stop()
     return stamps
 
 
@@ -104,21 +93,23 @@ async def probe(session: BenchSession, rate: float) -> None:
         await system.receive_stock(1_000_000)
         meter = system.meter()
         before = meter.snapshot()
-        window = await steady(UniqueBuyers(system.bus, system.setup, rate), WARMUP_S, MEASURE_S)
+        marketplace = UniqueBuyers(system.bus, system.setup, rate)
+        window = await steady(marketplace, WARMUP_S, MEASURE_S)
         broker_s = cpu_between(before, meter.snapshot()).by_process["broker"]
-        await asyncio.sleep(3)  # the last orders reach their pick tasks
-        stamps = await record_stamps(system.endpoints.bootstrap_servers)
-    read = {service: read_at(service) for service in HOPS}
-    deliveries: dict[str, list[float]] = {hop: [] for hop in HOPS}
-    work: dict[str, list[float]] = {hop: [] for hop in HOPS}
+        stamps = await record_stamps(system.endpoints.bootstrap_servers, marketplace.published)
+    read = {service: read_at(service) for service in HOP_ORDER}
+    deliveries: dict[str, list[float]] = {hop: [] for hop in HOP_ORDER}
+    work: dict[str, list[float]] = {hop: [] for hop in HOP_ORDER}
     totals = []
-    for correlation_id, ends in stamps.items():
-        received = ends.get("received", 0) / 1000
-        if not window.start_s <= received < window.end_s or "fulfillment" not in ends:
-            continue
+    journeys = [
+        (ends["received"] / 1000, (correlation_id, ends))
+        for correlation_id, ends in stamps.items()
+        if "received" in ends and "fulfillment" in ends
+    ]
+    for correlation_id, ends in received_in(window, journeys):
         totals.append(ends["fulfillment"] - ends["received"])
         previous = ends["received"]
-        for hop in HOPS:
+        for hop in HOP_ORDER:
             if hop not in ends or correlation_id not in read[hop]:
                 break
             deliveries[hop].append(read[hop][correlation_id] - previous)
@@ -131,13 +122,13 @@ async def probe(session: BenchSession, rate: float) -> None:
         f" broker {broker_s / seconds:.0%} of a core"
     )
     print(f"{'hop':<12} {'delivery p50 / p90 ms':>22} {'work p50 / p90 ms':>18}")
-    for hop in HOPS:
+    for hop in HOP_ORDER:
         if deliveries[hop]:
             print(f"{hop:<12} {p50_p90(deliveries[hop]):>22} {p50_p90(work[hop]):>18}")
 
 
 async def main(rates: list[float]) -> None:
-    for service in HOPS:
+    for service in HOP_ORDER:
         os.environ[f"{service.upper()}_LOG_LEVEL"] = "DEBUG"
     session = BenchSession(False, 1, 6, LOG_DIR, wide_console())
     for rate in rates:
