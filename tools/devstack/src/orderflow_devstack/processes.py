@@ -38,25 +38,28 @@ class ServiceProcesses:
     def _start_one(self, service: str, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")
         self.http_ports[name] = free_port()
-        env = self.endpoints.service_env(service, self.seller_setup_file)
+        env = self._environment(service)
         env[f"{service.upper()}_HTTP_PORT"] = str(self.http_ports[name])
-        env[f"{service.upper()}_LOG_FORMAT"] = self.log_format
-        if self.fetch_max_wait_ms is not None:
-            env[f"{service.upper()}_FETCH_MAX_WAIT_MS"] = str(self.fetch_max_wait_ms)
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", f"orderflow_{service}"],
-            env={**os.environ, **env},
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us; we stop them in order
             preexec_fn=die_with_parent,
         )
 
-    def fetch_max_wait_ms_of(self, service: str) -> int:
-        """The wait a service runs with: ours, else its environment's, else its default."""
+    def _environment(self, service: str) -> dict[str, str]:
+        """What every process of the service is started with: ours over the caller's."""
+        env = self.endpoints.service_env(service, self.seller_setup_file)
+        env[f"{service.upper()}_LOG_FORMAT"] = self.log_format
         if self.fetch_max_wait_ms is not None:
-            return self.fetch_max_wait_ms
-        if configured := os.environ.get(f"{service.upper()}_FETCH_MAX_WAIT_MS"):
+            env[f"{service.upper()}_FETCH_MAX_WAIT_MS"] = str(self.fetch_max_wait_ms)
+        return {**os.environ, **env}
+
+    def fetch_max_wait_ms_of(self, service: str) -> int:
+        """The wait the service's processes run with: set in their environment, or the default."""
+        if configured := self._environment(service).get(f"{service.upper()}_FETCH_MAX_WAIT_MS"):
             return int(configured)
         default: int = ServiceSettings.model_fields["fetch_max_wait_ms"].default
         return default
