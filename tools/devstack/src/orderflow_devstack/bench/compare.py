@@ -1,6 +1,6 @@
 """Two bench runs side by side, to tell whether a change moved the figures or the machine did.
 
-The machines here vary about 2x in speed within a day, so a rate is also compared as a share of
+The machines here vary about 3x in speed within a day, so a rate is also compared as a share of
 its own run's ceiling (the plain relay measured in the same run). Ratios and latencies are
 compared as they are: a ratio is the machine's own, and a latency does not scale with it."""
 
