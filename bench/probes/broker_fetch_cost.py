@@ -9,22 +9,16 @@ partition holds, the figure would stay flat.
 """
 
 import asyncio
-import os
 import sys
 import time
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from orderflow_devstack.bench.meter import ProcessMeter, cpu_between
 from orderflow_embedded import EmbeddedBroker, create_topics
 
 RECORDS_PER_TICK = 6
 TICK_S = 0.01
 STEP_S = 8
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def trickle(producer: AIOKafkaProducer) -> None:
@@ -67,11 +61,12 @@ async def main(seconds: float) -> None:
         try:
             print("elapsed_s  records_stored  consumed_per_s  broker_share_of_a_core")
             elapsed = 0.0
+            meter = ProcessMeter({"broker": broker.pid})
             while elapsed < seconds:
-                cpu_before, read_before = cpu_seconds(broker.pid), consumed[0]
+                before, read_before = meter.snapshot(), consumed[0]
                 await asyncio.sleep(STEP_S)
                 elapsed += STEP_S
-                share = (cpu_seconds(broker.pid) - cpu_before) / STEP_S
+                share = cpu_between(before, meter.snapshot()).by_process["broker"] / STEP_S
                 rate = (consumed[0] - read_before) / STEP_S
                 print(f"{elapsed:9.0f}  {consumed[0]:14,}  {rate:14.0f}  {share:22.0%}")
         finally:

@@ -9,24 +9,18 @@ the same time: the price of polling an almost idle broker, and the delay it adds
 """
 
 import asyncio
-import os
 import statistics
 import sys
 import time
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from orderflow_devstack.bench.meter import ProcessMeter, cpu_between
 from orderflow_embedded import EmbeddedBroker, create_topics
 
 TOPICS = 6
 PARTITIONS = 6
 RECORDS = 60
 GAP_S = 0.173  # not a multiple of any wait tried
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(broker: EmbeddedBroker, wait_ms: int) -> None:
@@ -55,12 +49,14 @@ async def measure(broker: EmbeddedBroker, wait_ms: int) -> None:
         await asyncio.sleep(6)  # the group join
         reading = asyncio.create_task(read())
         assert broker.pid is not None
-        cpu_before, started = cpu_seconds(broker.pid), time.monotonic()
+        meter = ProcessMeter({"broker": broker.pid})
+        before = meter.snapshot()
         for n in range(RECORDS):
             await asyncio.sleep(GAP_S)
             await producer.send_and_wait(topics[0], str(time.time()).encode(), key=str(n).encode())
         await asyncio.sleep(1)
-        share = (cpu_seconds(broker.pid) - cpu_before) / (time.monotonic() - started)
+        after = meter.snapshot()
+        share = cpu_between(before, after).by_process["broker"] / (after.wall_s - before.wall_s)
         reading.cancel()
     finally:
         await consumer.stop()
