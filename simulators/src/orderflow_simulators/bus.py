@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from orderflow_contracts import Envelope, Event, MalformedEvent
+from orderflow_contracts.envelope import headers_as_bytes
 
 
 class PartnerBus:
@@ -23,7 +24,7 @@ class PartnerBus:
         self.source = source
         self.prefix = topic_prefix
         self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers, acks="all", linger_ms=2
+            bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=2
         )
 
     async def start(self) -> None:
@@ -38,7 +39,12 @@ class PartnerBus:
         envelope = Envelope.wrap(
             event, source=self.source, correlation_id=correlation_id or str(uuid.uuid4())
         )
-        await self.producer.send(self.prefix + topic, envelope.to_bytes(), key=key.encode())
+        await self.producer.send(
+            self.prefix + topic,
+            envelope.to_bytes(),
+            key=key.encode(),
+            headers=headers_as_bytes(envelope.headers()),
+        )
         return envelope
 
     async def publish_raw(self, topic: str, key: str, value: bytes) -> None:

@@ -1,4 +1,5 @@
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -163,3 +164,29 @@ def test_events_are_immutable():
     event = TrackingUpdated(tracking_number="1Z999", carrier="ups", status="delivered")
     with pytest.raises(ValueError, match="frozen"):
         event.status = "in_transit"
+
+
+def test_headers_name_the_event_and_its_journey_for_consumers_that_do_not_parse_json():
+    cause = uuid.uuid4()
+    envelope = wrap(OrderAccepted(order=ORDER), causation_id=cause)
+    headers = envelope.headers()
+    assert {k: headers[k] for k in ("type", "version", "correlation_id", "source")} == {
+        "type": "OrderAccepted",
+        "version": "1",
+        "correlation_id": "corr-1",
+        "source": "intake",
+    }
+    assert headers["causation_id"] == str(cause)
+    assert wrap(OrderAccepted(order=ORDER)).headers()["causation_id"] == ""
+
+
+def test_traceparent_is_one_trace_per_journey_and_one_span_per_event():
+    first, second = wrap(OrderAccepted(order=ORDER)), wrap(OrderAccepted(order=ORDER))
+    other_journey = Envelope.wrap(OrderAccepted(order=ORDER), source="x", correlation_id="corr-2")
+    version, trace_id, span, flags = first.headers()["traceparent"].split("-")
+    assert (version, flags, len(trace_id), len(span)) == ("00", "01", 32, 16)
+    assert re.fullmatch("[0-9a-f]{32}", trace_id) and trace_id != "0" * 32
+    assert span == first.event_id.hex[:16]
+    assert second.headers()["traceparent"].split("-")[1] == trace_id
+    assert second.headers()["traceparent"].split("-")[2] != span
+    assert other_journey.headers()["traceparent"].split("-")[1] != trace_id

@@ -37,3 +37,14 @@ def test_bus_topics_are_unique_and_compacted_topics_are_among_them():
 
 def test_channel_order_key_joins_channel_and_external_id():
     assert topics.channel_order_key("amazon", "902-3159896-1390916") == "amazon:902-3159896-1390916"
+
+
+def test_compacted_topics_keep_the_latest_value_per_key_for_ever():
+    assert topics.topic_config(topics.INVENTORY_LEVELS) == {"cleanup.policy": "compact"}
+
+
+def test_dead_letters_are_kept_longer_than_the_topics_they_come_from():
+    kept = int(topics.topic_config("orders")["retention.ms"])
+    dead_letters_kept = int(topics.topic_config("orders.dlq")["retention.ms"])
+    assert kept == 7 * 24 * 3600 * 1000
+    assert dead_letters_kept > kept

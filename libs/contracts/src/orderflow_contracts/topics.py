@@ -42,6 +42,21 @@ def dead_letters(topic: str) -> str:
     return f"{topic}.dlq"
 
 
+_DAY_MS = 24 * 3600 * 1000
+RETENTION_MS = 7 * _DAY_MS  # every consumer's inbox remembers an event id longer (8 days)
+DEAD_LETTER_RETENTION_MS = 30 * _DAY_MS  # a month for an operator to act on a poison message
+
+
+def topic_config(topic: str) -> dict[str, str]:
+    """The configs a topic is created with: the compacted ones keep the latest value per key
+    for ever; the rest keep a week, their dead letters a month."""
+    if topic in COMPACTED:
+        return {"cleanup.policy": "compact"}
+    if topic.endswith(".dlq"):
+        return {"retention.ms": str(DEAD_LETTER_RETENTION_MS)}
+    return {"retention.ms": str(RETENTION_MS)}
+
+
 def all_topics(location_ids: list[str]) -> list[str]:
     """Every topic the system needs for these locations, dead-letter topics included."""
     sources = [*BUS_TOPICS, *(pick_tasks(location) for location in location_ids)]

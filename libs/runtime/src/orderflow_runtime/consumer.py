@@ -266,6 +266,7 @@ class EventConsumer:
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
         topic = self._names.logical(record.topic)
         headers = [
+            *record.headers,  # the envelope's own (type, correlation_id, ...) when it had them
             ("dlq.error", reason.encode()[:4000]),
             ("dlq.source.topic", topic.encode()),
             ("dlq.source.partition", str(record.partition).encode()),

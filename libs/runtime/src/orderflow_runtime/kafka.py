@@ -22,20 +22,22 @@ class TopicNames:
 
 
 def create_producer(bootstrap_servers: str) -> AIOKafkaProducer:
-    # acks=all without idempotence: the embedded broker rejects aiokafka's InitProducerId,
-    # and every consumer deduplicates on event_id anyway.
+    # Idempotence makes the broker drop a batch the producer retried after a lost ack, and
+    # keeps each partition in send order through those retries. The outbox still re-sends
+    # whatever a relay published without marking it sent (a crash between the two), as a new
+    # send the broker cannot recognise: consumers' inboxes deduplicate those on event_id.
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
         acks="all",
-        enable_idempotence=False,
+        enable_idempotence=True,
         linger_ms=2,
         max_batch_size=256 * 1024,
     )
 
 
 def create_consumer(settings: ServiceSettings, group_id: str) -> AIOKafkaConsumer:
-    # Offsets are committed by hand after the database transaction commits; "earliest"
-    # because the embedded broker's latest offsets cannot be trusted.
+    # Offsets are committed by hand after the database transaction commits; a new group
+    # starts from the earliest record, so nothing published before it joined is skipped.
     return AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=group_id,

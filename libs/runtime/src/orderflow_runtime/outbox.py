@@ -3,6 +3,7 @@ afterwards by one relay per service, in id order, with acks from every replica."
 
 import asyncio
 import contextlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from orderflow_contracts import Envelope
+from orderflow_contracts.envelope import headers_as_bytes
 
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 from orderflow_runtime.kafka import TopicNames
@@ -35,13 +37,14 @@ async def write(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> No
         return
     await conn.execute(
         "WITH written AS ("
-        " INSERT INTO outbox (topic, key, value)"
-        " SELECT t, k, v FROM unnest($1::text[], $2::text[], $3::bytea[])"
-        " WITH ORDINALITY AS m(t, k, v, n) ORDER BY n RETURNING 1)"
-        " SELECT pg_notify($4, '') WHERE EXISTS (SELECT FROM written)",
+        " INSERT INTO outbox (topic, key, value, headers)"
+        " SELECT t, k, v, h::json FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[])"
+        " WITH ORDINALITY AS m(t, k, v, h, n) ORDER BY n RETURNING 1)"
+        " SELECT pg_notify($5, '') WHERE EXISTS (SELECT FROM written)",
         [message.topic for message in messages],
         [message.key for message in messages],
         [message.envelope.to_bytes() for message in messages],
+        [json.dumps(message.envelope.headers()) for message in messages],
         NOTIFY_CHANNEL,
     )
 
@@ -124,7 +127,7 @@ class Relay:
             await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({_PUBLISH_LOCK})")
             try:
                 rows = await conn.fetch(
-                    "SELECT id, topic, key, value FROM outbox WHERE sent_at IS NULL"
+                    "SELECT id, topic, key, value, headers FROM outbox WHERE sent_at IS NULL"
                     " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                     self._batch,
                 )
@@ -146,7 +149,10 @@ class Relay:
         """The whole batch, then every ack: one round trip, not one per row."""
         acks = [
             await self._producer.send(
-                self._names.physical(row["topic"]), row["value"], key=row["key"].encode()
+                self._names.physical(row["topic"]),
+                row["value"],
+                key=row["key"].encode(),
+                headers=headers_as_bytes(json.loads(row["headers"])),
             )
             for row in rows
         ]

@@ -44,7 +44,7 @@ def _containers() -> Iterator[Infrastructure]:
             "ORDERFLOW_TEST_DOCKER=1 needs `uv pip install testcontainers[kafka,postgres]`"
         ) from error
     with ExitStack() as stack:
-        kafka = stack.enter_context(KafkaContainer("apache/kafka:3.9.0").with_kraft())
+        kafka = stack.enter_context(KafkaContainer("apache/kafka:4.1.1").with_kraft())
         postgres = stack.enter_context(PostgresContainer("postgres:17", driver=None))
         yield Infrastructure(
             kafka.get_bootstrap_server(), postgres.get_connection_url(), "testcontainers"

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from orderflow_contracts import Envelope, Event, MalformedEvent
-from orderflow_contracts.topics import COMPACTED, all_topics
-from orderflow_embedded import create_databases, create_topics, database_url
+from orderflow_contracts.topics import all_topics, topic_config
+from orderflow_embedded import create_databases, create_topics, database_url, delete_topics
 from orderflow_runtime import RunningService, ServiceSettings, ServiceSpec, start_service
 from orderflow_simulators.bus import PartnerBus
 
@@ -45,7 +45,7 @@ class Message:
         return dict(self.record.headers).get(name, b"").decode()
 
 
-# The embedded broker holds a group join for about half the session timeout.
+# A consumer that dies without leaving its group gives up its partitions within seconds.
 FAST_GROUP_JOIN = {"session_timeout_ms": 3000, "heartbeat_interval_ms": 500}
 
 
@@ -66,7 +66,7 @@ class TestSystem:
             self.infrastructure.bootstrap_servers,
             [self.prefix + t for t in all_topics(locations)],
             self.partitions,
-            frozenset(self.prefix + t for t in COMPACTED),
+            lambda physical: topic_config(physical.removeprefix(self.prefix)),
         )
 
     def database_name(self, service: str) -> str:
@@ -150,6 +150,7 @@ class TestSystem:
             await bus.stop()
         for pool in self._pools.values():
             await pool.close()
+        await delete_topics(self.infrastructure.bootstrap_servers, self.prefix)
         conn = await asyncpg.connect(self.infrastructure.postgres_url)
         try:
             for row in await conn.fetch(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orderflow_simulators
 from orderflow_contracts.setup import SellerSetup
-from orderflow_contracts.topics import COMPACTED, all_topics
+from orderflow_contracts.topics import all_topics, topic_config
 from orderflow_embedded import (
     EmbeddedBroker,
     EmbeddedPostgres,
@@ -35,9 +35,6 @@ class Endpoints:
         env = {
             f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             f"{prefix}_DATABASE_URL": self.database_url(service),
-            # The embedded broker holds a group join for about half the session timeout.
-            f"{prefix}_SESSION_TIMEOUT_MS": "3000",
-            f"{prefix}_HEARTBEAT_INTERVAL_MS": "500",
         }
         if service in ("intake", "routing", "inventory"):
             env[f"{prefix}_SELLER_SETUP_FILE"] = str(seller_setup_file)
@@ -69,7 +66,7 @@ class EmbeddedStack:
         await create_databases(endpoints.postgres_url, list(SERVICES))
         locations = [location.location_id for location in self.setup.locations]
         await create_topics(
-            endpoints.bootstrap_servers, all_topics(locations), self.partitions, COMPACTED
+            endpoints.bootstrap_servers, all_topics(locations), self.partitions, topic_config
         )
         return endpoints
 
