@@ -20,7 +20,6 @@ from orderflow_devstack.bench.results import CaseResult
 from orderflow_devstack.bench.session import BenchSession
 from orderflow_devstack.bench.stats import median
 from orderflow_devstack.bench.throughput import (
-    SATURATED_FETCH_WAIT_MS,
     Completions,
     Throughput,
     saturate,
@@ -55,7 +54,7 @@ class DeliveredOrders:
 
 async def full_lifecycle(session: BenchSession) -> Throughput:
     orders = DeliveredOrders()
-    async with session.system(fetch_max_wait_ms=SATURATED_FETCH_WAIT_MS) as system:
+    async with session.system() as system:
         move_inbox_out(system)
         await system.receive_stock(1_000_000)
         bootstrap = system.endpoints.bootstrap_servers

@@ -12,7 +12,6 @@ from orderflow_devstack.bench.results import CaseResult
 from orderflow_devstack.bench.session import BenchSession
 from orderflow_devstack.bench.stats import median
 from orderflow_devstack.bench.throughput import (
-    SATURATED_FETCH_WAIT_MS,
     Completions,
     Throughput,
     saturate,
@@ -25,9 +24,7 @@ async def order_to_pick_task(session: BenchSession, instances: int = 1) -> Throu
     def on_record(topic: str, body: dict[str, Any], timestamp_s: float) -> None:
         completions.finish(str(body.get("correlation_id")), timestamp_s)
 
-    async with session.system(
-        instances=instances, fetch_max_wait_ms=SATURATED_FETCH_WAIT_MS
-    ) as system:
+    async with session.system(instances=instances) as system:
         # Plenty for any rate this machine reaches: no order may fail for want of stock.
         await system.receive_stock(1_000_000)
         return await saturate(

@@ -18,15 +18,6 @@ FIRST_DONE_TIMEOUT_S = 90
 MAX_STRETCH_S = 30
 
 
-SATURATED_FETCH_WAIT_MS = 100
-"""How long the services' fetches wait in the saturated cases (the latency case keeps the
-services' default, 10 ms). The embedded broker answers a waiting fetch only after the wait,
-and each fetch that finds news costs it a listing of every batch the partition holds: under
-full load fewer, fuller fetches go further (one run each against 10 ms on 2026-12-03:
-lifecycle 99 vs 75 delivered orders/s, pipeline 711 vs 664 orders/s). Apache Kafka answers
-a fetch when data arrives, so production needs no such choice."""
-
-
 @dataclass(frozen=True)
 class Duration:
     warmup_s: float
@@ -81,7 +72,6 @@ class Throughput:
             "cpu_busy": f"machine {self.cpu.machine_busy_share:.0%}, ours {self.cpu.ours_share:.0%}",
             "cpu_s": self.cpu.by_process,
             "rss_mb": self.rss_mb,
-            "services_fetch_max_wait_ms": SATURATED_FETCH_WAIT_MS,
         }
 
 
