@@ -61,8 +61,13 @@ logger.server.level = INFO
 """
 
 
-def _cluster_id() -> str:
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+def cluster_id() -> str:
+    """A random cluster id as Kafka spells one (URL-safe base64 of 16 bytes), never starting
+    with "-": the storage tool would read that as an option."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
 
 
 class EmbeddedBroker:
@@ -101,7 +106,7 @@ class EmbeddedBroker:
         if not (self.data_dir / "logs" / "meta.properties").exists():
             subprocess.run(
                 [java, "-cp", jars, "kafka.tools.StorageTool", "format",
-                 "-t", _cluster_id(), "-c", str(properties)],
+                 "-t", cluster_id(), "-c", str(properties)],
                 check=True, capture_output=True,
             )  # fmt: skip
         started_at = self.log_path.stat().st_size if self.log_path.exists() else 0
