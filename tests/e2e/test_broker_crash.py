@@ -1,0 +1,87 @@
+"""The broker is killed (-9) while orders are on their way and restarted on its data: every
+order still becomes exactly one pick task, and stock is reserved once per order."""
+
+import asyncio
+from collections import Counter
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_contracts.warehouse import StockReceived
+from orderflow_embedded import EmbeddedBroker
+from orderflow_simulators import payloads
+from orderflow_testing.infrastructure import Infrastructure
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.conftest import seller_setup
+
+pytestmark = pytest.mark.e2e
+
+SERVICES = ("intake", "routing", "inventory", "fulfillment")
+BEFORE_CRASH, AFTER_RESTART = 20, 20
+
+
+async def publish_orders(system: TestSystem, numbers: range) -> None:
+    marketplace = await system.bus("marketplace")
+    for n in numbers:
+        order = payloads.shopify_order(n, [("MUG-RED", 1)], email=f"buyer-{n}@example.com")
+        await marketplace.publish(
+            topics.MARKETPLACE_ORDERS,
+            f"shopify:{order['id']}",
+            MarketplaceOrderPublished(channel="shopify", payload=order),
+        )
+    await marketplace.flush()
+
+
+async def test_a_killed_broker_restarted_on_its_data_loses_and_doubles_nothing(
+    infrastructure: Infrastructure, start, tmp_path
+) -> None:
+    broker = EmbeddedBroker(data_dir=tmp_path / "kafka").start()
+    system = TestSystem(
+        Infrastructure(broker.bootstrap_servers, infrastructure.postgres_url, "own")
+    )
+    try:
+        await system.create_topics([loc.location_id for loc in seller_setup().locations])
+        for name in SERVICES:
+            await start(system, name)
+        partners = await system.bus("partners")
+        await partners.publish(
+            topics.WAREHOUSE_STOCK,
+            "MUG-RED",
+            StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=100),
+        )
+        await partners.flush()
+        await publish_orders(system, range(1, BEFORE_CRASH + 1))
+
+        broker.kill()  # some orders are half-way: in a relay's batch, a consumer's poll
+        await asyncio.sleep(1)
+        broker.start()
+        await publish_orders(system, range(BEFORE_CRASH + 1, BEFORE_CRASH + AFTER_RESTART + 1))
+
+        orders = BEFORE_CRASH + AFTER_RESTART
+        fulfillment = await system.db("fulfillment")
+        await eventually(
+            lambda: fulfillment.fetchval(
+                "SELECT count(DISTINCT order_id) = $1 FROM shipments", orders
+            ),
+            timeout_s=60,
+        )
+        assert await fulfillment.fetchval("SELECT count(*) FROM shipments") == orders
+        tasks = await system.read(
+            topics.pick_tasks("us-ontario"),
+            until=lambda seen: len({m.envelope.correlation_id for m in seen}) >= orders,
+        )
+        # A relay that lost its broker mid-batch sends the batch again: the same event twice
+        # on the topic is allowed (consumers drop it by event id); two tasks for one order not.
+        distinct_tasks = {m.envelope.event_id: m.event for m in tasks if m.envelope}
+        tasks_per_order = Counter(task.order_id for task in distinct_tasks.values())
+        assert len(tasks_per_order) == orders
+        assert set(tasks_per_order.values()) == {1}
+        inventory = await system.db("inventory")
+        reserved = await inventory.fetchval(
+            "SELECT reserved FROM stock WHERE sku = 'MUG-RED' AND location_id = 'us-ontario'"
+        )
+        assert reserved == orders
+    finally:
+        await system.close()
+        broker.stop()
