@@ -50,7 +50,8 @@ async def test_a_killed_broker_restarted_on_its_data_loses_and_doubles_nothing(
             "MUG-RED",
             StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=100),
         )
-        await partners.flush()
+        routing = await system.db("routing")
+        await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM stock_replica"))
         await publish_orders(system, range(1, BEFORE_CRASH + 1))
 
         broker.kill()  # some orders are half-way: in a relay's batch, a consumer's poll
