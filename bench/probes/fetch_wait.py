@@ -1,4 +1,4 @@
-"""What a consumer's fetch wait costs and buys on the embedded broker.
+"""What a consumer's fetch wait costs and buys on the embedded Apache Kafka.
 
 One consumer of 6 topics with 6 partitions each (about what a service reads) waits for news with
 a given `fetch_max_wait_ms`; a producer sends one record every ~173 ms to one of them. For each
