@@ -4,6 +4,7 @@ can never succeed. Nothing blocks a partition forever; nothing is dropped silent
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import traceback
 from collections.abc import Awaitable, Callable
@@ -46,6 +47,13 @@ BatchHandler = Callable[[list[Item[Any]]], Awaitable[None]]
 class Route:
     model: type[Event]
     handle: BatchHandler
+    use_case: str  # the handler's name, for docs/journey.md and its test
+
+
+def _name_of(handler: Callable[..., Any]) -> str:
+    while isinstance(handler, functools.partial):
+        handler = handler.func
+    return getattr(handler, "__qualname__", repr(handler))
 
 
 class Subscriptions:
@@ -57,7 +65,7 @@ class Subscriptions:
 
     def __init__(self) -> None:
         self.topics: set[str] = set()
-        self._routes: dict[str, Route] = {}
+        self._routes: dict[tuple[str, str], Route] = {}  # by (logical topic, event type)
 
     def on(self, topic: str, model: type[E]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -66,28 +74,42 @@ class Subscriptions:
                     with _bound(item.unit):
                         await handler(item.unit, item.event)
 
-            self._add(topic, Route(model, one_at_a_time))
+            self._add(topic, Route(model, one_at_a_time, _name_of(handler)))
             return handler
 
         return register
 
     def on_batch(self, topic: str, model: type[E]) -> Callable[[BatchHandler], BatchHandler]:
         def register(handler: BatchHandler) -> BatchHandler:
-            self._add(topic, Route(model, handler))
+            self._add(topic, Route(model, handler, _name_of(handler)))
             return handler
 
         return register
 
     def _add(self, topic: str, route: Route) -> None:
+        key = (topic, route.model.event_type)
+        if key in self._routes:
+            raise ValueError(f"{route.model.event_type} on {topic} already has a handler")
         self.topics.add(topic)
-        self._routes[route.model.event_type] = route
+        self._routes[key] = route
 
-    def route(self, event_type: str) -> Route | None:
-        return self._routes.get(event_type)
+    def route(self, topic: str, event_type: str) -> Route | None:
+        return self._routes.get((topic, event_type))
 
-    def model_of(self, event_type: str) -> type[Event] | None:
-        route = self._routes.get(event_type)
-        return route.model if route else None
+    def routes(self) -> list[tuple[str, str, str]]:
+        """(topic, event type, use case) of every subscription, sorted."""
+        return sorted(
+            (topic, kind, route.use_case) for (topic, kind), route in self._routes.items()
+        )
+
+    def models_on(self, topic: str) -> Callable[[str], type[Event] | None]:
+        """The event model of each type this service handles on `topic`."""
+
+        def model_of(event_type: str) -> type[Event] | None:
+            route = self._routes.get((topic, event_type))
+            return route.model if route else None
+
+        return model_of
 
 
 @dataclass(frozen=True)
@@ -196,15 +218,16 @@ class EventConsumer:
                 await self._apply_alone(delivery)
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
+        topic = self._names.logical(record.topic)
         ahead = peek_type(record.value)
-        if ahead is not None and self._subscriptions.route(ahead) is None:
+        if ahead is not None and self._subscriptions.route(topic, ahead) is None:
             return None  # not ours (inventory hears every OrderAccepted to catch cancellations)
         try:
-            envelope, event = decode(record.value, self._subscriptions.model_of)
+            envelope, event = decode(record.value, self._subscriptions.models_on(topic))
         except MalformedEvent as error:
             await self._dead_letter(record, str(error))
             return None
-        route = self._subscriptions.route(envelope.type)
+        route = self._subscriptions.route(topic, envelope.type)
         if route is None or event is None:
             return None  # tolerant reader: types this service does not handle are not its business
         return Delivery(record, envelope, event, route)

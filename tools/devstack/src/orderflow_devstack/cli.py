@@ -26,7 +26,7 @@ from orderflow_devstack.bench.command import CASES, REFERENCE_RUN, RESULTS_DIR
 from orderflow_devstack.bench.results import wide_console
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
-from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack
+from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack, Endpoints
 
 LOG_DIR = Path(".orderflow/logs")
 console = Console()
@@ -53,6 +53,14 @@ async def infra_up(partitions: int) -> int:
     finally:
         stack.stop()
     return 0
+
+
+def _print_addresses(endpoints: Endpoints, services: ServiceProcesses) -> None:
+    console.print(f"Kafka {endpoints.bootstrap_servers}  PostgreSQL {endpoints.postgres_url}")
+    console.print(
+        "HTTP APIs: "
+        + "  ".join(f"{name} http://127.0.0.1:{port}" for name, port in services.http_ports.items())
+    )
 
 
 async def run_system(seconds: float, rate: float, partitions: int, stock: int) -> int:
@@ -89,6 +97,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
                 f"[red]not ready: {', '.join(not_ready)}[/] — see {LOG_DIR}/<service>.log"
             )
             return 1
+        _print_addresses(endpoints, services)
         warehouse = Warehouse(buses[1], setup)
         await warehouse.receive_stock(stock)
         started = time.monotonic()
