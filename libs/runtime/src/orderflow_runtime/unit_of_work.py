@@ -1,11 +1,15 @@
 """What a handler gets for one message: the transaction's connection and a way to emit events."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
+import structlog
 from orderflow_contracts import Envelope, Event
 
 from orderflow_runtime.outbox import OutgoingMessage
+
+_log = structlog.get_logger()
 
 
 @dataclass
@@ -21,6 +25,18 @@ class UnitOfWork:
     @property
     def correlation_id(self) -> str:
         return self.cause.correlation_id if self.cause else ""
+
+    @property
+    def log(self) -> Any:
+        """A logger bound to this message's correlation id, event id and type: a batch handler
+        logs each message's outcome through its unit, never passing the ids by hand."""
+        if self.cause is None:
+            return _log
+        return _log.bind(
+            correlation_id=self.cause.correlation_id,
+            event_id=str(self.cause.event_id),
+            event_type=self.cause.type,
+        )
 
     def emit(self, topic: str, key: str, event: Event, *, correlation_id: str = "") -> Envelope:
         envelope = Envelope.wrap(

@@ -1,7 +1,6 @@
 """fulfillment's use cases: pick tasks out, status in, the customer-facing timeline out."""
 
 import asyncpg
-import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
 from orderflow_contracts.fulfillment import (
@@ -16,8 +15,6 @@ from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_fulfillment import domain, store
-
-log = structlog.get_logger()
 
 
 async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
@@ -60,10 +57,9 @@ def _issue(uow: UnitOfWork, plan: ShipmentsPlanned, shipment: PlannedShipment) -
             lines=shipment.lines,
         ),
     )
-    log.info(
+    uow.log.info(
         "pick_task.issued",
         order_id=plan.order_id,
-        correlation_id=uow.correlation_id,
         shipment_id=shipment.shipment_id,
         location_id=shipment.location_id,
     )
@@ -77,10 +73,9 @@ async def apply_warehouse_reports(items: list[Item[WarehouseReported]]) -> None:
     for item in items:
         shipment = book.by_id.get(item.event.shipment_id)
         if shipment is None:
-            log.warning(
+            item.unit.log.warning(
                 "shipment.unknown",
                 shipment_id=item.event.shipment_id,
-                correlation_id=item.unit.correlation_id,
             )
             continue
         status = ShipmentStatus(item.event.status)
@@ -115,11 +110,10 @@ async def apply_tracking(items: list[Item[TrackingUpdated]]) -> None:
         shipment = book.by_tracking_number(item.event.tracking_number)
         if shipment is None:
             early.append((item.event.tracking_number, status))
-            log.info(
+            item.unit.log.info(
                 "tracking.parked",
                 tracking_number=item.event.tracking_number,
                 status=status.value,
-                correlation_id=item.unit.correlation_id,
             )
             continue
         _advance(item.unit, book, shipment, status)
@@ -141,9 +135,8 @@ def _advance(
         return False
     if verdict is domain.Transition.REFUSED:
         book.record(shipment, new, accepted=False, note=f"impossible after {current.value}")
-        log.warning(
+        uow.log.warning(
             "shipment.transition_refused",
-            correlation_id=uow.correlation_id,
             shipment_id=shipment.shipment_id,
             current=current.value,
             new=new.value,
@@ -168,9 +161,8 @@ def _announce(uow: UnitOfWork, shipment: store.Shipment) -> None:
             lines=shipment.lines,
         ),
     )
-    log.info(
+    uow.log.info(
         "shipment.status_changed",
-        correlation_id=uow.correlation_id,
         order_id=shipment.order_id,
         shipment_id=shipment.shipment_id,
         status=shipment.status.value,

@@ -82,10 +82,9 @@ def _announce(unit: UnitOfWork, decision: domain.Decision) -> None:
             key,
             ReservationHeld(order_id=key, attempt=attempt, shortages=decision.shortages),
         )
-    log.info(
+    unit.log.info(
         f"reservation.{decision.outcome}",
         order_id=key,
-        correlation_id=unit.correlation_id,
         units=sum(decision.taken.values()),
         short=[s.sku for s in decision.shortages],
     )

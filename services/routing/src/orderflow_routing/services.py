@@ -111,10 +111,9 @@ def _announce(uow: UnitOfWork, order_id: str, attempt: int, outcome: store.Outco
         log.warning("order.unroutable", order_id=order_id, attempt=attempt, reason=outcome.reason)
         return
     uow.emit(topics.ROUTING_PLANS, order_id, outcome.plan)
-    log.info(
+    uow.log.info(
         "order.planned",
         order_id=order_id,
-        correlation_id=uow.correlation_id,
         attempt=attempt,
         shipments=len(outcome.plan.shipments),
     )

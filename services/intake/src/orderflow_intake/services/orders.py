@@ -119,16 +119,16 @@ async def _screen_and_insert(
             continue
         if outcome.reasons:
             item.unit.emit(topics.ORDERS, order.order_id, held_event(order, outcome.reasons))
-            log.info(
-                "order.held", order_id=order.order_id, correlation_id=item.unit.correlation_id,
-                reasons=[reason.code for reason in outcome.reasons],
-            )  # fmt: skip
+            reasons = [reason.code for reason in outcome.reasons]
+            item.unit.log.info("order.held", order_id=order.order_id, reasons=reasons)
         else:
             item.unit.emit(topics.ORDERS, order.order_id, OrderAccepted(order=order))
-            log.info(
-                "order.accepted", order_id=order.order_id, correlation_id=item.unit.correlation_id,
-                channel=order.channel, lines=len(order.lines),
-            )  # fmt: skip
+            item.unit.log.info(
+                "order.accepted",
+                order_id=order.order_id,
+                channel=order.channel,
+                lines=len(order.lines),
+            )
 
 
 def _fold(parked: list[asyncpg.Record]) -> tuple[Address | None, bool | None, str | None]:

@@ -4,13 +4,10 @@ in GET /raw-payloads and parses them again once the adapter is fixed: nothing is
 
 import json
 
-import structlog
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_runtime import UnitOfWork
 
 from orderflow_intake import adapters, store
-
-log = structlog.get_logger()
 
 
 async def parsed_or_kept(
@@ -33,10 +30,13 @@ async def parsed_or_kept(
         error=reason.replace("\x00", ""),
         source="topic",
     )
-    log.warning(
-        "order.unparsable", channel=event.channel, raw_payload_id=payload_id, status=status,
-        error=reason, correlation_id=unit.correlation_id,
-    )  # fmt: skip
+    unit.log.warning(
+        "order.unparsable",
+        channel=event.channel,
+        raw_payload_id=payload_id,
+        status=status,
+        error=reason,
+    )
     return None
 
 
