@@ -121,6 +121,12 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
         stack.stop()
     console.line()
     console.print(screen.summary(observer.journey, elapsed))
+    if restarted := {name: count for name, count in services.restarts.items() if count}:
+        console.print(
+            "restarted after dying: "
+            + ", ".join(f"{name} {count}x" for name, count in restarted.items())
+            + f" (see {LOG_DIR}/<service>.log)"
+        )
     return 0 if observer.journey.delivered else 1
 
 
@@ -135,6 +141,7 @@ async def _show(
     with Live(console=console, refresh_per_second=2) as live:
         while True:
             elapsed = time.monotonic() - started
+            services.supervise()
             live.update(screen.render(observer.journey, elapsed, services.status()))
             if stop.is_set() or (seconds and elapsed >= seconds):
                 return elapsed

@@ -1,5 +1,6 @@
 """The five services as real child processes, each with its own log file; `instances` runs
-that many processes of each service in the service's consumer group (intake, intake-2, ...)."""
+that many processes of each service in the service's consumer group (intake, intake-2, ...).
+`supervise()` restarts a process that died, with backoff, as an init system would."""
 
 import asyncio
 import json
@@ -7,7 +8,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,13 @@ from orderflow_embedded.children import die_with_parent
 from orderflow_runtime import ServiceSettings
 
 from orderflow_devstack.stack import SERVICES, Endpoints
+
+STABLE_AFTER_S = 60
+MAX_BACKOFF_S = 30
+
+
+def _backoff_s(restarts: int) -> float:
+    return float(min(2**restarts, MAX_BACKOFF_S))
 
 
 @dataclass
@@ -28,6 +38,11 @@ class ServiceProcesses:
     instances: int = 1
     log_format: str = "console"  # the bench runs them as in production: "json"
     fetch_max_wait_ms: int | None = None  # None: the services' own default
+    restarts: Counter[str] = field(default_factory=Counter, init=False)
+    _failures_in_a_row: Counter[str] = field(default_factory=Counter, init=False)
+    _service_of: dict[str, str] = field(default_factory=dict, init=False)
+    _started_at: dict[str, float] = field(default_factory=dict, init=False)
+    _restart_at: dict[str, float] = field(default_factory=dict, init=False)
 
     def start(self, services: tuple[str, ...] = SERVICES) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -36,11 +51,17 @@ class ServiceProcesses:
                 self._start_one(service, service if instance == 1 else f"{service}-{instance}")
 
     def _start_one(self, service: str, name: str) -> None:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.http_ports[name] = free_port()
+        if name not in self.http_ports:  # a restart keeps its address
+            self.http_ports[name] = free_port()
         env = self._environment(service)
         env[f"{service.upper()}_HTTP_PORT"] = str(self.http_ports[name])
-        self.processes[name] = subprocess.Popen(
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = self._spawn(service, env, log.fileno())
+        self._service_of[name] = service
+        self._started_at[name] = time.monotonic()
+
+    def _spawn(self, service: str, env: dict[str, str], log: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [sys.executable, "-m", f"orderflow_{service}"],
             env=env,
             stdout=log,
@@ -48,6 +69,27 @@ class ServiceProcesses:
             start_new_session=True,  # Ctrl-C reaches us; we stop them in order
             preexec_fn=die_with_parent,
         )
+
+    def supervise(self, now: float | None = None) -> list[str]:
+        """Restart every process that has died, each after a backoff that doubles with every
+        restart (1 s, 2 s, 4 s ... at most 30 s) and starts again at 1 s once a process has
+        run for a minute. Returns the names restarted now."""
+        now = time.monotonic() if now is None else now
+        restarted = []
+        for name, process in self.processes.items():
+            if process.poll() is None:
+                if now - self._started_at[name] >= STABLE_AFTER_S:
+                    self._failures_in_a_row[name] = 0
+                continue
+            backoff = _backoff_s(self._failures_in_a_row[name])
+            if now >= self._restart_at.setdefault(name, now + backoff):
+                del self._restart_at[name]
+                self.restarts[name] += 1
+                self._failures_in_a_row[name] += 1
+                restarted.append(name)
+        for name in restarted:
+            self._start_one(self._service_of[name], name)
+        return restarted
 
     def _environment(self, service: str) -> dict[str, str]:
         """What every process of the service is started with: ours over the caller's."""
@@ -90,11 +132,17 @@ class ServiceProcesses:
                 break
         return waiting
 
-    def status(self) -> dict[str, str]:
-        return {
-            name: "running" if process.poll() is None else f"exited {process.returncode}"
-            for name, process in self.processes.items()
-        }
+    def status(self, now: float | None = None) -> dict[str, str]:
+        now = time.monotonic() if now is None else now
+        return {name: self._state(name, now) for name in self.processes}
+
+    def _state(self, name: str, now: float) -> str:
+        process, restarts = self.processes[name], self.restarts[name]
+        if process.poll() is None:
+            return f"running (restarted {restarts}x)" if restarts else "running"
+        due = self._restart_at.get(name)
+        restart = f", restart in {max(due - now, 0):.0f} s" if due is not None else ""
+        return f"exited {process.returncode}{restart}"
 
     def stop(self, timeout_s: float = 10) -> None:
         for process in self.processes.values():
