@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
+from orderflow_contracts.warehouse import StockReceived
 from orderflow_embedded import SmtpSink
 from orderflow_runtime import RunningService
-from orderflow_testing.system import TestSystem
+from orderflow_testing.system import TestSystem, eventually
 
 pytest_plugins = ["orderflow_testing.plugin"]
 
@@ -28,6 +30,22 @@ async def start_service(system: TestSystem, name: str, **overrides: Any) -> Runn
     if name in ("intake", "routing", "inventory"):
         overrides.setdefault("seller_setup_file", str(SELLER_SETUP_FILE))
     return await system.start(name, app.create_spec, config.Settings, **overrides)
+
+
+async def run_to_pick_tasks(system: TestSystem, mug_red_at_ontario: int) -> None:
+    """Topics for the demo seller, the four services from intake to fulfillment, and MUG-RED in
+    stock at us-ontario, once routing's replica has seen it (an order routed before is held)."""
+    await system.create_topics([location.location_id for location in seller_setup().locations])
+    for name in ("intake", "routing", "inventory", "fulfillment"):
+        await start_service(system, name)
+    partners = await system.bus("partners")
+    await partners.publish(
+        topics.WAREHOUSE_STOCK,
+        "MUG-RED",
+        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=mug_red_at_ontario),
+    )
+    routing = await system.db("routing")
+    await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM stock_replica"))
 
 
 @pytest.fixture

@@ -7,17 +7,15 @@ from collections import Counter
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
-from orderflow_contracts.warehouse import StockReceived
 from orderflow_embedded import EmbeddedBroker
 from orderflow_simulators import payloads
 from orderflow_testing.infrastructure import Infrastructure
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.conftest import seller_setup
+from tests.conftest import run_to_pick_tasks
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("intake", "routing", "inventory", "fulfillment")
 BEFORE_CRASH, AFTER_RESTART = 20, 20
 
 
@@ -34,24 +32,14 @@ async def publish_orders(system: TestSystem, numbers: range) -> None:
 
 
 async def test_a_killed_broker_restarted_on_its_data_loses_and_doubles_nothing(
-    infrastructure: Infrastructure, start, tmp_path
+    infrastructure: Infrastructure, tmp_path
 ) -> None:
     broker = EmbeddedBroker(data_dir=tmp_path / "kafka").start()
     system = TestSystem(
         Infrastructure(broker.bootstrap_servers, infrastructure.postgres_url, "own")
     )
     try:
-        await system.create_topics([loc.location_id for loc in seller_setup().locations])
-        for name in SERVICES:
-            await start(system, name)
-        partners = await system.bus("partners")
-        await partners.publish(
-            topics.WAREHOUSE_STOCK,
-            "MUG-RED",
-            StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=100),
-        )
-        routing = await system.db("routing")
-        await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM stock_replica"))
+        await run_to_pick_tasks(system, mug_red_at_ontario=100)
         await publish_orders(system, range(1, BEFORE_CRASH + 1))
 
         broker.kill()  # some orders are half-way: in a relay's batch, a consumer's poll

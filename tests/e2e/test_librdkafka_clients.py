@@ -11,15 +11,12 @@ from aiokafka.partitioner import murmur2
 from confluent_kafka import Consumer, Producer
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
-from orderflow_contracts.warehouse import StockReceived
 from orderflow_simulators import payloads
-from orderflow_testing.system import TestSystem, eventually
+from orderflow_testing.system import TestSystem
 
-from tests.conftest import seller_setup
+from tests.conftest import run_to_pick_tasks
 
 pytestmark = pytest.mark.e2e
-
-PICK_TASK_SERVICES = ("intake", "routing", "inventory", "fulfillment")
 
 
 def produce_with_librdkafka(system: TestSystem, topic: str, key: str, envelope: Envelope) -> int:
@@ -66,20 +63,9 @@ def read_one_with_librdkafka(system: TestSystem, topic: str) -> tuple[dict[str, 
 
 
 async def test_an_order_from_librdkafka_becomes_a_pick_task_it_can_read_with_headers(
-    system: TestSystem, start
+    system: TestSystem,
 ) -> None:
-    setup = seller_setup()
-    await system.create_topics([loc.location_id for loc in setup.locations])
-    for name in PICK_TASK_SERVICES:
-        await start(system, name)
-    partners = await system.bus("partners")
-    await partners.publish(
-        topics.WAREHOUSE_STOCK,
-        "MUG-RED",
-        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=5),
-    )
-    routing = await system.db("routing")
-    await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM stock_replica"))
+    await run_to_pick_tasks(system, mug_red_at_ontario=5)
 
     order = payloads.shopify_order(7, [("MUG-RED", 1)], country="US")
     key = f"shopify:{order['id']}"
