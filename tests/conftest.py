@@ -32,12 +32,12 @@ async def start_service(system: TestSystem, name: str, **overrides: Any) -> Runn
     return await system.start(name, app.create_spec, config.Settings, **overrides)
 
 
-async def run_to_pick_tasks(system: TestSystem, mug_red_at_ontario: int) -> None:
+async def run_to_pick_tasks(system: TestSystem, mug_red_at_ontario: int, **overrides: Any) -> None:
     """Topics for the demo seller, the four services from intake to fulfillment, and MUG-RED in
     stock at us-ontario, once routing's replica has seen it (an order routed before is held)."""
     await system.create_topics([location.location_id for location in seller_setup().locations])
     for name in ("intake", "routing", "inventory", "fulfillment"):
-        await start_service(system, name)
+        await start_service(system, name, **overrides)
     partners = await system.bus("partners")
     await partners.publish(
         topics.WAREHOUSE_STOCK,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from orderflow_runtime.settings import ServiceSettings
 
@@ -48,3 +49,13 @@ def create_consumer(settings: ServiceSettings, group_id: str) -> AIOKafkaConsume
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
     )
+
+
+async def cluster_id(bootstrap_servers: str) -> str:
+    """The id of the cluster behind these servers: a broker formatted anew has another."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        return str((await admin.describe_cluster())["cluster_id"])
+    finally:
+        await admin.close()

@@ -4,6 +4,7 @@ afterwards by one relay per service, in id order, with acks from every replica."
 import asyncio
 import contextlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,6 +71,8 @@ class Relay:
         batch: int,
         poll_interval_s: float,
         retention: timedelta,
+        cluster_id: Callable[[], Awaitable[str]],
+        cluster_check_interval_s: float,
     ) -> None:
         self._pool = pool
         self._dsn = dsn
@@ -78,6 +81,8 @@ class Relay:
         self._batch = batch
         self._poll_interval_s = poll_interval_s
         self._retention = retention
+        self._cluster_id = cluster_id
+        self._cluster_check_interval_s = cluster_check_interval_s
         self._wake = asyncio.Event()
         self.published = 0
 
@@ -105,9 +110,12 @@ class Relay:
 
     async def _publish_forever(self) -> None:
         loop = asyncio.get_running_loop()
-        next_purge = loop.time()
+        next_purge = next_cluster_check = loop.time()
         while True:
             self._wake.clear()
+            if loop.time() >= next_cluster_check:
+                await self.follow_cluster()
+                next_cluster_check = loop.time() + self._cluster_check_interval_s
             published = await self.publish_batch()
             if loop.time() >= next_purge:
                 await self._purge_sent()
@@ -117,6 +125,29 @@ class Relay:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._poll_interval_s):
                         await self._wake.wait()
+
+    async def follow_cluster(self) -> int:
+        """Compare the broker's cluster id with the one this database last published to. If it
+        changed, the broker no longer holds what was sent (rebuilt without its data, or another
+        cluster): every row still kept is published again. Returns how many were."""
+        current = await self._cluster_id()
+        async with self._pool.acquire() as conn, conn.transaction():
+            known = await conn.fetchval("SELECT cluster_id FROM kafka_cluster FOR UPDATE")
+            await conn.execute(
+                "INSERT INTO kafka_cluster (cluster_id) VALUES ($1) ON CONFLICT (singleton)"
+                " DO UPDATE SET cluster_id = $1, seen_at = now()",
+                current,
+            )
+            if known is None or known == current:
+                return 0
+            status = await conn.execute(
+                "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL"
+            )
+        requeued = int(status.split()[-1])
+        log.warning(
+            "relay.broker_replaced", old_cluster=known, new_cluster=current, requeued=requeued
+        )
+        return requeued
 
     async def publish_batch(self) -> int:
         async with self._pool.acquire() as conn:

@@ -3,6 +3,7 @@ and a graceful stop on SIGTERM/SIGINT. A service supplies only a ServiceSpec."""
 
 import asyncio
 import contextlib
+import functools
 import gc
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
@@ -18,7 +19,7 @@ from orderflow_runtime import inbox, outbox
 from orderflow_runtime.consumer import EventConsumer, Subscriptions
 from orderflow_runtime.db import apply_migrations, create_pool
 from orderflow_runtime.http import ApiServer, build_api
-from orderflow_runtime.kafka import TopicNames, create_consumer, create_producer
+from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, create_producer
 from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.outbox import Relay, unsent_count
 from orderflow_runtime.settings import ServiceSettings
@@ -121,6 +122,8 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
             batch=settings.relay_batch,
             poll_interval_s=settings.relay_poll_interval_s,
             retention=timedelta(hours=settings.outbox_retention_hours),
+            cluster_id=functools.partial(cluster_id, settings.kafka_bootstrap_servers),
+            cluster_check_interval_s=settings.cluster_check_interval_s,
         ),
         closers=closers,
     )

@@ -35,7 +35,12 @@ class ServiceSettings(BaseSettings):
     retry_backoff_s: float = 0.2
     relay_batch: int = 1000
     relay_poll_interval_s: float = 1.0
-    outbox_retention_hours: float = 72
+    outbox_retention_hours: float = Field(
+        default=72, description="how long sent events are kept, to publish again to a new broker"
+    )
+    cluster_check_interval_s: float = Field(
+        default=30, description="how often the relay asks whether the broker is still the same"
+    )
     inbox_retention_hours: float = Field(
         default=8 * 24, description="longer than the topics' retention (Kafka's default: 7 days)"
     )
