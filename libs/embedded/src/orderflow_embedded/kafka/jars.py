@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-KAFKA_VERSION = "4.1.1"
 MAVEN_CENTRAL = "https://repo1.maven.org/maven2"
 HOME_VARIABLE = "ORDERFLOW_KAFKA_HOME"  # where the jars are, if not .tools/kafka-<version>
 REPOSITORY_VARIABLE = "ORDERFLOW_MAVEN_REPOSITORY"  # a mirror of Maven Central
@@ -45,6 +44,9 @@ def locked_jars() -> list[Jar]:
             group, artifact, version = coordinates.split(":")
             jars.append(Jar(group, artifact, version, sha256))
     return jars
+
+
+KAFKA_VERSION = next(jar.version for jar in locked_jars() if jar.artifact == "kafka_2.13")
 
 
 def kafka_home() -> Path:
