@@ -123,7 +123,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
     await system.create_topics([])
     for name in ("intake", "routing", "inventory", "fulfillment", "notifications"):
         await start(system, name)
-    runtime = {"outbox", "inbox", "schema_migrations"}
+    runtime = {"outbox", "inbox", "kafka_cluster", "schema_migrations"}
     expected = {
         "intake": {
             "listings",
