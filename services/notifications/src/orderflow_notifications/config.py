@@ -15,3 +15,8 @@ class Settings(ServiceSettings):
     )
     send_attempts: int = 5
     send_poll_interval_s: float = 0.2
+    sending_lease_s: float = Field(
+        default=300,
+        description="a notification 'sending' longer than this was left by a dead sender: it"
+        " becomes 'unconfirmed' and is not sent again",
+    )

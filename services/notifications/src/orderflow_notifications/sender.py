@@ -1,6 +1,6 @@
-"""Sends queued notifications over SMTP, with retries and a delivery log. A message may be
-sent again only if the process dies between SMTP's acceptance and our commit; its Message-ID
-is stable so a mail system can drop the copy."""
+"""Sends queued notifications over SMTP, with retries and a delivery log, at most once each: a
+notification is marked 'sending' and committed before its mail goes out, and one a dead sender
+left 'sending' is never sent again (`store.give_up_unconfirmed`). Its Message-ID is stable too."""
 
 import asyncio
 import zlib
@@ -51,9 +51,11 @@ async def send_due(
     pool: asyncpg.Pool, settings: Settings, sessions: list[MailSession], limit: int = 50
 ) -> int:
     """Send what is due over the sessions at once, an order's messages in one session and in
-    order; each outcome is logged in the same transaction."""
-    async with pool.acquire() as conn, conn.transaction():
-        rows = await store.claim_due(conn, limit)
+    order. The claim commits before the first mail goes out; the outcomes, their log and the
+    CustomerNotified events commit together after the last."""
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            rows = await store.claim_due(conn, limit)
         if not rows:
             return 0
         unit = UnitOfWork(conn=conn, source="notifications")
@@ -67,8 +69,9 @@ async def send_due(
                 if lane
             )
         )
-        await store.record_attempts(conn, [attempt for lane in sent for attempt in lane])
-        await outbox.write(conn, unit.outgoing)
+        async with conn.transaction():
+            await store.record_attempts(conn, [attempt for lane in sent for attempt in lane])
+            await outbox.write(conn, unit.outgoing)
     return len(rows)
 
 
@@ -138,8 +141,13 @@ def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any,
         try:
             while True:
                 try:
+                    async with service.pool.acquire() as conn:
+                        if given_up := await store.give_up_unconfirmed(
+                            conn, settings.sending_lease_s
+                        ):
+                            log.error("notification.unconfirmed", notifications=given_up)
                     sent = await send_due(service.pool, settings, sessions)
-                except Exception:  # the batch rolled back and stays due: never let the sender die
+                except Exception:  # what was claimed stays 'sending'; never let the sender die
                     log.exception("notification.sender_failed")
                     sent = 0
                 if not sent:

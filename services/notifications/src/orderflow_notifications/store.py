@@ -55,12 +55,38 @@ async def queue(
 
 
 async def claim_due(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(  # type: ignore[no-any-return]
-        "SELECT n.*, c.name FROM notifications n JOIN contacts c USING (order_id)"
-        " WHERE n.status = 'pending' AND n.next_attempt_at <= now()"
-        " ORDER BY n.next_attempt_at, n.id LIMIT $1 FOR UPDATE OF n SKIP LOCKED",
+    """Mark what is due 'sending' and return it, oldest first. The caller commits this before
+    any mail goes out: after a crash, a row still 'sending' may have been sent."""
+    rows = await conn.fetch(
+        "WITH due AS (SELECT id FROM notifications WHERE status = 'pending'"
+        "  AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1"
+        "  FOR UPDATE SKIP LOCKED)"
+        " UPDATE notifications n SET status = 'sending', sending_since = now()"
+        " FROM due, contacts c WHERE n.id = due.id AND c.order_id = n.order_id"
+        " RETURNING n.*, c.name",
         limit,
     )
+    return sorted(rows, key=lambda row: (row["next_attempt_at"], row["id"]))
+
+
+async def give_up_unconfirmed(conn: asyncpg.Connection, lease_s: float) -> int:
+    """Notifications left 'sending' longer than `lease_s`: their sender died after claiming
+    them, maybe after the mail went out. They are not sent again; returns how many."""
+    rows = await conn.fetch(
+        "UPDATE notifications SET status = 'unconfirmed'"
+        " WHERE status = 'sending' AND sending_since < now() - make_interval(secs => $1)"
+        " RETURNING id, attempts",
+        lease_s,
+    )
+    await conn.execute(
+        "INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
+        " SELECT id, attempt + 1, 'unconfirmed', $3 FROM unnest($1::bigint[], $2::int[])"
+        "  AS u(id, attempt) ON CONFLICT DO NOTHING",
+        [row["id"] for row in rows],
+        [row["attempts"] for row in rows],
+        "the sender stopped while sending: the mail may have gone out, so it is not sent again",
+    )
+    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -87,7 +113,7 @@ async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> 
         " next_attempt_at = now() + make_interval(secs => a.retry_in_s)"
         " FROM unnest($1::bigint[], $2::text[], $3::int[], $4::float8[])"
         "  AS a(id, status, attempt, retry_in_s)"
-        " WHERE n.id = a.id",
+        " WHERE n.id = a.id AND n.status = 'sending'",
         [a.notification_id for a in attempts],
         [a.status for a in attempts],
         [a.attempt for a in attempts],

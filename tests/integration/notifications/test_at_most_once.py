@@ -1,0 +1,120 @@
+"""A customer gets each message at most once, whatever dies while it is being sent: a
+notification is claimed ('sending') and committed before its mail goes out, and one a dead
+sender left 'sending' becomes 'unconfirmed' instead of going out again."""
+
+from datetime import UTC, datetime
+
+import pytest
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.order import Address, CanonicalOrder, Customer, OrderLine
+from orderflow_notifications import sender, store
+from orderflow_notifications.config import Settings
+from orderflow_notifications.mail import MailSession
+from orderflow_runtime.db import apply_migrations, create_pool
+from orderflow_testing.system import TestSystem
+
+pytestmark = pytest.mark.integration
+
+ORDERS = ("o-1", "o-2", "o-3")
+
+
+@pytest.fixture
+async def queued(system: TestSystem):
+    """notifications' database with one 'shipped' notification due per order (no service runs:
+    the test is the sender)."""
+    pool = await create_pool(await system.database_url("notifications"), 2)
+    await apply_migrations(pool, "orderflow_runtime", "orderflow_notifications")
+    async with pool.acquire() as conn:
+        await store.save_contacts(conn, [order(order_id) for order_id in ORDERS])
+        await store.queue(conn, [(shipped(order_id), order_id) for order_id in ORDERS])
+    yield pool
+    await pool.close()
+
+
+def order(order_id: str) -> CanonicalOrder:
+    return CanonicalOrder(
+        order_id=order_id,
+        channel="shopify",
+        external_id=order_id,
+        customer=Customer(name="Lin", email=f"{order_id}@example.com", language="en"),
+        ship_to=Address(country="SG"),
+        lines=(OrderLine(sku="MUG-RED", quantity=1),),
+        placed_at=datetime.now(UTC),
+    )
+
+
+def shipped(order_id: str) -> ShipmentStatusChanged:
+    return ShipmentStatusChanged(
+        order_id=order_id,
+        shipment_id=f"{order_id}-s1",
+        location_id="cn-shenzhen",
+        status=ShipmentStatus.SHIPPED,
+        carrier="4px",
+        tracking_number="4PX123",
+    )
+
+
+def settings(smtp) -> Settings:
+    return Settings(database_url="postgresql://unused", smtp_port=smtp.port)
+
+
+async def send_round(pool, smtp) -> int:
+    sessions = [MailSession("127.0.0.1", smtp.port, idle_s=10)]
+    try:
+        return await sender.send_due(pool, settings(smtp), sessions)
+    finally:
+        for session in sessions:
+            session.close()
+
+
+async def statuses(pool) -> list[str]:
+    return [row["status"] for row in await pool.fetch("SELECT status FROM notifications")]
+
+
+async def test_each_due_notification_is_sent_once_and_marked_sent(queued, smtp):
+    assert await send_round(queued, smtp) == len(ORDERS)
+    assert await send_round(queued, smtp) == 0
+    assert sorted(message["To"] for message in smtp.messages) == [
+        f"{order_id}@example.com" for order_id in ORDERS
+    ]
+    assert await statuses(queued) == ["sent"] * len(ORDERS)
+
+
+async def test_mail_sent_but_not_recorded_is_never_sent_again(queued, smtp, monkeypatch) -> None:
+    """The database goes away after the mails went out and before their outcome commits (a
+    PostgreSQL restart): before, the whole round was sent again."""
+
+    async def database_gone(*_):
+        raise ConnectionResetError("the database restarted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "record_attempts", database_gone)
+        with pytest.raises(ConnectionResetError):
+            await send_round(queued, smtp)
+    assert len(smtp.messages) == len(ORDERS)
+    assert await statuses(queued) == ["sending"] * len(ORDERS)
+
+    assert await send_round(queued, smtp) == 0  # claimed by the dead round: not due
+    async with queued.acquire() as conn:
+        assert await store.give_up_unconfirmed(conn, lease_s=300) == 0  # still within its lease
+        assert await store.give_up_unconfirmed(conn, lease_s=0) == len(ORDERS)
+    assert await send_round(queued, smtp) == 0
+    assert len(smtp.messages) == len(ORDERS)
+    assert await statuses(queued) == ["unconfirmed"] * len(ORDERS)
+    logged = await queued.fetchval(
+        "SELECT count(*) FROM delivery_log WHERE outcome = 'unconfirmed' AND detail <> ''"
+    )
+    assert logged == len(ORDERS)
+
+
+async def test_a_round_that_died_before_sending_leaves_its_notifications_unconfirmed_not_lost(
+    queued, smtp
+) -> None:
+    async with queued.acquire() as conn, conn.transaction():
+        claimed = await store.claim_due(conn, 50)  # and then the process died
+    assert [row["order_id"] for row in claimed] == list(ORDERS)
+    async with queued.acquire() as conn:
+        await store.give_up_unconfirmed(conn, lease_s=0)
+    assert await send_round(queued, smtp) == 0
+    assert smtp.messages == []
+    assert await statuses(queued) == ["unconfirmed"] * len(ORDERS)
