@@ -21,6 +21,7 @@ from orderflow_contracts.envelope import decode, peek_type
 from orderflow_contracts.topics import dead_letters
 
 from orderflow_runtime import inbox, outbox
+from orderflow_runtime.db import transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.offsets import OffsetCommits
@@ -206,7 +207,7 @@ class EventConsumer:
         if not deliveries:
             return
         try:
-            async with self._pool.acquire() as conn, conn.transaction():
+            async with transaction(self._pool) as conn:
                 duplicates = await self._apply(conn, deliveries)
             self._count(deliveries, duplicates)
             self.stats.batches += 1  # handled in one transaction
@@ -270,7 +271,7 @@ class EventConsumer:
     async def _apply_alone(self, delivery: Delivery) -> None:
         for attempt in range(1, self._attempts + 1):
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
+                async with transaction(self._pool) as conn:
                     duplicates = await self._apply(conn, [delivery])
                 self._count([delivery], duplicates)
                 return

@@ -1,10 +1,14 @@
 """The service's own PostgreSQL: a pool, and numbered SQL migrations applied at start."""
 
+import contextlib
+from collections.abc import AsyncIterator
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 import asyncpg
 import structlog
+
+from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 
 log = structlog.get_logger()
 
@@ -15,6 +19,27 @@ async def create_pool(dsn: str, size: int) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, reset=_keep_session)
     assert pool is not None
     return pool
+
+
+@contextlib.asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection in a transaction. A connection that failed with an infrastructure
+    error is closed, not handed back: the pool's reset does nothing (below), so a connection
+    the server cut mid-operation would go on failing every caller it is given to (seen when
+    every connection was terminated under load: a relay stopped publishing for good)."""
+    async with pool.acquire() as conn:
+        try:
+            async with conn.transaction():
+                yield conn
+        except INFRASTRUCTURE_ERRORS:
+            close_broken(conn)
+            raise
+
+
+def close_broken(conn: asyncpg.Connection) -> None:
+    """Close a connection that may be unusable; the pool may have let go of it already."""
+    with contextlib.suppress(asyncpg.InterfaceError):
+        conn.terminate()
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:

@@ -10,6 +10,9 @@ INFRASTRUCTURE_ERRORS = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
+    # A connection the server cut mid-operation can be left in a state where every later call
+    # fails with "another operation is in progress".
+    asyncpg.InternalClientError,
     KafkaError,
 )
 

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaProducer
 from orderflow_contracts import Envelope
 from orderflow_contracts.envelope import headers_as_bytes
 
+from orderflow_runtime.db import close_broken
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 from orderflow_runtime.kafka import TopicNames
 
@@ -93,7 +94,9 @@ class Relay:
             except (*INFRASTRUCTURE_ERRORS, asyncpg.PostgresError) as error:
                 # Unsent rows stay unsent: the next leader publishes them.
                 log.warning("relay.restarting", error=repr(error))
-                await asyncio.sleep(self._poll_interval_s)
+            except Exception:  # a relay that dies stops the service's output for good
+                log.exception("relay.failed")
+            await asyncio.sleep(self._poll_interval_s)
 
     async def _lead(self) -> None:
         conn = await asyncpg.connect(self._dsn)
@@ -169,6 +172,9 @@ class Relay:
                     f"UPDATE outbox SET sent_at = now() WHERE id = ANY('{{{ids}}}'::bigint[]);"
                     " COMMIT"
                 )
+            except INFRASTRUCTURE_ERRORS:
+                close_broken(conn)  # never hand a maybe unusable connection back to the pool
+                raise
             except BaseException:
                 with contextlib.suppress(Exception):
                     await conn.execute("ROLLBACK")
