@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from orderflow_contracts import topics
+from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.setup import SellerSetup
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_embedded import SmtpSink
 from orderflow_runtime import RunningService
+from orderflow_simulators import payloads
 from orderflow_testing.system import TestSystem, eventually
 
 pytest_plugins = ["orderflow_testing.plugin"]
@@ -46,6 +48,34 @@ async def run_to_pick_tasks(system: TestSystem, mug_red_at_ontario: int, **overr
     )
     routing = await system.db("routing")
     await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM stock_replica"))
+
+
+async def publish_orders(system: TestSystem, numbers: range) -> None:
+    """One-unit MUG-RED Shopify orders, each from its own buyer (one buyer's many orders would
+    be held as probable duplicates)."""
+    marketplace = await system.bus("marketplace")
+    for n in numbers:
+        order = payloads.shopify_order(n, [("MUG-RED", 1)], email=f"buyer-{n}@example.com")
+        await marketplace.publish(
+            topics.MARKETPLACE_ORDERS,
+            f"shopify:{order['id']}",
+            MarketplaceOrderPublished(channel="shopify", payload=order),
+        )
+    await marketplace.flush()
+
+
+async def assert_each_order_shipped_once(system: TestSystem, orders: int) -> None:
+    """Every order got exactly one shipment, and MUG-RED at us-ontario one reserved unit each."""
+    fulfillment = await system.db("fulfillment")
+    await eventually(
+        lambda: fulfillment.fetchval("SELECT count(DISTINCT order_id) = $1 FROM shipments", orders),
+        timeout_s=60,
+    )
+    assert await fulfillment.fetchval("SELECT count(*) FROM shipments") == orders
+    inventory = await system.db("inventory")
+    assert orders == await inventory.fetchval(
+        "SELECT reserved FROM stock WHERE sku = 'MUG-RED' AND location_id = 'us-ontario'"
+    )
 
 
 @pytest.fixture

@@ -7,8 +7,12 @@ from orderflow_embedded import EmbeddedBroker
 from orderflow_testing.infrastructure import Infrastructure
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.conftest import run_to_pick_tasks, seller_setup
-from tests.e2e.test_broker_crash import publish_orders
+from tests.conftest import (
+    assert_each_order_shipped_once,
+    publish_orders,
+    run_to_pick_tasks,
+    seller_setup,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -33,18 +37,7 @@ async def test_orders_half_way_finish_once_on_a_new_empty_broker(
         ).start()
         await system.create_topics([location.location_id for location in seller_setup().locations])
 
-        fulfillment = await system.db("fulfillment")
-        await eventually(
-            lambda: fulfillment.fetchval(
-                "SELECT count(DISTINCT order_id) = $1 FROM shipments", ORDERS
-            ),
-            timeout_s=60,
-        )
-        assert await fulfillment.fetchval("SELECT count(*) FROM shipments") == ORDERS
-        inventory = await system.db("inventory")
-        assert ORDERS == await inventory.fetchval(
-            "SELECT reserved FROM stock WHERE sku = 'MUG-RED' AND location_id = 'us-ontario'"
-        )
+        await assert_each_order_shipped_once(system, ORDERS)
         for service in ("intake", "routing", "inventory", "fulfillment"):
             database = await system.db(service)
             assert await database.fetchval("SELECT count(*) FROM kafka_cluster") == 1

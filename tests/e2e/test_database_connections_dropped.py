@@ -5,10 +5,9 @@ import asyncio
 
 import asyncpg
 import pytest
-from orderflow_testing.system import TestSystem, eventually
+from orderflow_testing.system import TestSystem
 
-from tests.conftest import run_to_pick_tasks
-from tests.e2e.test_broker_crash import publish_orders
+from tests.conftest import assert_each_order_shipped_once, publish_orders, run_to_pick_tasks
 
 pytestmark = pytest.mark.e2e
 
@@ -41,13 +40,4 @@ async def test_orders_finish_once_though_every_database_connection_is_cut(
     await publishing
     assert cut > 0
 
-    fulfillment = await system.db("fulfillment")
-    await eventually(
-        lambda: fulfillment.fetchval("SELECT count(DISTINCT order_id) = $1 FROM shipments", ORDERS),
-        timeout_s=60,
-    )
-    assert await fulfillment.fetchval("SELECT count(*) FROM shipments") == ORDERS
-    inventory = await system.db("inventory")
-    assert ORDERS == await inventory.fetchval(
-        "SELECT reserved FROM stock WHERE sku = 'MUG-RED' AND location_id = 'us-ontario'"
-    )
+    await assert_each_order_shipped_once(system, ORDERS)

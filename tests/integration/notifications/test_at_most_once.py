@@ -2,16 +2,14 @@
 notification is claimed ('sending') and committed before its mail goes out, and one a dead
 sender left 'sending' becomes 'unconfirmed' instead of going out again."""
 
-from datetime import UTC, datetime
-
 import pytest
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
-from orderflow_contracts.order import Address, CanonicalOrder, Customer, OrderLine
 from orderflow_notifications import sender, store
 from orderflow_notifications.config import Settings
 from orderflow_notifications.mail import MailSession
 from orderflow_runtime.db import apply_migrations, create_pool
 from orderflow_testing.system import TestSystem
+
+from tests.integration.notifications.test_customer_emails import accepted, shipped
 
 pytestmark = pytest.mark.integration
 
@@ -25,33 +23,10 @@ async def queued(system: TestSystem):
     pool = await create_pool(await system.database_url("notifications"), 2)
     await apply_migrations(pool, "orderflow_runtime", "orderflow_notifications")
     async with pool.acquire() as conn:
-        await store.save_contacts(conn, [order(order_id) for order_id in ORDERS])
+        await store.save_contacts(conn, [accepted(order_id, "en").order for order_id in ORDERS])
         await store.queue(conn, [(shipped(order_id), order_id) for order_id in ORDERS])
     yield pool
     await pool.close()
-
-
-def order(order_id: str) -> CanonicalOrder:
-    return CanonicalOrder(
-        order_id=order_id,
-        channel="shopify",
-        external_id=order_id,
-        customer=Customer(name="Lin", email=f"{order_id}@example.com", language="en"),
-        ship_to=Address(country="SG"),
-        lines=(OrderLine(sku="MUG-RED", quantity=1),),
-        placed_at=datetime.now(UTC),
-    )
-
-
-def shipped(order_id: str) -> ShipmentStatusChanged:
-    return ShipmentStatusChanged(
-        order_id=order_id,
-        shipment_id=f"{order_id}-s1",
-        location_id="cn-shenzhen",
-        status=ShipmentStatus.SHIPPED,
-        carrier="4px",
-        tracking_number="4PX123",
-    )
 
 
 def settings(smtp) -> Settings:
