@@ -15,6 +15,8 @@ import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.notifications import CustomerNotified
 from orderflow_runtime import RunningService, UnitOfWork, outbox
+from orderflow_runtime.db import close_broken
+from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 
 from orderflow_notifications import store, templates
 from orderflow_notifications.config import Settings
@@ -54,24 +56,28 @@ async def send_due(
     order. The claim commits before the first mail goes out; the outcomes, their log and the
     CustomerNotified events commit together after the last."""
     async with pool.acquire() as conn:
-        async with conn.transaction():
-            rows = await store.claim_due(conn, limit)
-        if not rows:
-            return 0
-        unit = UnitOfWork(conn=conn, source="notifications")
-        lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
-        for row in rows:
-            lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
-        sent = await asyncio.gather(
-            *(
-                _send_lane(unit, lane, settings, session)
-                for lane, session in zip(lanes, sessions, strict=True)
-                if lane
+        try:
+            async with conn.transaction():
+                rows = await store.claim_due(conn, limit)
+            if not rows:
+                return 0
+            unit = UnitOfWork(conn=conn, source="notifications")
+            lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
+            for row in rows:
+                lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
+            sent = await asyncio.gather(
+                *(
+                    _send_lane(unit, lane, settings, session)
+                    for lane, session in zip(lanes, sessions, strict=True)
+                    if lane
+                )
             )
-        )
-        async with conn.transaction():
-            await store.record_attempts(conn, [attempt for lane in sent for attempt in lane])
-            await outbox.write(conn, unit.outgoing)
+            async with conn.transaction():
+                await store.record_attempts(conn, [attempt for lane in sent for attempt in lane])
+                await outbox.write(conn, unit.outgoing)
+        except INFRASTRUCTURE_ERRORS:
+            close_broken(conn)  # a connection cut mid-round must not go back to the pool
+            raise
     return len(rows)
 
 
