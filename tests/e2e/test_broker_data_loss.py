@@ -4,6 +4,7 @@ through the system still finish, once each."""
 
 import pytest
 from orderflow_embedded import EmbeddedBroker
+from orderflow_runtime.kafka import cluster_id
 from orderflow_testing.infrastructure import Infrastructure
 from orderflow_testing.system import TestSystem, eventually
 
@@ -38,9 +39,10 @@ async def test_orders_half_way_finish_once_on_a_new_empty_broker(
         await system.create_topics([location.location_id for location in seller_setup().locations])
 
         await assert_each_order_shipped_once(system, ORDERS)
+        new_cluster = await cluster_id(replacement.bootstrap_servers)
         for service in ("intake", "routing", "inventory", "fulfillment"):
             database = await system.db(service)
-            assert await database.fetchval("SELECT count(*) FROM kafka_cluster") == 1
+            assert await database.fetchval("SELECT cluster_id FROM kafka_cluster") == new_cluster
     finally:
         await system.close()
         if replacement is not None:

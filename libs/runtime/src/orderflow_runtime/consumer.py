@@ -67,6 +67,7 @@ class Subscriptions:
     def __init__(self) -> None:
         self.topics: set[str] = set()
         self._routes: dict[tuple[str, str], Route] = {}  # by (logical topic, event type)
+        self._models: dict[str, dict[str, type[Event]]] = {}  # by topic, then event type
 
     def on(self, topic: str, model: type[E]) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -93,6 +94,7 @@ class Subscriptions:
             raise ValueError(f"{route.model.event_type} on {topic} already has a handler")
         self.topics.add(topic)
         self._routes[key] = route
+        self._models.setdefault(topic, {})[route.model.event_type] = route.model
 
     def route(self, topic: str, event_type: str) -> Route | None:
         return self._routes.get((topic, event_type))
@@ -104,13 +106,9 @@ class Subscriptions:
         )
 
     def models_on(self, topic: str) -> Callable[[str], type[Event] | None]:
-        """The event model of each type this service handles on `topic`."""
-
-        def model_of(event_type: str) -> type[Event] | None:
-            route = self._routes.get((topic, event_type))
-            return route.model if route else None
-
-        return model_of
+        """The event model of each type this service handles on `topic` (built once, at
+        subscription: the consumer asks for it per record)."""
+        return self._models.get(topic, {}).get
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer
 from orderflow_contracts import Envelope
 from orderflow_contracts.envelope import headers_as_bytes
 
-from orderflow_runtime.db import close_broken
+from orderflow_runtime.db import close_broken, transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 from orderflow_runtime.kafka import TopicNames
 
@@ -134,7 +134,7 @@ class Relay:
         changed, the broker no longer holds what was sent (rebuilt without its data, or another
         cluster): every row still kept is published again. Returns how many were."""
         current = await self._cluster_id()
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with transaction(self._pool) as conn:
             known = await conn.fetchval("SELECT cluster_id FROM kafka_cluster FOR UPDATE")
             await conn.execute(
                 "INSERT INTO kafka_cluster (cluster_id) VALUES ($1) ON CONFLICT (singleton)"
