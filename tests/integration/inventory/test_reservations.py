@@ -31,6 +31,10 @@ async def start_tagged(system: TestSystem, tag: str, **overrides: object) -> Run
     return service
 
 
+async def _all_assigned(instances: list[RunningService]) -> bool:
+    return all(instance.consumer.assigned_partitions for instance in instances)
+
+
 async def test_two_consumers_never_oversell_the_last_units(system: TestSystem) -> None:
     await system.create_topics(["us-ontario"])
     # Polls of 20 plans: the instances hand the SKU's locks back and forth several times before
@@ -38,6 +42,8 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem) -
     # the other instance nothing to contend for).
     names = ["inventory-a", "inventory-b"]
     instances = [await start_tagged(system, name, max_batch=20) for name in names]  # one group
+    # Plans published before the group settles would all go to the instance that joined first.
+    await eventually(lambda: _all_assigned(instances))
     inventory = await system.db("inventory")
     await inventory.execute(
         "ALTER TABLE reservations"
