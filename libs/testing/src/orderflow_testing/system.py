@@ -13,8 +13,8 @@ from orderflow_contracts import Envelope, Event, MalformedEvent
 from orderflow_contracts.topics import all_topics, topic_config
 from orderflow_embedded import create_databases, create_topics, database_url, delete_topics
 from orderflow_runtime import RunningService, ServiceSettings, ServiceSpec, start_service
-from orderflow_simulators.bus import PartnerBus
 
+from orderflow_testing.bus import TopicBus
 from orderflow_testing.infrastructure import Infrastructure
 
 T = TypeVar("T")
@@ -59,7 +59,7 @@ class TestSystem:
         self.partitions = partitions
         self.services: list[RunningService] = []
         self._pools: dict[str, asyncpg.Pool] = {}
-        self._buses: list[PartnerBus] = []
+        self._buses: list[TopicBus] = []
 
     async def create_topics(self, locations: list[str]) -> None:
         await create_topics(
@@ -108,10 +108,8 @@ class TestSystem:
             self._pools[service] = pool
         return self._pools[service]
 
-    async def bus(self, source: str = "test") -> PartnerBus:
-        bus = PartnerBus(
-            self.infrastructure.bootstrap_servers, source, self.prefix, session_timeout_ms=3000
-        )
+    async def bus(self, source: str = "test") -> TopicBus:
+        bus = TopicBus(self.infrastructure.bootstrap_servers, source, self.prefix)
         await bus.start()
         self._buses.append(bus)
         return bus

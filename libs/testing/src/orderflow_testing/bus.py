@@ -1,0 +1,80 @@
+"""A test's client for its topics: publishes envelopes (with their headers) and reads events
+under the test's topic prefix, as an outside system would. The simulated partners take it in
+place of their own bus: it has the same methods."""
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from orderflow_contracts import Envelope, Event, MalformedEvent
+from orderflow_contracts.envelope import headers_as_bytes
+
+
+class TopicBus:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        source: str,
+        topic_prefix: str = "",
+        session_timeout_ms: int = 3000,
+    ) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.source = source
+        self.prefix = topic_prefix
+        self.session_timeout_ms = session_timeout_ms
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=2
+        )
+
+    async def start(self) -> None:
+        await self.producer.start()
+
+    async def stop(self) -> None:
+        await self.producer.stop()
+
+    async def publish(
+        self, topic: str, key: str, event: Event, correlation_id: str = ""
+    ) -> Envelope:
+        envelope = Envelope.wrap(
+            event, source=self.source, correlation_id=correlation_id or str(uuid.uuid4())
+        )
+        await self.producer.send(
+            self.prefix + topic,
+            envelope.to_bytes(),
+            key=key.encode(),
+            headers=headers_as_bytes(envelope.headers()),
+        )
+        return envelope
+
+    async def publish_raw(self, topic: str, key: str, value: bytes) -> None:
+        await self.producer.send(self.prefix + topic, value, key=key.encode())
+
+    async def flush(self) -> None:
+        await self.producer.flush()
+
+    async def events(
+        self, group: str, *, topics: list[str] | None = None, pattern: str = ""
+    ) -> AsyncIterator[tuple[Envelope, Event]]:
+        """Every decodable event of the topics (or the pattern) from their start, in `group`."""
+        consumer = AIOKafkaConsumer(
+            *([self.prefix + t for t in topics] if topics else []),
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=self.prefix + group,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=10,
+            session_timeout_ms=self.session_timeout_ms,
+            heartbeat_interval_ms=self.session_timeout_ms // 6,
+        )
+        if pattern:
+            consumer.subscribe(pattern=f"^{re.escape(self.prefix)}{pattern}$")
+        await consumer.start()
+        try:
+            async for record in consumer:
+                try:
+                    envelope = Envelope.from_bytes(record.value)
+                    yield envelope, envelope.event()
+                except MalformedEvent:
+                    continue
+        finally:
+            await consumer.stop()
