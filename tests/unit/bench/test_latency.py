@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from orderflow_devstack.bench.latency import fetch_waits_of, received_in
-from orderflow_devstack.bench.load import Window
+from orderflow_bench.latency import fetch_waits_of, received_in, split_hops
+from orderflow_bench.load import Window
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import SERVICES, Endpoints
 from orderflow_runtime import ServiceSettings
@@ -38,3 +38,24 @@ def test_the_fetch_wait_reported_is_the_one_services_run_with(monkeypatch):
         service: 10 if service == "inventory" else default for service in SERVICES
     }
     assert fetch_waits_of(processes(fetch_max_wait_ms=20)) == 20
+
+
+def test_each_hop_splits_at_the_services_read_into_delivery_and_work():
+    window = Window(start_s=1.0, end_s=2.0, published=1)
+    ends = {"received": 1000.0, "intake": 1020.0, "routing": 1050.0, "inventory": 1070.0}
+    stamps = {"c1": ends | {"fulfillment": 1100.0}, "late": {"received": 5000.0}}
+    read = {
+        "intake": {"c1": 1005.0},
+        "routing": {"c1": 1030.0},
+        "inventory": {"c1": 1060.0},
+        "fulfillment": {"c1": 1080.0},
+    }
+    totals, delivery, work = split_hops(window, stamps, read)
+    assert totals == [100.0]
+    assert delivery == {
+        "intake": [5.0],
+        "routing": [10.0],
+        "inventory": [10.0],
+        "fulfillment": [10.0],
+    }
+    assert work == {"intake": [15.0], "routing": [20.0], "inventory": [10.0], "fulfillment": [20.0]}

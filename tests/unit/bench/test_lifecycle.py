@@ -1,4 +1,4 @@
-from orderflow_devstack.bench.lifecycle import DeliveredOrders
+from orderflow_bench.lifecycle import DeliveredOrders
 
 
 def _reserved(order_id: str, shipments: int) -> dict:

@@ -1,4 +1,4 @@
-from orderflow_devstack.bench.load import _unique_buyer
+from orderflow_bench.load import _unique_buyer
 
 
 def test_every_email_in_a_payload_becomes_the_buyers_own():

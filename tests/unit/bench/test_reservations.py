@@ -1,4 +1,4 @@
-from orderflow_devstack.bench.reservations import Answers, oversold_by_events
+from orderflow_bench.reservations import Answers, oversold_by_events
 
 
 def _reserved(order_id: str, sku: str, quantity: int) -> dict:

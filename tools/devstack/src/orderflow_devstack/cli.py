@@ -2,6 +2,8 @@
 
 orderflow infra up      broker, PostgreSQL (one database per service), SMTP, topics; prints settings
 orderflow run           all of it plus the five services and simulated partners, on a live screen
+
+The benchmarks have their own command, `orderflow-bench` (bench/).
 """
 
 import argparse
@@ -20,10 +22,6 @@ from rich.console import Console
 from rich.live import Live
 
 from orderflow_devstack import screen
-from orderflow_devstack.bench import command as bench_command
-from orderflow_devstack.bench import compare as bench_compare
-from orderflow_devstack.bench.command import CASES, REFERENCE_RUN, RESULTS_DIR
-from orderflow_devstack.bench.results import wide_console
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack, Endpoints
@@ -167,40 +165,8 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--rate", type=float, default=20, help="marketplace orders per second")
     run.add_argument("--partitions", type=int, default=6)
     run.add_argument("--stock", type=int, default=5000, help="opening units per SKU per location")
-    bench = commands.add_parser("bench", help="benchmarks on the embedded infrastructure")
-    bench.add_argument(
-        "cases", nargs="*", metavar="CASE", help=f"some of {', '.join(CASES)} (default: all)"
-    )
-    bench.add_argument(
-        "--case", action="append", default=[], dest="more_cases", metavar="CASE",
-        help="the same, as an option (repeatable)",
-    )  # fmt: skip
-    bench.add_argument(
-        "--smoke", action="store_true", help="a few seconds per case, to prove it works"
-    )
-    bench.add_argument("--repeats", type=int, default=3)
-    bench.add_argument("--partitions", type=int, default=6)
-    compare = commands.add_parser(
-        "bench-compare", help="two bench runs side by side (default: the reference and the latest)"
-    )
-    compare.add_argument("old", nargs="?", type=Path, default=REFERENCE_RUN)
-    compare.add_argument("new", nargs="?", type=Path, help="default: the latest in bench/results/")
     args = parser.parse_args(argv)
     configure_logging("console", "WARNING")
-    if args.command == "bench":
-        cases = args.cases + args.more_cases
-        if unknown := set(cases) - set(CASES):
-            parser.error(f"unknown bench case(s) {sorted(unknown)}; choose from {', '.join(CASES)}")
-        sys.exit(
-            bench_command.run(
-                cases or list(CASES),
-                args.smoke,
-                1 if args.smoke else args.repeats,
-                args.partitions,
-            )
-        )
-    if args.command == "bench-compare":
-        sys.exit(bench_compare.run(args.old, args.new, RESULTS_DIR, wide_console()))
     if args.command == "infra":
         sys.exit(asyncio.run(infra_up(args.partitions)))
     sys.exit(asyncio.run(run_system(args.seconds, args.rate, args.partitions, args.stock)))

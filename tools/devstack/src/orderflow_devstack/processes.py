@@ -38,6 +38,7 @@ class ServiceProcesses:
     instances: int = 1
     log_format: str = "console"  # the bench runs them as in production: "json"
     fetch_max_wait_ms: int | None = None  # None: the services' own default
+    log_level: str | None = None  # None: the services' own default
     restarts: Counter[str] = field(default_factory=Counter, init=False)
     _failures_in_a_row: Counter[str] = field(default_factory=Counter, init=False)
     _service_of: dict[str, str] = field(default_factory=dict, init=False)
@@ -97,6 +98,8 @@ class ServiceProcesses:
         env[f"{service.upper()}_LOG_FORMAT"] = self.log_format
         if self.fetch_max_wait_ms is not None:
             env[f"{service.upper()}_FETCH_MAX_WAIT_MS"] = str(self.fetch_max_wait_ms)
+        if self.log_level is not None:
+            env[f"{service.upper()}_LOG_LEVEL"] = self.log_level
         return {**os.environ, **env}
 
     def fetch_max_wait_ms_of(self, service: str) -> int:

@@ -1,5 +1,5 @@
-from orderflow_devstack.bench.meter import CpuUse
-from orderflow_devstack.bench.scale_out import limit
+from orderflow_bench.meter import CpuUse
+from orderflow_bench.pipeline import limit
 
 
 def test_a_saturated_machine_is_called_cpu_bound_with_the_biggest_spenders():

@@ -1,32 +1,104 @@
-"""Driving the inventory service alone through its topics: opening stock on warehouse.stock,
-ShipmentsPlanned on routing.plans, and every answer counted on inventory.reservations until
-each order has one. Oversold units are read from inventory's database at the end and from the
-StockReserved events themselves."""
+"""Driving the inventory service alone through its topics, for the flash-sale and inventory
+cases: routing's output made by the bench (ShipmentsPlanned built the way routing builds them,
+one PlannedShipment per location, a shipment id derived from order, attempt and location),
+opening stock on warehouse.stock, the plans published at once on routing.plans, and every
+answer counted on inventory.reservations until each order has one. Oversold units are read
+from inventory's database at the end and from the StockReserved events themselves."""
 
 import asyncio
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
-from orderflow_contracts import topics
-from orderflow_contracts.routing import ShipmentsPlanned
+from orderflow_contracts import Envelope, topics
+from orderflow_contracts.order import Address, OrderLine
+from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
+from orderflow_contracts.setup import Product, SellerSetup
+from orderflow_contracts.warehouse import StockReceived
+from orderflow_devstack.stack import DEMO_SELLER_SETUP
+from orderflow_simulators.bus import PartnerBus
 
-from orderflow_devstack.bench.meter import CpuUse, cpu_between
-from orderflow_devstack.bench.plans import (
-    FLASH_SKU,
-    LOCATIONS,
-    encoded,
-    plan,
-    publish_plans,
-    receive_stock,
-    split_stock,
-)
-from orderflow_devstack.bench.stats import steady_rate
-from orderflow_devstack.bench.system import System
-from orderflow_devstack.bench.watch import TopicWatch, wait_for
+from orderflow_bench.figures import steady_rate
+from orderflow_bench.load import TopicWatch, wait_for
+from orderflow_bench.meter import CpuUse, cpu_between
+from orderflow_bench.system import System
+
+FLASH_SKU = "FLASH-DEAL-1"
+LOCATIONS = ["us-ontario", "de-3pl"]
+SPREAD_SKUS = [f"BENCH-{number:04d}" for number in range(1_000)]
+_SHIPMENTS = uuid.UUID("5d0c3a8e-6f0b-4d7e-9a51-0be4c3f2a7d1")
+_SHIP_TO = Address(name="Ada Lovelace", line1="500 Congress Ave", city="Austin", country="US")
+
+
+def bench_setup(folder: Path) -> Path:
+    """The demo seller plus the bench's SKUs, at the bench's two locations only: inventory
+    holds stock events for SKUs its catalog does not know."""
+    skus, location_ids = [FLASH_SKU, *SPREAD_SKUS], LOCATIONS
+    demo = SellerSetup.load(DEMO_SELLER_SETUP)
+    setup = demo.model_copy(
+        update={
+            "products": demo.products + tuple(Product(sku=sku, weight_grams=300) for sku in skus),
+            "locations": tuple(loc for loc in demo.locations if loc.location_id in location_ids),
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bench-seller.json"
+    path.write_text(setup.model_dump_json(indent=1))
+    return path
+
+
+def split_stock(sku: str, units: int, location_ids: list[str]) -> dict[tuple[str, str], int]:
+    """`units` of one SKU spread as evenly as they go over the locations."""
+    share, extra = divmod(units, len(location_ids))
+    return {(sku, loc): share + (n < extra) for n, loc in enumerate(location_ids)}
+
+
+def plan(sku: str, location_id: str, quantity: int = 1) -> ShipmentsPlanned:
+    order_id = str(uuid.uuid4())
+    return ShipmentsPlanned(
+        order_id=order_id,
+        channel="shopify",
+        external_id=order_id[:13],
+        attempt=1,
+        ship_to=_SHIP_TO,
+        shipments=(
+            PlannedShipment(
+                shipment_id=str(uuid.uuid5(_SHIPMENTS, f"{order_id}/1/{location_id}")),
+                location_id=location_id,
+                carrier="usps",
+                service="ground-advantage",
+                cost="5.30",
+                lines=(OrderLine(sku=sku, quantity=quantity),),
+            ),
+        ),
+    )
+
+
+def encoded(planned: ShipmentsPlanned) -> bytes:
+    return Envelope.wrap(planned, source="routing", correlation_id=planned.order_id).to_bytes()
+
+
+async def publish_plans(bus: PartnerBus, plans: list[bytes], order_ids: list[str]) -> None:
+    """Encoded beforehand, so publishing is as fast as the producer goes."""
+    for order_id, value in zip(order_ids, plans, strict=True):
+        await bus.publish_raw(topics.ROUTING_PLANS, order_id, value)
+    await bus.flush()
+
+
+async def receive_stock(bus: PartnerBus, stock: dict[tuple[str, str], int], reference: str) -> None:
+    """One warehouse document: inventory applies a reference once."""
+    for (sku, location_id), units in stock.items():
+        await bus.publish(
+            topics.WAREHOUSE_STOCK,
+            sku,
+            StockReceived(sku=sku, location_id=location_id, quantity=units, reference=reference),
+        )
+    await bus.flush()
+
 
 ANSWERS = ("StockReserved", "ReservationRejected", "ReservationHeld", "OrderBackordered")
 
@@ -109,6 +181,17 @@ def hot_load(orders: int, units: int) -> Load:
     """The flash sale: one SKU, `units` of it split over the locations, the plans alternating."""
     plans = [plan(FLASH_SKU, LOCATIONS[n % len(LOCATIONS)]) for n in range(orders)]
     return Load(split_stock(FLASH_SKU, units, LOCATIONS), plans)
+
+
+def spread_load(orders: int) -> Load:
+    """One unit of each SKU in turn, the locations alternating every round of SKUs, so every
+    (SKU, location) gets its share; stock for every order at every key, so it never runs out."""
+    keys = [
+        (SPREAD_SKUS[n % len(SPREAD_SKUS)], LOCATIONS[n // len(SPREAD_SKUS) % len(LOCATIONS)])
+        for n in range(orders)
+    ]
+    stock = {(sku, location): orders for sku in SPREAD_SKUS for location in LOCATIONS}
+    return Load(stock, [plan(sku, location) for sku, location in keys])
 
 
 async def seed(system: System, stock: dict[Key, int]) -> dict[str, int]:

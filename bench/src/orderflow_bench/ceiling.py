@@ -1,4 +1,4 @@
-"""Case 1, the ceiling: a plain aiokafka relay (consume a batch, transform the JSON, produce
+"""Case `ceiling`: a plain aiokafka relay (consume a batch, transform the JSON, produce
 each message to another topic, wait for the acks, commit) on the embedded broker. Every
 orderflow hop does at least this much, so it bounds what the whole system can do."""
 
@@ -9,8 +9,8 @@ import time
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from orderflow_embedded import EmbeddedBroker, create_topics
 
-from orderflow_devstack.bench.results import CaseResult
-from orderflow_devstack.bench.session import BenchSession
+from orderflow_bench.figures import CaseResult
+from orderflow_bench.system import BenchSession
 
 PAYLOAD = json.dumps(
     {"order_id": "0" * 36, "sku": "MUG-RED", "quantity": 1, "note": "x" * 200}

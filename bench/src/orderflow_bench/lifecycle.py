@@ -1,29 +1,38 @@
-"""Case 3, full lifecycle: orders through pick task, shipment, tracking, delivery and the
+"""Case `lifecycle`, the full lifecycle: orders through pick task, shipment, tracking, delivery and the
 customer's e-mail, with the simulated warehouse and carrier answering at once and the SMTP
 sink as the customer's inbox. An order counts as delivered when notifications has sent (the
 SMTP server accepted, then `notifications.sent` carried CustomerNotified) a "delivered"
 notification for every shipment of its reserved plan: the customer has been told. Orders come
 only from channels whose payloads carry the buyer's e-mail (Shopee and AliExpress mask it, so
-their buyers cannot be told by e-mail and such orders would never count)."""
+their buyers cannot be told by e-mail and such orders would never count).
+
+The customer's inbox runs in a process of its own: the stack's SMTP sink runs as a thread of
+the bench process, where it shares the GIL with the drivers, the watches and the simulated
+partners; every SMTP round trip then waits for the interpreter, and the sink, not the system,
+sets the pace of the e-mails. Same sink, same port, own process, and it neither parses nor
+keeps the mail (the case counts what notifications reports as sent)."""
 
 import asyncio
+import subprocess
+import sys
 from collections import Counter
 from typing import Any
 
 from orderflow_contracts import topics
+from orderflow_embedded.children import die_with_parent, stop_child, wait_for_port
 from orderflow_simulators.bus import PartnerBus
 from orderflow_simulators.partners import Carrier, Warehouse
 
-from orderflow_devstack.bench import targets
-from orderflow_devstack.bench.inbox import move_inbox_out
-from orderflow_devstack.bench.results import CaseResult
-from orderflow_devstack.bench.session import BenchSession
-from orderflow_devstack.bench.stats import median
-from orderflow_devstack.bench.throughput import (
-    Completions,
-    Throughput,
-    saturate,
-    stop_tasks,
+from orderflow_bench import figures
+from orderflow_bench.figures import CaseResult, median
+from orderflow_bench.pipeline import Completions, Throughput, saturate
+from orderflow_bench.system import BenchSession, System
+
+_SERVE_INBOX = (
+    "import sys, threading\n"
+    "from orderflow_embedded import SmtpSink\n"
+    "SmtpSink(int(sys.argv[1]), keep=False).start()\n"
+    "threading.Event().wait()\n"
 )
 
 
@@ -50,6 +59,30 @@ class DeliveredOrders:
         wanted = self.shipments.get(order_id)
         if wanted is not None and self.delivered[order_id] >= wanted:
             self.completions.finish(order_id, self._last_notice[order_id])
+
+
+def move_inbox_out(system: System) -> None:
+    """Once per system: stop the in-process sink and serve its port from a child process."""
+    if "smtp" in system.extra_pids:
+        return
+    port = system.endpoints.smtp_port
+    system.stack.smtp.stop()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SERVE_INBOX, str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,
+    )
+    system.closers.append(lambda: stop_child(child, 5))
+    wait_for_port(port, 20, lambda: child.poll() is None)
+    system.extra_pids["smtp"] = child.pid
+
+
+async def stop_tasks(tasks: list[asyncio.Task[None]]) -> None:
+    """Stop the partner tasks (simulated warehouse, carrier) a case ran beside its load."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def full_lifecycle(session: BenchSession) -> Throughput:
@@ -99,6 +132,6 @@ async def run(session: BenchSession) -> list[CaseResult]:
             "orders/s",
             rates,
             details | runs[-1].details(),
-            [targets.DELIVERED.check(median(rates))],
+            [figures.DELIVERED.check(median(rates))],
         )
     ]

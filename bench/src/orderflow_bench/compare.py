@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from orderflow_devstack.bench.results import number
+from orderflow_bench.figures import number
 
 CEILING_CASE = "ceiling (relay limit)"
 

@@ -24,7 +24,7 @@ from orderflow_contracts.inventory import ReservationRejected, Shortage, StockRe
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_embedded import create_databases, create_topics, database_url
 
-from orderflow_devstack.bench.stats import steady_rate
+from orderflow_bench.figures import steady_rate
 
 DATABASE = "bench_row_lock"
 ANSWERS_TOPIC = "bench.row-lock.reservations"

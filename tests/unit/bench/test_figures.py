@@ -1,7 +1,11 @@
 import pytest
-from orderflow_devstack.bench.stats import (
+from orderflow_bench import figures
+from orderflow_bench.figures import (
+    CaseResult,
+    Target,
     latency_summary,
     median,
+    number,
     percentile,
     rate_in_window,
     ratio,
@@ -64,3 +68,48 @@ def test_rate_in_an_empty_window_is_an_error():
 def test_ratio_against_nothing_is_none():
     assert ratio(5.0, 0.0) is None
     assert ratio(3.0, 1.5) == 2.0
+
+
+def test_a_floor_is_met_at_or_above_it():
+    assert figures.ORDERS_TO_PICK_TASK.check(1000).met
+    assert not figures.ORDERS_TO_PICK_TASK.check(999.9).met
+
+
+def test_a_ceiling_is_met_at_or_below_it():
+    assert figures.LATENCY_P99.check(50).met
+    assert not figures.LATENCY_P99.check(50.1).met
+
+
+def test_zero_oversold_means_exactly_zero():
+    assert figures.OVERSOLD.check(0).met
+    assert not figures.OVERSOLD.check(1).met
+
+
+def test_an_unmeasured_figure_is_not_met():
+    verdict = figures.SCALE_OUT.check(None)
+    assert not verdict.met
+    assert verdict.describe().startswith("NOT MET")
+    assert "not measured" in verdict.describe()
+
+
+def test_a_verdict_states_target_and_figure():
+    verdict = Target("orders/s", ">=", 1000, "orders/s").check(412.0)
+    assert verdict.describe() == "NOT MET: orders/s >= 1,000 orders/s (is 412)"
+
+
+def test_the_median_of_repeats_is_reported():
+    assert CaseResult("pipeline", "orders/s", [300.0, 100.0, 200.0]).median == 200.0
+
+
+def test_json_carries_each_verdict_with_its_figure():
+    result = CaseResult("flash", "answers/s", [4000.0], verdicts=[figures.FLASH_RATE.check(4000.0)])
+    body = result.as_json()
+    assert body["median"] == 4000.0
+    assert body["verdicts"] == [
+        {"target": "reservations/s >= 5,000 /s", "actual": 4000.0, "met": False}
+    ]
+
+
+def test_ratios_keep_their_decimals_and_rates_their_thousands():
+    assert number(1.234) == "1.23"
+    assert number(12345.6) == "12,346"

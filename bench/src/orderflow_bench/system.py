@@ -1,21 +1,27 @@
-"""A case's system under test: the embedded broker and PostgreSQL, some services as processes
-(one or more instances each), and the bench's own partner bus. Started fresh for every repeat,
-so no run inherits another's backlog, bloat or broker memory."""
+"""What a case runs on. `System`: the embedded broker and PostgreSQL, some services as processes
+(one or more instances each), and the bench's own partner bus, started fresh for every repeat
+of a full run, so no run inherits another's backlog, bloat or broker memory. `BenchSession`:
+what every case needs to know about this bench run (full or smoke, repeats, partitions, where
+logs go) and the figures earlier cases left for later ones (scale-out compares with the
+pipeline case, the pipeline's share of the relay limit needs the ceiling)."""
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from orderflow_contracts.setup import SellerSetup
-from orderflow_simulators.bus import PartnerBus
-from orderflow_simulators.partners import Warehouse
-
-from orderflow_devstack.bench.meter import ProcessMeter
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack, Endpoints
+from orderflow_simulators.bus import PartnerBus
+from orderflow_simulators.partners import Warehouse
+from rich.console import Console
+
+from orderflow_bench.load import Duration
+from orderflow_bench.meter import ProcessMeter
 
 
 @dataclass
@@ -124,7 +130,7 @@ async def running_system(
     services: tuple[str, ...] = SERVICES,
     instances: int = 1,
     setup_file: Path = DEMO_SELLER_SETUP,
-    fetch_max_wait_ms: int | None = None,
+    log_level: str | None = None,
 ) -> AsyncIterator[System]:
     setup = SellerSetup.load(setup_file)
     stack, endpoints = await _start_stack(setup, partitions, log_dir)
@@ -134,7 +140,7 @@ async def running_system(
         log_dir,
         instances=instances,
         log_format="json",
-        fetch_max_wait_ms=fetch_max_wait_ms,
+        log_level=log_level,
     )
     bus = PartnerBus(endpoints.bootstrap_servers, "bench", session_timeout_ms=3000)
     system: System | None = None
@@ -153,3 +159,57 @@ async def running_system(
         await bus.stop()
         processes.stop()
         stack.stop()
+
+
+@dataclass
+class BenchSession:
+    smoke: bool
+    repeats: int
+    partitions: int
+    log_dir: Path
+    console: Console
+    shared: dict[str, Any] = field(default_factory=dict)
+    _kept: tuple[tuple[Any, ...], System, contextlib.AsyncExitStack] | None = None
+
+    @property
+    def duration(self) -> Duration:
+        """Warm-up and measured window of the saturated cases."""
+        # Smoke keeps fewer in flight: what is left when a case ends drains before the next.
+        return Duration(1.5, 4.0, 200) if self.smoke else Duration(5.0, 30.0, 2000)
+
+    def say(self, line: str) -> None:
+        self.console.print(line)
+
+    @contextlib.asynccontextmanager
+    async def system(
+        self,
+        services: tuple[str, ...] = SERVICES,
+        instances: int = 1,
+        setup_file: Path = DEMO_SELLER_SETUP,
+        log_level: str | None = None,
+    ) -> AsyncIterator[System]:
+        """A fresh system for every run of a full bench. A smoke run keeps the last one for the
+        next case that wants the same (services, instances, setup): starting five services
+        takes most of a smoke case's time, and smoke figures mean nothing anyway. Cases count
+        only what happens after they start, so what an earlier case left behind is ignored."""
+        starting = running_system(
+            self.partitions, self.log_dir, services=services, instances=instances,
+            setup_file=setup_file, log_level=log_level,
+        )  # fmt: skip
+        if not self.smoke:
+            async with starting as system:
+                yield system
+            return
+        key = (services, instances, setup_file, log_level)
+        if self._kept is None or self._kept[0] != key:
+            await self.close()
+            exits = contextlib.AsyncExitStack()
+            self._kept = (key, await exits.enter_async_context(starting), exits)
+        else:
+            await self._kept[1].settle()
+        yield self._kept[1]
+
+    async def close(self) -> None:
+        if self._kept is not None:
+            kept, self._kept = self._kept, None
+            await kept[2].aclose()

@@ -1,14 +1,20 @@
-"""Driving load: marketplace orders as fast as the system absorbs them (a closed loop with a
-bounded number of orders in flight) or at a fixed rate, over a warm-up and a measured window
-of wall-clock time (record timestamps are wall-clock too)."""
+"""Driving load and watching what comes out. Marketplace orders as fast as the system absorbs
+them (a closed loop with a bounded number of orders in flight) or at a fixed rate, over a
+warm-up and a measured window of wall-clock time (record timestamps are wall-clock too); a
+`TopicWatch` reads topics from outside and hands each envelope, with its record timestamp,
+to the case."""
 
 import asyncio
+import contextlib
 import itertools
+import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from aiokafka import AIOKafkaConsumer
 from orderflow_contracts import topics
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.setup import SellerSetup
@@ -66,13 +72,13 @@ def _unique_buyer(document: Any, number: int) -> None:
             document[key] = f"buyer-{number}@{value.rsplit('@', 1)[1]}"
 
 
-class Source(Protocol):
-    """Publishes one order (or plan) per call; a Marketplace is one."""
+@dataclass(frozen=True)
+class Duration:
+    """Warm-up and measured window of a saturated case, and how many orders it keeps in flight."""
 
-    bus: PartnerBus
-    published: int
-
-    async def publish_one(self) -> None: ...
+    warmup_s: float
+    measure_s: float
+    in_flight: int = 2000
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class Window:
 
 
 async def flood(
-    marketplace: Source, done: Callable[[], int], seconds: float, in_flight: int
+    marketplace: Marketplace, done: Callable[[], int], seconds: float, in_flight: int
 ) -> Window:
     """Keep up to `in_flight` orders published but not `done` for `seconds`: enough to keep
     every stage busy, few enough that the backlog (and the broker's memory) stays bounded. The
@@ -117,3 +123,91 @@ async def steady(marketplace: Marketplace, warmup_s: float, measure_s: float) ->
     start, published = time.time(), marketplace.published
     await publishing
     return Window(start, time.time(), marketplace.published - published)
+
+
+OnRecord = Callable[[str, dict[str, Any], float], None]
+
+
+class TopicWatch:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        on_record: OnRecord,
+        *,
+        topics: list[str] | None = None,
+        pattern: str = "",
+        fetch_max_wait_ms: int = 20,
+    ) -> None:
+        self._on_record = on_record
+        self._topics = topics or []
+        self._pattern = pattern
+        self.latest_s = 0.0  # the newest record timestamp seen
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers, group_id=f"bench-watch-{uuid.uuid4().hex[:8]}",
+            auto_offset_reset="earliest", enable_auto_commit=False,
+            fetch_max_wait_ms=fetch_max_wait_ms, session_timeout_ms=3000,
+            heartbeat_interval_ms=500, max_poll_records=2000,
+        )  # fmt: skip
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._pattern:
+            self._consumer.subscribe(pattern=f"^{self._pattern}$")
+        else:
+            self._consumer.subscribe(self._topics)
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self._consumer.getmany(timeout_ms=500)
+            for partition, records in batch.items():
+                for record in records:
+                    timestamp_s = record.timestamp / 1000
+                    self.latest_s = max(self.latest_s, timestamp_s)
+                    try:
+                        body = json.loads(record.value or b"")
+                    except ValueError:
+                        continue
+                    if isinstance(body, dict):
+                        self._on_record(partition.topic, body, timestamp_s)
+
+    async def caught_up(self, wall_s: float, timeout_s: float = 10.0) -> bool:
+        """Wait until a record stamped at or after `wall_s` was seen (or time runs out)."""
+        return await wait_for(lambda: self.latest_s >= wall_s, timeout_s)
+
+
+async def wait_for(
+    condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.1
+) -> bool:
+    """Poll `condition` until it holds; False if `timeout_s` passes first."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(interval_s)
+    return True
+
+
+async def wait_while_progressing(
+    count: Callable[[], int], target: int, stall_s: float, limit_s: float
+) -> bool:
+    """Wait until `count()` reaches `target`, as long as it grew in the last `stall_s` (a slow
+    system may drain a backlog for a while) and at most `limit_s`."""
+    started = last_change = time.monotonic()
+    seen = count()
+    while seen < target:
+        now = time.monotonic()
+        if now - last_change > stall_s or now - started > limit_s:
+            return False
+        await asyncio.sleep(0.2)
+        if (current := count()) != seen:
+            seen, last_change = current, time.monotonic()
+    return True
