@@ -8,7 +8,7 @@ RUN_SECONDS ?= 0
 RATE ?= 20
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-unit test-integration test-e2e lint typecheck check-deploy bench bench-smoke bench-compare infra clean
+.PHONY: setup run test test-unit test-integration test-e2e test-faults lint typecheck check-deploy bench bench-smoke bench-compare infra clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,6 +44,9 @@ test-integration: setup
 
 test-e2e: setup
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+test-faults: setup  ## processes killed, stopped and replayed under load: nothing lost or doubled (minutes)
+	$(VENV)/bin/pytest tests/faults -m faults $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

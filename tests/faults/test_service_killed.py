@@ -1,0 +1,68 @@
+"""A service process killed with SIGKILL mid-batch, restarted by the supervisor: no order is
+lost or doubled, the customer gets each e-mail once, and the service handles events again
+within a bound. The short case (inventory, once) runs in `make test`; every service three
+times is `make test-faults`."""
+
+import signal
+from typing import Any
+
+import pytest
+
+from tests.conftest import SERVICES
+from tests.faults.kills import RESUME_BOUND_S, interrupt_mid_batch, sending_round_under_way
+from tests.faults.stack import FaultStack
+
+pytestmark = pytest.mark.e2e
+
+
+async def kill_and_check(
+    stack: FaultStack,
+    service: str,
+    kills: int,
+    burst: int,
+    ready: Any = None,
+    settle_s: float = 180,
+) -> None:
+    await stack.start(as_processes=True)
+    resumed = [
+        await interrupt_mid_batch(stack, service, signal.SIGKILL, burst, ready=ready)
+        for _ in range(kills)
+    ]
+    report = await stack.settle(timeout_s=settle_s)
+
+    print(report.table())
+    print("resumed after (s):", [round(r.resumed_after_s, 1) for r in resumed])
+    assert stack.processes is not None and stack.processes.restarts[service] == kills
+    assert report.clean, report.table()
+    assert report.complete == len(stack.orders)
+    assert all(r.resumed_after_s < RESUME_BOUND_S for r in resumed)
+
+
+async def test_inventory_killed_mid_batch_loses_and_doubles_nothing(stack: FaultStack) -> None:
+    await kill_and_check(stack, "inventory", kills=1, burst=10)
+
+
+@pytest.mark.faults
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("service", [s for s in SERVICES if s != "notifications"])
+async def test_a_service_killed_three_times_mid_batch_loses_and_doubles_nothing(
+    stack: FaultStack, service: str
+) -> None:
+    await kill_and_check(stack, service, kills=3, burst=15)
+
+
+@pytest.mark.faults
+@pytest.mark.timeout(600)
+@pytest.mark.xfail(
+    strict=True,
+    reason="notifications sends at most once: a round's claimed notifications are marked"
+    " 'sending' and committed before any mail goes out, and the outcomes are recorded only"
+    " after the whole round; a sender killed mid-round leaves them 'sending' (then"
+    " 'unconfirmed' after SENDING_LEASE_S) and never sends them again, so e-mails not yet"
+    " sent are lost and those sent are never recorded (first run: 34 of 120 e-mails lost,"
+    " 6 sent but unrecorded, 20 orders stuck)",
+)
+async def test_notifications_killed_three_times_mid_sending_round_loses_nothing(
+    stack: FaultStack,
+) -> None:
+    await kill_and_check(stack, "notifications", kills=3, burst=15, ready=sending_round_under_way)
