@@ -2,6 +2,9 @@
 notification is claimed ('sending') and committed before its mail goes out, and one a dead
 sender left 'sending' becomes 'unconfirmed' instead of going out again."""
 
+import asyncio
+from types import SimpleNamespace
+
 import pytest
 from orderflow_notifications import sender, store
 from orderflow_notifications.config import Settings
@@ -93,3 +96,28 @@ async def test_a_round_that_died_before_sending_leaves_its_notifications_unconfi
     assert await send_round(queued, smtp) == 0
     assert smtp.messages == []
     assert await statuses(queued) == ["unconfirmed"] * len(ORDERS)
+
+
+async def test_a_round_under_way_when_the_service_stops_sends_and_records_all_it_claimed(
+    queued, smtp, monkeypatch
+) -> None:
+    """A graceful stop (SIGTERM) cancelled the sender mid-round: what it had claimed stayed
+    'sending' and was never sent."""
+    claimed = asyncio.Event()
+    send_lane = sender._send_lane
+
+    async def slow_lane(*args):
+        claimed.set()
+        await asyncio.sleep(0.5)
+        return await send_lane(*args)
+
+    monkeypatch.setattr(sender, "_send_lane", slow_lane)
+    service = SimpleNamespace(pool=queued)
+    sending = asyncio.create_task(sender.sender_task(settings(smtp))(service))
+    await asyncio.wait_for(claimed.wait(), timeout=10)
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+
+    assert await statuses(queued) == ["sent"] * len(ORDERS)
+    assert len(smtp.messages) == len(ORDERS)

@@ -3,6 +3,7 @@ notification is marked 'sending' and committed before its mail goes out, and one
 left 'sending' is never sent again (`store.give_up_unconfirmed`). Its Message-ID is stable too."""
 
 import asyncio
+import contextlib
 import zlib
 from collections.abc import Callable, Coroutine
 from email.header import Header
@@ -138,6 +139,24 @@ async def _send_one(
     return store.Attempt(row["id"], attempt, sent=True, gave_up=False, detail="", retry_in_s=0)
 
 
+async def finish_when_stopped(round_: Coroutine[Any, Any, int], grace_s: float = 8.0) -> int:
+    """Run a sending round to its end even when the service is stopped meanwhile (SIGTERM): a
+    round cut short leaves what it claimed 'sending', and at most once means never sent, even
+    the mails not yet attempted. The stop waits up to `grace_s`, within the service's own
+    10 s for its tasks, then goes on."""
+    running = asyncio.ensure_future(round_)
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_s
+        while not running.done() and loop.time() < deadline:
+            with contextlib.suppress(asyncio.CancelledError):  # the stop cancels again and again
+                await asyncio.wait([running], timeout=deadline - loop.time())
+        log.info("notification.round_finished_before_stop", finished=running.done())
+        raise
+
+
 def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any, Any, None]]:
     async def send_forever(service: RunningService) -> None:
         sessions = [
@@ -152,7 +171,7 @@ def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any,
                             conn, settings.sending_lease_s
                         ):
                             log.error("notification.unconfirmed", notifications=given_up)
-                    sent = await send_due(service.pool, settings, sessions)
+                    sent = await finish_when_stopped(send_due(service.pool, settings, sessions))
                 except Exception:  # what was claimed stays 'sending'; never let the sender die
                     log.exception("notification.sender_failed")
                     sent = 0
