@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from orderflow_intake.domain import order_id_for
 from orderflow_simulators import payloads
-from orderflow_testing.system import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -71,10 +70,10 @@ async def test_cancellation_notification_cancels_the_order(start_intake, channel
         "external_id": external_id,
         "order_id": order_id,
         "kind": "update",
+        "order_status": "cancelled",
         "update_status": CANCELLED[channel],
     }
-    await intake.status_of(order_id, "cancelled")
-    await intake.handled(2)
+    await intake.settled()
     events = await intake.emitted(order_id)
     assert [type(event).__name__ for event in events] == ["OrderAccepted", "OrderCancelled"]
     raw = await intake.db.fetchrow(
@@ -93,13 +92,14 @@ async def test_paid_push_before_its_unpaid_order_is_parked_and_releases_it_on_ar
     external_id = payloads.external_id("shopee", order)
 
     paid = await intake.post_webhook("shopee", notification("shopee", external_id, "READY_TO_SHIP"))
-    assert paid.status_code == 202
-    await eventually(lambda: intake.db.fetchval("SELECT count(*) = 1 FROM parked_updates"))
-    await intake.post_webhook("shopee", order)
+    assert (paid.status_code, paid.json()["order_status"]) == (202, None)
+    assert await intake.db.fetchval("SELECT count(*) FROM parked_updates") == 1
+    arrived = await intake.post_webhook("shopee", order)
 
     order_id = order_id_for("shopee", external_id)
-    await intake.status_of(order_id, "accepted")
-    await intake.handled(2)
+    assert arrived.json()["order_status"] == "accepted"
+    assert await intake.db.fetchval("SELECT count(*) FROM parked_updates") == 0
+    await intake.settled()
     assert [type(e).__name__ for e in await intake.emitted(order_id)] == ["OrderAccepted"]
 
 

@@ -52,7 +52,7 @@ async def test_shopify_update_resending_the_old_address_keeps_the_operators_corr
         await intake.post_webhook("shopify", without_address, headers=UPDATED)
     ).status_code == 202
 
-    await intake.handled(1 + 3 + 2)  # the order; published, address, payment; published, payment
+    await intake.settled()
     row = await intake.order_row(order_id)
     assert row["status"] == "accepted"
     assert await intake.open_holds(order_id) == []
@@ -66,8 +66,9 @@ async def test_shopify_update_with_a_new_address_still_changes_it(start_intake) 
     order_id = (await intake.post_webhook("shopify", order)).json()["order_id"]
     await intake.status_of(order_id, "accepted")
     order["shipping_address"] = {**order["shipping_address"], "address1": "501 Congress Ave"}
-    await intake.post_webhook("shopify", order, headers=UPDATED)
-    await intake.handled(4)
+    answer = await intake.post_webhook("shopify", order, headers=UPDATED)
+    assert answer.json()["order_status"] == "accepted"
+    await intake.settled()
     events = await intake.emitted(order_id)
     assert isinstance(events[-1], OrderAddressChanged)
     assert events[-1].ship_to.line1 == "501 Congress Ave"
@@ -84,7 +85,7 @@ async def test_shopify_update_after_shipment_resending_the_old_address_is_no_exc
     await _shipped(intake, order_id)
     order["note"] = "shipped, thanks"
     await intake.post_webhook("shopify", order, headers=UPDATED)
-    await intake.handled(5)
+    await intake.handled(1)  # the shipment's news, from fulfillment's topic
     assert (await intake.order_row(order_id))["status"] == "shipped"
     assert await intake.open_holds(order_id) == []
 

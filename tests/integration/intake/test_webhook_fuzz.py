@@ -10,10 +10,8 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from orderflow_contracts.topics import MARKETPLACE_ORDERS
 from orderflow_intake.api.webhooks import CHANNELS, sign
 from orderflow_simulators import payloads
-from orderflow_testing.system import eventually
 
 from tests.integration.intake.conftest import CHANNEL_SECRET, SHOPIFY_SECRET
 
@@ -168,7 +166,7 @@ async def test_fuzzed_webhooks_never_answer_5xx_and_every_2xx_body_is_stored(sta
     assert stored == len(answered), "401s store nothing; everything else is stored once"
 
     # Never lose an accepted payload: each accepted order is a canonical order, accepted or held
-    # (cancelled only where Shopify said orders/cancelled), once everything queued is handled.
+    # (cancelled only where Shopify said orders/cancelled), as soon as it was answered 202.
     async def canonical_orders() -> dict[str, str]:
         rows = await intake.db.fetch(
             "SELECT order_id, status FROM orders WHERE order_id = ANY($1::text[])",
@@ -176,20 +174,6 @@ async def test_fuzzed_webhooks_never_answer_5xx_and_every_2xx_body_is_stored(sta
         )
         return {row["order_id"]: row["status"] for row in rows}
 
-    async def drained() -> bool:
-        """intake handled every message its webhooks queued on marketplace.orders."""
-        return bool(
-            await intake.db.fetchval(
-                "SELECT (SELECT count(*) FROM inbox)"
-                " >= (SELECT count(*) FROM outbox WHERE topic = $1)",
-                MARKETPLACE_ORDERS,
-            )
-        )
-
-    try:
-        await eventually(drained, timeout_s=60)
-    except AssertionError:
-        pass  # the check below names what is missing
     statuses = await canonical_orders()
     lost = sorted(accepted_orders.keys() - statuses.keys())
     assert not lost, f"accepted with 202 but never became an order: {lost}"

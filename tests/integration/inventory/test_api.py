@@ -4,7 +4,7 @@ import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.inventory import ReorderPointReached, SlowMoverFlagged
 from orderflow_contracts.warehouse import StockReceived
-from orderflow_inventory import services
+from orderflow_inventory import use_cases
 from orderflow_inventory.__main__ import reconcile
 from orderflow_testing.system import TestSystem, eventually
 
@@ -179,7 +179,7 @@ async def test_slow_movers_are_flagged_once_and_kpis_follow_shipments(
 
     for _ in range(2):  # the second round finds nothing new
         async with service.unit_of_work() as uow:
-            flagged = await services.flag_slow_movers(uow)
+            flagged = await use_cases.flag_slow_movers(uow)
         assert flagged == (1 if _ == 0 else 0)
     alerts = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
     [slow] = [m.event for m in alerts if isinstance(m.event, SlowMoverFlagged)]

@@ -9,7 +9,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import OrderBackordered, ReservationExpired, StockReserved
 from orderflow_contracts.warehouse import StockReceived
-from orderflow_inventory import services
+from orderflow_inventory import use_cases
 from orderflow_runtime import RunningService
 from orderflow_testing.system import TestSystem, eventually
 
@@ -56,7 +56,7 @@ async def _receive(system: TestSystem, units: int, reference: str, on_hand_after
 
 async def _expire(service: RunningService, ttl: timedelta) -> int:
     async with service.unit_of_work() as uow:
-        return await services.expire_unconfirmed(uow, ttl)
+        return await use_cases.expire_unconfirmed(uow, ttl)
 
 
 def _follow_ups(seen) -> list[StockReserved]:

@@ -12,7 +12,7 @@ import pytest
 from orderflow_contracts import Envelope, Event, topics
 from orderflow_contracts.inventory import StockLevelChanged
 from orderflow_contracts.warehouse import StockReceived
-from orderflow_inventory import services
+from orderflow_inventory import use_cases
 from orderflow_runtime import Item, UnitOfWork
 from orderflow_testing.system import TestSystem, eventually
 
@@ -44,14 +44,14 @@ def receipt(sku: str, location: str, units: int, reference: str) -> StockReceive
 async def receive(conn: asyncpg.Connection, event: StockReceived) -> UnitOfWork:
     uow = unit(conn, event)
     async with conn.transaction():
-        await services.apply_stock_event(uow, event)
+        await use_cases.apply_stock_event(uow, event)
     return uow
 
 
 async def reserve(conn: asyncpg.Connection, order: int, sku: str) -> None:
     """order-<order> asks one unit of `sku`, in the caller's transaction."""
     plan = plan_for(order, sku=sku)
-    await services.reserve_plans([Item(unit(conn, plan), plan)])
+    await use_cases.reserve_plans([Item(unit(conn, plan), plan)])
 
 
 async def blocked_or_done(observer: asyncpg.Connection, waiter: asyncpg.Connection, task) -> None:
@@ -85,7 +85,7 @@ async def test_a_levels_snapshot_includes_a_concurrent_change_at_another_locatio
         await receive(first, receipt("MUG-RED", "de-3pl", 10, "GRN-2"))
         at_ontario = receipt("MUG-RED", "us-ontario", 5, "GRN-3")
         async with first.transaction():
-            await services.apply_stock_event(unit(first, at_ontario), at_ontario)
+            await use_cases.apply_stock_event(unit(first, at_ontario), at_ontario)
             in_germany = asyncio.create_task(
                 receive(second, receipt("MUG-RED", "de-3pl", 6, "GRN-4"))
             )
@@ -110,7 +110,7 @@ async def test_expiry_and_a_reservation_taking_skus_in_opposite_order_never_dead
 
         async def expire() -> int:
             async with expirer.transaction():
-                return await services.expire_unconfirmed(
+                return await use_cases.expire_unconfirmed(
                     UnitOfWork(conn=expirer, source="inventory"), timedelta(0)
                 )
 

@@ -20,7 +20,7 @@ from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.order import Address, OrderLine
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
-from orderflow_inventory import ledger, services
+from orderflow_inventory import ledger, use_cases
 from orderflow_runtime import Item, UnitOfWork
 from orderflow_testing.system import TestSystem
 
@@ -125,32 +125,32 @@ class Inventory(RuleBasedStateMachine):
     @rule(key=keys, units=st.integers(1, 8), reference=references)
     def receive(self, key: tuple[str, str], units: int, reference: str) -> None:
         event = StockReceived(sku=key[0], location_id=key[1], quantity=units, reference=reference)
-        self.deliver_twice(event, services.apply_stock_event)
+        self.deliver_twice(event, use_cases.apply_stock_event)
 
     @rule(key=keys, delta=st.integers(-5, 5), reference=references)
     def adjust(self, key: tuple[str, str], delta: int, reference: str) -> None:
         event = StockAdjusted(
             sku=key[0], location_id=key[1], delta=delta, reason="test", reference=f"ADJ-{reference}"
         )
-        self.deliver_twice(event, services.apply_stock_event)
+        self.deliver_twice(event, use_cases.apply_stock_event)
 
     @rule(key=keys, counted=st.integers(0, 12), reference=references)
     def count(self, key: tuple[str, str], counted: int, reference: str) -> None:
         event = StockCounted(
             sku=key[0], location_id=key[1], counted=counted, reference=f"CC-{reference}"
         )
-        self.deliver_twice(event, services.apply_stock_event)
+        self.deliver_twice(event, use_cases.apply_stock_event)
 
     @rule(order=orders, lines=st.lists(st.tuples(keys, st.integers(1, 4)), min_size=1, max_size=3))
     def reserve(self, order: int, lines: list[tuple[tuple[str, str], int]]) -> None:
         planned = self.planned.setdefault(order, plan(order, lines))
 
-        self.deliver_twice(planned, as_a_batch_of_one(services.reserve_plans))
+        self.deliver_twice(planned, as_a_batch_of_one(use_cases.reserve_plans))
 
     @rule(order=orders)
     def cancel(self, order: int) -> None:
         event = OrderCancelled(order_id=f"o-{order}", channel="shopify", external_id=str(order))
-        self.deliver_twice(event, services.release_cancelled)
+        self.deliver_twice(event, use_cases.release_cancelled)
 
     @rule(order=orders)
     def ship(self, order: int) -> None:
@@ -165,7 +165,7 @@ class Inventory(RuleBasedStateMachine):
                 status=ShipmentStatus.SHIPPED,
                 carrier="usps",
             )
-            self.deliver_twice(event, as_a_batch_of_one(services.confirm_or_commit))
+            self.deliver_twice(event, as_a_batch_of_one(use_cases.confirm_or_commit))
 
     @rule()
     def expire(self) -> None:
@@ -173,7 +173,7 @@ class Inventory(RuleBasedStateMachine):
         whose reservation starts its own TTL then and is not due at that moment."""
 
         async def sweep() -> None:
-            await services.expire_unconfirmed(UnitOfWork(conn=self.conn, source="inventory"), ZERO)
+            await use_cases.expire_unconfirmed(UnitOfWork(conn=self.conn, source="inventory"), ZERO)
 
         moment = self.conn.transaction()
         self.run(moment.start())

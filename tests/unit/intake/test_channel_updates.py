@@ -6,12 +6,8 @@ from pathlib import Path
 
 import pytest
 from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplacePaymentChanged
-from orderflow_intake.adapters import (
-    ChannelUpdate,
-    MalformedChannelPayload,
-    is_update,
-    parse_document,
-)
+from orderflow_intake.adapters import MalformedChannelPayload, is_update, read
+from orderflow_intake.adapters.updates import ChannelUpdate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -81,17 +77,17 @@ def _cancelled(channel: str, external_id: str, reason: str) -> MarketplaceOrderC
 def test_documented_cancellation_notification_becomes_a_marketplace_cancellation(channel, expected):
     payload = fixture(NOTIFICATIONS[channel])
     assert is_update(channel, payload)
-    update = parse_document(channel, payload)
-    assert isinstance(update, ChannelUpdate)
+    update = read(channel, payload)
+    assert update.kind == "update"
     assert (update.channel, update.external_id, update.status) == (
         expected.channel,
         expected.external_id,
         expected.status,
     )
-    assert [event.model_dump() for event in update.events] == [
+    assert [event.model_dump() for event in update.updates] == [
         event.model_dump() for event in expected.events
     ]
-    assert [type(event) for event in update.events] == [MarketplaceOrderCancelled]
+    assert [type(event) for event in update.updates] == [MarketplaceOrderCancelled]
 
 
 @pytest.mark.parametrize("channel", sorted(ORDERS))
@@ -130,9 +126,9 @@ def _set_status(channel: str, payload: dict, status: str) -> dict:
     ],
 )
 def test_a_paid_status_or_a_failed_payment_becomes_a_payment_change(channel, status, captured):
-    update = parse_document(channel, _set_status(channel, fixture(NOTIFICATIONS[channel]), status))
-    assert isinstance(update, ChannelUpdate)
-    [event] = update.events
+    update = read(channel, _set_status(channel, fixture(NOTIFICATIONS[channel]), status))
+    assert update.kind == "update"
+    [event] = update.updates
     assert isinstance(event, MarketplacePaymentChanged)
     assert (event.channel, event.external_id, event.captured, event.status) == (
         channel,
@@ -154,9 +150,9 @@ def test_a_paid_status_or_a_failed_payment_becomes_a_payment_change(channel, sta
     ],
 )
 def test_other_statuses_change_nothing(channel, status):
-    update = parse_document(channel, _set_status(channel, fixture(NOTIFICATIONS[channel]), status))
-    assert isinstance(update, ChannelUpdate)
-    assert (update.status, update.events) == (status, ())
+    update = read(channel, _set_status(channel, fixture(NOTIFICATIONS[channel]), status))
+    assert update.kind == "update"
+    assert (update.status, update.updates) == (status, ())
 
 
 def test_amazon_buyer_requested_cancellation_is_a_request_not_a_cancellation():
@@ -165,8 +161,8 @@ def test_amazon_buyer_requested_cancellation_is_a_request_not_a_cancellation():
     change["OrderChangeType"] = "BuyerRequestedChange"
     change["OrderChangeTrigger"]["ChangeReason"] = "BuyerRequestedCancel"
     change["Summary"]["OrderStatus"] = "Unshipped"
-    update = parse_document("amazon", payload)
-    assert isinstance(update, ChannelUpdate) and update.events == ()
+    update = read("amazon", payload)
+    assert update.kind == "update" and update.updates == ()
 
 
 def _drop(payload: dict, *path: str) -> dict:
@@ -211,4 +207,4 @@ def test_a_malformed_notification_names_the_wrong_field(channel, mutate, message
     payload = fixture(NOTIFICATIONS[channel])
     mutate(payload)
     with pytest.raises(MalformedChannelPayload, match=message):
-        parse_document(channel, payload)
+        read(channel, payload)

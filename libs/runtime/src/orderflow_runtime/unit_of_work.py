@@ -21,17 +21,18 @@ class UnitOfWork:
     source: str
     cause: Envelope | None = None
     outgoing: list[OutgoingMessage] = field(default_factory=list)
+    correlation: str = ""  # for work no message caused, such as an HTTP request
 
     @property
     def correlation_id(self) -> str:
-        return self.cause.correlation_id if self.cause else ""
+        return self.cause.correlation_id if self.cause else self.correlation
 
     @property
     def log(self) -> Any:
         """A logger bound to this message's correlation id, event id and type: a batch handler
         logs each message's outcome through its unit, never passing the ids by hand."""
         if self.cause is None:
-            return _log
+            return _log.bind(correlation_id=self.correlation) if self.correlation else _log
         return _log.bind(
             correlation_id=self.cause.correlation_id,
             event_id=str(self.cause.event_id),

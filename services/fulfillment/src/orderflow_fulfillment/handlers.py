@@ -6,9 +6,11 @@ from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_runtime import Subscriptions
 
-from orderflow_fulfillment import services
+from orderflow_fulfillment import use_cases
 
 subscriptions = Subscriptions()
-subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(services.issue_pick_tasks)
-subscriptions.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(services.apply_warehouse_reports)
-subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(services.apply_tracking)
+subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.issue_pick_tasks)
+subscriptions.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(
+    use_cases.apply_warehouse_reports
+)
+subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(use_cases.apply_tracking)

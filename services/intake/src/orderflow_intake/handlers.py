@@ -13,7 +13,7 @@ from orderflow_contracts.marketplace import (
 from orderflow_contracts.routing import OrderUnroutable
 from orderflow_runtime import Subscriptions
 
-from orderflow_intake import services
+from orderflow_intake import use_cases
 from orderflow_intake.screening import ScreeningRules
 
 
@@ -21,11 +21,11 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     subs = Subscriptions()
     on_marketplace = partial(subs.on, topics.MARKETPLACE_ORDERS)
     subs.on_batch(topics.MARKETPLACE_ORDERS, MarketplaceOrderPublished)(
-        partial(services.take_marketplace_orders, rules=rules)
+        partial(use_cases.take_marketplace_orders, rules=rules)
     )
-    on_marketplace(MarketplaceOrderCancelled)(services.cancel_order)
-    on_marketplace(MarketplaceAddressChanged)(partial(services.change_address, rules=rules))
-    on_marketplace(MarketplacePaymentChanged)(partial(services.change_payment, rules=rules))
-    subs.on(topics.ROUTING_PLANS, OrderUnroutable)(services.hold_unroutable_order)
-    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(services.note_shipments)
+    on_marketplace(MarketplaceOrderCancelled)(use_cases.cancel_order)
+    on_marketplace(MarketplaceAddressChanged)(partial(use_cases.change_address, rules=rules))
+    on_marketplace(MarketplacePaymentChanged)(partial(use_cases.change_payment, rules=rules))
+    subs.on(topics.ROUTING_PLANS, OrderUnroutable)(use_cases.hold_unroutable_order)
+    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
     return subs

@@ -1,6 +1,7 @@
 """What operators do to orders: work the exception queue, re-parse what an adapter refused.
 Each action runs in one transaction with its audit row and the events it emits (outbox)."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -8,11 +9,10 @@ from typing import Any
 import asyncpg
 import structlog
 from orderflow_contracts import topics
-from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.order import Address
 from orderflow_runtime import UnitOfWork, outbox
 
-from orderflow_intake import adapters, bodies, services, store
+from orderflow_intake import store, use_cases
 from orderflow_intake.screening import WAIVABLE_CODES, ScreeningRules
 
 log = structlog.get_logger()
@@ -27,11 +27,11 @@ class ActionRefused(ValueError):
 
 
 @asynccontextmanager
-async def unit_of_work(pool: asyncpg.Pool) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(pool: asyncpg.Pool, correlation_id: str = "") -> AsyncIterator[UnitOfWork]:
     """A transaction outside the consumer: the effect, the audit row and the outbox rows
     commit together or not at all."""
     async with pool.acquire() as conn, conn.transaction():
-        uow = UnitOfWork(conn=conn, source="intake")
+        uow = UnitOfWork(conn=conn, source="intake", correlation=correlation_id)
         yield uow
         await outbox.write(conn, uow.outgoing)
 
@@ -64,7 +64,7 @@ async def release(
         await store.audit(
             uow.conn, f"order:{order_id}", "release", actor, {"note": note, "holds": codes}
         )
-        outcome = await services.rescreen(
+        outcome = await use_cases.rescreen(
             uow,
             await store.lock_order(uow.conn, order_id),
             rules,
@@ -85,8 +85,8 @@ async def edit_address(
         await store.audit(
             uow.conn, f"order:{order_id}", "edit_address", actor, {"ship_to": ship_to.model_dump()}
         )
-        if not await services.apply_address(uow, row, ship_to, rules):
-            await services.rescreen(uow, row, rules)  # the same address: screen it again anyway
+        if not await use_cases.apply_address(uow, row, ship_to, rules):
+            await use_cases.rescreen(uow, row, rules)  # the same address: screen it again anyway
         status = await uow.conn.fetchval("SELECT status FROM orders WHERE order_id = $1", order_id)
     log.info("order.address_edited", order_id=order_id, actor=actor, outcome=status)
     return str(status)
@@ -97,7 +97,7 @@ async def cancel(pool: asyncpg.Pool, order_id: str, actor: str, reason: str) -> 
         if row["status"] == "cancelled":
             raise ActionRefused(f"order {order_id} is cancelled already")
         await store.audit(uow.conn, f"order:{order_id}", "cancel", actor, {"reason": reason})
-        await services.apply_cancel(uow, row, reason, force=True)
+        await use_cases.apply_cancel(uow, row, reason, force=True)
     log.info("order.cancelled_by_operator", order_id=order_id, actor=actor, reason=reason)
     return "cancelled"
 
@@ -107,7 +107,7 @@ async def reparse_order(
 ) -> str:
     """Build an order again from its stored payload (an adapter or listing was fixed): a held
     order is screened again without clearing the holds an operator must decide on; an accepted
-    one that has not shipped takes the differences as updates (services/reparse.py)."""
+    one that has not shipped takes the differences as updates (use_cases/reparse.py)."""
     async with order_action(pool, order_id) as (uow, row):
         if row["status"] not in ("held", "accepted"):
             raise ActionRefused(
@@ -116,16 +116,18 @@ async def reparse_order(
             )
         await store.audit(uow.conn, f"order:{order_id}", "reparse", actor, {"was": row["status"]})
         if row["status"] == "held":
-            outcome = await services.rescreen(uow, row, rules)
+            outcome = await use_cases.rescreen(uow, row, rules)
         else:
-            outcome = await services.reparse_accepted(uow, row, rules)
+            outcome = await use_cases.reparse_accepted(uow, row, rules)
     log.info("order.reparsed", order_id=order_id, actor=actor, outcome=outcome)
     return outcome
 
 
-async def reparse_raw(pool: asyncpg.Pool, payload_id: int, actor: str) -> dict[str, Any]:
-    """Parse a stored webhook body again, e.g. after its adapter was fixed; once it parses it
-    enters the pipeline like a fresh webhook."""
+async def reparse_raw(
+    pool: asyncpg.Pool, payload_id: int, actor: str, rules: ScreeningRules
+) -> dict[str, Any]:
+    """Read a stored webhook body again, e.g. after its adapter was fixed; once it reads, it is
+    taken like a fresh webhook."""
     async with unit_of_work(pool) as uow:
         row = await store.lock_raw(uow.conn, payload_id)
         if row is None:
@@ -133,37 +135,18 @@ async def reparse_raw(pool: asyncpg.Pool, payload_id: int, actor: str) -> dict[s
         if row["status"] == "accepted":
             raise ActionRefused(f"raw payload {payload_id} was accepted already")
         await store.audit(uow.conn, f"raw:{payload_id}", "reparse", actor, {})
+        shopify_topic = json.loads(row["headers"]).get("x-shopify-topic", "")
         try:
-            payload = bodies.decode(bytes(row["body"]))
-            document = adapters.parse_document(row["channel"], payload)
-        except (bodies.Refused, adapters.MalformedChannelPayload) as error:
+            document = use_cases.read(row["channel"], bytes(row["body"]), shopify_topic)
+        except use_cases.Unreadable as unreadable:
             await store.set_raw_outcome(
-                uow.conn, payload_id, status="rejected", error=str(error), external_id=None
-            )
-            return {"status": "rejected", "error": str(error)}
+                uow.conn, payload_id, status=unreadable.status, error=unreadable.reason,
+                external_id=None,
+            )  # fmt: skip
+            return {"status": unreadable.status, "error": unreadable.reason}
         await store.set_raw_outcome(
             uow.conn, payload_id, status="accepted", error=None, external_id=document.external_id
         )
-        if isinstance(document, adapters.ChannelUpdate):
-            publish_update(uow, document)
-        else:
-            publish(uow, row["channel"], document.external_id, payload)
+        uow.correlation = topics.channel_order_key(document.channel, document.external_id)
+        await use_cases.take(uow, document, rules)
     return {"status": "accepted", "external_id": document.external_id}
-
-
-def publish_update(uow: UnitOfWork, update: adapters.ChannelUpdate) -> None:
-    """A channel's update notification into the marketplace topic, on its order's key: behind
-    the order, and parked by intake when the order has not arrived yet."""
-    key = topics.channel_order_key(update.channel, update.external_id)
-    for event in update.events:
-        uow.emit(topics.MARKETPLACE_ORDERS, key, event)
-
-
-def publish(uow: UnitOfWork, channel: str, external_id: str, payload: dict[str, Any]) -> None:
-    """Into the same pipeline as the marketplace topic: intake deduplicates on the channel
-    order, so a webhook and a topic message for one order make one canonical order."""
-    uow.emit(
-        topics.MARKETPLACE_ORDERS,
-        topics.channel_order_key(channel, external_id),
-        MarketplaceOrderPublished(channel=channel, payload=payload),
-    )

@@ -11,7 +11,7 @@ from orderflow_contracts.setup import ChannelPolicy, Location, Product
 from orderflow_runtime import RunningService
 from pydantic import BaseModel
 
-from orderflow_inventory import catalog, domain, kpis, ledger, services, store
+from orderflow_inventory import catalog, domain, kpis, ledger, store, use_cases
 
 
 class SkuStock(BaseModel):
@@ -221,7 +221,7 @@ def router(service: RunningService) -> APIRouter:
         async with service.unit_of_work() as uow:
             if ids and (missing := await catalog.not_waiting(uow.conn, ids)):
                 raise HTTPException(404, f"no held event waits with id {missing}")
-            replayed = await services.replay_held(uow, ids)
+            replayed = await use_cases.replay_held(uow, ids)
         async with pool.acquire() as conn:
             still_held = len(await catalog.held_events(conn))
         return Replayed(replayed=replayed, still_held=still_held)
@@ -231,7 +231,7 @@ def router(service: RunningService) -> APIRouter:
         _same(sku, product.sku, "sku")
         async with service.unit_of_work() as uow:
             await catalog.save_product(uow.conn, product)
-            replayed = await services.replay_held(uow)
+            replayed = await use_cases.replay_held(uow)
         return Replayed(replayed=replayed, still_held=await _held_count(service))
 
     @api.put("/locations/{location_id}", summary="Add or change a location")
@@ -239,8 +239,8 @@ def router(service: RunningService) -> APIRouter:
         _same(location_id, location.location_id, "location_id")
         async with service.unit_of_work() as uow:
             await catalog.save_location(uow.conn, location)
-            replayed = await services.replay_held(uow)
-            await services.after_stock_change(uow, await _skus_at(uow.conn, location_id))
+            replayed = await use_cases.replay_held(uow)
+            await use_cases.after_stock_change(uow, await _skus_at(uow.conn, location_id))
         return Replayed(replayed=replayed, still_held=await _held_count(service))
 
     @api.put("/channels/{channel}/policy", summary="Set a channel's buffer and shortage policy")
@@ -249,7 +249,7 @@ def router(service: RunningService) -> APIRouter:
         async with service.unit_of_work() as uow:
             await catalog.save_policy(uow.conn, policy)
             skus = [r["sku"] for r in await uow.conn.fetch("SELECT DISTINCT sku FROM stock")]
-            await services.after_stock_change(uow, skus)  # every channel sees the new figure
+            await use_cases.after_stock_change(uow, skus)  # every channel sees the new figure
         return policy
 
     return api

@@ -7,7 +7,7 @@ import structlog
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork
 
-from orderflow_inventory import api, catalog, services
+from orderflow_inventory import api, catalog, use_cases
 from orderflow_inventory.config import Settings
 from orderflow_inventory.handlers import subscriptions
 
@@ -26,11 +26,11 @@ def create_spec(settings: Settings) -> ServiceSpec:
         await _every(
             settings.expiry_check_interval_s,
             service,
-            lambda uow: services.expire_unconfirmed(uow, ttl),
+            lambda uow: use_cases.expire_unconfirmed(uow, ttl),
         )
 
     async def flag_slow_movers(service: RunningService) -> None:
-        await _every(settings.slow_mover_check_interval_s, service, services.flag_slow_movers)
+        await _every(settings.slow_mover_check_interval_s, service, use_cases.flag_slow_movers)
 
     return ServiceSpec(
         name="inventory",

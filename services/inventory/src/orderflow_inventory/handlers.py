@@ -7,11 +7,13 @@ from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
 from orderflow_runtime import Subscriptions
 
-from orderflow_inventory import services
+from orderflow_inventory import use_cases
 
 subscriptions = Subscriptions()
-subscriptions.on_batch(topics.ROUTING_PLANS, ShipmentsPlanned)(services.reserve_plans)
+subscriptions.on_batch(topics.ROUTING_PLANS, ShipmentsPlanned)(use_cases.reserve_plans)
 for stock_event in (StockReceived, StockAdjusted, StockCounted):
-    subscriptions.on(topics.WAREHOUSE_STOCK, stock_event)(services.apply_stock_event)
-subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(services.confirm_or_commit)
-subscriptions.on(topics.ORDERS, OrderCancelled)(services.release_cancelled)
+    subscriptions.on(topics.WAREHOUSE_STOCK, stock_event)(use_cases.apply_stock_event)
+subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
+    use_cases.confirm_or_commit
+)
+subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.release_cancelled)

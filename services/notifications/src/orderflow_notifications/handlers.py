@@ -5,10 +5,10 @@ from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.intake import OrderAccepted
 from orderflow_runtime import Subscriptions
 
-from orderflow_notifications import services
+from orderflow_notifications import use_cases
 
 subscriptions = Subscriptions()
-subscriptions.on_batch(topics.ORDERS, OrderAccepted)(services.remember_contacts)
+subscriptions.on_batch(topics.ORDERS, OrderAccepted)(use_cases.remember_contacts)
 subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
-    services.queue_notifications
+    use_cases.queue_notifications
 )

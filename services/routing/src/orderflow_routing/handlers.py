@@ -12,18 +12,18 @@ from orderflow_contracts.inventory import (
 )
 from orderflow_runtime import Subscriptions
 
-from orderflow_routing import services
+from orderflow_routing import use_cases
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 
 
 def subscriptions(settings: Settings, network: Network) -> Subscriptions:
     subs = Subscriptions()
-    subs.on_batch(topics.ORDERS, OrderAccepted)(partial(services.plan_orders, network=network))
+    subs.on_batch(topics.ORDERS, OrderAccepted)(partial(use_cases.plan_orders, network=network))
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationRejected)(
-        partial(services.replan_rejected, network=network, max_attempts=settings.max_plan_attempts)
+        partial(use_cases.replan_rejected, network=network, max_attempts=settings.max_plan_attempts)
     )
-    subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(services.hold_short_order)
-    subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(services.confirm_reserved)
-    subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(services.refresh_replica)
+    subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(use_cases.hold_short_order)
+    subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.confirm_reserved)
+    subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(use_cases.refresh_replica)
     return subs

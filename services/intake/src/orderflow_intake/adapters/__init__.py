@@ -12,10 +12,11 @@ from orderflow_intake.adapters.base import (
     MalformedChannelPayload,
     ParsedOrder,
 )
+from orderflow_intake.adapters.documents import ChannelDocument
 from orderflow_intake.adapters.shopee import parse_shopee
-from orderflow_intake.adapters.shopify import parse_shopify
+from orderflow_intake.adapters.shopify import parse_shopify, shopify_topic_updates
 from orderflow_intake.adapters.tiktok import parse_tiktok
-from orderflow_intake.adapters.updates import ChannelUpdate, is_update, parse_update
+from orderflow_intake.adapters.updates import is_update, parse_update
 
 ADAPTERS: Mapping[str, Adapter] = {
     "shopify": parse_shopify,
@@ -36,26 +37,32 @@ def parse(channel: str, payload: Any) -> ParsedOrder:
     return adapter(payload)
 
 
-def parse_document(channel: str, payload: Any) -> ParsedOrder | ChannelUpdate:
-    """An order, or one of the channel's update notifications (adapters/updates.py says how
-    each is recognised); MalformedChannelPayload naming the field for anything else."""
+def read(channel: str, payload: Any, shopify_topic: str = "") -> ChannelDocument:
+    """An order, or one of the channel's update notifications told apart by its shape
+    (adapters/updates.py); `shopify_topic` is the `X-Shopify-Topic` it was posted under.
+    MalformedChannelPayload naming the field for anything else."""
     if is_update(channel, payload):
-        return parse_update(channel, payload)
-    return parse(channel, payload)
+        update = parse_update(channel, payload)
+        return ChannelDocument(
+            channel, update.external_id, payload, None, update.events, update.status
+        )
+    order = parse(channel, payload)
+    updates = shopify_topic_updates(shopify_topic, payload, order) if shopify_topic else ()
+    return ChannelDocument(channel, order.external_id, payload, order, updates)
 
 
 __all__ = [
     "CHANNELS",
+    "ChannelDocument",
     "ChannelLine",
-    "ChannelUpdate",
     "MalformedChannelPayload",
     "ParsedOrder",
     "is_update",
     "parse",
     "parse_aliexpress",
     "parse_amazon",
-    "parse_document",
     "parse_shopee",
     "parse_shopify",
     "parse_tiktok",
+    "read",
 ]

@@ -12,6 +12,12 @@
 
 from typing import Any
 
+from orderflow_contracts import Event
+from orderflow_contracts.marketplace import (
+    MarketplaceAddressChanged,
+    MarketplaceOrderCancelled,
+    MarketplacePaymentChanged,
+)
 from orderflow_contracts.order import Address, Customer
 from pydantic import Field
 
@@ -109,3 +115,25 @@ def parse_shopify(payload: Any) -> ParsedOrder:
         placed_at=order.created_at,
         payment_captured=order.financial_status in _CAPTURED_STATUSES,
     )
+
+
+def shopify_topic_updates(
+    topic: str, payload: dict[str, Any], order: ParsedOrder
+) -> tuple[Event, ...]:
+    """Shopify posts its updates as the whole order under another `X-Shopify-Topic`: the
+    updates intake applies after the order itself. orders/cancelled cancels; orders/paid and
+    orders/updated carry the payment, and orders/updated the shipping address when the body has
+    one (intake applies it only where it differs from the last one Shopify sent)."""
+    key = {"channel": "shopify", "external_id": order.external_id}
+    if topic == "orders/cancelled":
+        return (MarketplaceOrderCancelled(**key, reason=str(payload.get("cancel_reason") or "")),)
+    if topic not in ("orders/updated", "orders/paid"):
+        return ()
+    payment = MarketplacePaymentChanged(
+        **key,
+        captured=order.payment_captured,
+        status=str(payload.get("financial_status") or ""),
+    )
+    if topic == "orders/updated" and payload.get("shipping_address"):
+        return (MarketplaceAddressChanged(**key, ship_to=order.ship_to), payment)
+    return (payment,)

@@ -1,6 +1,6 @@
 """The channels' own order-update notifications, posted to the same webhook endpoint as their
 orders, as the marketplace updates intake understands (cancellation, payment). Shopify is not
-here: it posts the whole order under another `X-Shopify-Topic` (api/webhooks.py).
+here: it posts the whole order under another `X-Shopify-Topic` (adapters/shopify.py).
 
 A body is an update notification, not an order, by its shape (an order document has none of
 these top-level fields):

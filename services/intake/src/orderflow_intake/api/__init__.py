@@ -29,9 +29,9 @@ def create_router(
     pool: asyncpg.Pool, settings: Settings, rules: ScreeningRules, setup: SellerSetup
 ) -> APIRouter:
     router = APIRouter(dependencies=[Depends(_bind_request)])
-    router.include_router(webhooks.create_router(pool, settings))
+    router.include_router(webhooks.create_router(pool, settings, rules))
     router.include_router(orders.create_router(pool, rules))
-    router.include_router(raw.create_router(pool))
+    router.include_router(raw.create_router(pool, rules))
     router.include_router(
         listings.create_router(pool, frozenset(product.sku for product in setup.products))
     )

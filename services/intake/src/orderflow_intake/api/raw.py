@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, HTTPException, Query
 
 from orderflow_intake import operations, queries
 from orderflow_intake.api.schemas import Problem, RawPayload, ReparseResult
+from orderflow_intake.screening import ScreeningRules
 
 Actor = Annotated[str, Header(alias="X-Actor", min_length=1, max_length=200)]
 
@@ -27,7 +28,7 @@ def _raw(row: asyncpg.Record) -> RawPayload:
     )
 
 
-def create_router(pool: asyncpg.Pool) -> APIRouter:
+def create_router(pool: asyncpg.Pool, rules: ScreeningRules) -> APIRouter:
     router = APIRouter(prefix="/raw-payloads", tags=["raw payloads"])
 
     @router.get("", response_model=list[RawPayload])
@@ -57,7 +58,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
     )
     async def reparse(payload_id: int, actor: Actor) -> ReparseResult:
         try:
-            outcome = await operations.reparse_raw(pool, payload_id, actor)
+            outcome = await operations.reparse_raw(pool, payload_id, actor, rules)
         except operations.OrderNotFound:
             raise HTTPException(404, f"no raw payload {payload_id}") from None
         except operations.ActionRefused as error:

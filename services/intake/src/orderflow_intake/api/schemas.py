@@ -20,6 +20,12 @@ class WebhookAccepted(Body):
     kind: str = Field(
         default="order", description="order, or update: one of the channel's update notifications"
     )
+    order_status: str | None = Field(
+        default=None,
+        description="the order's status once intake took the body: accepted, held or"
+        " cancelled; none for an update to an order intake has not received yet (kept until"
+        " it arrives)",
+    )
     update_status: str | None = Field(
         default=None, description="for an update: the channel's order status it tells"
     )

@@ -53,9 +53,27 @@ async def lock_order(conn: asyncpg.Connection, order_id: str) -> asyncpg.Record 
     return await conn.fetchrow("SELECT * FROM orders WHERE order_id = $1 FOR UPDATE", order_id)
 
 
+async def order_status(conn: asyncpg.Connection, order_id: str) -> str | None:
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        "SELECT status FROM orders WHERE order_id = $1", order_id
+    )
+
+
+async def lock_channel_orders(conn: asyncpg.Connection, keys: list[tuple[str, str]]) -> None:
+    """Until the transaction ends, no other takes a document for these channel orders: an
+    advisory lock, since the order's row may not exist yet (its updates are parked then). A
+    webhook and the marketplace topic can bring documents for one order at the same moment."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(lock_key) FROM (SELECT DISTINCT hashtextextended(key, 0)"
+        " AS lock_key FROM unnest($1::text[]) AS key ORDER BY 1) AS sorted_keys",
+        [f"{channel}:{external_id}" for channel, external_id in keys],
+    )
+
+
 async def lock_order_by_key(
     conn: asyncpg.Connection, channel: str, external_id: str
 ) -> asyncpg.Record | None:
+    await lock_channel_orders(conn, [(channel, external_id)])
     return await conn.fetchrow(
         "SELECT * FROM orders WHERE channel = $1 AND external_id = $2 FOR UPDATE",
         channel,

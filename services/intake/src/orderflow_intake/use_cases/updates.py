@@ -23,7 +23,7 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
-from orderflow_intake.services.screen import held_event, json_value, parse_row, rescreen
+from orderflow_intake.use_cases.screen import held_event, json_value, parse_row, rescreen
 
 log = structlog.get_logger()
 

@@ -13,19 +13,15 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules, customer_key
-from orderflow_intake.services.screen import held_event, json_value, screen, screen_with, settle
-from orderflow_intake.services.unparsable import parsed_or_kept
-from orderflow_intake.services.updates import apply_cancel
 from orderflow_intake.store import batch
+from orderflow_intake.use_cases.screen import held_event, json_value, screen, screen_with, settle
+from orderflow_intake.use_cases.updates import apply_cancel
 
 log = structlog.get_logger()
 
 
 async def take_marketplace_order(
-    uow: UnitOfWork,
-    event: MarketplaceOrderPublished,
-    parsed: adapters.ParsedOrder,
-    rules: ScreeningRules,
+    uow: UnitOfWork, payload: dict[str, Any], parsed: adapters.ParsedOrder, rules: ScreeningRules
 ) -> None:
     """One new order, with the updates that arrived before it (parked)."""
     conn = uow.conn
@@ -41,7 +37,7 @@ async def take_marketplace_order(
         conn,
         order,
         correlation_id=uow.correlation_id,
-        raw_payload=event.payload,
+        raw_payload=payload,
         ship_to_override=ship_to,
         payment_captured=captured,
     )
@@ -57,40 +53,12 @@ async def take_marketplace_order(
     await settle(uow, row, order, reasons)
 
 
-async def take_marketplace_orders(
-    items: list[Item[MarketplaceOrderPublished]], rules: ScreeningRules
-) -> None:
-    """A poll of new orders screened together: one read each of known orders, parked updates,
-    listings and the customers' recent orders, one insert of the screened orders and their holds.
-    Orders with parked updates take the one-at-a-time path. A payload no adapter can read is
-    kept in the raw store as rejected, with the reason, and the others go on."""
-    conn = items[-1].unit.conn
-    parsed = []
-    for item in items:
-        order = await parsed_or_kept(item.unit, item.event)
-        if order is not None:
-            parsed.append((item, order))
-    keys = [(order.channel, order.external_id) for _, order in parsed]
-    seen = await batch.known_keys(conn, keys)
-    parked = await batch.keys_with_parked_updates(conn, keys)
-    fresh = []
-    for item, order in parsed:
-        key = (order.channel, order.external_id)
-        if key in seen:
-            log.info("order.duplicate", channel=key[0], external_id=key[1])
-        elif key in parked:
-            await take_marketplace_order(item.unit, item.event, order, rules)
-        else:
-            fresh.append((item, order))
-        seen.add(key)
-    if fresh:
-        await _screen_and_insert(fresh, rules)
+Fresh = list[tuple[Item[MarketplaceOrderPublished], adapters.ParsedOrder]]
 
 
-async def _screen_and_insert(
-    fresh: list[tuple[Item[MarketplaceOrderPublished], adapters.ParsedOrder]],
-    rules: ScreeningRules,
-) -> None:
+async def take_new_orders(fresh: Fresh, rules: ScreeningRules) -> None:
+    """New orders screened together: one read each of listings and the customers' recent
+    orders, one insert of the screened orders and their holds."""
     conn = fresh[-1][0].unit.conn
     listings = await batch.listings_by_channel(
         conn, {(order.channel, line.channel_sku) for _, order in fresh for line in order.lines}
@@ -119,8 +87,8 @@ async def _screen_and_insert(
             continue
         if outcome.reasons:
             item.unit.emit(topics.ORDERS, order.order_id, held_event(order, outcome.reasons))
-            reasons = [reason.code for reason in outcome.reasons]
-            item.unit.log.info("order.held", order_id=order.order_id, reasons=reasons)
+            codes = [reason.code for reason in outcome.reasons]
+            item.unit.log.info("order.held", order_id=order.order_id, reasons=codes)
         else:
             item.unit.emit(topics.ORDERS, order.order_id, OrderAccepted(order=order))
             item.unit.log.info(

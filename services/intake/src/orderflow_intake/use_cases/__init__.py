@@ -1,14 +1,17 @@
 """intake's use cases: marketplace orders and their updates in, one canonical order out, abnormal
 orders held in the exception queue with a reason."""
 
-from orderflow_intake.services.orders import (
-    hold_unroutable_order,
-    take_marketplace_order,
+from orderflow_intake.use_cases.documents import (
+    Unreadable,
+    keep_unreadable,
+    read,
+    take,
     take_marketplace_orders,
 )
-from orderflow_intake.services.reparse import reparse_accepted
-from orderflow_intake.services.screen import rescreen, screen, settle
-from orderflow_intake.services.updates import (
+from orderflow_intake.use_cases.orders import hold_unroutable_order
+from orderflow_intake.use_cases.reparse import reparse_accepted
+from orderflow_intake.use_cases.screen import rescreen, screen, settle
+from orderflow_intake.use_cases.updates import (
     apply_address,
     apply_cancel,
     cancel_order,
@@ -18,17 +21,20 @@ from orderflow_intake.services.updates import (
 )
 
 __all__ = [
+    "Unreadable",
     "apply_address",
     "apply_cancel",
     "cancel_order",
     "change_address",
     "change_payment",
     "hold_unroutable_order",
+    "keep_unreadable",
     "note_shipments",
+    "read",
     "reparse_accepted",
     "rescreen",
     "screen",
     "settle",
-    "take_marketplace_order",
+    "take",
     "take_marketplace_orders",
 ]

@@ -92,7 +92,7 @@ def as_routed(order: CanonicalOrder, known: CanonicalOrder) -> CanonicalOrder:
     """Once accepted, an order keeps the lines and currency routing planned it with: routing
     plans an order once, so lines rebuilt later (a new listing, an adapter fix) would change
     intake's view and nothing else. A re-parse that reads other lines holds the order instead
-    (services/reparse.py)."""
+    (use_cases/reparse.py)."""
     return order.model_copy(update={"lines": known.lines, "currency": known.currency})
 
 

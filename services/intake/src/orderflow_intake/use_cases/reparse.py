@@ -17,8 +17,8 @@ from orderflow_runtime import UnitOfWork
 
 from orderflow_intake import store
 from orderflow_intake.screening import ScreeningRules
-from orderflow_intake.services.screen import parse_row, rescreen, screen
-from orderflow_intake.services.updates import apply_address, hold_for
+from orderflow_intake.use_cases.screen import parse_row, rescreen, screen
+from orderflow_intake.use_cases.updates import apply_address, hold_for
 
 log = structlog.get_logger()
 
