@@ -30,6 +30,7 @@ class NamespacedProcesses(ServiceProcesses):
         settings = {**FAST, "TOPIC_PREFIX": self.topic_prefix}
         env.update({f"{prefix}_{name}": str(value) for name, value in settings.items()})
         env[f"{prefix}_DATABASE_URL"] = self.database_urls[service]
+        env["NOTIFICATIONS_ROUND_LEASE_S"] = "10"  # what a killed round never began: due soon
         return env
 
     def pid(self, name: str) -> int:

@@ -15,6 +15,11 @@ class Settings(ServiceSettings):
     )
     send_attempts: int = 5
     send_poll_interval_s: float = 0.2
+    round_lease_s: float = Field(
+        default=60,
+        description="a sending round holds what it took this long; what a dead round never"
+        " began is due again after it",
+    )
     sending_lease_s: float = Field(
         default=300,
         description="a notification 'sending' longer than this was left by a dead sender: it"

@@ -1,11 +1,15 @@
 """Sends queued notifications over SMTP, with retries and a delivery log, at most once each: a
-notification is marked 'sending' and committed before its mail goes out, and one a dead sender
-left 'sending' is never sent again (`store.give_up_unconfirmed`). Its Message-ID is stable too."""
+notification is marked 'sending' and committed just before its mail goes out, its outcome
+commits right after, and one a dead sender left 'sending' is never sent again
+(`store.give_up_unconfirmed`). A sender killed mid-round leaves at most the mail in flight on
+each SMTP session unconfirmed; what it had taken but not begun goes out in a later round. Its
+Message-ID is stable too."""
 
 import asyncio
 import contextlib
 import zlib
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from email.header import Header
 from email.mime.text import MIMEText
 from typing import Any
@@ -54,50 +58,67 @@ async def send_due(
     pool: asyncpg.Pool, settings: Settings, sessions: list[MailSession], limit: int = 50
 ) -> int:
     """Send what is due over the sessions at once, an order's messages in one session and in
-    order. The claim commits before the first mail goes out; the outcomes, their log and the
-    CustomerNotified events commit together after the last."""
+    order. Each message commits 'sending' before it goes out and its outcome, log line and
+    CustomerNotified after: four statements a message, so a crash leaves only the messages in
+    flight in doubt."""
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
-                rows = await store.claim_due(conn, limit)
+                rows = await store.lease_due(conn, limit, settings.round_lease_s)
             if not rows:
                 return 0
-            unit = UnitOfWork(conn=conn, source="notifications")
+            round_ = Round(conn, asyncio.Lock(), settings)
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
             for row in rows:
                 lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
-            sent = await asyncio.gather(
+            outcomes = await asyncio.gather(
                 *(
-                    _send_lane(unit, lane, settings, session)
+                    _send_lane(round_, lane, session)
                     for lane, session in zip(lanes, sessions, strict=True)
                     if lane
-                )
+                ),
+                return_exceptions=True,  # no lane may outlive the round on its connection
             )
-            async with conn.transaction():
-                await store.record_attempts(conn, [attempt for lane in sent for attempt in lane])
-                await outbox.write(conn, unit.outgoing)
+            if failures := [error for error in outcomes if isinstance(error, BaseException)]:
+                raise failures[0]
         except INFRASTRUCTURE_ERRORS:
             close_broken(conn)  # a connection cut mid-round must not go back to the pool
             raise
     return len(rows)
 
 
-async def _send_lane(
-    unit: UnitOfWork, rows: list[asyncpg.Record], settings: Settings, session: MailSession
-) -> list[store.Attempt]:
+@dataclass(frozen=True)
+class Round:
+    conn: asyncpg.Connection
+    turn: asyncio.Lock  # the lanes take turns on the round's one connection
+    settings: Settings
+
+    async def begin(self, row: asyncpg.Record) -> bool:
+        async with self.turn:
+            return await store.mark_sending(self.conn, row["id"])
+
+    async def record(self, attempt: store.Attempt, unit: UnitOfWork) -> None:
+        async with self.turn, self.conn.transaction():
+            await store.record_attempts(self.conn, [attempt])
+            await outbox.write(self.conn, unit.outgoing)
+
+
+async def _send_lane(round_: Round, rows: list[asyncpg.Record], session: MailSession) -> None:
     """One session's share, in order. A connection the server dropped is opened again for the
     next message; a server that cannot be reached fails the rest of the share at once."""
-    attempts: list[store.Attempt] = []
     unreachable: Exception | None = None
     for row in rows:
+        if not await round_.begin(row):
+            continue  # a round whose lease ran out: another took the message
         smtp = None
         if unreachable is None:
             try:
                 smtp = await session.ready()
             except (aiosmtplib.SMTPException, OSError) as error:
                 unreachable = error
-        attempts.append(await _send_one(unit, row, settings, smtp, unreachable))
-    return attempts
+        unit = UnitOfWork(conn=round_.conn, source="notifications")
+        attempt = await _send_one(unit, row, round_.settings, smtp, unreachable)
+        await round_.record(attempt, unit)
 
 
 async def _send_one(
@@ -141,9 +162,9 @@ async def _send_one(
 
 async def finish_when_stopped(round_: Coroutine[Any, Any, int], grace_s: float = 8.0) -> int:
     """Run a sending round to its end even when the service is stopped meanwhile (SIGTERM): a
-    round cut short leaves what it claimed 'sending', and at most once means never sent, even
-    the mails not yet attempted. The stop waits up to `grace_s`, within the service's own
-    10 s for its tasks, then goes on."""
+    round cut short leaves the mails in flight 'sending', never sent again (at most once), and
+    delays the rest by the round's lease. The stop waits up to `grace_s`, within the service's
+    own 10 s for its tasks, then goes on."""
     running = asyncio.ensure_future(round_)
     try:
         return await asyncio.shield(running)

@@ -54,19 +54,32 @@ async def queue(
     return [(row["shipment_id"], row["kind"]) for row in rows]
 
 
-async def claim_due(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
-    """Mark what is due 'sending' and return it, oldest first. The caller commits this before
-    any mail goes out: after a crash, a row still 'sending' may have been sent."""
+async def lease_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> list[asyncpg.Record]:
+    """What is due, oldest first, held for one sending round: it stays 'pending' but is not due
+    again for `lease_s`, so a round that dies before it begins a message leaves it to the next."""
     rows = await conn.fetch(
-        "WITH due AS (SELECT id FROM notifications WHERE status = 'pending'"
-        "  AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1"
-        "  FOR UPDATE SKIP LOCKED)"
-        " UPDATE notifications n SET status = 'sending', sending_since = now()"
+        "WITH due AS (SELECT id, next_attempt_at AS due_at FROM notifications"
+        "  WHERE status = 'pending' AND next_attempt_at <= now()"
+        "  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+        " UPDATE notifications n SET next_attempt_at = now() + make_interval(secs => $2)"
         " FROM due, contacts c WHERE n.id = due.id AND c.order_id = n.order_id"
-        " RETURNING n.*, c.name",
+        " RETURNING n.*, c.name, due.due_at",
         limit,
+        lease_s,
     )
-    return sorted(rows, key=lambda row: (row["next_attempt_at"], row["id"]))
+    return sorted(rows, key=lambda row: (row["due_at"], row["id"]))
+
+
+async def mark_sending(conn: asyncpg.Connection, notification_id: int) -> bool:
+    """Committed just before its mail goes out: after a crash, a row still 'sending' may have
+    been sent. False when another round took it first."""
+    return bool(
+        await conn.fetchval(
+            "UPDATE notifications SET status = 'sending', sending_since = now()"
+            " WHERE id = $1 AND status = 'pending' RETURNING id",
+            notification_id,
+        )
+    )
 
 
 async def give_up_unconfirmed(conn: asyncpg.Connection, lease_s: float) -> int:
@@ -104,7 +117,7 @@ class Attempt:
 
 
 async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> None:
-    """Every outcome of a sending round: two statements, not two per message."""
+    """Outcomes of messages marked 'sending': two statements however many."""
     if not attempts:
         return
     await conn.execute(
