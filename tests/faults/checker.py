@@ -111,7 +111,6 @@ def _judge(report: Report, facts: Facts, order_id: str) -> None:
         for row in facts.notifications.values()
         if row["order_id"] == order_id and row["status"] in IN_DOUBT
     }
-    report.in_doubt += len(in_doubt)
     emailed = Counter(
         facts.notifications[n]["kind"]
         for order, n in facts.emails
@@ -128,6 +127,7 @@ def _judge(report: Report, facts: Facts, order_id: str) -> None:
         **{f"smtp: {kind} e-mail": emailed[kind] > 0 or kind in in_doubt for kind in KINDS},
     }
     report.lost.update(name for name, done in effects.items() if not done)
+    report.in_doubt += sum(1 for kind in in_doubt if not emailed[kind])  # never reached the sink
     report.duplicates["fulfillment: shipments per order"] += max(len(shipments) - 1, 0)
     stage = _stage(facts, order_id, shipments, notified | in_doubt)
     if stage == "done":

@@ -17,7 +17,7 @@ class Report:
     notifications_sent: int = 0
     emails_unrecorded: int = 0  # received, but its notification is not marked sent
     emails_unknown: int = 0  # received, and no notification of this system sent it
-    in_doubt: int = 0  # notifications a crash left mid-send: maybe received, never resent
+    in_doubt: int = 0  # left mid-send by a crash, never resent, and the sink never got them
     dead_letters: int = 0
     oversold: list[dict[str, Any]] = field(default_factory=list)
     unreconciled: list[dict[str, Any]] = field(default_factory=list)
@@ -67,7 +67,7 @@ class Report:
             ("notifications recorded as sent", self.notifications_sent),
             ("  e-mails received, notification not marked sent", self.emails_unrecorded),
             ("  e-mails no notification accounts for", self.emails_unknown),
-            ("notifications in doubt (in flight at a crash, not resent)", self.in_doubt),
+            ("notifications in flight at a crash, never received", self.in_doubt),
             ("stuck orders", self.stuck_total),
             *((f"  stuck at {stage}", n) for stage, n in sorted(self.stuck.items())),
             ("dead letters", self.dead_letters),

@@ -60,8 +60,9 @@ async def test_notifications_killed_three_times_mid_sending_round_loses_nothing_
     stack: FaultStack,
 ) -> None:
     """At most once means a mail in flight when its sender dies is never sent again: at most
-    one per SMTP session per kill is left in doubt, flagged for an operator; everything the
-    dead round had taken but not begun goes out once its lease ends."""
+    one per SMTP session per kill never reaches the customer (flagged for an operator), what
+    the dead round sent stays sent, and what it had taken but not begun goes out once its
+    lease ends."""
     await kill_and_check(
         stack,
         "notifications",

@@ -1,8 +1,8 @@
 """Sends queued notifications over SMTP, with retries and a delivery log, at most once each: a
-notification is marked 'sending' and committed just before its mail goes out, its outcome
-commits right after, and one a dead sender left 'sending' is never sent again
-(`store.give_up_unconfirmed`). A sender killed mid-round leaves at most the mail in flight on
-each SMTP session unconfirmed; what it had taken but not begun goes out in a later round. Its
+notification is marked 'sending' and committed just before its mail goes out, and one a dead
+sender left 'sending' is never sent again (`store.give_up_unconfirmed`). A sender killed
+mid-round leaves in doubt what it sent and the mail in flight on each SMTP session; what it
+had taken but not begun goes out in a later round. Its
 Message-ID is stable too."""
 
 import asyncio
@@ -58,16 +58,17 @@ async def send_due(
     pool: asyncpg.Pool, settings: Settings, sessions: list[MailSession], limit: int = 50
 ) -> int:
     """Send what is due over the sessions at once, an order's messages in one session and in
-    order. Each message commits 'sending' before it goes out and its outcome, log line and
-    CustomerNotified after: four statements a message, so a crash leaves only the messages in
-    flight in doubt."""
+    order. Each message commits 'sending' just before it goes out; the outcomes, their log and
+    the CustomerNotified events commit together after the last. A crash leaves the messages
+    sent or in flight in doubt, and those never begun to a later round. (Recording each outcome
+    on its own halved the full lifecycle's orders/s: 77 to 34.)"""
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
                 rows = await store.lease_due(conn, limit, settings.round_lease_s)
             if not rows:
                 return 0
-            round_ = Round(conn, asyncio.Lock(), settings)
+            round_ = Round(conn, asyncio.Lock(), settings, UnitOfWork(conn, "notifications"))
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
             for row in rows:
                 lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
@@ -81,6 +82,11 @@ async def send_due(
             )
             if failures := [error for error in outcomes if isinstance(error, BaseException)]:
                 raise failures[0]
+            async with conn.transaction():
+                await store.record_attempts(
+                    conn, [a for lane in outcomes if isinstance(lane, list) for a in lane]
+                )
+                await outbox.write(conn, round_.unit.outgoing)
         except INFRASTRUCTURE_ERRORS:
             close_broken(conn)  # a connection cut mid-round must not go back to the pool
             raise
@@ -92,20 +98,19 @@ class Round:
     conn: asyncpg.Connection
     turn: asyncio.Lock  # the lanes take turns on the round's one connection
     settings: Settings
+    unit: UnitOfWork
 
     async def begin(self, row: asyncpg.Record) -> bool:
         async with self.turn:
             return await store.mark_sending(self.conn, row["id"])
 
-    async def record(self, attempt: store.Attempt, unit: UnitOfWork) -> None:
-        async with self.turn, self.conn.transaction():
-            await store.record_attempts(self.conn, [attempt])
-            await outbox.write(self.conn, unit.outgoing)
 
-
-async def _send_lane(round_: Round, rows: list[asyncpg.Record], session: MailSession) -> None:
+async def _send_lane(
+    round_: Round, rows: list[asyncpg.Record], session: MailSession
+) -> list[store.Attempt]:
     """One session's share, in order. A connection the server dropped is opened again for the
     next message; a server that cannot be reached fails the rest of the share at once."""
+    attempts: list[store.Attempt] = []
     unreachable: Exception | None = None
     for row in rows:
         if not await round_.begin(row):
@@ -116,9 +121,8 @@ async def _send_lane(round_: Round, rows: list[asyncpg.Record], session: MailSes
                 smtp = await session.ready()
             except (aiosmtplib.SMTPException, OSError) as error:
                 unreachable = error
-        unit = UnitOfWork(conn=round_.conn, source="notifications")
-        attempt = await _send_one(unit, row, round_.settings, smtp, unreachable)
-        await round_.record(attempt, unit)
+        attempts.append(await _send_one(round_.unit, row, round_.settings, smtp, unreachable))
+    return attempts
 
 
 async def _send_one(
