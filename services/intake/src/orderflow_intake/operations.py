@@ -87,7 +87,7 @@ async def edit_address(
         )
         if not await use_cases.apply_address(uow, row, ship_to, rules):
             await use_cases.rescreen(uow, row, rules)  # the same address: screen it again anyway
-        status = await uow.conn.fetchval("SELECT status FROM orders WHERE order_id = $1", order_id)
+        status = await store.order_status(uow.conn, order_id)
     log.info("order.address_edited", order_id=order_id, actor=actor, outcome=status)
     return str(status)
 

@@ -109,9 +109,10 @@ async def take_marketplace_orders(
     items: list[Item[MarketplaceOrderPublished]], rules: ScreeningRules
 ) -> None:
     """A poll of channel documents from the marketplace topic. New orders are screened together
-    (take_new_orders), after one read each of known orders and parked updates. Update notifications, and orders with
-    updates parked or in the same poll, are taken one at a time, in the order they came. A
-    payload no adapter can read is kept in the raw store as rejected, and the others go on."""
+    (take_new_orders), after one read each of known orders and parked updates. Update
+    notifications, and orders with updates parked or in the same poll, are taken one at a time,
+    in the order they came. A payload no adapter can read is kept in the raw store as
+    rejected, and the others go on."""
     conn = items[-1].unit.conn
     documents = []
     for item in items:
@@ -123,6 +124,7 @@ async def take_marketplace_orders(
     seen = await batch.known_keys(conn, keys)
     one_by_one = await batch.keys_with_parked_updates(conn, keys)
     fresh: Fresh = []
+    fresh_keys: set[tuple[str, str]] = set()
     for item, document in documents:
         key = (document.channel, document.external_id)
         if document.order is not None and not document.updates and key not in one_by_one:
@@ -130,11 +132,12 @@ async def take_marketplace_orders(
                 log.info("order.duplicate", channel=key[0], external_id=key[1])
             else:
                 fresh.append((item, document.order))
+                fresh_keys.add(key)
                 seen.add(key)
             continue
-        if any((order.channel, order.external_id) == key for _, order in fresh):
+        if key in fresh_keys:
             await take_new_orders(fresh, rules)  # the order first, then what updates it
-            fresh = []
+            fresh, fresh_keys = [], set()
         await take(item.unit, document, rules)
         one_by_one.add(key)  # what it parked is for a later order of this poll to find
         seen.add(key)

@@ -36,10 +36,7 @@ async def reparse_accepted(uow: UnitOfWork, row: asyncpg.Record, rules: Screenin
         return "held"
     if fresh.ship_to != known.ship_to:
         await apply_address(uow, row, fresh.ship_to, rules)
-        status = await uow.conn.fetchval(
-            "SELECT status FROM orders WHERE order_id = $1", known.order_id
-        )
-        return str(status)
+        return str(await store.order_status(uow.conn, known.order_id))
     return await rescreen(uow, row, rules)
 
 
