@@ -2,8 +2,7 @@
 notification is marked 'sending' and committed just before its mail goes out, and one a dead
 sender left 'sending' is never sent again (`store.give_up_unconfirmed`). A sender killed
 mid-round leaves in doubt what it sent and the mail in flight on each SMTP session; what it
-had taken but not begun goes out in a later round. Its
-Message-ID is stable too."""
+had taken but not begun goes out in a later round. Its Message-ID is stable too."""
 
 import asyncio
 import contextlib
@@ -197,7 +196,7 @@ def sender_task(settings: Settings) -> Callable[[RunningService], Coroutine[Any,
                         ):
                             log.error("notification.unconfirmed", notifications=given_up)
                     sent = await finish_when_stopped(send_due(service.pool, settings, sessions))
-                except Exception:  # what was claimed stays 'sending'; never let the sender die
+                except Exception:  # what was begun stays 'sending'; never let the sender die
                     log.exception("notification.sender_failed")
                     sent = 0
                 if not sent:
