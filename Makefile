@@ -53,7 +53,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy libs/contracts/src libs/runtime/src libs/embedded/src/orderflow_embedded/kafka
+	$(VENV)/bin/mypy libs/contracts/src libs/runtime/src libs/bus/src libs/embedded/src/orderflow_embedded/kafka
 
 check-deploy: setup  ## validate docker-compose.yml and deploy/ without a Docker engine
 	$(VENV)/bin/python deploy/check.py

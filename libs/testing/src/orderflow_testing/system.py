@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from orderflow_bus import TopicBus
 from orderflow_contracts import Envelope, Event, MalformedEvent
 from orderflow_contracts.topics import all_topics, topic_config
 from orderflow_embedded import create_databases, create_topics, database_url, delete_topics
 from orderflow_runtime import RunningService, ServiceSettings, ServiceSpec, start_service
 
-from orderflow_testing.bus import TopicBus
 from orderflow_testing.infrastructure import Infrastructure
 
 T = TypeVar("T")
@@ -109,7 +109,9 @@ class TestSystem:
         return self._pools[service]
 
     async def bus(self, source: str = "test") -> TopicBus:
-        bus = TopicBus(self.infrastructure.bootstrap_servers, source, self.prefix)
+        bus = TopicBus(
+            self.infrastructure.bootstrap_servers, source, self.prefix, session_timeout_ms=3000
+        )
         await bus.start()
         self._buses.append(bus)
         return bus

@@ -1,6 +1,7 @@
-"""A test's client for its topics: publishes envelopes (with their headers) and reads events
-under the test's topic prefix, as an outside system would. The simulated partners take it in
-place of their own bus: it has the same methods."""
+"""A thin Kafka client for the public topics, as an outside system uses them: publishes
+envelopes (with their headers) and reads events, all under an optional topic prefix. The
+simulated partners speak through it (`orderflow_simulators.bus.PartnerBus`), and so does a test
+(`TestSystem.bus()`, under the test's prefix)."""
 
 import re
 import uuid
@@ -17,12 +18,14 @@ class TopicBus:
         bootstrap_servers: str,
         source: str,
         topic_prefix: str = "",
-        session_timeout_ms: int = 3000,
+        session_timeout_ms: int = 10_000,
+        fetch_max_wait_ms: int = 10,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.source = source
         self.prefix = topic_prefix
         self.session_timeout_ms = session_timeout_ms
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self.producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=2
         )
@@ -62,7 +65,7 @@ class TopicBus:
             bootstrap_servers=self.bootstrap_servers,
             group_id=self.prefix + group,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=10,
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
             session_timeout_ms=self.session_timeout_ms,
             heartbeat_interval_ms=self.session_timeout_ms // 6,
         )
