@@ -84,22 +84,20 @@ async def mark_sending(conn: asyncpg.Connection, notification_id: int) -> bool:
 
 async def give_up_unconfirmed(conn: asyncpg.Connection, lease_s: float) -> int:
     """Notifications left 'sending' longer than `lease_s`: their sender died after claiming
-    them, maybe after the mail went out. They are not sent again; returns how many."""
-    rows = await conn.fetch(
-        "UPDATE notifications SET status = 'unconfirmed'"
-        " WHERE status = 'sending' AND sending_since < now() - make_interval(secs => $1)"
-        " RETURNING id, attempts",
-        lease_s,
+    them, maybe after the mail went out. They are not sent again, and each gets its log line in
+    the same statement; returns how many."""
+    return int(
+        await conn.fetchval(
+            "WITH given_up AS (UPDATE notifications SET status = 'unconfirmed'"
+            "  WHERE status = 'sending' AND sending_since < now() - make_interval(secs => $1)"
+            "  RETURNING id, attempts),"
+            " logged AS (INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
+            "  SELECT id, attempts + 1, 'unconfirmed', $2 FROM given_up ON CONFLICT DO NOTHING)"
+            " SELECT count(*) FROM given_up",
+            lease_s,
+            "the sender stopped while sending: the mail may have gone out, so it is not sent again",
+        )
     )
-    await conn.execute(
-        "INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
-        " SELECT id, attempt + 1, 'unconfirmed', $3 FROM unnest($1::bigint[], $2::int[])"
-        "  AS u(id, attempt) ON CONFLICT DO NOTHING",
-        [row["id"] for row in rows],
-        [row["attempts"] for row in rows],
-        "the sender stopped while sending: the mail may have gone out, so it is not sent again",
-    )
-    return len(rows)
 
 
 @dataclass(frozen=True)
