@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
+from orderflow_testing.system import eventually
 
 from tests.faults.checker import redeliveries
-from tests.faults.stack import FaultStack, until
+from tests.faults.stack import FaultStack
 
 log = structlog.get_logger()
 
@@ -50,13 +51,15 @@ async def interrupt_mid_batch(
     await _signal_when(process, signum, is_ready)
     loop = asyncio.get_running_loop()
     signalled_at = loop.time()
-    await until(lambda: _exited(process), timeout_s=30)
+    await eventually(lambda: _exited(process), timeout_s=30, interval_s=0.05)
     exited_after_s = loop.time() - signalled_at
     await asyncio.sleep(0.3)  # a COMMIT already on the wire when it died lands now
     handled = await stack.inbox_count(service)
     await stack.place(after)
     await processes.running_again(service, process.pid, timeout_s=RESUME_BOUND_S)
-    await until(lambda: _more_than(stack, service, handled), timeout_s=RESUME_BOUND_S)
+    await eventually(
+        lambda: _more_than(stack, service, handled), timeout_s=RESUME_BOUND_S, interval_s=0.05
+    )
     assert process.returncode is not None
     resumed = Interruption(
         service, signum.name, exited_after_s, process.returncode, loop.time() - signalled_at
@@ -71,7 +74,7 @@ async def _signal_when(
     """Freeze the process once `ready` holds, ask again while it cannot move on, and signal it
     only if it still holds; otherwise let it run and wait for the next chance."""
     while True:
-        await until(ready, timeout_s=90, interval_s=0.02)
+        await eventually(ready, timeout_s=90, interval_s=0.02)
         os.kill(process.pid, signal.SIGSTOP)
         try:
             if await ready():
@@ -124,7 +127,7 @@ async def kill_between_commits(stack: FaultStack, service: str, orders: int = 30
     since = await database.fetchval("SELECT now()")
     trickle = asyncio.create_task(_trickle(stack, orders))
     try:
-        await until(
+        await eventually(
             lambda: _transactions_since(stack, service, since, 2), timeout_s=90, interval_s=0.01
         )
         pid = processes.signal(service, signal.SIGKILL)
@@ -132,7 +135,9 @@ async def kill_between_commits(stack: FaultStack, service: str, orders: int = 30
         await trickle
     await processes.running_again(service, pid, timeout_s=RESUME_BOUND_S)
     try:
-        await until(lambda: _redelivered(stack, service, redelivered), timeout_s=10)
+        await eventually(
+            lambda: _redelivered(stack, service, redelivered), timeout_s=10, interval_s=0.05
+        )
     except AssertionError:
         return False
     return True

@@ -33,9 +33,6 @@ class NamespacedProcesses(ServiceProcesses):
         env["NOTIFICATIONS_ROUND_LEASE_S"] = "10"  # what a killed round never began: due soon
         return env
 
-    def pid(self, name: str) -> int:
-        return self.processes[name].pid
-
     def signal(self, name: str, signum: signal.Signals) -> int:
         """Signal the running process; returns its pid."""
         process = self.processes[name]

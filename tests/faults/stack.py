@@ -4,7 +4,6 @@ with one-unit Shopify orders; the services run in-process, or as OS processes fo
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,13 +190,3 @@ async def consumer_lag(system: TestSystem, groups: list[str]) -> int:
     finally:
         await consumer.stop()
         await admin.close()
-
-
-async def until(
-    check: Callable[[], Awaitable[bool]], timeout_s: float, interval_s: float = 0.05
-) -> float:
-    """Seconds until `check` holds (or fail)."""
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    await eventually(check, timeout_s=timeout_s, interval_s=interval_s)
-    return loop.time() - started
