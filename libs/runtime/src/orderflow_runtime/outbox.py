@@ -51,9 +51,15 @@ async def write(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> No
     )
 
 
-async def requeue_sent_since(pool: asyncpg.Pool, since: datetime) -> int:
-    """Mark rows sent since `since` unsent again, e.g. after a broker lost its data."""
-    status = await pool.execute("UPDATE outbox SET sent_at = NULL WHERE sent_at >= $1", since)
+async def requeue_sent_since(
+    db: asyncpg.Pool | asyncpg.Connection, since: datetime | None = None
+) -> int:
+    """Mark rows sent since `since` (every sent row still kept, by default) unsent again, e.g.
+    after a broker lost its data. Returns how many were."""
+    status = await db.execute(
+        "UPDATE outbox SET sent_at = NULL WHERE sent_at >= coalesce($1, '-infinity'::timestamptz)",
+        since,
+    )
     return int(status.split()[-1])
 
 
@@ -143,10 +149,7 @@ class Relay:
             )
             if known is None or known == current:
                 return 0
-            status = await conn.execute(
-                "UPDATE outbox SET sent_at = NULL WHERE sent_at IS NOT NULL"
-            )
-        requeued = int(status.split()[-1])
+            requeued = await requeue_sent_since(conn)
         log.warning(
             "relay.broker_replaced", old_cluster=known, new_cluster=current, requeued=requeued
         )
