@@ -25,7 +25,7 @@ from orderflow_runtime.db import transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.offsets import OffsetCommits
-from orderflow_runtime.unit_of_work import UnitOfWork
+from orderflow_runtime.unit_of_work import UnitOfWork, log_fields
 
 log = structlog.get_logger()
 
@@ -241,12 +241,7 @@ class EventConsumer:
                 first_seen.discard(delivery.envelope.event_id)  # a second copy is a duplicate
                 fresh.append(delivery)
             else:
-                log.info(
-                    "event.duplicate_ignored",
-                    correlation_id=delivery.envelope.correlation_id,
-                    event_id=str(delivery.envelope.event_id),
-                    event_type=delivery.envelope.type,
-                )
+                log.info("event.duplicate_ignored", **log_fields(delivery.envelope))
         for route, run in itertools.groupby(fresh, key=lambda d: d.route):
             await route.handle(
                 [
@@ -313,11 +308,8 @@ class EventConsumer:
 
 
 def _bound(unit: UnitOfWork) -> contextlib.AbstractContextManager[Any]:
-    cause = unit.cause
-    assert cause is not None
-    return structlog.contextvars.bound_contextvars(
-        correlation_id=cause.correlation_id, event_id=str(cause.event_id), event_type=cause.type
-    )
+    assert unit.cause is not None
+    return structlog.contextvars.bound_contextvars(**log_fields(unit.cause))
 
 
 def _describe(error: Exception) -> str:

@@ -12,6 +12,15 @@ from orderflow_runtime.outbox import OutgoingMessage
 _log = structlog.get_logger()
 
 
+def log_fields(cause: Envelope) -> dict[str, str]:
+    """What every log line about a message carries: its correlation id, event id and type."""
+    return {
+        "correlation_id": cause.correlation_id,
+        "event_id": str(cause.event_id),
+        "event_type": cause.type,
+    }
+
+
 @dataclass
 class UnitOfWork:
     """One message's share of the consumer's transaction. Emitted events go to the outbox in
@@ -33,11 +42,7 @@ class UnitOfWork:
         logs each message's outcome through its unit, never passing the ids by hand."""
         if self.cause is None:
             return _log.bind(correlation_id=self.correlation) if self.correlation else _log
-        return _log.bind(
-            correlation_id=self.cause.correlation_id,
-            event_id=str(self.cause.event_id),
-            event_type=self.cause.type,
-        )
+        return _log.bind(**log_fields(self.cause))
 
     def emit(self, topic: str, key: str, event: Event, *, correlation_id: str = "") -> Envelope:
         envelope = Envelope.wrap(
