@@ -17,7 +17,7 @@ from fastapi import APIRouter, FastAPI
 
 from orderflow_runtime import inbox, outbox
 from orderflow_runtime.consumer import EventConsumer, Subscriptions
-from orderflow_runtime.db import apply_migrations, create_pool
+from orderflow_runtime.db import apply_migrations, create_pool, transaction
 from orderflow_runtime.http import ApiServer, build_api
 from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, create_producer
 from orderflow_runtime.logs import configure_logging
@@ -70,7 +70,7 @@ class RunningService:
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """A transaction for work no message caused (API calls, timers); what it emits is
         written to the outbox when it commits."""
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.pool) as conn:
             unit = UnitOfWork(conn=conn, source=self.spec.name)
             yield unit
             await outbox.write(conn, unit.outgoing)
