@@ -13,11 +13,11 @@ from orderflow_embedded import SmtpSink
 from orderflow_inventory.ledger import reconcile
 from orderflow_testing.system import TestSystem
 
+from tests.conftest import SERVICES
 from tests.faults.report import Report
 
 SHIPPED = ("shipped", "in_transit", "out_for_delivery", "delivered")
 KINDS = ("shipped", "delivered")
-SERVICES = ("intake", "routing", "inventory", "fulfillment", "notifications")
 # A mail in flight when its sender died: it may have gone out, so it is never sent again (at
 # most once); 'unconfirmed' once SENDING_LEASE_S passes, for an operator to see.
 IN_DOUBT = ("sending", "unconfirmed")

@@ -9,13 +9,12 @@ import signal
 from dataclasses import dataclass, field
 
 from orderflow_devstack.processes import ServiceProcesses
+from orderflow_testing.system import FAST_GROUP_JOIN
 
 FAST = {
-    "SESSION_TIMEOUT_MS": "3000",
-    "HEARTBEAT_INTERVAL_MS": "500",
+    **{name.upper(): str(value) for name, value in FAST_GROUP_JOIN.items()},
     "RELAY_POLL_INTERVAL_S": "0.2",
     "RETRY_BACKOFF_S": "0.05",
-    "LOG_FORMAT": "json",
 }
 
 
