@@ -59,8 +59,9 @@ async def send_due(
     """Send what is due over the sessions at once, an order's messages in one session and in
     order. Each message commits 'sending' just before it goes out; the outcomes, their log and
     the CustomerNotified events commit together after the last. A crash leaves the messages
-    sent or in flight in doubt, and those never begun to a later round. (Recording each outcome
-    on its own halved the full lifecycle's orders/s: 77 to 34.)"""
+    sent or in flight in doubt, and those never begun to a later round. (Full lifecycle, one
+    run each: 77 orders/s with no 'sending' mark, 34 recording each outcome on its own, 61 with
+    this.)"""
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
