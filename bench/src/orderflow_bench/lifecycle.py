@@ -24,8 +24,8 @@ from orderflow_simulators.bus import PartnerBus
 from orderflow_simulators.partners import Carrier, Warehouse
 
 from orderflow_bench import figures
-from orderflow_bench.figures import CaseResult, median
-from orderflow_bench.pipeline import Completions, Throughput, saturate
+from orderflow_bench.figures import CaseResult
+from orderflow_bench.pipeline import Completions, Throughput, saturate, throughput_result
 from orderflow_bench.system import BenchSession, System
 
 _SERVE_INBOX = (
@@ -124,14 +124,9 @@ async def run(session: BenchSession) -> list[CaseResult]:
         f" measured x {session.repeats}, simulated warehouse and carrier answering at once"
     )
     runs = [await full_lifecycle(session) for _ in range(session.repeats)]
-    rates = [r.orders_per_second for r in runs]
-    details = {"counted": "orders with a sent 'delivered' notification per shipment"}
-    return [
-        CaseResult(
-            "full lifecycle (delivered, customer told)",
-            "orders/s",
-            rates,
-            details | runs[-1].details(),
-            [figures.DELIVERED.check(median(rates))],
-        )
-    ]
+    counted = "orders with a sent 'delivered' notification per shipment"
+    result = throughput_result(
+        "full lifecycle (delivered, customer told)", runs, {"counted": counted}
+    )
+    result.verdicts = [figures.DELIVERED.check(result.median)]
+    return [result]

@@ -168,13 +168,20 @@ async def order_to_pick_task(session: BenchSession, instances: int = 1) -> Throu
         )
 
 
-def pipeline_result(case: str, runs: list[Throughput], session: BenchSession) -> CaseResult:
+def throughput_result(
+    case: str, runs: list[Throughput], details: dict[str, Any] | None = None
+) -> CaseResult:
+    """Orders/s of every repeat of a saturated case; `details`, then the last run's."""
     rates = [r.orders_per_second for r in runs]
-    details = runs[-1].details()
+    return CaseResult(case, "orders/s", rates, (details or {}) | runs[-1].details())
+
+
+def pipeline_result(case: str, runs: list[Throughput], session: BenchSession) -> CaseResult:
+    result = throughput_result(case, runs)
     if limit := session.shared.get("relay_limit"):
         per_order = runs[-1].messages_per_order or 0
-        details["share_of_relay_limit"] = round(median(rates) * per_order / limit, 3)
-    return CaseResult(case, "orders/s", rates, details)
+        result.details["share_of_relay_limit"] = round(result.median * per_order / limit, 3)
+    return result
 
 
 async def run_pipeline(session: BenchSession) -> list[CaseResult]:
@@ -183,7 +190,7 @@ async def run_pipeline(session: BenchSession) -> list[CaseResult]:
         f"pipeline: orders to pick tasks, {duration.measure_s:g} s measured after the first"
         f" pick task + {duration.warmup_s:g} s x {session.repeats}, five services as processes"
     )
-    runs = [await order_to_pick_task(session) for _ in range(session.repeats)]
+    runs = await _pipeline_runs(session, 1)
     session.shared["pipeline"] = runs
     result = pipeline_result("order to pick task", runs, session)
     result.verdicts = [figures.ORDERS_TO_PICK_TASK.check(result.median)]
