@@ -35,7 +35,7 @@ from orderflow_bench.system import BenchSession
 @dataclass(frozen=True)
 class FlashSaleFigures:
     service: ReservationFigures
-    row_lock: RowLockFigures | None
+    row_lock: RowLockFigures
 
 
 def sizes(smoke: bool) -> tuple[int, int]:
@@ -43,13 +43,11 @@ def sizes(smoke: bool) -> tuple[int, int]:
     return (500, 50) if smoke else (10_000, 1_000)
 
 
-async def flash_sale(session: BenchSession, with_baseline: bool = True) -> FlashSaleFigures:
+async def flash_sale(session: BenchSession) -> FlashSaleFigures:
     orders, units = sizes(session.smoke)
     setup_file = bench_setup(session.log_dir)
     async with session.system(services=("inventory",), setup_file=setup_file) as system:
         service = await burst(system, hot_load(orders, units))
-        if not with_baseline:
-            return FlashSaleFigures(service, None)
         if not session.smoke:  # a smoke run keeps the service for the inventory case
             system.services.stop()  # the baseline gets the machine as the service had it
         baseline = RowLockInventory(
@@ -68,9 +66,9 @@ async def run_flash_sale(session: BenchSession) -> list[CaseResult]:
     )
     runs = [await flash_sale(session) for _ in range(session.repeats)]
     service_rates = [r.service.per_second for r in runs]
-    row_lock_rates = [r.row_lock.per_second for r in runs if r.row_lock]
+    row_lock_rates = [r.row_lock.per_second for r in runs]
     times_faster = ratio(median(service_rates), median(row_lock_rates))
-    oversold = max((r.service.oversold_units for r in runs), key=lambda u: -1 if u is None else u)
+    oversold = max(r.service.oversold_units for r in runs)
     last = runs[-1]
     service = CaseResult(
         "flash sale: inventory service",
@@ -88,9 +86,9 @@ async def run_flash_sale(session: BenchSession) -> list[CaseResult]:
         "answers/s",
         row_lock_rates,
         {
-            "answers": last.row_lock.answers if last.row_lock else {},
-            "oversold_units": last.row_lock.oversold_units if last.row_lock else None,
-            **(last.row_lock.details if last.row_lock else {}),
+            "answers": last.row_lock.answers,
+            "oversold_units": last.row_lock.oversold_units,
+            **last.row_lock.details,
             "service_vs_row_lock": None if times_faster is None else round(times_faster, 2),
             "how": "consumes the same routing.plans records; 4 connections; 1 tx per order",
         },
@@ -120,8 +118,7 @@ async def measure_pair(session: BenchSession, orders: int, units: int) -> Pair:
 
 
 def _result(case: str, unit: str, runs: list[ReservationFigures]) -> CaseResult:
-    oversold = [r.oversold_units for r in runs]
-    worst = None if None in oversold else max(u for u in oversold if u is not None)
+    worst = max(r.oversold_units for r in runs)
     return CaseResult(
         case,
         unit,

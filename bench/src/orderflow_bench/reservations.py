@@ -135,7 +135,7 @@ class Answers:
 class ReservationFigures:
     per_second: float
     answers: dict[str, int]
-    oversold_units: int | None  # the worse of the database's and the events' count
+    oversold_units: int  # the worse of the database's and the events' count
     details: dict[str, Any]
 
 
