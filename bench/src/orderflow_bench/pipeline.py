@@ -50,36 +50,30 @@ class Completions:
 
 @dataclass(frozen=True)
 class Throughput:
+    """A saturated run's figures; `saturate` raises rather than return one with no order done."""
+
     orders_per_second: float
     done_in_window: int
     window_s: float
-    messages_per_order: float | None
+    messages_per_order: float
     cpu: CpuUse
     rss_mb: dict[str, float]
 
     @property
-    def cpu_s_per_1000_orders(self) -> float | None:
-        if not self.done_in_window:
-            return None
+    def cpu_s_per_1000_orders(self) -> float:
         return self.cpu.system_s / self.done_in_window * 1000
 
     def details(self) -> dict[str, Any]:
         driver = self.cpu.by_process.get("bench", 0.0)
         return {
             "done_in_window": f"{self.done_in_window:,} in {self.window_s:.0f} s",
-            "messages_per_order": _round(self.messages_per_order, 2),
-            "cpu_s_per_1000_orders": _round(self.cpu_s_per_1000_orders, 1),
-            "bench_driver_cpu_s_per_1000": _round(
-                driver / self.done_in_window * 1000 if self.done_in_window else None, 1
-            ),
+            "messages_per_order": round(self.messages_per_order, 2),
+            "cpu_s_per_1000_orders": round(self.cpu_s_per_1000_orders, 1),
+            "bench_driver_cpu_s_per_1000": round(driver / self.done_in_window * 1000, 1),
             "cpu_busy": f"machine {self.cpu.machine_busy_share:.0%}, ours {self.cpu.ours_share:.0%}",
             "cpu_s": self.cpu.by_process,
             "rss_mb": self.rss_mb,
         }
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 async def warm_up(marketplace: UniqueBuyers, done: Callable[[], int], duration: Duration) -> None:
@@ -146,9 +140,7 @@ async def saturate(
         orders_per_second=rate,
         done_in_window=done_in_window,
         window_s=window.seconds,
-        messages_per_order=(relayed + window.published) / done_in_window
-        if done_in_window
-        else None,
+        messages_per_order=(relayed + window.published) / done_in_window,
         cpu=cpu_between(before, after),
         rss_mb=rss,
     )
@@ -179,7 +171,7 @@ def throughput_result(
 def pipeline_result(case: str, runs: list[Throughput], session: BenchSession) -> CaseResult:
     result = throughput_result(case, runs)
     if limit := session.shared.get("relay_limit"):
-        per_order = runs[-1].messages_per_order or 0
+        per_order = runs[-1].messages_per_order
         result.details["share_of_relay_limit"] = round(result.median * per_order / limit, 3)
     return result
 
