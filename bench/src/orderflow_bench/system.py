@@ -43,12 +43,16 @@ class System:
                 pids[name] = pid
         return ProcessMeter(pids)
 
-    async def relayed(self) -> int:
-        """Messages every service's relay has published so far."""
+    async def _health_reports(self) -> list[dict[str, Any]]:
+        """Every service process's /healthz, asked at once."""
         reports = await asyncio.gather(
             *(asyncio.to_thread(self.services.health, name) for name in self.services.processes)
         )
-        return sum(int(report.get("published", 0)) for report in reports)
+        return list(reports)
+
+    async def relayed(self) -> int:
+        """Messages every service's relay has published so far."""
+        return sum(int(report.get("published", 0)) for report in await self._health_reports())
 
     async def settle(self, quiet_s: float = 1.5, limit_s: float = 60) -> None:
         """Until the services have handled nothing for `quiet_s`: what an earlier case left in
@@ -56,9 +60,7 @@ class System:
         loop = asyncio.get_running_loop()
         deadline, last, quiet_since = loop.time() + limit_s, -1, loop.time()
         while loop.time() < deadline:
-            reports = await asyncio.gather(
-                *(asyncio.to_thread(self.services.health, name) for name in self.services.processes)
-            )
+            reports = await self._health_reports()
             handled = sum(int(r.get("processed", 0)) + int(r.get("published", 0)) for r in reports)
             if handled != last:
                 last, quiet_since = handled, loop.time()
