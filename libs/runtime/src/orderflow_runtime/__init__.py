@@ -3,7 +3,13 @@ the Kafka consumer with retries and dead-lettering, logging, health."""
 
 from orderflow_runtime.consumer import Item, Subscriptions
 from orderflow_runtime.errors import PoisonMessage
-from orderflow_runtime.service import RunningService, ServiceSpec, run, start_service
+from orderflow_runtime.service import (
+    RunningService,
+    ServiceSpec,
+    run,
+    start_service,
+    unit_of_work,
+)
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.unit_of_work import UnitOfWork
 
@@ -17,4 +23,5 @@ __all__ = [
     "UnitOfWork",
     "run",
     "start_service",
+    "unit_of_work",
 ]

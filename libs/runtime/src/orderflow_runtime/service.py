@@ -27,6 +27,19 @@ from orderflow_runtime.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
 
+
+@contextlib.asynccontextmanager
+async def unit_of_work(
+    pool: asyncpg.Pool, source: str, correlation: str = ""
+) -> AsyncIterator[UnitOfWork]:
+    """A transaction for work no message caused (API calls, timers); what it emits is
+    written to the outbox when it commits."""
+    async with transaction(pool) as conn:
+        unit = UnitOfWork(conn=conn, source=source, correlation=correlation)
+        yield unit
+        await outbox.write(conn, unit.outgoing)
+
+
 BackgroundTask = Callable[["RunningService"], Coroutine[Any, Any, None]]
 
 
@@ -66,14 +79,10 @@ class RunningService:
             "outbox_unsent": await unsent_count(self.pool),
         }
 
-    @contextlib.asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
-        """A transaction for work no message caused (API calls, timers); what it emits is
-        written to the outbox when it commits."""
-        async with transaction(self.pool) as conn:
-            unit = UnitOfWork(conn=conn, source=self.spec.name)
-            yield unit
-            await outbox.write(conn, unit.outgoing)
+    def unit_of_work(
+        self, correlation: str = ""
+    ) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
+        return unit_of_work(self.pool, self.spec.name, correlation)
 
     async def stop(self) -> None:
         await _cancel_all(self.tasks)

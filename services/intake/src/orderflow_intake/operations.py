@@ -3,14 +3,15 @@ Each action runs in one transaction with its audit row and the events it emits (
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import asyncpg
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.order import Address
-from orderflow_runtime import UnitOfWork, outbox
+from orderflow_runtime import UnitOfWork
+from orderflow_runtime import unit_of_work as runtime_unit_of_work
 
 from orderflow_intake import store, use_cases
 from orderflow_intake.screening import WAIVABLE_CODES, ScreeningRules
@@ -26,14 +27,12 @@ class ActionRefused(ValueError):
     """The action does not fit the order's state; the message says why."""
 
 
-@asynccontextmanager
-async def unit_of_work(pool: asyncpg.Pool, correlation_id: str = "") -> AsyncIterator[UnitOfWork]:
+def unit_of_work(
+    pool: asyncpg.Pool, correlation_id: str = ""
+) -> AbstractAsyncContextManager[UnitOfWork]:
     """A transaction outside the consumer: the effect, the audit row and the outbox rows
     commit together or not at all."""
-    async with pool.acquire() as conn, conn.transaction():
-        uow = UnitOfWork(conn=conn, source="intake", correlation=correlation_id)
-        yield uow
-        await outbox.write(conn, uow.outgoing)
+    return runtime_unit_of_work(pool, "intake", correlation_id)
 
 
 @asynccontextmanager
