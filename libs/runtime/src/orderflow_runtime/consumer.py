@@ -113,10 +113,41 @@ class Subscriptions:
 
 @dataclass(frozen=True)
 class Delivery:
-    record: ConsumerRecord[bytes, bytes]
+    """A decoded message and the route that handles it."""
+
     envelope: Envelope
     event: Event
     route: Route
+
+
+async def handle_batch(
+    conn: asyncpg.Connection, source: str, deliveries: list[Delivery]
+) -> tuple[list[outbox.OutgoingMessage], int]:
+    """Handle `deliveries` in the caller's transaction as the consumer does with one poll: the
+    inbox drops duplicates, consecutive messages of one route go to its handler together, and
+    what they emit is written to the outbox. Returns what was emitted and how many were
+    duplicates. Tests drive a service's use cases through this without a broker."""
+    outgoing: list[outbox.OutgoingMessage] = []
+    first_seen = await inbox.claim_all(conn, [d.envelope.event_id for d in deliveries])
+    fresh: list[Delivery] = []
+    for delivery in deliveries:
+        if delivery.envelope.event_id in first_seen:
+            first_seen.discard(delivery.envelope.event_id)  # a second copy is a duplicate
+            fresh.append(delivery)
+        else:
+            log.info("event.duplicate_ignored", **log_fields(delivery.envelope))
+    for route, run in itertools.groupby(fresh, key=lambda d: d.route):
+        await route.handle(
+            [
+                Item(
+                    UnitOfWork(conn=conn, source=source, cause=d.envelope, outgoing=outgoing),
+                    d.event,
+                )
+                for d in run
+            ]
+        )
+    await outbox.write(conn, outgoing)
+    return outgoing, len(deliveries) - len(fresh)
 
 
 @dataclass
@@ -189,7 +220,7 @@ class EventConsumer:
     async def process(
         self, batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
     ) -> None:
-        deliveries: list[Delivery] = []
+        read: list[tuple[ConsumerRecord[bytes, bytes], Delivery]] = []
         for records in batch.values():
             for record in records:
                 delivery = await self._decode(record)
@@ -201,20 +232,21 @@ class EventConsumer:
                         topic=record.topic,
                         offset=record.offset,
                     )
-                    deliveries.append(delivery)
-        if not deliveries:
+                    read.append((record, delivery))
+        if not read:
             return
+        deliveries = [delivery for _, delivery in read]
         try:
             async with transaction(self._pool) as conn:
-                duplicates = await self._apply(conn, deliveries)
+                _, duplicates = await handle_batch(conn, self._source, deliveries)
             self._count(deliveries, duplicates)
             self.stats.batches += 1  # handled in one transaction
         except Exception as error:  # one bad message must not sink its batch: isolate it
             log.warning(
                 "consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries)
             )
-            for delivery in deliveries:
-                await self._apply_alone(delivery)
+            for record, delivery in read:
+                await self._apply_alone(record, delivery)
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
         topic = self._names.logical(record.topic)
@@ -229,53 +261,27 @@ class EventConsumer:
         route = self._subscriptions.route(topic, envelope.type)
         if route is None or event is None:
             return None  # tolerant reader: types this service does not handle are not its business
-        return Delivery(record, envelope, event, route)
-
-    async def _apply(self, conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
-        """Handle the deliveries in the caller's transaction; returns how many were duplicates."""
-        outgoing: list[outbox.OutgoingMessage] = []
-        first_seen = await inbox.claim_all(conn, [d.envelope.event_id for d in deliveries])
-        fresh: list[Delivery] = []
-        for delivery in deliveries:
-            if delivery.envelope.event_id in first_seen:
-                first_seen.discard(delivery.envelope.event_id)  # a second copy is a duplicate
-                fresh.append(delivery)
-            else:
-                log.info("event.duplicate_ignored", **log_fields(delivery.envelope))
-        for route, run in itertools.groupby(fresh, key=lambda d: d.route):
-            await route.handle(
-                [
-                    Item(
-                        UnitOfWork(
-                            conn=conn, source=self._source, cause=d.envelope, outgoing=outgoing
-                        ),
-                        d.event,
-                    )
-                    for d in run
-                ]
-            )
-        await outbox.write(conn, outgoing)
-        return len(deliveries) - len(fresh)
+        return Delivery(envelope, event, route)
 
     def _count(self, deliveries: list[Delivery], duplicates: int) -> None:
         self.stats.processed += len(deliveries) - duplicates
         self.stats.duplicates += duplicates
 
-    async def _apply_alone(self, delivery: Delivery) -> None:
+    async def _apply_alone(self, record: ConsumerRecord[bytes, bytes], delivery: Delivery) -> None:
         for attempt in range(1, self._attempts + 1):
             try:
                 async with transaction(self._pool) as conn:
-                    duplicates = await self._apply(conn, [delivery])
+                    _, duplicates = await handle_batch(conn, self._source, [delivery])
                 self._count([delivery], duplicates)
                 return
             except PoisonMessage as error:
-                await self._dead_letter(delivery.record, str(error))
+                await self._dead_letter(record, str(error))
                 return
             except INFRASTRUCTURE_ERRORS:
                 raise
             except Exception as error:
                 if attempt == self._attempts:
-                    await self._dead_letter(delivery.record, _describe(error))
+                    await self._dead_letter(record, _describe(error))
                     return
                 log.warning("event.retrying", attempt=attempt, error=repr(error))
                 await asyncio.sleep(self._backoff_s * 2 ** (attempt - 1))

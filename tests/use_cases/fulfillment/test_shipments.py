@@ -1,0 +1,139 @@
+"""fulfillment's use cases, driven without a broker: pick tasks out, news in, timeline out."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.carrier import TrackingUpdated
+from orderflow_contracts.fulfillment import (
+    PickTaskIssued,
+    ShipmentStatusChanged,
+    TrackingNumberAssigned,
+)
+from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.order import Address, OrderLine
+from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
+from orderflow_contracts.warehouse import WarehouseReported
+from orderflow_testing.use_cases import DrivenService
+
+
+def reserved(order_id: str, *locations: str) -> StockReserved:
+    return StockReserved(
+        plan=ShipmentsPlanned(
+            order_id=order_id,
+            channel="shopify",
+            external_id=f"ext-{order_id}",
+            attempt=1,
+            ship_to=Address(name="Lin", line1="1 Main St", city="Town", country="US"),
+            shipments=tuple(
+                PlannedShipment(
+                    shipment_id=f"{order_id}-{location}",
+                    location_id=location,
+                    carrier="usps",
+                    service="ground-advantage",
+                    cost="5.90",
+                    lines=(OrderLine(sku="MUG-RED", quantity=1),),
+                )
+                for location in locations
+            ),
+        )
+    )
+
+
+def sent(emitted) -> list[tuple[str, str, object]]:
+    return [(m.topic, m.key, m.envelope.event()) for m in emitted]
+
+
+async def report(fulfillment: DrivenService, shipment_id: str, *statuses: str, tracking: str = ""):
+    return await fulfillment.deliver(
+        topics.WAREHOUSE_EVENTS,
+        *(
+            WarehouseReported(
+                shipment_id=shipment_id,
+                order_id="o-1",
+                status=status,
+                tracking_number=tracking if status == "shipped" else "",
+            )
+            for status in statuses
+        ),
+    )
+
+
+async def test_each_shipment_of_a_reservation_is_one_pick_task_at_its_location(fulfillment) -> None:
+    emitted = sent(
+        await fulfillment.deliver(
+            topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario", "de-3pl")
+        )
+    )
+
+    tasks = [
+        (topic, event.shipment_id)
+        for topic, _, event in emitted
+        if isinstance(event, PickTaskIssued)
+    ]
+    assert tasks == [
+        (topics.pick_tasks("us-ontario"), "o-1-us-ontario"),
+        (topics.pick_tasks("de-3pl"), "o-1-de-3pl"),
+    ]
+    statuses = [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)]
+    assert statuses == ["pick_requested", "pick_requested"]
+
+
+async def test_a_reservation_seen_again_issues_nothing(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+
+    assert (
+        await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+        == []
+    )
+
+
+async def test_shipped_tells_the_marketplace_the_tracking_number(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    emitted = sent(
+        await report(fulfillment, "o-1-us-ontario", "picked", "packed", "shipped", tracking="9400")
+    )
+
+    assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)] == [
+        "picked",
+        "packed",
+        "shipped",
+    ]
+    [(topic, key, told)] = [x for x in emitted if isinstance(x[2], TrackingNumberAssigned)]
+    assert (topic, key) == (
+        topics.MARKETPLACE_TRACKING,
+        topics.channel_order_key("shopify", "ext-o-1"),
+    )
+    assert (told.tracking_number, told.carrier) == ("9400", "usps")
+
+
+async def test_carrier_news_before_shipped_waits_for_it(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    early = TrackingUpdated(tracking_number="9400", carrier="usps", status="in_transit")
+    assert await fulfillment.deliver(topics.CARRIER_TRACKING, early) == []  # parked
+
+    emitted = sent(
+        await report(fulfillment, "o-1-us-ontario", "picked", "packed", "shipped", tracking="9400")
+    )
+    assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)][-2:] == [
+        "shipped",
+        "in_transit",
+    ]
+
+
+async def test_an_impossible_step_is_refused_and_changes_nothing(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+
+    assert await report(fulfillment, "o-1-us-ontario", "shipped", tracking="9400") == []
+    refused = await fulfillment.conn.fetch(
+        "SELECT status FROM shipment_history WHERE shipment_id = 'o-1-us-ontario' AND NOT accepted"
+    )
+    assert [r["status"] for r in refused] == ["shipped"]  # kept for the operator, not applied
+    # and the right next step still applies
+    assert [
+        e.status for _, _, e in sent(await report(fulfillment, "o-1-us-ontario", "picked"))
+    ] == ["picked"]
+
+
+async def test_news_repeated_is_applied_once(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+
+    emitted = await report(fulfillment, "o-1-us-ontario", "picked", "picked")
+    assert len(emitted) == 1

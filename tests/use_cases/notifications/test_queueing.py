@@ -1,0 +1,69 @@
+"""notifications' use cases, driven without a broker: what is queued for whom, and once."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_testing.use_cases import DrivenService
+
+from tests.use_cases.conftest import accepted
+
+
+def news(status: ShipmentStatus, shipment_id: str = "o-1-s1") -> ShipmentStatusChanged:
+    return ShipmentStatusChanged(
+        order_id="o-1",
+        shipment_id=shipment_id,
+        location_id="cn-shenzhen",
+        status=status,
+        carrier="4px",
+        tracking_number="4PX123",
+    )
+
+
+async def queued(notifications: DrivenService) -> list[tuple[str, str, str, str, str]]:
+    rows = await notifications.conn.fetch(
+        "SELECT shipment_id, kind, status, recipient, language FROM notifications ORDER BY id"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def test_shipped_is_queued_for_the_buyer_in_their_language(notifications) -> None:
+    await notifications.deliver(
+        topics.ORDERS, accepted("o-1", email="lin@example.com", language="zh")
+    )
+    await notifications.deliver(topics.FULFILLMENT_STATUS, news(ShipmentStatus.SHIPPED))
+
+    assert await queued(notifications) == [
+        ("o-1-s1", "shipped", "pending", "lin@example.com", "zh")
+    ]
+
+
+async def test_news_before_the_order_waits_for_its_contact(notifications) -> None:
+    await notifications.deliver(topics.FULFILLMENT_STATUS, news(ShipmentStatus.SHIPPED))
+    assert [row[2] for row in await queued(notifications)] == ["awaiting_contact"]
+
+    await notifications.deliver(topics.ORDERS, accepted("o-1", email="lin@example.com"))
+    assert await queued(notifications) == [
+        ("o-1-s1", "shipped", "pending", "lin@example.com", "en")
+    ]
+
+
+async def test_steps_without_a_message_are_not_news(notifications) -> None:
+    await notifications.deliver(topics.ORDERS, accepted("o-1", email="lin@example.com"))
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS, news(ShipmentStatus.PICKED), news(ShipmentStatus.PACKED)
+    )
+
+    assert await queued(notifications) == []
+
+
+async def test_one_notification_per_shipment_and_kind_however_often_told(notifications) -> None:
+    await notifications.deliver(topics.ORDERS, accepted("o-1", email="lin@example.com"))
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS, news(ShipmentStatus.SHIPPED), news(ShipmentStatus.SHIPPED)
+    )
+    await notifications.deliver(topics.FULFILLMENT_STATUS, news(ShipmentStatus.SHIPPED))
+    await notifications.deliver(topics.FULFILLMENT_STATUS, news(ShipmentStatus.SHIPPED, "o-1-s2"))
+
+    assert [(row[0], row[1]) for row in await queued(notifications)] == [
+        ("o-1-s1", "shipped"),
+        ("o-1-s2", "shipped"),
+    ]
