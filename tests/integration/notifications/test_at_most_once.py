@@ -6,12 +6,13 @@ never began goes out in a later round."""
 import asyncio
 from types import SimpleNamespace
 
+import asyncpg
 import pytest
 from orderflow_notifications import sender, store
 from orderflow_notifications.config import Settings
 from orderflow_notifications.mail import MailSession
 from orderflow_runtime.db import apply_migrations, create_pool
-from orderflow_testing.system import TestSystem
+from orderflow_testing.system import TestSystem, eventually
 
 from tests.integration.notifications.test_customer_emails import accepted, shipped
 
@@ -73,6 +74,7 @@ async def test_mail_sent_but_not_recorded_is_never_sent_again(queued, smtp, monk
 
     with monkeypatch.context() as patched:
         patched.setattr(store, "record_attempts", database_gone)
+        patched.setattr(sender, "RECORD_RETRIES_S", ())  # gone for good: no new connection helps
         with pytest.raises(ConnectionResetError):
             await send_round(queued, smtp)
     assert len(smtp.messages) == len(ORDERS)
@@ -90,6 +92,47 @@ async def test_mail_sent_but_not_recorded_is_never_sent_again(queued, smtp, monk
         "SELECT count(*) FROM delivery_log WHERE outcome = 'unconfirmed' AND detail <> ''"
     )
     assert logged == len(ORDERS)
+
+
+HOLD = 0x686F_6C64
+
+
+async def test_a_round_whose_connection_is_cut_after_sending_records_it_on_another(
+    queued, smtp
+) -> None:
+    """pg_terminate_backend of the round's connection once its mails went out, while it records
+    their outcomes (held there by a trigger that waits for the test's lock): the round records
+    them again on a new connection, so they are 'sent' with their CustomerNotified events, not
+    left 'sending' to become 'unconfirmed'."""
+    holder = await queued.acquire()
+    try:
+        await holder.execute(
+            "CREATE FUNCTION hold_sent() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN PERFORM pg_advisory_xact_lock_shared({HOLD}); RETURN NEW; END $$;"
+            " CREATE TRIGGER hold_sent BEFORE UPDATE ON notifications FOR EACH ROW"
+            " WHEN (NEW.status = 'sent') EXECUTE FUNCTION hold_sent()"
+        )
+        await holder.execute("SELECT pg_advisory_lock($1)", HOLD)
+        sending = asyncio.create_task(send_round(queued, smtp))
+        recording = await eventually(
+            lambda: holder.fetchval(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND objid = $1",
+                HOLD,
+            )
+        )
+        assert len(smtp.messages) == len(ORDERS)
+        await holder.execute("SELECT pg_terminate_backend($1)", recording)
+        await holder.execute("SELECT pg_advisory_unlock($1)", HOLD)
+        with pytest.raises((asyncpg.PostgresConnectionError, asyncpg.InterfaceError)):
+            await sending
+    finally:
+        await queued.release(holder)
+
+    assert await statuses(queued) == ["sent"] * len(ORDERS)
+    assert len(smtp.messages) == len(ORDERS)
+    assert await queued.fetchval("SELECT count(*) FROM outbox") == len(ORDERS)
+    assert await send_round(queued, smtp) == 0
 
 
 async def test_a_round_that_died_before_sending_leaves_its_notifications_to_the_next(

@@ -19,7 +19,7 @@ import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.notifications import CustomerNotified
 from orderflow_runtime import RunningService, UnitOfWork, outbox
-from orderflow_runtime.db import close_broken
+from orderflow_runtime.db import close_broken, transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 
 from orderflow_notifications import store, templates
@@ -61,20 +61,25 @@ async def send_due(
     the CustomerNotified events commit together after the last. A crash leaves the messages
     sent or in flight in doubt, and those never begun to a later round. (Full lifecycle, one
     run each: 77 orders/s marking a whole round 'sending' at once, 34 marking and recording
-    each message on its own, 61 with this.)"""
+    each message on its own, 61 with this.) A round that fails before its outcomes commit (its
+    connection cut, PostgreSQL restarted) still records what it knows went out, on another
+    connection, so a database blip leaves in doubt only the mails in flight, as a crash does."""
+    attempts: list[store.Attempt] = []  # each mail's outcome as soon as it is known
+    unit: UnitOfWork | None = None
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
                 rows = await store.lease_due(conn, limit, settings.round_lease_s)
             if not rows:
                 return 0
-            round_ = Round(conn, asyncio.Lock(), settings, UnitOfWork(conn, "notifications"))
+            unit = UnitOfWork(conn, "notifications")
+            round_ = Round(conn, asyncio.Lock(), settings, unit)
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
             for row in rows:
                 lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
             outcomes = await asyncio.gather(
                 *(
-                    _send_lane(round_, lane, session)
+                    _send_lane(round_, lane, session, attempts)
                     for lane, session in zip(lanes, sessions, strict=True)
                     if lane
                 ),
@@ -83,14 +88,44 @@ async def send_due(
             if failures := [error for error in outcomes if isinstance(error, BaseException)]:
                 raise failures[0]
             async with conn.transaction():
-                await store.record_attempts(
-                    conn, [a for lane in outcomes if isinstance(lane, list) for a in lane]
-                )
-                await outbox.write(conn, round_.unit.outgoing)
-        except INFRASTRUCTURE_ERRORS:
-            close_broken(conn)  # a connection cut mid-round must not go back to the pool
+                await _record(conn, attempts, unit)
+        except Exception as error:
+            if isinstance(error, INFRASTRUCTURE_ERRORS):
+                close_broken(conn)  # a connection cut mid-round must not go back to the pool
+            if unit is not None and attempts:
+                await _record_elsewhere(pool, attempts, unit)
             raise
     return len(rows)
+
+
+async def _record(
+    conn: asyncpg.Connection, attempts: list[store.Attempt], unit: UnitOfWork
+) -> None:
+    await store.record_attempts(conn, attempts)
+    await outbox.write(conn, unit.outgoing)
+
+
+RECORD_RETRIES_S = (0.2, 0.5, 1, 2, 4, 8, 15)  # ~30 s: a PostgreSQL restarting comes back
+
+
+async def _record_elsewhere(
+    pool: asyncpg.Pool, attempts: list[store.Attempt], unit: UnitOfWork
+) -> None:
+    """The outcomes of a round whose connection failed, on a new one, retried while the
+    database cannot be reached; given up after that (they stay 'sending', then 'unconfirmed')."""
+    for pause_s in (*RECORD_RETRIES_S, None):
+        try:
+            async with transaction(pool) as conn:
+                await _record(conn, attempts, unit)
+            log.warning("notification.round_recorded_after_failure", attempts=len(attempts))
+            return
+        except INFRASTRUCTURE_ERRORS as error:
+            if pause_s is None:
+                log.error(
+                    "notification.round_unrecorded", attempts=len(attempts), error=repr(error)
+                )
+                return
+            await asyncio.sleep(pause_s)
 
 
 @dataclass(frozen=True)
@@ -106,11 +141,11 @@ class Round:
 
 
 async def _send_lane(
-    round_: Round, rows: list[asyncpg.Record], session: MailSession
-) -> list[store.Attempt]:
-    """One session's share, in order. A connection the server dropped is opened again for the
-    next message; a server that cannot be reached fails the rest of the share at once."""
-    attempts: list[store.Attempt] = []
+    round_: Round, rows: list[asyncpg.Record], session: MailSession, attempts: list[store.Attempt]
+) -> None:
+    """One session's share, in order, each outcome added to `attempts` once known. A connection
+    the server dropped is opened again for the next message; a server that cannot be reached
+    fails the rest of the share at once."""
     unreachable: Exception | None = None
     for row in rows:
         if not await round_.begin(row):
@@ -122,7 +157,6 @@ async def _send_lane(
             except (aiosmtplib.SMTPException, OSError) as error:
                 unreachable = error
         attempts.append(await _send_one(round_.unit, row, round_.settings, smtp, unreachable))
-    return attempts
 
 
 async def _send_one(
