@@ -22,11 +22,12 @@ FAST = {
 class NamespacedProcesses(ServiceProcesses):
     topic_prefix: str = ""
     database_urls: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # a test's own, over FAST
 
     def _environment(self, service: str) -> dict[str, str]:
         env = super()._environment(service)
         prefix = service.upper()
-        settings = {**FAST, "TOPIC_PREFIX": self.topic_prefix}
+        settings = {**FAST, **self.settings, "TOPIC_PREFIX": self.topic_prefix}
         env.update({f"{prefix}_{name}": str(value) for name, value in settings.items()})
         env[f"{prefix}_DATABASE_URL"] = self.database_urls[service]
         env["NOTIFICATIONS_ROUND_LEASE_S"] = "10"  # what a killed round never began: due soon

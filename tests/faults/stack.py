@@ -22,6 +22,7 @@ from orderflow_testing.system import TestSystem, eventually
 
 from tests.conftest import SELLER_SETUP_FILE, SERVICES, seller_setup, start_service
 from tests.faults.checker import PlacedOrder, check
+from tests.faults.own import OwnInfrastructure
 from tests.faults.processes import NamespacedProcesses
 from tests.faults.report import Report
 
@@ -31,8 +32,15 @@ UNITS_PER_SKU = 10_000
 
 
 class FaultStack:
-    def __init__(self, system: TestSystem, smtp: SmtpSink, log_dir: Path) -> None:
+    def __init__(
+        self,
+        system: TestSystem,
+        smtp: SmtpSink,
+        log_dir: Path,
+        own: OwnInfrastructure | None = None,
+    ) -> None:
         self.system = system
+        self.own = own  # the broker and PostgreSQL are the test's own, to fault
         self.smtp = smtp
         self.log_dir = log_dir
         self.orders: list[PlacedOrder] = []
@@ -43,11 +51,12 @@ class FaultStack:
         self._numbers = itertools.count(1)
         self._marketplace: PartnerBus | None = None
 
-    async def start(self, *, as_processes: bool) -> None:
+    async def start(self, *, as_processes: bool, settings: dict[str, str] | None = None) -> None:
+        """`settings`: every service's, by name without its prefix (CLUSTER_CHECK_INTERVAL_S)."""
         setup = seller_setup()
-        await self.system.create_topics([location.location_id for location in setup.locations])
+        await self.create_topics()
         if as_processes:
-            await self._start_processes()
+            await self._start_processes(settings or {})
         else:
             for name in SERVICES:
                 overrides = {"smtp_port": self.smtp.port} if name == "notifications" else {}
@@ -57,7 +66,12 @@ class FaultStack:
         self._tasks += [asyncio.create_task(warehouse.run()), asyncio.create_task(carrier.run())]
         await self._receive_stock()
 
-    async def _start_processes(self) -> None:
+    async def create_topics(self) -> None:
+        """Every topic of the demo seller (again, on a broker that lost them)."""
+        locations = [location.location_id for location in seller_setup().locations]
+        await self.system.create_topics(locations)
+
+    async def _start_processes(self, settings: dict[str, str]) -> None:
         infrastructure = self.system.infrastructure
         self.processes = NamespacedProcesses(
             endpoints=Endpoints(
@@ -68,6 +82,7 @@ class FaultStack:
             log_format="json",
             topic_prefix=self.system.prefix,
             database_urls={name: await self.system.database_url(name) for name in SERVICES},
+            settings=settings,
         )
         self.processes.start()
         self.resume_supervision()
@@ -137,14 +152,28 @@ class FaultStack:
     async def settle(self, timeout_s: float = 120) -> Report:
         """Wait until every order is told (or the timeout), then until nothing is in flight:
         outboxes sent and every service's group caught up. Then check."""
+        await self.reconnect()
         with contextlib.suppress(AssertionError):
             await eventually(self._all_told, timeout_s=timeout_s, interval_s=0.5)
         await eventually(self._quiet, timeout_s=60, interval_s=0.5)
         await eventually(self._quiet, timeout_s=60, interval_s=0.5)  # twice: nothing came back
         return await self.report()
 
+    async def reconnect(self) -> None:
+        """New connections for the test's own pools, whose old ones PostgreSQL may have cut."""
+        for service in SERVICES:
+            await (await self.system.db(service)).expire_connections()
+
     async def _all_told(self) -> bool:
-        return await self.delivered_and_told() >= len(self.orders)
+        """Every order told both e-mails, or left in doubt by a sender that died or lost its
+        database mid-send (never sent again: the checker counts those apart)."""
+        notifications = await self.system.db("notifications")
+        told = await notifications.fetchval(
+            "SELECT count(*) FROM (SELECT order_id FROM notifications"
+            " WHERE status IN ('sent', 'sending', 'unconfirmed')"
+            " GROUP BY order_id HAVING count(*) = 2) AS told"
+        )
+        return int(told) >= len(self.orders)
 
     async def report(self) -> Report:
         return await check(
@@ -160,6 +189,12 @@ class FaultStack:
             database = await self.system.db(name)
             if await database.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
                 return False
+        notifications = await self.system.db("notifications")
+        if await notifications.fetchval(
+            "SELECT count(*) FROM notifications WHERE status = 'sending'"
+            " AND sending_since > now() - interval '5 seconds'"
+        ):
+            return False  # a round under way (one left 'sending' longer has lost its sender)
         return await consumer_lag(self.system, [self.system.prefix + s for s in SERVICES]) == 0
 
     async def stop(self) -> None:
