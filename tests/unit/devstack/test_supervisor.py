@@ -69,3 +69,18 @@ def test_a_service_that_ran_for_a_minute_is_restarted_after_a_second_again(servi
     services.supervise(now + 61)
     assert services._restart_at["routing"] == pytest.approx(now + 62)
     assert services.restarts["routing"] == 2
+
+
+def test_a_service_scaled_out_and_back_runs_that_many_processes_and_no_more(services):
+    assert services.scale("inventory", 3) == ["inventory-2", "inventory-3"]
+    assert [n for n in services.processes if n.startswith("inventory")] == [
+        "inventory",
+        "inventory-2",
+        "inventory-3",
+    ]
+    third = services.processes["inventory-3"]
+    assert services.scale("inventory", 1) == ["inventory-2", "inventory-3"]
+    assert third.poll() is not None
+    assert [n for n in services.processes if n.startswith("inventory")] == ["inventory"]
+    assert services.supervise(time.monotonic() + 60) == []  # the stopped ones stay stopped
+    assert services.scale("inventory", 1) == []

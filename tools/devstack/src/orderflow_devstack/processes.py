@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orderflow_embedded import free_port
-from orderflow_embedded.children import die_with_parent
+from orderflow_embedded.children import die_with_parent, stop_child
 from orderflow_runtime import ServiceSettings
 
 from orderflow_devstack.stack import SERVICES, Endpoints
@@ -50,6 +50,28 @@ class ServiceProcesses:
         for service in services:
             for instance in range(1, self.instances + 1):
                 self._start_one(service, service if instance == 1 else f"{service}-{instance}")
+
+    def scale(self, service: str, instances: int, timeout_s: float = 10) -> list[str]:
+        """Run `instances` processes of `service` (service, service-2, ...): start the missing
+        ones, or stop the highest-numbered ones with SIGTERM (their partitions move to the
+        rest) and forget them, so that supervise() does not start them again. Returns the names
+        started or stopped."""
+        names = [service if n == 1 else f"{service}-{n}" for n in range(1, instances + 1)]
+        running = [name for name, of in self._service_of.items() if of == service]
+        changed = []
+        for name in names:
+            if name not in running:
+                self._start_one(service, name)
+                changed.append(name)
+        for name in running:
+            if name in names:
+                continue
+            process = self.processes.pop(name)
+            del self._service_of[name]
+            self._restart_at.pop(name, None)
+            stop_child(process, timeout_s)
+            changed.append(name)
+        return changed
 
     def _start_one(self, service: str, name: str) -> None:
         if name not in self.http_ports:  # a restart keeps its address
