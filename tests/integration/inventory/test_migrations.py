@@ -4,7 +4,7 @@ from importlib.resources import files
 
 import asyncpg
 import pytest
-from orderflow_inventory import ledger
+from orderflow_inventory.store import ledger
 from orderflow_testing.system import TestSystem
 
 pytestmark = pytest.mark.integration

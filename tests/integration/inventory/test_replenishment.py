@@ -1,7 +1,8 @@
 """Replenishment's demand, read from inventory's real PostgreSQL."""
 
 import pytest
-from orderflow_inventory import planning
+from orderflow_inventory.replenishment import DEMAND_WINDOW_DAYS
+from orderflow_inventory.store import sales
 from orderflow_testing.system import TestSystem
 
 pytestmark = pytest.mark.integration
@@ -17,7 +18,7 @@ async def test_average_demand_counts_the_days_since_the_first_sale_at_most_the_w
             " ('MUG-RED', current_date - 2, 6), ('MUG-RED', current_date, 3),"  # since 3 days
             " ('LAMP-DESK', current_date - 100, 50), ('LAMP-DESK', current_date - 1, 28)"
         )
-        demand = await planning.demand(conn, ["MUG-RED", "LAMP-DESK", "MUG-BLUE"])
+        demand = await sales.demand(conn, ["MUG-RED", "LAMP-DESK", "MUG-BLUE"])
     assert (demand["MUG-RED"].average_daily, demand["MUG-RED"].max_daily) == (3, 6)
-    assert demand["LAMP-DESK"].average_daily == 28 / planning.DEMAND_WINDOW_DAYS
+    assert demand["LAMP-DESK"].average_daily == 28 / DEMAND_WINDOW_DAYS
     assert "MUG-BLUE" not in demand  # no sale in the window: no demand

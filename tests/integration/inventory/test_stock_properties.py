@@ -20,7 +20,8 @@ from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.order import Address, OrderLine
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
-from orderflow_inventory import ledger, use_cases
+from orderflow_inventory import use_cases
+from orderflow_inventory.store import ledger
 from orderflow_runtime import Item, UnitOfWork
 from orderflow_testing.system import TestSystem
 

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 from orderflow_runtime import run
 
-from orderflow_inventory import ledger
+from orderflow_inventory import store
 from orderflow_inventory.app import create_spec
 from orderflow_inventory.config import Settings
 
@@ -18,7 +18,7 @@ from orderflow_inventory.config import Settings
 async def reconcile(database_url: str) -> dict[str, Any]:
     conn = await asyncpg.connect(database_url)
     try:
-        differences = await ledger.reconcile(conn)
+        differences = await store.ledger.reconcile(conn)
     finally:
         await conn.close()
     return {"balanced": not differences, "differences": differences}

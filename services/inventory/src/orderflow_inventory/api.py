@@ -1,7 +1,6 @@
 """inventory's HTTP API: stock by SKU and by location, reservations, the ledger, alerts, KPIs,
 reconciliation, and the reference data and held warehouse events an operator manages."""
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from orderflow_contracts.setup import ChannelPolicy, Location, Product
 from orderflow_runtime import RunningService
 from pydantic import BaseModel
 
-from orderflow_inventory import catalog, domain, kpis, ledger, store, use_cases
+from orderflow_inventory import domain, kpis, store, use_cases
 
 
 class SkuStock(BaseModel):
@@ -91,14 +90,14 @@ def router(service: RunningService) -> APIRouter:
     )
     async def stock_of_sku(sku: str) -> SkuStock:
         async with pool.acquire() as conn:
-            levels = (await store.levels(conn, [sku])).get(sku)
+            levels = (await store.stock.levels(conn, [sku])).get(sku)
             if levels is None:
                 await _require_sku(conn, sku)
                 levels = []
             channels = domain.channel_availability(
                 {level.location_id: level.available for level in levels},
-                await catalog.locations(conn),
-                await catalog.policies_of_known_channels(conn),
+                await store.catalog.locations(conn),
+                await store.catalog.policies_of_known_channels(conn),
             )
         return SkuStock(
             sku=sku,
@@ -115,12 +114,8 @@ def router(service: RunningService) -> APIRouter:
     async def stock_at_location(location_id: str) -> LocationStock:
         async with pool.acquire() as conn:
             await _require_location(conn, location_id)
-            rows = await conn.fetch(
-                "SELECT sku, on_hand, reserved, on_hand - reserved AS available FROM stock"
-                " WHERE location_id = $1 ORDER BY sku",
-                location_id,
-            )
-        return LocationStock(location_id=location_id, stock=[dict(row) for row in rows])
+            rows = await store.stock.at_location(conn, location_id)
+        return LocationStock(location_id=location_id, stock=rows)
 
     @api.get(
         "/reservations/{order_id}",
@@ -129,19 +124,11 @@ def router(service: RunningService) -> APIRouter:
     )
     async def reservation(order_id: str) -> Reservation:
         async with pool.acquire() as conn:
-            row = await conn.fetchrow("SELECT * FROM reservations WHERE order_id = $1", order_id)
+            row = await store.reservations.of_order(conn, order_id)
             if row is None:
                 raise HTTPException(404, f"no reservation for order {order_id!r}")
-            lines = await conn.fetch(
-                "SELECT shipment_id, sku, location_id, quantity, committed, released"
-                " FROM reservation_lines WHERE order_id = $1 ORDER BY shipment_id, sku",
-                order_id,
-            )
-            backorders = await conn.fetch(
-                "SELECT id, shipment_id, sku, location_id, open, created_at FROM backorders"
-                " WHERE order_id = $1 ORDER BY id",
-                order_id,
-            )
+            lines = await store.reservations.lines_of(conn, order_id)
+            backorders = await store.backorders.of_order(conn, order_id)
         return Reservation(
             order_id=order_id,
             attempt=row["attempt"],
@@ -149,8 +136,8 @@ def router(service: RunningService) -> APIRouter:
             channel=row["channel"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
-            lines=[ReservationLine(**dict(line)) for line in lines],
-            backorders=[dict(b) for b in backorders],
+            lines=[ReservationLine(**line) for line in lines],
+            backorders=backorders,
         )
 
     @api.get(
@@ -168,13 +155,13 @@ def router(service: RunningService) -> APIRouter:
             await _require_sku(conn, sku)
             if location_id is not None:
                 await _require_location(conn, location_id)
-            rows = await ledger.of_sku(conn, sku, location_id, limit, before_id)
+            rows = await store.ledger.of_sku(conn, sku, location_id, limit, before_id)
         return [LedgerEntry(**row) for row in rows]
 
     @api.get("/reconciliation", summary="Proof that the ledger's replay equals the balances")
     async def reconciliation() -> Reconciliation:
         async with pool.acquire() as conn:
-            differences = await ledger.reconcile(conn)
+            differences = await store.ledger.reconcile(conn)
         return Reconciliation(balanced=not differences, differences=differences)
 
     @api.get(
@@ -190,27 +177,21 @@ def router(service: RunningService) -> APIRouter:
         async with pool.acquire() as conn:
             if sku is not None:
                 await _require_sku(conn, sku)
-            rows = await conn.fetch(
-                "SELECT id, sku, kind, detail, raised_at FROM alerts"
-                " WHERE ($1::text IS NULL OR sku = $1) AND ($2::text IS NULL OR kind = $2)"
-                " ORDER BY id DESC LIMIT $3",
-                sku,
-                kind,
-                limit,
-            )
-        return [Alert(**{**dict(row), "detail": json.loads(row["detail"])}) for row in rows]
+            rows = await store.alerts.listed(conn, sku, kind, limit)
+        return [Alert(**row) for row in rows]
 
     @api.get("/kpis", summary="Turnover, days of inventory, slow movers, stock-outs, accuracy")
     async def inventory_kpis(
         window_days: Annotated[int, Query(ge=1, le=365)] = 30,
     ) -> kpis.InventoryKpis:
         async with pool.acquire() as conn:
-            return await kpis.compute(conn, window_days)
+            figures = await store.kpis.figures(conn, window_days)
+        return kpis.of(figures, window_days)
 
     @api.get("/held-events", summary="Warehouse stock events waiting, with the reason")
     async def held_events(include_replayed: bool = False) -> list[dict[str, Any]]:
         async with pool.acquire() as conn:
-            return await catalog.held_events(conn, open_only=not include_replayed)
+            return await store.held_events.listed(conn, open_only=not include_replayed)
 
     @api.post(
         "/held-events/replay",
@@ -219,18 +200,18 @@ def router(service: RunningService) -> APIRouter:
     )
     async def replay(ids: Annotated[list[int] | None, Body(embed=True)] = None) -> Replayed:
         async with service.unit_of_work() as uow:
-            if ids and (missing := await catalog.not_waiting(uow.conn, ids)):
+            if ids and (missing := await store.held_events.not_waiting(uow.conn, ids)):
                 raise HTTPException(404, f"no held event waits with id {missing}")
             replayed = await use_cases.replay_held(uow, ids)
         async with pool.acquire() as conn:
-            still_held = len(await catalog.held_events(conn))
+            still_held = len(await store.held_events.listed(conn))
         return Replayed(replayed=replayed, still_held=still_held)
 
     @api.put("/products/{sku}", summary="Add or change a product; replays events held for it")
     async def put_product(sku: str, product: Product) -> Replayed:
         _same(sku, product.sku, "sku")
         async with service.unit_of_work() as uow:
-            await catalog.save_product(uow.conn, product)
+            await store.catalog.save_product(uow.conn, product)
             replayed = await use_cases.replay_held(uow)
         return Replayed(replayed=replayed, still_held=await _held_count(service))
 
@@ -238,17 +219,17 @@ def router(service: RunningService) -> APIRouter:
     async def put_location(location_id: str, location: Location) -> Replayed:
         _same(location_id, location.location_id, "location_id")
         async with service.unit_of_work() as uow:
-            await catalog.save_location(uow.conn, location)
+            await store.catalog.save_location(uow.conn, location)
             replayed = await use_cases.replay_held(uow)
-            await use_cases.after_stock_change(uow, await _skus_at(uow.conn, location_id))
+            await use_cases.after_stock_change(uow, await store.stock.skus(uow.conn, location_id))
         return Replayed(replayed=replayed, still_held=await _held_count(service))
 
     @api.put("/channels/{channel}/policy", summary="Set a channel's buffer and shortage policy")
     async def put_policy(channel: str, policy: ChannelPolicy) -> ChannelPolicy:
         _same(channel, policy.channel, "channel")
         async with service.unit_of_work() as uow:
-            await catalog.save_policy(uow.conn, policy)
-            skus = [r["sku"] for r in await uow.conn.fetch("SELECT DISTINCT sku FROM stock")]
+            await store.catalog.save_policy(uow.conn, policy)
+            skus = await store.stock.skus(uow.conn)
             await use_cases.after_stock_change(uow, skus)  # every channel sees the new figure
         return policy
 
@@ -256,12 +237,12 @@ def router(service: RunningService) -> APIRouter:
 
 
 async def _require_sku(conn: Any, sku: str) -> None:
-    if not await catalog.products(conn, [sku]):
+    if not await store.catalog.products(conn, [sku]):
         raise HTTPException(404, f"SKU {sku!r} is not known")
 
 
 async def _require_location(conn: Any, location_id: str) -> None:
-    if location_id not in await catalog.locations(conn):
+    if location_id not in await store.catalog.locations(conn):
         raise HTTPException(404, f"location {location_id!r} is not known")
 
 
@@ -272,9 +253,4 @@ def _same(in_path: str, in_body: str, field: str) -> None:
 
 async def _held_count(service: RunningService) -> int:
     async with service.pool.acquire() as conn:
-        return len(await catalog.held_events(conn))
-
-
-async def _skus_at(conn: Any, location_id: str) -> list[str]:
-    rows = await conn.fetch("SELECT sku FROM stock WHERE location_id = $1", location_id)
-    return [row["sku"] for row in rows]
+        return len(await store.held_events.listed(conn))

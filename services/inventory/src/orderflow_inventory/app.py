@@ -7,7 +7,7 @@ import structlog
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork
 
-from orderflow_inventory import api, catalog, use_cases
+from orderflow_inventory import api, store, use_cases
 from orderflow_inventory.config import Settings
 from orderflow_inventory.handlers import subscriptions
 
@@ -20,7 +20,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
 
     async def load_setup(service: RunningService) -> None:
         async with service.pool.acquire() as conn:
-            await catalog.load_setup(conn, setup)
+            await store.catalog.load_setup(conn, setup)
 
     async def expire_reservations(service: RunningService) -> None:
         await _every(

@@ -19,6 +19,26 @@ Key = tuple[str, str]  # (sku, location_id)
 Need = Counter[Key]  # units per key
 Outcome = Literal["reserved", "partial", "backordered", "rejected", "held"]
 
+DEFAULT_POLICY = ChannelPolicy(channel="*")  # a channel without a policy of its own
+
+# An order in one of these may still hold units or wait for them; a committed one may still have
+# backorders open (its available part shipped), which a receipt may fill and a cancellation closes.
+LIVE = ("reserved", "confirmed", "backordered", "committed")
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One line of the ledger: its effect on on hand and on reserved, so replaying the ledger
+    gives the balances."""
+
+    sku: str
+    location_id: str
+    kind: str
+    reference: str
+    on_hand_delta: int = 0
+    reserved_delta: int = 0
+    reason: str = ""
+
 
 def one_line_per_sku(plan: ShipmentsPlanned) -> ShipmentsPlanned:
     """The plan with each shipment's repeated SKUs merged into one line: a shipment reserves a

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from orderflow_contracts.setup import LeadTime
 
+DEMAND_WINDOW_DAYS = 28  # demand is the units shipped a day over this trailing window
+SLOW_MOVER_DAYS = 90  # a SKU in stock without a sale for this long is a slow mover
+
 
 @dataclass(frozen=True)
 class Demand:

@@ -23,8 +23,8 @@ from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
 from orderflow_runtime import Item, UnitOfWork
 
-from orderflow_inventory import catalog, domain, ledger, planning, reservations, store
-from orderflow_inventory.ledger import Movement
+from orderflow_inventory import domain, store
+from orderflow_inventory.domain import Movement
 from orderflow_inventory.replenishment import Demand, ReorderAdvice
 
 log = structlog.get_logger()
@@ -36,7 +36,9 @@ async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
     """Every plan of a poll in one go: one lock of the rows they need, decided in the order they
     were read, written with one statement per table."""
     unit = items[-1].unit
-    taken = await store.orders_with_reservation(unit.conn, [i.event.order_id for i in items])
+    taken = await store.reservations.orders_with_reservation(
+        unit.conn, [i.event.order_id for i in items]
+    )
     fresh = []
     for item in items:
         if item.event.order_id in taken:
@@ -47,14 +49,14 @@ async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
     if not fresh:
         return
     keys = [key for item in fresh for key in domain.needs_of(item.event)]
-    await store.lock_skus(unit.conn, [sku for sku, _ in keys])
-    free = await store.lock_free_stock(unit.conn, keys)
-    policies = await catalog.policies(unit.conn)
+    await store.stock.lock_skus(unit.conn, [sku for sku, _ in keys])
+    free = await store.stock.lock_free_stock(unit.conn, keys)
+    policies = await store.catalog.policies(unit.conn)
     decisions = [
-        domain.decide(item.event, free, policies.get(item.event.channel, catalog.DEFAULT_POLICY))
+        domain.decide(item.event, free, policies.get(item.event.channel, domain.DEFAULT_POLICY))
         for item in fresh
     ]
-    await store.save_decisions(unit.conn, decisions)
+    await store.reservations.save_decisions(unit.conn, decisions)
     for item, decision in zip(fresh, decisions, strict=True):
         _announce(item.unit, decision)
     await after_stock_change(unit, sorted({sku for d in decisions for sku, _ in d.taken}))
@@ -99,12 +101,12 @@ async def apply_warehouse_document(uow: UnitOfWork, event: StockEvent, event_id:
     """A receipt, adjustment or count, applied once per warehouse document. What cannot be
     applied (unknown SKU or location, fewer units than are promised) is held with the reason."""
     key = (event.sku, event.location_id)
-    unknown = await catalog.unknown_reason(uow.conn, *key)
+    unknown = await store.catalog.unknown_reason(uow.conn, *key)
     if unknown is not None:
         await _hold(uow, event, event_id, unknown)
         return
-    await store.lock_skus(uow.conn, [event.sku])
-    on_hand, reserved = await store.lock_stock_row(uow.conn, key)
+    await store.stock.lock_skus(uow.conn, [event.sku])
+    on_hand, reserved = await store.stock.lock_stock_row(uow.conn, key)
     movement = _movement(event, on_hand, str(event.reference or event_id))
     if on_hand + movement.on_hand_delta < reserved:
         await _hold(
@@ -115,20 +117,12 @@ async def apply_warehouse_document(uow: UnitOfWork, event: StockEvent, event_id:
             f" {reserved} reserved; release or move reservations, then replay",
         )
         return
-    if not await ledger.record_document(uow.conn, movement):
+    if not await store.ledger.record_document(uow.conn, movement):
         log.info("stock.document_already_applied", reference=movement.reference, kind=movement.kind)
         return
     if isinstance(event, StockCounted):
-        await uow.conn.execute(
-            "INSERT INTO counts (sku, location_id, expected, counted, reference)"
-            " VALUES ($1, $2, $3, $4, $5)",
-            event.sku,
-            event.location_id,
-            on_hand,
-            event.counted,
-            movement.reference,
-        )
-    await store.change_stock(uow.conn, {key: movement.on_hand_delta}, {})
+        await store.stock.record_count(uow.conn, key, on_hand, event.counted, movement.reference)
+    await store.stock.change_stock(uow.conn, {key: movement.on_hand_delta}, {})
     log.info(
         f"stock.{movement.kind}", sku=event.sku, location_id=event.location_id,
         delta=movement.on_hand_delta, reference=movement.reference,
@@ -150,7 +144,7 @@ def _movement(event: StockEvent, on_hand: int, reference: str) -> Movement:
 
 
 async def _hold(uow: UnitOfWork, event: StockEvent, event_id: UUID, reason: str) -> None:
-    await catalog.hold_event(
+    await store.held_events.hold(
         uow.conn, event.event_type, event.model_dump(mode="json"), event_id, reason
     )
     log.warning("stock.event_held", sku=event.sku, location_id=event.location_id, reason=reason)
@@ -159,7 +153,7 @@ async def _hold(uow: UnitOfWork, event: StockEvent, event_id: UUID, reason: str)
 async def replay_held(uow: UnitOfWork, ids: Sequence[int] | None = None) -> int:
     """Apply held warehouse events again, oldest first; those still not applicable are held
     anew with their current reason. Returns how many were replayed."""
-    rows = await catalog.take_replayable(uow.conn, ids)
+    rows = await store.held_events.take_replayable(uow.conn, ids)
     models: dict[str, type[StockEvent]] = {
         model.event_type: model for model in (StockReceived, StockAdjusted, StockCounted)
     }
@@ -175,15 +169,16 @@ async def _fill_backorders(uow: UnitOfWork, keys: Sequence[domain.Key]) -> None:
     locks."""
     if not keys:
         return
-    free = await store.lock_free_stock(uow.conn, keys)
-    for row in await reservations.open_backorders(uow.conn, keys):
+    free = await store.stock.lock_free_stock(uow.conn, keys)
+    for row in await store.backorders.open_at(uow.conn, keys):
         key = (row["sku"], row["location_id"])
         if row["open"] > free.get(key, 0):
             continue
         plan = ShipmentsPlanned.model_validate_json(row["plan"])
         follow_up = domain.backorder_plan(plan, row["shipment_id"], key[0], row["open"], row["id"])
-        await reservations.fill_backorder(
-            uow.conn, row["id"], plan.order_id, follow_up.shipments[0].shipment_id, key, row["open"]
+        await store.backorders.fill(uow.conn, row["id"])
+        await store.reservations.reserve_follow_up(
+            uow.conn, plan.order_id, follow_up.shipments[0].shipment_id, key, row["open"]
         )
         free[key] -= row["open"]
         uow.emit(topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=follow_up))
@@ -195,10 +190,12 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     unit = items[-1].unit
     shipped = [i for i in items if i.event.status is ShipmentStatus.SHIPPED]
     shipment_ids = [item.event.shipment_id for item in shipped]
-    await store.lock_skus(unit.conn, await reservations.skus_of_shipments(unit.conn, shipment_ids))
-    await reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
+    await store.stock.lock_skus(
+        unit.conn, await store.reservations.skus_of_shipments(unit.conn, shipment_ids)
+    )
+    await store.reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
     correlation = {item.event.shipment_id: item.unit.correlation_id for item in shipped}
-    committed = await reservations.commit_shipments(unit.conn, shipment_ids)
+    committed = await store.reservations.commit_shipments(unit.conn, shipment_ids)
     sold: Counter[str] = Counter()
     for shipment_id, units in committed.items():
         sold.update(units)
@@ -209,13 +206,13 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
             skus=sorted(units),
         )
     if sold:
-        await planning.record_sales(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
-        await planning.clear_slow_movers(unit.conn, sorted(sold))
+        await store.sales.record(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
+        await store.alerts.clear_slow_movers(unit.conn, sorted(sold))
         await after_stock_change(unit, sorted(sold))
 
 
 async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
-    freed = await reservations.release(uow.conn, event.order_id)
+    freed = await store.reservations.release(uow.conn, event.order_id)
     skus = sorted({sku for sku, _ in freed})
     log.info("reservation.released", order_id=event.order_id, skus=skus)
     await _fill_backorders(uow, freed)
@@ -223,7 +220,7 @@ async def release_cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
 
 
 async def expire_unconfirmed(uow: UnitOfWork, ttl: timedelta) -> int:
-    expired, freed = await reservations.expire_unconfirmed(uow.conn, ttl)
+    expired, freed = await store.reservations.expire_unconfirmed(uow.conn, ttl)
     for order_id, attempt in expired:
         uow.emit(
             topics.INVENTORY_RESERVATIONS,
@@ -238,12 +235,12 @@ async def expire_unconfirmed(uow: UnitOfWork, ttl: timedelta) -> int:
 
 
 async def flag_slow_movers(uow: UnitOfWork) -> int:
-    rows = await planning.new_slow_movers(uow.conn)
+    rows = await store.alerts.new_slow_movers(uow.conn)
     for row in rows:
         flagged = SlowMoverFlagged(
             sku=row["sku"], on_hand=row["on_hand"], days_without_sale=row["idle_days"]
         )
-        await planning.save_alert(uow.conn, row["sku"], "slow_mover", flagged.model_dump_json())
+        await store.alerts.save(uow.conn, row["sku"], "slow_mover", flagged.model_dump_json())
         uow.emit(topics.INVENTORY_ALERTS, row["sku"], flagged, correlation_id=row["sku"])
         log.info("alert.slow_mover", sku=row["sku"], idle_days=row["idle_days"])
     return len(rows)
@@ -257,10 +254,10 @@ async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
     # Every other change of these SKUs has committed once we hold their locks (callers took them
     # already; taking them here keeps the snapshot whole for any caller): the compacted feed's
     # latest record per SKU is never missing a concurrent change at another location.
-    await store.lock_skus(uow.conn, skus)
-    levels = await store.levels(uow.conn, skus)
-    locations = await catalog.locations(uow.conn)
-    policies = await catalog.policies_of_known_channels(uow.conn)
+    await store.stock.lock_skus(uow.conn, skus)
+    levels = await store.stock.levels(uow.conn, skus)
+    locations = await store.catalog.locations(uow.conn)
+    policies = await store.catalog.policies_of_known_channels(uow.conn)
     available: dict[str, int] = {}
     for sku, at_locations in levels.items():
         channels = domain.channel_availability(
@@ -277,8 +274,8 @@ async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
 
 
 async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> None:
-    products = await catalog.products(uow.conn, list(available))
-    demand = await planning.demand(uow.conn, list(products))
+    products = await store.catalog.products(uow.conn, list(available))
+    demand = await store.sales.demand(uow.conn, list(products))
     advice = {
         sku: ReorderAdvice.of(
             available[sku], demand.get(sku, Demand(0, 0)), product.lead_time, product.tier
@@ -286,7 +283,7 @@ async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> N
         for sku, product in products.items()
     }
     below = {sku: available[sku] <= a.reorder_point for sku, a in advice.items()}
-    for sku in sorted(await planning.reorder_crossings(uow.conn, below)):
+    for sku in sorted(await store.alerts.reorder_crossings(uow.conn, below)):
         alert = ReorderPointReached(
             sku=sku,
             tier=products[sku].tier,
@@ -295,7 +292,7 @@ async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> N
             safety_stock=advice[sku].safety_stock,
             suggested_quantity=advice[sku].suggested_quantity,
         )
-        await planning.save_alert(uow.conn, sku, "reorder_point", alert.model_dump_json())
+        await store.alerts.save(uow.conn, sku, "reorder_point", alert.model_dump_json())
         uow.emit(topics.INVENTORY_ALERTS, sku, alert, correlation_id=sku)
         log.info(
             "alert.reorder_point",

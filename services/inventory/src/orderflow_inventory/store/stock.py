@@ -1,4 +1,5 @@
-"""inventory's stock tables and the reservations a poll decides.
+"""Balances per SKU per location (`stock`), the SKU locks that order every change of them, and
+the cycle counts (`counts`) taken against them.
 
 Locking, the same everywhere so concurrent writers queue instead of deadlocking: a use case first
 takes `lock_skus` for every SKU it will touch, in SKU order, and only then reservations and stock
@@ -7,15 +8,13 @@ snapshot published after a change always includes every other committed change o
 stock rows are then locked in (sku, location_id) order. Every balance change is written to the
 ledger in the same transaction."""
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import asyncpg
 from orderflow_contracts.inventory import LocationLevel
 
-from orderflow_inventory import ledger
-from orderflow_inventory.domain import Decision, Key
-from orderflow_inventory.ledger import Movement
+from orderflow_inventory.domain import Key
 
 
 async def lock_skus(conn: asyncpg.Connection, skus: Sequence[str]) -> None:
@@ -40,13 +39,6 @@ async def lock_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict
         [location for _, location in ordered],
     )
     return {(row["sku"], row["location_id"]): row["free"] for row in rows}
-
-
-async def orders_with_reservation(conn: asyncpg.Connection, order_ids: Sequence[str]) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT order_id FROM reservations WHERE order_id = ANY($1::text[])", list(order_ids)
-    )
-    return {row["order_id"] for row in rows}
 
 
 async def change_stock(
@@ -80,73 +72,6 @@ async def lock_stock_row(conn: asyncpg.Connection, key: Key) -> tuple[int, int]:
     return row["on_hand"], row["reserved"]
 
 
-async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]) -> None:
-    """Write what a batch of plans decided: reservations, their lines, backorders, attempts,
-    the ledger and the balances; one statement each."""
-    holding = [d for d in decisions if d.outcome in ("reserved", "partial", "backordered")]
-    await conn.execute(
-        "INSERT INTO attempts (order_id, attempt, outcome)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING",
-        [d.plan.order_id for d in decisions],
-        [d.plan.attempt for d in decisions],
-        [d.outcome for d in decisions],
-    )
-    if not holding:
-        return
-    await conn.execute(
-        "INSERT INTO reservations (order_id, attempt, status, channel, plan, reserved_at)"
-        " SELECT o, a, s, c, p, CASE WHEN s = 'reserved' THEN now() END"
-        " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[]) AS d(o, a, s, c, p)",
-        [d.plan.order_id for d in holding],
-        [d.plan.attempt for d in holding],
-        ["backordered" if d.outcome == "backordered" else "reserved" for d in holding],
-        [d.plan.channel for d in holding],
-        [d.plan.model_dump_json() for d in holding],
-    )
-    lines = [
-        (d.plan.order_id, shipment.shipment_id, line.sku, shipment.location_id, line.quantity)
-        for d in holding
-        if d.reserved is not None
-        for shipment in d.reserved.shipments
-        for line in shipment.lines
-    ]
-    await insert_lines(conn, lines)
-    backorders = [(d.plan.order_id, line) for d in holding for line in d.backordered]
-    if backorders:
-        await conn.execute(
-            "INSERT INTO backorders (order_id, shipment_id, sku, location_id, open)"
-            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])",
-            [order_id for order_id, _ in backorders],
-            [line.shipment_id for _, line in backorders],
-            [line.sku for _, line in backorders],
-            [line.location_id for _, line in backorders],
-            [line.quantity for _, line in backorders],
-        )
-    reserved: Counter[Key] = Counter()
-    movements = []
-    for d in holding:
-        reserved.update(d.taken)
-        movements += [
-            Movement(sku, location, "reservation", d.plan.order_id, reserved_delta=units)
-            for (sku, location), units in sorted(d.taken.items())
-        ]
-    await change_stock(conn, {}, reserved)
-    await ledger.record(conn, movements)
-
-
-async def insert_lines(
-    conn: asyncpg.Connection, lines: Sequence[tuple[str, str, str, str, int]]
-) -> None:
-    if not lines:
-        return
-    columns = list(zip(*lines, strict=True))
-    await conn.execute(
-        "INSERT INTO reservation_lines (order_id, shipment_id, sku, location_id, quantity)"
-        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])",
-        *[list(column) for column in columns],
-    )
-
-
 async def levels(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, list[LocationLevel]]:
     """Balances per location; consistent across a SKU's locations only under `lock_skus`."""
     rows = await conn.fetch(
@@ -165,3 +90,33 @@ async def levels(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, lis
             )
         )
     return result
+
+
+async def at_location(conn: asyncpg.Connection, location_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT sku, on_hand, reserved, on_hand - reserved AS available FROM stock"
+        " WHERE location_id = $1 ORDER BY sku",
+        location_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def skus(conn: asyncpg.Connection, location_id: str | None = None) -> list[str]:
+    """SKUs with a balance (at one location, or anywhere)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT sku FROM stock WHERE $1::text IS NULL OR location_id = $1", location_id
+    )
+    return [row["sku"] for row in rows]
+
+
+async def record_count(
+    conn: asyncpg.Connection, key: Key, expected: int, counted: int, reference: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO counts (sku, location_id, expected, counted, reference)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        *key,
+        expected,
+        counted,
+        reference,
+    )

@@ -1,45 +1,14 @@
-"""The data replenishment plans from: units shipped per day, and which side of its reorder point
-each SKU was last seen on, so an alert is raised once per crossing, not once per order."""
+"""Replenishment alerts (`alerts`), and which side of its reorder point each SKU was last seen on
+and whether it is flagged a slow mover (`alert_state`), so an alert is raised once per crossing,
+not once per order."""
 
+import json
 from collections.abc import Mapping, Sequence
-from datetime import date
+from typing import Any
 
 import asyncpg
 
-from orderflow_inventory.replenishment import Demand
-
-DEMAND_WINDOW_DAYS = 28
-SLOW_MOVER_DAYS = 90
-
-
-async def record_sales(
-    conn: asyncpg.Connection, shipped: Sequence[tuple[str, int]], day: date
-) -> None:
-    await conn.execute(
-        "INSERT INTO daily_sales AS d (sku, day, units)"
-        " SELECT sku, $3, units FROM unnest($1::text[], $2::int[]) AS s(sku, units)"
-        " ON CONFLICT (sku, day) DO UPDATE SET units = d.units + EXCLUDED.units",
-        [sku for sku, _ in shipped],
-        [units for _, units in shipped],
-        day,
-    )
-
-
-async def demand(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, Demand]:
-    """Average and largest daily sales over the window, for the SKUs that sold in it; the
-    average counts the days since the SKU's first sale, at most the window (`Demand.in_window`)."""
-    rows = await conn.fetch(
-        "SELECT sku, sum(units)::int AS units, max(units) AS largest,"
-        " current_date - (SELECT min(day) FROM daily_sales f WHERE f.sku = w.sku) + 1 AS days"
-        " FROM daily_sales w"
-        " WHERE sku = ANY($1::text[]) AND day > current_date - $2::int GROUP BY sku",
-        list(skus),
-        DEMAND_WINDOW_DAYS,
-    )
-    return {
-        row["sku"]: Demand.in_window(row["units"], row["largest"], row["days"], DEMAND_WINDOW_DAYS)
-        for row in rows
-    }
+from orderflow_inventory.replenishment import SLOW_MOVER_DAYS
 
 
 async def reorder_crossings(conn: asyncpg.Connection, below: Mapping[str, bool]) -> set[str]:
@@ -58,7 +27,7 @@ async def reorder_crossings(conn: asyncpg.Connection, below: Mapping[str, bool])
     return {row["sku"] for row in rows if row["below_reorder"]}
 
 
-async def save_alert(conn: asyncpg.Connection, sku: str, kind: str, detail: str) -> None:
+async def save(conn: asyncpg.Connection, sku: str, kind: str, detail: str) -> None:
     await conn.execute(
         "INSERT INTO alerts (sku, kind, detail) VALUES ($1, $2, $3::jsonb)", sku, kind, detail
     )
@@ -87,3 +56,18 @@ async def clear_slow_movers(conn: asyncpg.Connection, skus: Sequence[str]) -> No
         "UPDATE alert_state SET slow_mover = false WHERE slow_mover AND sku = ANY($1::text[])",
         list(skus),
     )
+
+
+async def listed(
+    conn: asyncpg.Connection, sku: str | None, kind: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """Alerts, newest first, of one SKU and kind or of all."""
+    rows = await conn.fetch(
+        "SELECT id, sku, kind, detail, raised_at FROM alerts"
+        " WHERE ($1::text IS NULL OR sku = $1) AND ($2::text IS NULL OR kind = $2)"
+        " ORDER BY id DESC LIMIT $3",
+        sku,
+        kind,
+        limit,
+    )
+    return [{**dict(row), "detail": json.loads(row["detail"])} for row in rows]

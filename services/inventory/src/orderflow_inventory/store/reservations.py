@@ -1,23 +1,111 @@
-"""A reservation's life after it is decided: confirmed by fulfillment's news, committed when its
-goods ship, released on cancellation, expired when nothing confirmed it in time; and backorders,
-filled as stock becomes free and closed with the order that waits for them.
+"""Reservations (`reservations`, `reservation_lines`, `attempts`): what a poll of plans decided,
+written with one statement per table; then a reservation's life: confirmed by fulfillment's news,
+committed when its goods ship, released on cancellation, expired when nothing confirmed it in
+time.
 
-Every function that changes stock takes the SKUs' locks (`store.lock_skus`) before it locks a
+Every function that changes stock takes the SKUs' locks (`stock.lock_skus`) before it locks a
 reservation, so it queues behind, never deadlocks with, reservations, receipts and fills."""
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 
-from orderflow_inventory import ledger, store
-from orderflow_inventory.domain import Key
-from orderflow_inventory.ledger import Movement
+from orderflow_inventory.domain import LIVE, Decision, Key, Movement
+from orderflow_inventory.store import backorders, ledger, stock
 
-# An order in one of these may still hold units or wait for them; a committed one may still have
-# backorders open (its available part shipped), which a receipt may fill and a cancellation closes.
-LIVE = ("reserved", "confirmed", "backordered", "committed")
+Line = tuple[str, str, str, str, int]  # order, shipment, sku, location, units
+
+
+async def orders_with_reservation(conn: asyncpg.Connection, order_ids: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT order_id FROM reservations WHERE order_id = ANY($1::text[])", list(order_ids)
+    )
+    return {row["order_id"] for row in rows}
+
+
+async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]) -> None:
+    """Write what a batch of plans decided: attempts, reservations, their lines, backorders, the
+    ledger and the balances; one statement each."""
+    await _record_attempts(conn, decisions)
+    holding = [d for d in decisions if d.outcome in ("reserved", "partial", "backordered")]
+    if not holding:
+        return
+    await _insert_reservations(conn, holding)
+    await insert_lines(
+        conn,
+        [
+            (d.plan.order_id, shipment.shipment_id, line.sku, shipment.location_id, line.quantity)
+            for d in holding
+            if d.reserved is not None
+            for shipment in d.reserved.shipments
+            for line in shipment.lines
+        ],
+    )
+    await backorders.insert(
+        conn, [(d.plan.order_id, line) for d in holding for line in d.backordered]
+    )
+    reserved: Counter[Key] = Counter()
+    for d in holding:
+        reserved.update(d.taken)
+    await stock.change_stock(conn, {}, reserved)
+    await ledger.record(
+        conn,
+        [
+            Movement(sku, location, "reservation", d.plan.order_id, reserved_delta=units)
+            for d in holding
+            for (sku, location), units in sorted(d.taken.items())
+        ],
+    )
+
+
+async def _record_attempts(conn: asyncpg.Connection, decisions: Sequence[Decision]) -> None:
+    await conn.execute(
+        "INSERT INTO attempts (order_id, attempt, outcome)"
+        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING",
+        [d.plan.order_id for d in decisions],
+        [d.plan.attempt for d in decisions],
+        [d.outcome for d in decisions],
+    )
+
+
+async def _insert_reservations(conn: asyncpg.Connection, holding: Sequence[Decision]) -> None:
+    await conn.execute(
+        "INSERT INTO reservations (order_id, attempt, status, channel, plan, reserved_at)"
+        " SELECT o, a, s, c, p, CASE WHEN s = 'reserved' THEN now() END"
+        " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[]) AS d(o, a, s, c, p)",
+        [d.plan.order_id for d in holding],
+        [d.plan.attempt for d in holding],
+        ["backordered" if d.outcome == "backordered" else "reserved" for d in holding],
+        [d.plan.channel for d in holding],
+        [d.plan.model_dump_json() for d in holding],
+    )
+
+
+async def insert_lines(conn: asyncpg.Connection, lines: Sequence[Line]) -> None:
+    if not lines:
+        return
+    columns = list(zip(*lines, strict=True))
+    await conn.execute(
+        "INSERT INTO reservation_lines (order_id, shipment_id, sku, location_id, quantity)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])",
+        *[list(column) for column in columns],
+    )
+
+
+async def of_order(conn: asyncpg.Connection, order_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM reservations WHERE order_id = $1", order_id)
+
+
+async def lines_of(conn: asyncpg.Connection, order_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT shipment_id, sku, location_id, quantity, committed, released"
+        " FROM reservation_lines WHERE order_id = $1 ORDER BY shipment_id, sku",
+        order_id,
+    )
+    return [dict(row) for row in rows]
 
 
 async def confirm(conn: asyncpg.Connection, order_ids: Sequence[str]) -> None:
@@ -65,7 +153,7 @@ async def commit_shipments(
         # already. If others hold those units now, the never_oversold check refuses loudly.
         if not row["released"]:
             reserved[shipment_key] -= row["quantity"]
-    await store.change_stock(conn, _by_key(on_hand), _by_key(reserved))
+    await stock.change_stock(conn, _by_key(on_hand), _by_key(reserved))
     await ledger.record(
         conn,
         [
@@ -93,7 +181,7 @@ async def release(conn: asyncpg.Connection, order_id: str) -> list[Key]:
     """Give back what an order holds and is not shipped yet, and close its backorders; returns
     the keys freed. An order released before any plan is remembered, so a late plan for it
     reserves nothing."""
-    await store.lock_skus(conn, await _skus_held_by(conn, [order_id]))
+    await stock.lock_skus(conn, await _skus_held_by(conn, [order_id]))
     status = await conn.fetchval(
         "SELECT status FROM reservations WHERE order_id = $1 FOR UPDATE", order_id
     )
@@ -122,7 +210,7 @@ async def expire_unconfirmed(
     due_ids = [row["order_id"] for row in due]
     if not due_ids:
         return [], []
-    await store.lock_skus(conn, await _skus_held_by(conn, due_ids))
+    await stock.lock_skus(conn, await _skus_held_by(conn, due_ids))
     rows = await conn.fetch(  # checked again under the locks: a fill or confirmation may have won
         "SELECT order_id, attempt FROM reservations WHERE order_id = ANY($1::text[])"
         " AND status = 'reserved' AND reserved_at < now() - $2::interval"
@@ -151,9 +239,7 @@ async def _give_back(conn: asyncpg.Connection, order_ids: Sequence[str], kind: s
     if not order_ids:
         return []
     ids = list(order_ids)
-    await conn.execute(
-        "UPDATE backorders SET open = 0 WHERE order_id = ANY($1::text[]) AND open > 0", ids
-    )
+    await backorders.close(conn, ids)
     lines = await conn.fetch(
         "UPDATE reservation_lines SET released = true WHERE order_id = ANY($1::text[])"
         " AND NOT committed AND NOT released RETURNING order_id, sku, location_id, quantity",
@@ -165,7 +251,7 @@ async def _give_back(conn: asyncpg.Connection, order_ids: Sequence[str], kind: s
         key = (row["sku"], row["location_id"])
         freed[(key, row["order_id"])] -= row["quantity"]
         reserved[key] -= row["quantity"]
-    await store.change_stock(conn, {}, reserved)
+    await stock.change_stock(conn, {}, reserved)
     await ledger.record(
         conn,
         [
@@ -182,34 +268,13 @@ async def _give_back(conn: asyncpg.Connection, order_ids: Sequence[str], kind: s
     return sorted(reserved)
 
 
-async def open_backorders(conn: asyncpg.Connection, keys: Iterable[Key]) -> list[asyncpg.Record]:
-    """Open backorders of live orders at these keys, oldest first, locked for filling."""
-    ordered = sorted(set(keys))
-    return await conn.fetch(  # type: ignore[no-any-return]
-        "SELECT b.id, b.order_id, b.shipment_id, b.sku, b.location_id, b.open, r.plan"
-        " FROM backorders b JOIN reservations r USING (order_id)"
-        " WHERE b.open > 0 AND r.status = ANY($3::text[])"
-        " AND (b.sku, b.location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-        " ORDER BY b.id FOR UPDATE OF b",
-        [sku for sku, _ in ordered],
-        [location for _, location in ordered],
-        list(LIVE),
-    )
-
-
-async def fill_backorder(
-    conn: asyncpg.Connection,
-    backorder_id: int,
-    order_id: str,
-    shipment_id: str,
-    key: Key,
-    units: int,
+async def reserve_follow_up(
+    conn: asyncpg.Connection, order_id: str, shipment_id: str, key: Key, units: int
 ) -> None:
-    """A backorder is filled whole, as one follow-up shipment. Its units are reserved now, so
+    """A filled backorder's units, reserved as one follow-up shipment. They are reserved now, so
     the order's TTL starts again; a confirmed order stays confirmed (fulfillment acts on it)."""
-    await conn.execute("UPDATE backorders SET open = 0 WHERE id = $1", backorder_id)
-    await store.insert_lines(conn, [(order_id, shipment_id, key[0], key[1], units)])
-    await store.change_stock(conn, {}, {key: units})
+    await insert_lines(conn, [(order_id, shipment_id, key[0], key[1], units)])
+    await stock.change_stock(conn, {}, {key: units})
     await ledger.record(
         conn, [Movement(key[0], key[1], "reservation", order_id, reserved_delta=units)]
     )
