@@ -3,6 +3,7 @@ of its own, so they can be crashed, frozen, restarted on their data or replaced 
 one), a steady trickle of orders, and how soon every service handles events again after."""
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -41,12 +42,15 @@ async def cut_every_connection(system: TestSystem) -> int:
         await conn.close()
 
 
-async def keep_placing(stack: FaultStack, rate: float = RATE) -> None:
-    """Orders at `rate` a second until cancelled (a marketplace that cannot reach the broker
-    waits for it, as a real one retries)."""
-    while True:
+async def keep_placing(stack: FaultStack, stop: asyncio.Event, rate: float = RATE) -> None:
+    """Orders at `rate` a second until `stop` is set (a marketplace that cannot reach the broker
+    waits for it, as a real one retries). Never cancelled: an order cancelled after its send
+    and before place() recorded it would be in the system and not in the checker's list."""
+    while not stop.is_set():
         await stack.place(1)
-        await asyncio.sleep(1 / rate)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1 / rate):
+                await stop.wait()
 
 
 async def inbox_counts(stack: FaultStack) -> dict[str, int] | None:
@@ -68,25 +72,32 @@ async def under_load(
     stack: FaultStack, name: str, fault: Callable[[], Awaitable[object]], rate: float = RATE
 ) -> Outage:
     """Place orders at `rate` a second; once MIN_ORDERS_BEFORE are placed and every service is
-    handling them, run `fault`; keep
-    placing until every service has handled an event it had not when the fault ended."""
-    placing = asyncio.create_task(keep_placing(stack, rate))
-    loop = asyncio.get_running_loop()
+    handling them, run `fault`; keep placing until every service has handled an event it had
+    not when the fault ended."""
+    stop = asyncio.Event()
+    placing = asyncio.create_task(keep_placing(stack, stop, rate))
     try:
         before = await inbox_counts(stack)
         assert before is not None
         await eventually(
             lambda: _under_way(stack, before, MIN_ORDERS_BEFORE), timeout_s=60, interval_s=0.1
         )
-        started = loop.time()
-        await fault()
-        ended = loop.time()
-        after = await eventually(lambda: inbox_counts(stack), timeout_s=60, interval_s=0.2)
-        await eventually(lambda: all_grew(stack, after), timeout_s=RESUME_BOUND_S, interval_s=0.1)
-        outage = Outage(name, ended - started, loop.time() - ended)
+        return await timed(stack, name, fault)
     finally:
-        placing.cancel()
-        await asyncio.gather(placing, return_exceptions=True)
+        stop.set()
+        await placing
+
+
+async def timed(stack: FaultStack, name: str, fault: Callable[[], Awaitable[object]]) -> Outage:
+    """Run `fault`, then wait until every service has handled an event it had not when the
+    fault ended (orders must be coming: the caller places them)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await fault()
+    ended = loop.time()
+    after = await eventually(lambda: inbox_counts(stack), timeout_s=60, interval_s=0.2)
+    await eventually(lambda: all_grew(stack, after), timeout_s=RESUME_BOUND_S, interval_s=0.1)
+    outage = Outage(name, ended - started, loop.time() - ended)
     log.info("fault.resumed", fault=name, lasted_s=outage.lasted_s, after_s=outage.resumed_after_s)
     return outage
 
