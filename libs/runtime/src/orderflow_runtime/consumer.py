@@ -120,6 +120,21 @@ class Delivery:
     route: Route
 
 
+def read_delivery(
+    subscriptions: Subscriptions, topic: str, record: ConsumerRecord[bytes, bytes]
+) -> Delivery | None:
+    """The record decoded and routed by (topic, type); None when it is not this service's
+    business. Raises MalformedEvent for what no handler could ever read."""
+    ahead = peek_type(record.value)
+    if ahead is not None and subscriptions.route(topic, ahead) is None:
+        return None  # not ours (inventory hears every OrderAccepted to catch cancellations)
+    envelope, event = decode(record.value, subscriptions.models_on(topic))
+    route = subscriptions.route(topic, envelope.type)
+    if route is None or event is None:
+        return None  # tolerant reader: types this service does not handle are not its business
+    return Delivery(envelope, event, route)
+
+
 async def handle_batch(
     conn: asyncpg.Connection, source: str, deliveries: list[Delivery]
 ) -> tuple[list[outbox.OutgoingMessage], int]:
@@ -249,19 +264,11 @@ class EventConsumer:
                 await self._apply_alone(record, delivery)
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
-        topic = self._names.logical(record.topic)
-        ahead = peek_type(record.value)
-        if ahead is not None and self._subscriptions.route(topic, ahead) is None:
-            return None  # not ours (inventory hears every OrderAccepted to catch cancellations)
         try:
-            envelope, event = decode(record.value, self._subscriptions.models_on(topic))
+            return read_delivery(self._subscriptions, self._names.logical(record.topic), record)
         except MalformedEvent as error:
             await self._dead_letter(record, str(error))
             return None
-        route = self._subscriptions.route(topic, envelope.type)
-        if route is None or event is None:
-            return None  # tolerant reader: types this service does not handle are not its business
-        return Delivery(envelope, event, route)
 
     def _count(self, deliveries: list[Delivery], duplicates: int) -> None:
         self.stats.processed += len(deliveries) - duplicates

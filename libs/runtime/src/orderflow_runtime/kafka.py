@@ -1,9 +1,12 @@
 """aiokafka clients configured for orderflow's guarantees, and the topic namespace."""
 
+import asyncio
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+from aiokafka.structs import OffsetAndMetadata
 
 from orderflow_runtime.settings import ServiceSettings
 
@@ -59,3 +62,48 @@ async def cluster_id(bootstrap_servers: str) -> str:
         return str((await admin.describe_cluster())["cluster_id"])
     finally:
         await admin.close()
+
+
+async def group_positions(
+    bootstrap_servers: str, topic: str, group: str
+) -> dict[TopicPartition, int | None]:
+    """Each partition of `topic` and the offset `group` has committed on it (None: nothing
+    yet); empty if the topic does not exist. One admin client, two requests."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+        partitions = [
+            TopicPartition(topic, partition["partition"])
+            for entry in described
+            if entry["topic"] == topic and not entry["error_code"]
+            for partition in entry["partitions"]
+        ]
+        if not partitions:
+            return {}
+        committed = await _committed_offsets(admin, group, partitions)
+    finally:
+        await admin.close()
+    return {
+        partition: committed[partition].offset
+        if partition in committed and committed[partition].offset >= 0
+        else None
+        for partition in partitions
+    }
+
+
+async def _committed_offsets(
+    admin: AIOKafkaAdminClient, group: str, partitions: list[TopicPartition]
+) -> dict[TopicPartition, OffsetAndMetadata]:
+    """Retried while the group's coordinator is being elected (a fresh broker's first groups),
+    which the admin client, unlike a consumer, does not wait out; callers bound the wait."""
+    while True:
+        try:
+            committed: dict[
+                TopicPartition, OffsetAndMetadata
+            ] = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            return committed
+        except KafkaError as error:
+            if not error.retriable:
+                raise
+            await asyncio.sleep(0.2)

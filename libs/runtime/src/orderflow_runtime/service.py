@@ -16,6 +16,7 @@ import structlog
 from fastapi import APIRouter, FastAPI
 
 from orderflow_runtime import inbox, outbox
+from orderflow_runtime.catch_up import catch_up
 from orderflow_runtime.consumer import EventConsumer, Subscriptions
 from orderflow_runtime.db import apply_migrations, create_pool, transaction
 from orderflow_runtime.http import ApiServer, build_api
@@ -51,6 +52,8 @@ class ServiceSpec:
     on_start: Callable[["RunningService"], Awaitable[None]] | None = None
     background: tuple[BackgroundTask, ...] = ()
     api: Callable[["RunningService"], APIRouter] | None = None
+    # Compacted topics this service keeps a replica of: read to their end before it consumes.
+    replicas: tuple[str, ...] = ()
 
 
 @dataclass
@@ -138,6 +141,16 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     )
     if spec.on_start is not None:
         await spec.on_start(service)
+    for topic in spec.replicas:
+        await catch_up(
+            topic,
+            settings=settings,
+            group=group,
+            names=names,
+            pool=pool,
+            source=spec.name,
+            subscriptions=spec.subscriptions,
+        )
     retention = timedelta(hours=settings.inbox_retention_hours)
     workers: list[Coroutine[Any, Any, Any]] = [
         service.relay.run(),

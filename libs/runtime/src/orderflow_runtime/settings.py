@@ -44,6 +44,11 @@ class ServiceSettings(BaseSettings):
     inbox_retention_hours: float = Field(
         default=8 * 24, description="longer than the topics' retention (Kafka's default: 7 days)"
     )
+    catch_up_timeout_s: float = Field(
+        default=60,
+        description="how long a service may take to read its replicas' topics to"
+        " their end at start before it gives up (and its supervisor starts it again)",
+    )
     db_pool_size: int = 4
     http_port: int = Field(default=0, description="the HTTP API and /healthz; 0 serves none")
     log_format: Literal["console", "json"] = "console"

@@ -1,3 +1,4 @@
+from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec
 
@@ -19,4 +20,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
         migrations_package="orderflow_routing",
         subscriptions=subscriptions(settings, Network.from_setup(setup)),
         on_start=load_network,
+        replicas=(topics.INVENTORY_LEVELS,),
     )

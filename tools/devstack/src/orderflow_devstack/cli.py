@@ -24,6 +24,7 @@ from rich.live import Live
 from orderflow_devstack import screen
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
+from orderflow_devstack.readiness import routing_sees_stock
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack, Endpoints
 
 LOG_DIR = Path(".orderflow/logs")
@@ -98,6 +99,10 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
         _print_addresses(endpoints, services)
         warehouse = Warehouse(buses[1], setup)
         await warehouse.receive_stock(stock)
+        console.print("opening stock sent; waiting until routing's stock replica holds it …")
+        if not await routing_sees_stock(endpoints.bootstrap_servers, len(setup.products)):
+            console.print(f"[red]routing never saw the opening stock[/] — see {LOG_DIR}/")
+            return 1
         started = time.monotonic()
         partners = [
             Marketplace(buses[0], setup, rate).run(),
