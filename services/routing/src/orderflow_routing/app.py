@@ -2,7 +2,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec
 
-from orderflow_routing import store
+from orderflow_routing import api, store
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.handlers import subscriptions
@@ -21,4 +21,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
         subscriptions=subscriptions(settings, Network.from_setup(setup)),
         on_start=load_network,
         replicas=(topics.INVENTORY_LEVELS,),
+        api=api.router,
     )

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -138,6 +139,63 @@ async def record_decisions(
         attempts,
         outcomes,
         [json.dumps(o.explanation, default=str) for _, _, o in decisions],
+    )
+
+
+async def note_rejection(
+    conn: asyncpg.Connection, order_id: str, attempt: int, shortages: list[dict[str, Any]]
+) -> None:
+    """Keep inventory's answer with the plan it rejected: the decisions show both attempts."""
+    await conn.execute(
+        "UPDATE decisions SET explanation = explanation"
+        " || jsonb_build_object('rejected_by_inventory', $3::jsonb)"
+        " WHERE order_id = $1 AND attempt = $2",
+        order_id,
+        attempt,
+        json.dumps(shortages),
+    )
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    order_id: str
+    attempt: int
+    outcome: str
+    explanation: dict[str, Any]
+    decided_at: datetime
+
+
+async def order_status(conn: asyncpg.Connection, order_id: str) -> tuple[str, int] | None:
+    row = await conn.fetchrow("SELECT status, attempt FROM orders WHERE order_id = $1", order_id)
+    return (row["status"], row["attempt"]) if row else None
+
+
+async def decisions_of(conn: asyncpg.Connection, order_id: str) -> list[StoredDecision]:
+    rows = await conn.fetch(
+        "SELECT * FROM decisions WHERE order_id = $1 ORDER BY attempt", order_id
+    )
+    return [_decision(row) for row in rows]
+
+
+async def latest_decisions(
+    conn: asyncpg.Connection, outcome: str | None, limit: int
+) -> list[StoredDecision]:
+    rows = await conn.fetch(
+        "SELECT * FROM decisions WHERE $1::text IS NULL OR outcome = $1"
+        " ORDER BY decided_at DESC, order_id, attempt DESC LIMIT $2",
+        outcome,
+        limit,
+    )
+    return [_decision(row) for row in rows]
+
+
+def _decision(row: asyncpg.Record) -> StoredDecision:
+    return StoredDecision(
+        row["order_id"],
+        row["attempt"],
+        row["outcome"],
+        json.loads(row["explanation"]),
+        row["decided_at"],
     )
 
 

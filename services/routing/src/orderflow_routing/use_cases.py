@@ -49,6 +49,9 @@ async def replan_rejected(
         log.info("rejection.stale_ignored", order_id=event.order_id, attempt=event.attempt)
         return
     accepted, attempt = known.accepted, known.attempt
+    await store.note_rejection(
+        uow.conn, event.order_id, attempt, [s.model_dump() for s in event.shortages]
+    )
     # The rejection carries inventory's own figures: fresher than our replica.
     await store.set_available(
         uow.conn, [(s.sku, s.location_id, s.available) for s in event.shortages]

@@ -1,0 +1,59 @@
+"""An operator asks routing why an order ships from where it does, or why it could not."""
+
+import httpx
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.inventory import ReservationRejected, Shortage
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.integration.routing.test_replica_at_start import publish_level
+from tests.use_cases.conftest import accepted
+
+pytestmark = pytest.mark.integration
+
+
+async def test_each_attempt_is_explained_with_inventorys_answer(system: TestSystem, start) -> None:
+    await system.create_topics([])
+    inventory = await system.bus("inventory")
+    await publish_level(inventory, "MUG-RED", "us-ontario", 1)
+    service = await start(system, "routing")
+    intake = await system.bus("intake")
+    for order_id in ("o-1", "o-2"):  # one unit: the second order finds none left
+        await intake.publish(topics.ORDERS, order_id, accepted(order_id, ("MUG-RED", 1)))
+    await intake.flush()
+    routing = await system.db("routing")
+    await eventually(lambda: routing.fetchval("SELECT count(*) = 2 FROM decisions"))
+    # inventory had sold the unit meanwhile: it rejects the plan, and the re-plan finds nothing
+    shortage = Shortage(sku="MUG-RED", location_id="us-ontario", requested=1, available=0)
+    await inventory.publish(
+        topics.INVENTORY_RESERVATIONS,
+        "o-1",
+        ReservationRejected(order_id="o-1", attempt=1, shortages=(shortage,)),
+    )
+    await inventory.flush()
+    await eventually(lambda: routing.fetchval("SELECT count(*) = 3 FROM decisions"))
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://routing"
+    ) as client:
+        order = (await client.get("/orders/o-1/decisions")).json()
+        unroutable = (await client.get("/decisions", params={"outcome": "unroutable"})).json()
+        unknown = await client.get("/orders/o-404/decisions")
+        paths = (await client.get("/openapi.json")).json()["paths"]
+
+    assert (order["status"], order["attempt"]) == ("unroutable", 2)
+    first, second = order["decisions"]
+    assert first["outcome"] == "planned"
+    assert [s["location_id"] for s in first["chosen"]] == ["us-ontario"]
+    assert first["rejected_by_inventory"] == [shortage.model_dump()]
+    assert {c["location_id"] for c in first["candidates"]} == {
+        "us-ontario",
+        "de-3pl",
+        "cn-shenzhen",
+    }
+    assert second["outcome"] == "unroutable"
+    assert second["reason"].startswith("not enough stock")
+    assert {(d["order_id"], d["attempt"]) for d in unroutable} == {("o-1", 2), ("o-2", 1)}
+    assert unknown.status_code == 404
+    assert "routing has not seen order o-404" in unknown.text
+    assert {"/orders/{order_id}/decisions", "/decisions"} <= set(paths)
