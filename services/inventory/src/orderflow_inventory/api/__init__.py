@@ -1,0 +1,23 @@
+"""inventory's HTTP API, one router per resource: stock (by SKU and by location), reservations,
+the ledger and its reconciliation, alerts, KPIs, held warehouse events, and the reference data an
+operator manages (products, locations, channel policies). `router` mounts them all."""
+
+from fastapi import APIRouter
+from orderflow_runtime import RunningService
+
+from orderflow_inventory.api import (
+    alerts,
+    held_events,
+    kpis,
+    ledger,
+    reference_data,
+    reservations,
+    stock,
+)
+
+
+def router(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["inventory"])
+    for resource in (stock, reservations, ledger, alerts, kpis, held_events, reference_data):
+        api.include_router(resource.router(service))
+    return api

@@ -1,0 +1,69 @@
+"""The API's response models (OpenAPI's schemas)."""
+
+from datetime import datetime
+from typing import Any
+
+from orderflow_contracts.inventory import ChannelAvailability, LocationLevel
+from pydantic import BaseModel
+
+
+class SkuStock(BaseModel):
+    sku: str
+    available: int
+    locations: list[LocationLevel]
+    channels: list[ChannelAvailability]
+
+
+class LocationStock(BaseModel):
+    location_id: str
+    stock: list[dict[str, Any]]
+
+
+class ReservationLine(BaseModel):
+    shipment_id: str
+    sku: str
+    location_id: str
+    quantity: int
+    committed: bool
+    released: bool
+
+
+class Reservation(BaseModel):
+    order_id: str
+    attempt: int
+    status: str
+    channel: str
+    created_at: datetime
+    updated_at: datetime
+    lines: list[ReservationLine]
+    backorders: list[dict[str, Any]]
+
+
+class LedgerEntry(BaseModel):
+    id: int
+    sku: str
+    location_id: str
+    kind: str
+    reference: str
+    on_hand_delta: int
+    reserved_delta: int
+    reason: str
+    at: datetime
+
+
+class Alert(BaseModel):
+    id: int
+    sku: str
+    kind: str
+    detail: dict[str, Any]
+    raised_at: datetime
+
+
+class Reconciliation(BaseModel):
+    balanced: bool
+    differences: list[dict[str, Any]]
+
+
+class Replayed(BaseModel):
+    replayed: int
+    still_held: int
