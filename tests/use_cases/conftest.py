@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 from orderflow_contracts.intake import OrderAccepted
 from orderflow_contracts.order import Address, CanonicalOrder, Customer, OrderLine
+from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_runtime import ServiceSettings
 from orderflow_testing.use_cases import DrivenService, MigratedDatabases, driven_service
 
@@ -52,6 +53,30 @@ def accepted(
     )
 
 
+def planned(
+    order_id: str, *shipments: tuple[str, str, int], channel: str = "shopify", attempt: int = 1
+) -> ShipmentsPlanned:
+    """A plan of one shipment per (location, SKU, quantity), as routing would emit it."""
+    return ShipmentsPlanned(
+        order_id=order_id,
+        channel=channel,
+        external_id=f"ext-{order_id}",
+        attempt=attempt,
+        ship_to=Address(name="Lin", line1="1 Main St", city="Town", country="US"),
+        shipments=tuple(
+            PlannedShipment(
+                shipment_id=f"{order_id}-{location}",
+                location_id=location,
+                carrier="usps",
+                service="ground-advantage",
+                cost="5.90",
+                lines=(OrderLine(sku=sku, quantity=quantity),),
+            )
+            for location, sku, quantity in shipments
+        ),
+    )
+
+
 @pytest.fixture
 async def routing(migrated_databases: MigratedDatabases) -> AsyncIterator[DrivenService]:
     from orderflow_routing import app, store
@@ -80,4 +105,17 @@ async def notifications(migrated_databases: MigratedDatabases) -> AsyncIterator[
     from orderflow_notifications.config import Settings
 
     async with driven_service(migrated_databases, app.create_spec(settings(Settings))) as service:
+        yield service
+
+
+@pytest.fixture
+async def inventory(migrated_databases: MigratedDatabases) -> AsyncIterator[DrivenService]:
+    from orderflow_inventory import app, store
+    from orderflow_inventory.config import Settings
+
+    async def load_setup(conn: asyncpg.Connection) -> None:
+        await store.catalog.load_setup(conn, seller_setup())
+
+    spec = app.create_spec(settings(Settings, seller_setup_file=str(SELLER_SETUP_FILE)))
+    async with driven_service(migrated_databases, spec, load_setup) as service:
         yield service

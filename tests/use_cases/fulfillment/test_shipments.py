@@ -8,33 +8,14 @@ from orderflow_contracts.fulfillment import (
     TrackingNumberAssigned,
 )
 from orderflow_contracts.inventory import StockReserved
-from orderflow_contracts.order import Address, OrderLine
-from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_testing.use_cases import DrivenService
 
+from tests.use_cases.conftest import planned
+
 
 def reserved(order_id: str, *locations: str) -> StockReserved:
-    return StockReserved(
-        plan=ShipmentsPlanned(
-            order_id=order_id,
-            channel="shopify",
-            external_id=f"ext-{order_id}",
-            attempt=1,
-            ship_to=Address(name="Lin", line1="1 Main St", city="Town", country="US"),
-            shipments=tuple(
-                PlannedShipment(
-                    shipment_id=f"{order_id}-{location}",
-                    location_id=location,
-                    carrier="usps",
-                    service="ground-advantage",
-                    cost="5.90",
-                    lines=(OrderLine(sku="MUG-RED", quantity=1),),
-                )
-                for location in locations
-            ),
-        )
-    )
+    return StockReserved(plan=planned(order_id, *((loc, "MUG-RED", 1) for loc in locations)))
 
 
 def sent(emitted) -> list[tuple[str, str, object]]:
