@@ -119,3 +119,16 @@ async def inventory(migrated_databases: MigratedDatabases) -> AsyncIterator[Driv
     spec = app.create_spec(settings(Settings, seller_setup_file=str(SELLER_SETUP_FILE)))
     async with driven_service(migrated_databases, spec, load_setup) as service:
         yield service
+
+
+@pytest.fixture
+async def intake(migrated_databases: MigratedDatabases) -> AsyncIterator[DrivenService]:
+    from orderflow_intake import app, store
+    from orderflow_intake.config import Settings
+
+    async def load_listings(conn: asyncpg.Connection) -> None:
+        await store.load_listings(conn, seller_setup().listings)
+
+    spec = app.create_spec(settings(Settings, seller_setup_file=str(SELLER_SETUP_FILE)))
+    async with driven_service(migrated_databases, spec, load_listings) as service:
+        yield service
