@@ -87,5 +87,20 @@ def test_only_post_shipping_statuses_come_from_the_carrier(status, from_carrier)
     assert is_carrier_status(status) is from_carrier
 
 
-def test_journey_covers_every_status():
-    assert set(JOURNEY) == set(S)
+def test_the_journey_and_cancellation_cover_every_status():
+    assert {*JOURNEY, S.CANCELLED} == set(S)
+
+
+@pytest.mark.parametrize("current", [S.PICK_REQUESTED, S.PICKED, S.PACKED])
+def test_a_shipment_that_has_not_left_can_be_cancelled(current):
+    assert transition(current, S.CANCELLED) is Transition.APPLY
+
+
+@pytest.mark.parametrize("current", JOURNEY[3:])
+def test_a_shipment_that_left_cannot_be_cancelled(current):
+    assert transition(current, S.CANCELLED) is Transition.REFUSED
+
+
+@pytest.mark.parametrize("new", JOURNEY)
+def test_nothing_follows_a_cancellation(new):
+    assert transition(S.CANCELLED, new) is Transition.REFUSED

@@ -12,6 +12,7 @@ class ShipmentStatus(StrEnum):
     IN_TRANSIT = "in_transit"
     OUT_FOR_DELIVERY = "out_for_delivery"
     DELIVERED = "delivered"
+    CANCELLED = "cancelled"  # the warehouse stopped it before it shipped
 
 
 class PickTaskIssued(Event):
@@ -22,6 +23,25 @@ class PickTaskIssued(Event):
     service: str
     ship_to: Address
     lines: tuple[OrderLine, ...]
+
+
+class PickTaskCancelled(Event):
+    """The order was cancelled: stop this shipment if it has not left. The warehouse answers
+    with a `cancelled` report, or ships it anyway when it is too late."""
+
+    shipment_id: str
+    order_id: str
+    location_id: str
+    reason: str = ""
+
+
+class PickTaskAddressChanged(Event):
+    """The buyer's address changed after the pick task: label the parcel for this one."""
+
+    shipment_id: str
+    order_id: str
+    location_id: str
+    ship_to: Address
 
 
 class ShipmentStatusChanged(Event):

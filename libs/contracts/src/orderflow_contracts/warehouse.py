@@ -34,5 +34,5 @@ class StockCounted(Event):
 class WarehouseReported(Event):
     shipment_id: str
     order_id: str
-    status: Literal["picked", "packed", "shipped"]
+    status: Literal["picked", "packed", "shipped", "cancelled"]
     tracking_number: str = ""

@@ -1,17 +1,19 @@
-"""The shipment state machine: forward only, one step of the journey at a time."""
+"""The shipment state machine: forward only, one step of the journey at a time; a shipment
+the warehouse has not shipped yet may be cancelled."""
 
 from enum import Enum
 
 from orderflow_contracts.fulfillment import ShipmentStatus as S
 
 ALLOWED: dict[S, frozenset[S]] = {
-    S.PICK_REQUESTED: frozenset({S.PICKED}),
-    S.PICKED: frozenset({S.PACKED}),
-    S.PACKED: frozenset({S.SHIPPED}),
+    S.PICK_REQUESTED: frozenset({S.PICKED, S.CANCELLED}),
+    S.PICKED: frozenset({S.PACKED, S.CANCELLED}),
+    S.PACKED: frozenset({S.SHIPPED, S.CANCELLED}),
     S.SHIPPED: frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED}),
     S.IN_TRANSIT: frozenset({S.OUT_FOR_DELIVERY, S.DELIVERED}),
     S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
 }
 
 

@@ -2,6 +2,7 @@
 
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
+from orderflow_contracts.intake import OrderAddressChanged, OrderCancelled
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_runtime import Subscriptions
@@ -14,3 +15,5 @@ subscriptions.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(
     use_cases.apply_warehouse_reports
 )
 subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(use_cases.apply_tracking)
+subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.stop_cancelled_orders)
+subscriptions.on(topics.ORDERS, OrderAddressChanged)(use_cases.redirect_shipments)

@@ -52,6 +52,7 @@ class Shipment:
     status: ShipmentStatus
     tracking_number: str
     lines_json: str
+    cancel_requested: bool = False
 
     @property
     def lines(self) -> tuple[OrderLine, ...]:
@@ -76,14 +77,18 @@ class ShipmentBook:
         *,
         shipment_ids: Iterable[str] = (),
         tracking_numbers: Iterable[str] = (),
+        order_ids: Iterable[str] = (),
     ) -> "ShipmentBook":
         rows = await conn.fetch(
             "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, status,"
-            " coalesce(tracking_number, '') AS tracking_number, lines::text AS lines_json"
+            " coalesce(tracking_number, '') AS tracking_number, lines::text AS lines_json,"
+            " cancel_requested_at IS NOT NULL AS cancel_requested"
             " FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
+            " OR order_id = ANY($3::text[])"
             " ORDER BY shipment_id FOR UPDATE",
             sorted(set(shipment_ids)),
             sorted(set(tracking_numbers)),
+            sorted(set(order_ids)),
         )
         return cls({row["shipment_id"]: _shipment(row) for row in rows})
 
@@ -103,17 +108,29 @@ class ShipmentBook:
     ) -> None:
         self._history.append((shipment.shipment_id, status.value, accepted, note))
 
+    def note(self, shipment: Shipment, note: str) -> None:
+        """Something an operator should see in the shipment's history; its status stays."""
+        self.record(shipment, shipment.status, accepted=True, note=note)
+
+    def request_cancel(self, shipment: Shipment) -> None:
+        shipment.cancel_requested = True
+        self._changed.add(shipment.shipment_id)
+
     async def save(self, conn: asyncpg.Connection) -> None:
         changed = [self.by_id[shipment_id] for shipment_id in sorted(self._changed)]
         if changed:
             await conn.execute(
                 "UPDATE shipments s SET status = c.status,"
-                " tracking_number = NULLIF(c.tracking_number, ''), updated_at = now()"
-                " FROM unnest($1::text[], $2::text[], $3::text[]) AS c(shipment_id, status, tracking_number)"
+                " tracking_number = NULLIF(c.tracking_number, ''), updated_at = now(),"
+                " cancel_requested_at = CASE WHEN c.cancel_requested"
+                "  THEN coalesce(s.cancel_requested_at, now()) END"
+                " FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[])"
+                "  AS c(shipment_id, status, tracking_number, cancel_requested)"
                 " WHERE s.shipment_id = c.shipment_id",
                 [s.shipment_id for s in changed],
                 [s.status.value for s in changed],
                 [s.tracking_number for s in changed],
+                [s.cancel_requested for s in changed],
             )
         if self._history:
             await _insert_history(conn, self._history)
@@ -138,6 +155,21 @@ async def _insert_history(
         [h[2] for h in history],
         [h[3] for h in history],
     )
+
+
+async def remember_cancellation(conn: asyncpg.Connection, order_id: str, reason: str) -> None:
+    await conn.execute(
+        "INSERT INTO cancelled_orders (order_id, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        order_id,
+        reason,
+    )
+
+
+async def cancelled_among(conn: asyncpg.Connection, order_ids: list[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT order_id FROM cancelled_orders WHERE order_id = ANY($1::text[])", order_ids
+    )
+    return {row["order_id"] for row in rows}
 
 
 async def park_tracking(conn: asyncpg.Connection, news: list[tuple[str, ShipmentStatus]]) -> None:

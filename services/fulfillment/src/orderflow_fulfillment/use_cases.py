@@ -4,11 +4,14 @@ import asyncpg
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
 from orderflow_contracts.fulfillment import (
+    PickTaskAddressChanged,
+    PickTaskCancelled,
     PickTaskIssued,
     ShipmentStatus,
     ShipmentStatusChanged,
     TrackingNumberAssigned,
 )
+from orderflow_contracts.intake import OrderAddressChanged, OrderCancelled
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_contracts.warehouse import WarehouseReported
@@ -16,13 +19,27 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_fulfillment import domain, store
 
+NOT_LEFT = frozenset({ShipmentStatus.PICK_REQUESTED, ShipmentStatus.PICKED, ShipmentStatus.PACKED})
+
 
 async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
     """A poll's reservations become pick tasks with one insert; a shipment seen before (a
-    redelivered reservation) issues nothing."""
-    planned = [(item, shipment) for item in items for shipment in item.event.plan.shipments]
+    redelivered reservation) issues nothing, nor does an order cancelled meanwhile."""
+    conn = items[-1].unit.conn
+    cancelled = await store.cancelled_among(conn, [item.event.plan.order_id for item in items])
+    for item in items:
+        if item.event.plan.order_id in cancelled:
+            item.unit.log.info(
+                "pick_task.not_issued_order_cancelled", order_id=item.event.plan.order_id
+            )
+    planned = [
+        (item, shipment)
+        for item in items
+        if item.event.plan.order_id not in cancelled
+        for shipment in item.event.plan.shipments
+    ]
     created = await store.create_shipments(
-        items[-1].unit.conn, [(item.event.plan, shipment) for item, shipment in planned]
+        conn, [(item.event.plan, shipment) for item, shipment in planned]
     )
     for item, shipment in planned:
         if shipment.shipment_id not in created:
@@ -82,8 +99,76 @@ async def apply_warehouse_reports(items: list[Item[WarehouseReported]]) -> None:
         if _advance(item.unit, book, shipment, status, item.event.tracking_number):
             if status is ShipmentStatus.SHIPPED:
                 shipped.append((item.unit, shipment))
+                if shipment.cancel_requested:
+                    _shipped_though_cancelled(item.unit, book, shipment)
     await _apply_parked_tracking(conn, book, shipped)
     await book.save(conn)
+
+
+def _shipped_though_cancelled(
+    uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment
+) -> None:
+    book.note(
+        shipment, "shipped after the order was cancelled: too late to stop, a return is needed"
+    )
+    uow.log.warning(
+        "shipment.shipped_after_cancellation",
+        order_id=shipment.order_id,
+        shipment_id=shipment.shipment_id,
+    )
+
+
+async def stop_cancelled_orders(uow: UnitOfWork, event: OrderCancelled) -> None:
+    """Ask the warehouse to stop each shipment of the order that has not left; one that has
+    is noted as too late. Remembered, so a reservation arriving later issues no pick task."""
+    await store.remember_cancellation(uow.conn, event.order_id, event.reason)
+    book = await store.ShipmentBook.load(uow.conn, order_ids=[event.order_id])
+    for shipment in book.by_id.values():
+        if shipment.status is ShipmentStatus.CANCELLED or shipment.cancel_requested:
+            continue
+        if shipment.status in NOT_LEFT:
+            book.request_cancel(shipment)
+            book.note(
+                shipment,
+                f"order cancelled ({event.reason or 'no reason given'}): asked the warehouse to stop it",
+            )
+            uow.emit(
+                topics.pick_tasks(shipment.location_id),
+                shipment.shipment_id,
+                PickTaskCancelled(
+                    shipment_id=shipment.shipment_id,
+                    order_id=shipment.order_id,
+                    location_id=shipment.location_id,
+                    reason=event.reason,
+                ),
+            )
+            uow.log.info("pick_task.cancel_requested", shipment_id=shipment.shipment_id)
+        else:
+            book.note(shipment, "order cancelled after the shipment left: a return is needed")
+            uow.log.warning("shipment.cancelled_too_late", shipment_id=shipment.shipment_id)
+    await book.save(uow.conn)
+
+
+async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> None:
+    """The buyer's new address to the warehouse for each shipment that has not left."""
+    book = await store.ShipmentBook.load(uow.conn, order_ids=[event.order_id])
+    for shipment in book.by_id.values():
+        if shipment.status not in NOT_LEFT:
+            book.note(shipment, "address changed after the shipment left: too late to relabel")
+            uow.log.warning("shipment.address_change_too_late", shipment_id=shipment.shipment_id)
+            continue
+        book.note(shipment, "address changed: the new one sent to the warehouse")
+        uow.emit(
+            topics.pick_tasks(shipment.location_id),
+            shipment.shipment_id,
+            PickTaskAddressChanged(
+                shipment_id=shipment.shipment_id,
+                order_id=shipment.order_id,
+                location_id=shipment.location_id,
+                ship_to=event.ship_to,
+            ),
+        )
+    await book.save(uow.conn)
 
 
 async def _apply_parked_tracking(

@@ -1,0 +1,108 @@
+"""A cancellation or a new address after the pick task reaches the warehouse, or is noted as too
+late for the shipment that already left."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import (
+    PickTaskAddressChanged,
+    PickTaskCancelled,
+    PickTaskIssued,
+    ShipmentStatusChanged,
+)
+from orderflow_contracts.intake import OrderAddressChanged, OrderCancelled
+from orderflow_contracts.order import Address
+from orderflow_testing.use_cases import DrivenService
+
+from tests.use_cases.fulfillment.test_shipments import report, reserved, sent
+
+SHIPMENT = "o-1-us-ontario"
+NEW_ADDRESS = Address(name="Lin", line1="9 Other St", city="Elsewhere", country="US")
+
+
+def cancelled() -> OrderCancelled:
+    return OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1", reason="buyer")
+
+
+async def notes(fulfillment: DrivenService) -> list[str]:
+    rows = await fulfillment.conn.fetch(
+        "SELECT note FROM shipment_history WHERE shipment_id = $1 AND note <> ''", SHIPMENT
+    )
+    return [row["note"] for row in rows]
+
+
+async def test_a_cancelled_order_is_stopped_at_the_warehouse(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, SHIPMENT, "picked")
+
+    [(topic, key, stop)] = sent(await fulfillment.deliver(topics.ORDERS, cancelled()))
+    assert (topic, key) == (topics.pick_tasks("us-ontario"), SHIPMENT)
+    assert isinstance(stop, PickTaskCancelled)
+
+    [(_, _, news)] = sent(await report(fulfillment, SHIPMENT, "cancelled"))
+    assert isinstance(news, ShipmentStatusChanged)
+    assert news.status == "cancelled"
+
+
+async def test_a_cancellation_is_sent_once(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await fulfillment.deliver(topics.ORDERS, cancelled())
+
+    assert await fulfillment.deliver(topics.ORDERS, cancelled()) == []
+
+
+async def test_a_reservation_after_the_cancellation_issues_no_pick_task(fulfillment) -> None:
+    await fulfillment.deliver(topics.ORDERS, cancelled())
+
+    emitted = sent(
+        await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    )
+    assert [e for _, _, e in emitted if isinstance(e, PickTaskIssued)] == []
+
+
+async def test_a_shipment_that_left_is_noted_for_a_return(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+
+    assert await fulfillment.deliver(topics.ORDERS, cancelled()) == []
+    assert await notes(fulfillment) == [
+        "order cancelled after the shipment left: a return is needed"
+    ]
+
+
+async def test_a_warehouse_that_ships_anyway_is_followed_and_flagged(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await fulfillment.deliver(topics.ORDERS, cancelled())
+    emitted = sent(
+        await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+    )
+
+    assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)] == [
+        "picked",
+        "packed",
+        "shipped",
+    ]
+    assert (await notes(fulfillment))[-1].startswith("shipped after the order was cancelled")
+
+
+async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    changed = OrderAddressChanged(
+        order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
+    )
+    [(topic, _, relabel)] = sent(await fulfillment.deliver(topics.ORDERS, changed))
+
+    assert topic == topics.pick_tasks("us-ontario")
+    assert isinstance(relabel, PickTaskAddressChanged)
+    assert relabel.ship_to == NEW_ADDRESS
+
+
+async def test_a_new_address_after_the_parcel_left_is_noted_as_too_late(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+    changed = OrderAddressChanged(
+        order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
+    )
+
+    assert await fulfillment.deliver(topics.ORDERS, changed) == []
+    assert await notes(fulfillment) == [
+        "address changed after the shipment left: too late to relabel"
+    ]
