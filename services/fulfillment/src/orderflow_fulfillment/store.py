@@ -198,3 +198,45 @@ async def take_parked_tracking(
     for row in rows:
         parked.setdefault(row["tracking_number"], []).append(ShipmentStatus(row["status"]))
     return {number: sorted(news, key=journey.index) for number, news in parked.items()}
+
+
+async def shipments(
+    conn: asyncpg.Connection,
+    *,
+    shipment_id: str | None = None,
+    order_id: str | None = None,
+    status: str | None = None,
+    location_id: str | None = None,
+    limit: int = 500,
+) -> list[asyncpg.Record]:
+    """Shipments as the API shows them, newest change first; each filter given narrows."""
+    return list(
+        await conn.fetch(
+            "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service,"
+            " status, coalesce(tracking_number, '') AS tracking_number, lines::text AS lines,"
+            " cancel_requested_at IS NOT NULL AS cancel_requested, created_at, updated_at"
+            " FROM shipments WHERE ($1::text IS NULL OR shipment_id = $1)"
+            " AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR status = $3)"
+            " AND ($4::text IS NULL OR location_id = $4)"
+            " ORDER BY updated_at DESC, shipment_id LIMIT $5",
+            shipment_id,
+            order_id,
+            status,
+            location_id,
+            limit,
+        )
+    )
+
+
+async def history(
+    conn: asyncpg.Connection, shipment_ids: list[str]
+) -> dict[str, list[asyncpg.Record]]:
+    rows = await conn.fetch(
+        "SELECT shipment_id, status, accepted, note, at FROM shipment_history"
+        " WHERE shipment_id = ANY($1::text[]) ORDER BY id",
+        shipment_ids,
+    )
+    by_shipment: dict[str, list[asyncpg.Record]] = {}
+    for row in rows:
+        by_shipment.setdefault(row["shipment_id"], []).append(row)
+    return by_shipment

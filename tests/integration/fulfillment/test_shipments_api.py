@@ -1,0 +1,63 @@
+"""An operator looks up shipments: one with its history, an order's, and lists by status."""
+
+import httpx
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.warehouse import WarehouseReported
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.use_cases.conftest import planned
+
+pytestmark = pytest.mark.integration
+
+
+async def test_shipments_and_their_history_are_readable(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario", "de-3pl"])
+    service = await start(system, "fulfillment")
+    partners = await system.bus("partners")
+    plan = planned("o-1", ("us-ontario", "MUG-RED", 1), ("de-3pl", "LAMP-DESK", 2))
+    await partners.publish(topics.INVENTORY_RESERVATIONS, "o-1", StockReserved(plan=plan))
+    for status in ("picked", "packed", "shipped"):
+        await partners.publish(
+            topics.WAREHOUSE_EVENTS,
+            "o-1-us-ontario",
+            WarehouseReported(
+                shipment_id="o-1-us-ontario",
+                order_id="o-1",
+                status=status,
+                tracking_number="9400" if status == "shipped" else "",
+            ),
+        )
+    await partners.flush()
+    db = await system.db("fulfillment")
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT status = 'shipped' FROM shipments WHERE shipment_id = 'o-1-us-ontario'"
+        )
+    )
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://fulfillment"
+    ) as client:
+        one = (await client.get("/shipments/o-1-us-ontario")).json()
+        of_order = (await client.get("/orders/o-1/shipments")).json()
+        waiting = (await client.get("/shipments", params={"status": "pick_requested"})).json()
+        missing = await client.get("/shipments/nope")
+        bad_status = await client.get("/shipments", params={"status": "teleported"})
+
+    assert (one["status"], one["tracking_number"]) == ("shipped", "9400")
+    assert [h["status"] for h in one["history"]] == [
+        "pick_requested",
+        "picked",
+        "packed",
+        "shipped",
+    ]
+    assert (
+        one["lines"] == [{"sku": "MUG-RED", "quantity": 1, "unit_price": None}]
+        or one["lines"][0]["sku"] == "MUG-RED"
+    )
+    assert sorted(s["shipment_id"] for s in of_order) == ["o-1-de-3pl", "o-1-us-ontario"]
+    assert [s["shipment_id"] for s in waiting] == ["o-1-de-3pl"]
+    assert missing.status_code == 404
+    assert bad_status.status_code == 422
