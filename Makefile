@@ -8,7 +8,7 @@ RUN_SECONDS ?= 0
 RATE ?= 20
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-unit test-integration test-e2e test-faults lint typecheck check-deploy bench bench-smoke bench-compare infra clean
+.PHONY: setup run test test-unit test-integration test-e2e test-faults soak lint typecheck check-deploy bench bench-smoke bench-compare infra clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -47,8 +47,11 @@ test-integration: setup
 test-e2e: setup
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-test-faults: setup  ## processes killed, stopped and replayed under load: nothing lost or doubled (minutes)
-	$(VENV)/bin/pytest tests/faults -m faults $(PYTEST_ARGS)
+test-faults: setup  ## services, relays, PostgreSQL and the broker failing under load: nothing lost or doubled (~40 min)
+	$(VENV)/bin/pytest tests/faults -m "faults and not soak" $(PYTEST_ARGS)
+
+soak: setup  ## SOAK_MINUTES (20) of random faults under load, then the checker's table (not CI)
+	$(VENV)/bin/pytest tests/faults/test_soak.py -m soak -s $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -46,14 +46,13 @@ class FaultStack:
         self.orders: list[PlacedOrder] = []
         self.stock_received = {(sku, LOCATION): UNITS_PER_SKU for sku in SKUS}
         self.processes: NamespacedProcesses | None = None
-        self._tasks: list[asyncio.Task[Any]] = []
+        self._partners: list[asyncio.Task[Any]] = []
         self._supervisor: asyncio.Task[None] | None = None
         self._numbers = itertools.count(1)
         self._marketplace: PartnerBus | None = None
 
     async def start(self, *, as_processes: bool, settings: dict[str, str] | None = None) -> None:
         """`settings`: every service's, by name without its prefix (CLUSTER_CHECK_INTERVAL_S)."""
-        setup = seller_setup()
         await self.create_topics()
         if as_processes:
             await self._start_processes(settings or {})
@@ -61,10 +60,35 @@ class FaultStack:
             for name in SERVICES:
                 overrides = {"smtp_port": self.smtp.port} if name == "notifications" else {}
                 await start_service(self.system, name, **overrides)
-        warehouse = Warehouse(await self.system.bus("warehouse"), setup)
-        carrier = Carrier(await self.system.bus("carrier"))
-        self._tasks += [asyncio.create_task(warehouse.run()), asyncio.create_task(carrier.run())]
+        await self._start_partners()
         await self._receive_stock()
+
+    async def _start_partners(self) -> None:
+        warehouse = Warehouse(await self.system.bus("warehouse"), seller_setup())
+        carrier = Carrier(await self.system.bus("carrier"))
+        self._partners = [
+            asyncio.create_task(warehouse.run()),
+            asyncio.create_task(carrier.run()),
+        ]
+
+    async def restart_partners(self) -> None:
+        """The simulated warehouse and carrier again, in their same groups. After the broker
+        was replaced by an empty one: the warehouse subscribes by pattern, and aiokafka sees
+        topics created again only at its next metadata refresh (metadata_max_age_ms, 5 min),
+        so the warehouse picked nothing for ~5 min (seen in the soak)."""
+        for task in self._partners:
+            task.cancel()
+        await asyncio.gather(*self._partners, return_exceptions=True)
+        await self._start_partners()
+
+    async def replace_broker(self) -> None:
+        """The test's own broker lost with its data, a new empty one in its place; the topics
+        created again (as an operator or the deploy does on a new cluster), and the partners
+        restarted (see restart_partners)."""
+        assert self.own is not None
+        await self.own.replace_broker()
+        await self.create_topics()
+        await self.restart_partners()
 
     async def create_topics(self) -> None:
         """Every topic of the demo seller (again, on a broker that lost them)."""
@@ -199,9 +223,9 @@ class FaultStack:
 
     async def stop(self) -> None:
         await self.pause_supervision()
-        for task in self._tasks:
+        for task in self._partners:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._partners, return_exceptions=True)
         if self.processes is not None:
             await asyncio.to_thread(self.processes.stop_all)
 
