@@ -1,36 +1,33 @@
-"""intake's HTTP API: webhooks in, the order view, the exception queue, listings, KPIs.
-OpenAPI at /openapi.json, docs at /docs."""
-
-import uuid
-from collections.abc import AsyncIterator
+"""intake's HTTP API, one router per resource: webhooks in, the order view, the exception queue
+and the operator's actions on an order, raw payloads, listings, KPIs. `create_router` mounts
+them all. OpenAPI at /openapi.json, docs at /docs."""
 
 import asyncpg
-import structlog
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from orderflow_contracts.setup import SellerSetup
 
-from orderflow_intake.api import kpis, listings, orders, raw, webhooks
+from orderflow_intake.api import (
+    exception_queue,
+    kpis,
+    listings,
+    order_actions,
+    orders,
+    raw,
+    webhooks,
+)
+from orderflow_intake.api.dependencies import bind_request
 from orderflow_intake.config import Settings
 from orderflow_intake.screening import ScreeningRules
-
-log = structlog.get_logger()
-
-
-async def _bind_request(request: Request) -> AsyncIterator[None]:
-    """Context for every log line of the request, bound once; handlers add the order's ids."""
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-    with structlog.contextvars.bound_contextvars(
-        request_id=request_id, method=request.method, path=request.url.path
-    ):
-        yield
 
 
 def create_router(
     pool: asyncpg.Pool, settings: Settings, rules: ScreeningRules, setup: SellerSetup
 ) -> APIRouter:
-    router = APIRouter(dependencies=[Depends(_bind_request)])
+    router = APIRouter(dependencies=[Depends(bind_request)])
     router.include_router(webhooks.create_router(pool, settings, rules))
-    router.include_router(orders.create_router(pool, rules))
+    router.include_router(orders.create_router(pool))
+    router.include_router(exception_queue.create_router(pool))
+    router.include_router(order_actions.create_router(pool, rules))
     router.include_router(raw.create_router(pool, rules))
     router.include_router(
         listings.create_router(pool, frozenset(product.sku for product in setup.products))

@@ -6,7 +6,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, HTTPException, Query
 
-from orderflow_intake import queries
+from orderflow_intake import store
 from orderflow_intake.api.schemas import ChannelHour, Kpis, QueueTime, ReasonRate
 
 
@@ -25,7 +25,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
             raise HTTPException(422, "since and until need a time zone, e.g. 2026-01-01T00:00:00Z")
         if start >= end:
             raise HTTPException(422, "since must be before until")
-        found = await queries.kpis(pool, start, end)
+        found = await store.kpi_figures(pool, start, end)
         total = found["total"]
         waits = found["waits"]
         return Kpis(

@@ -6,7 +6,8 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, Header, HTTPException, Query
 
-from orderflow_intake import operations, queries
+from orderflow_intake import operations, store
+from orderflow_intake.api.dependencies import Limit, Offset
 from orderflow_intake.api.schemas import Problem, RawPayload, ReparseResult
 from orderflow_intake.screening import ScreeningRules
 
@@ -35,17 +36,17 @@ def create_router(pool: asyncpg.Pool, rules: ScreeningRules) -> APIRouter:
     async def list_raw(
         channel: str | None = None,
         status: Annotated[str | None, Query(pattern="^(accepted|rejected|failed)$")] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> list[RawPayload]:
-        rows = await queries.raw_payloads(
+        rows = await store.raw_payloads(
             pool, channel=channel, status=status, limit=limit, offset=offset
         )
         return [_raw(row) for row in rows]
 
     @router.get("/{payload_id}", response_model=RawPayload, responses={404: {"model": Problem}})
     async def get_raw(payload_id: int) -> RawPayload:
-        row = await queries.raw_payload(pool, payload_id)
+        row = await store.raw_payload(pool, payload_id)
         if row is None:
             raise HTTPException(404, f"no raw payload {payload_id}")
         return _raw(row)

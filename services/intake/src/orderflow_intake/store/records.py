@@ -1,4 +1,4 @@
-"""Raw webhook payloads and the audit trail."""
+"""Raw payloads (webhook bodies, and topic payloads no adapter could read) and the audit trail."""
 
 import json
 from typing import Any
@@ -70,3 +70,29 @@ async def audit(
         actor,
         json.dumps(detail, default=str),
     )
+
+
+async def audit_of(pool: asyncpg.Pool, subject: str) -> list[asyncpg.Record]:
+    return await pool.fetch(  # type: ignore[no-any-return]
+        "SELECT action, actor, at, detail FROM audit WHERE subject = $1 ORDER BY audit_id", subject
+    )
+
+
+async def raw_payloads(
+    pool: asyncpg.Pool, *, channel: str | None, status: str | None, limit: int, offset: int
+) -> list[asyncpg.Record]:
+    return await pool.fetch(  # type: ignore[no-any-return]
+        "SELECT payload_id, channel, external_id, received_at, status, error, headers, body,"
+        " source, kind"
+        " FROM raw_payloads WHERE ($1::text IS NULL OR channel = $1)"
+        " AND ($2::text IS NULL OR status = $2)"
+        " ORDER BY payload_id DESC LIMIT $3 OFFSET $4",
+        channel,
+        status,
+        limit,
+        offset,
+    )
+
+
+async def raw_payload(pool: asyncpg.Pool, payload_id: int) -> asyncpg.Record | None:
+    return await pool.fetchrow("SELECT * FROM raw_payloads WHERE payload_id = $1", payload_id)

@@ -1,6 +1,5 @@
-"""intake's read side: the unified order view, the exception queue, raw payloads, KPIs."""
+"""The read side of the order view and the exception queue, through the pool."""
 
-from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -45,7 +44,7 @@ _OPEN_CODES = (
 )
 
 
-async def order(pool: asyncpg.Pool, order_id: str) -> asyncpg.Record | None:
+async def order_view(pool: asyncpg.Pool, order_id: str) -> asyncpg.Record | None:
     return await pool.fetchrow(
         f"SELECT o.*, {_OPEN_CODES} FROM orders o WHERE o.order_id = $1", order_id
     )
@@ -90,72 +89,3 @@ async def exceptions_page(
         f"{base} ORDER BY held_since, o.order_id LIMIT $5 OFFSET $6", *args, limit, offset
     )
     return rows, int(total)
-
-
-async def audit_of(pool: asyncpg.Pool, subject: str) -> list[asyncpg.Record]:
-    return await pool.fetch(  # type: ignore[no-any-return]
-        "SELECT action, actor, at, detail FROM audit WHERE subject = $1 ORDER BY audit_id", subject
-    )
-
-
-async def raw_payloads(
-    pool: asyncpg.Pool, *, channel: str | None, status: str | None, limit: int, offset: int
-) -> list[asyncpg.Record]:
-    return await pool.fetch(  # type: ignore[no-any-return]
-        "SELECT payload_id, channel, external_id, received_at, status, error, headers, body,"
-        " source, kind"
-        " FROM raw_payloads WHERE ($1::text IS NULL OR channel = $1)"
-        " AND ($2::text IS NULL OR status = $2)"
-        " ORDER BY payload_id DESC LIMIT $3 OFFSET $4",
-        channel,
-        status,
-        limit,
-        offset,
-    )
-
-
-async def raw_payload(pool: asyncpg.Pool, payload_id: int) -> asyncpg.Record | None:
-    return await pool.fetchrow("SELECT * FROM raw_payloads WHERE payload_id = $1", payload_id)
-
-
-async def kpis(pool: asyncpg.Pool, since: datetime, until: datetime) -> dict[str, Any]:
-    per_hour = await pool.fetch(
-        "SELECT channel, date_trunc('hour', received_at) AS hour, count(*) AS orders"
-        " FROM orders WHERE received_at >= $1 AND received_at < $2"
-        " GROUP BY channel, hour ORDER BY hour, channel",
-        since,
-        until,
-    )
-    total = await pool.fetchval(
-        "SELECT count(*) FROM orders WHERE received_at >= $1 AND received_at < $2", since, until
-    )
-    by_reason = await pool.fetch(
-        "SELECT h.code, count(DISTINCT h.order_id) AS orders FROM holds h"
-        " JOIN orders o USING (order_id) WHERE o.received_at >= $1 AND o.received_at < $2"
-        " GROUP BY h.code ORDER BY h.code",
-        since,
-        until,
-    )
-    ever_held = await pool.fetchval(
-        "SELECT count(DISTINCT h.order_id) FROM holds h JOIN orders o USING (order_id)"
-        " WHERE o.received_at >= $1 AND o.received_at < $2",
-        since,
-        until,
-    )
-    waits = await pool.fetchrow(
-        "SELECT count(*) AS resolved,"
-        " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - held_at)) AS median_s,"
-        " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - held_at)) AS p90_s"
-        " FROM holds WHERE resolved_at >= $1 AND resolved_at < $2",
-        since,
-        until,
-    )
-    open_now = await pool.fetchval("SELECT count(*) FROM holds WHERE resolved_at IS NULL")
-    return {
-        "per_hour": per_hour,
-        "total": int(total),
-        "by_reason": by_reason,
-        "ever_held": int(ever_held),
-        "waits": waits,
-        "open_holds": int(open_now),
-    }

@@ -1,0 +1,55 @@
+"""What an operator does to an order in the exception queue: release, re-parse, correct the
+address, cancel. Every action names its actor (X-Actor) and is audited."""
+
+import asyncpg
+from fastapi import APIRouter
+
+from orderflow_intake import operations
+from orderflow_intake.api.dependencies import NOT_FOUND, REFUSED, Actor, act
+from orderflow_intake.api.schemas import ActionResult, AddressEdit, Cancellation, Release
+from orderflow_intake.screening import ScreeningRules
+
+
+def create_router(pool: asyncpg.Pool, rules: ScreeningRules) -> APIRouter:
+    router = APIRouter(
+        prefix="/orders/{order_id}",
+        tags=["exception queue"],
+        responses={**NOT_FOUND, **REFUSED},
+    )
+
+    @router.post(
+        "/release",
+        response_model=ActionResult,
+        summary="Release a held order: its holds clear and it is screened again",
+    )
+    async def release(order_id: str, actor: Actor, body: Release | None = None) -> ActionResult:
+        note = body.note if body else ""
+        outcome = await act(operations.release(pool, order_id, actor, note, rules))
+        return ActionResult(order_id=order_id, status=outcome)
+
+    @router.post(
+        "/reparse",
+        response_model=ActionResult,
+        summary="Parse an order's stored payload again: a held order is screened, holds kept;"
+        " an accepted one takes a new address as an address change and is held for changed"
+        " lines; 409 once shipped",
+    )
+    async def reparse(order_id: str, actor: Actor) -> ActionResult:
+        outcome = await act(operations.reparse_order(pool, order_id, actor, rules))
+        return ActionResult(order_id=order_id, status=outcome)
+
+    @router.post(
+        "/address",
+        response_model=ActionResult,
+        summary="Correct the shipping address, then screen the order again",
+    )
+    async def edit_address(order_id: str, actor: Actor, body: AddressEdit) -> ActionResult:
+        outcome = await act(operations.edit_address(pool, order_id, actor, body.ship_to, rules))
+        return ActionResult(order_id=order_id, status=outcome)
+
+    @router.post("/cancel", response_model=ActionResult, summary="Cancel an order with a reason")
+    async def cancel(order_id: str, actor: Actor, body: Cancellation) -> ActionResult:
+        outcome = await act(operations.cancel(pool, order_id, actor, body.reason))
+        return ActionResult(order_id=order_id, status=outcome)
+
+    return router
