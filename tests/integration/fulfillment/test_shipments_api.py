@@ -18,6 +18,10 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
     partners = await system.bus("partners")
     plan = planned("o-1", ("us-ontario", "MUG-RED", 1), ("de-3pl", "LAMP-DESK", 2))
     await partners.publish(topics.INVENTORY_RESERVATIONS, "o-1", StockReserved(plan=plan))
+    await partners.flush()
+    db = await system.db("fulfillment")
+    # The warehouse reports only on a pick task it received.
+    await eventually(lambda: db.fetchval("SELECT count(*) = 2 FROM shipments"))
     for status in ("picked", "packed", "shipped"):
         await partners.publish(
             topics.WAREHOUSE_EVENTS,
@@ -30,7 +34,6 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
             ),
         )
     await partners.flush()
-    db = await system.db("fulfillment")
     await eventually(
         lambda: db.fetchval(
             "SELECT status = 'shipped' FROM shipments WHERE shipment_id = 'o-1-us-ontario'"
@@ -53,10 +56,7 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
         "packed",
         "shipped",
     ]
-    assert (
-        one["lines"] == [{"sku": "MUG-RED", "quantity": 1, "unit_price": None}]
-        or one["lines"][0]["sku"] == "MUG-RED"
-    )
+    assert [(line["sku"], line["quantity"]) for line in one["lines"]] == [("MUG-RED", 1)]
     assert sorted(s["shipment_id"] for s in of_order) == ["o-1-de-3pl", "o-1-us-ontario"]
     assert [s["shipment_id"] for s in waiting] == ["o-1-de-3pl"]
     assert missing.status_code == 404
