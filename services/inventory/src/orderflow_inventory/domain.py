@@ -162,3 +162,62 @@ def channel_availability(
             ChannelAvailability(channel=policy.channel, available=max(0, eligible - held_back))
         )
     return result
+
+
+@dataclass(frozen=True)
+class ShippedLine:
+    """A reservation line whose goods shipped; `released` if its units had gone back already."""
+
+    order_id: str
+    shipment_id: str
+    sku: str
+    location_id: str
+    quantity: int
+    released: bool
+
+
+def commit_movements(lines: Iterable[ShippedLine], free: Mapping[Key, int]) -> list[Movement]:
+    """What shipped goods do to the books. A reserved line's units leave on hand and reserved. A
+    released line's goods shipped anyway: they leave on hand only, out of what is free there.
+    Beyond that the books cannot follow (a count found fewer since, or other orders hold those
+    units now): that part is a discrepancy, a movement that keeps it on hand with the reason,
+    for an operator to settle with a count, instead of a refused shipment."""
+    left = dict(free)
+    commits, discrepancies = [], []
+    # A reserved line leaves what is free as it was; released lines take from it in this order.
+    for line in sorted(lines, key=lambda line: (line.shipment_id, line.sku, line.location_id)):
+        reserved = 0 if line.released else -line.quantity
+        commits.append(
+            Movement(
+                line.sku, line.location_id, "commit", line.shipment_id, -line.quantity, reserved
+            )
+        )
+        if line.released:
+            key = (line.sku, line.location_id)
+            taken = min(line.quantity, max(left.get(key, 0), 0))
+            left[key] = left.get(key, 0) - taken
+            if taken < line.quantity:
+                discrepancies.append(_discrepancy(line, line.quantity - taken))
+    return commits + discrepancies
+
+
+def _discrepancy(line: ShippedLine, units: int) -> Movement:
+    return Movement(
+        line.sku,
+        line.location_id,
+        "discrepancy",
+        line.shipment_id,
+        on_hand_delta=units,
+        reason=f"shipped {units} unit{'s' if units > 1 else ''} more than the books had free"
+        " (released before shipping, then counted or reserved by others): count the location",
+    )
+
+
+def balance_changes(movements: Iterable[Movement]) -> tuple[Counter[Key], Counter[Key]]:
+    """The movements' effect on on hand and on reserved, per key."""
+    on_hand: Counter[Key] = Counter()
+    reserved: Counter[Key] = Counter()
+    for m in movements:
+        on_hand[(m.sku, m.location_id)] += m.on_hand_delta
+        reserved[(m.sku, m.location_id)] += m.reserved_delta
+    return on_hand, reserved

@@ -43,16 +43,31 @@ async def record_document(conn: asyncpg.Connection, movement: Movement) -> bool:
     return bool(inserted)
 
 
+_ENTRY = "id, sku, location_id, kind, reference, on_hand_delta, reserved_delta, reason, at"
+
+
 async def of_sku(
     conn: asyncpg.Connection, sku: str, location_id: str | None, limit: int, before_id: int | None
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        "SELECT id, sku, location_id, kind, reference, on_hand_delta, reserved_delta, reason, at"
-        " FROM movements WHERE sku = $1 AND ($2::text IS NULL OR location_id = $2)"
+        f"SELECT {_ENTRY} FROM movements WHERE sku = $1 AND ($2::text IS NULL OR location_id = $2)"
         " AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
         sku,
         location_id,
         before_id,
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def discrepancies(
+    conn: asyncpg.Connection, sku: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """Goods shipped beyond what the books had free (`domain.commit_movements`), newest first."""
+    rows = await conn.fetch(
+        f"SELECT {_ENTRY} FROM movements WHERE kind = 'discrepancy'"
+        " AND ($1::text IS NULL OR sku = $1) ORDER BY id DESC LIMIT $2",
+        sku,
         limit,
     )
     return [dict(row) for row in rows]

@@ -13,7 +13,15 @@ from typing import Any
 
 import asyncpg
 
-from orderflow_inventory.domain import LIVE, Decision, Key, Movement
+from orderflow_inventory.domain import (
+    LIVE,
+    Decision,
+    Key,
+    Movement,
+    ShippedLine,
+    balance_changes,
+    commit_movements,
+)
 from orderflow_inventory.store import backorders, ledger, stock
 
 Line = tuple[str, str, str, str, int]  # order, shipment, sku, location, units
@@ -128,53 +136,36 @@ async def skus_of_shipments(conn: asyncpg.Connection, shipment_ids: Sequence[str
 
 async def commit_shipments(
     conn: asyncpg.Connection, shipment_ids: Sequence[str]
-) -> dict[str, Counter[str]]:
+) -> tuple[dict[str, Counter[str]], list[Movement]]:
     """Shipped goods leave on hand and the reservation, for all these shipments in one statement
-    per table; returns the units per SKU each shipment shipped, for those with lines to commit."""
+    per table; returns the units per SKU each shipment shipped (for those with lines to commit)
+    and the discrepancies: goods that shipped beyond what the books had free
+    (`domain.commit_movements`)."""
     if not shipment_ids:
-        return {}
-    lines = await conn.fetch(
+        return {}, []
+    rows = await conn.fetch(
         "UPDATE reservation_lines SET committed = true"
         " WHERE shipment_id = ANY($1::text[]) AND NOT committed"
-        " RETURNING shipment_id, order_id, sku, location_id, quantity, released",
+        " RETURNING order_id, shipment_id, sku, location_id, quantity, released",
         list(shipment_ids),
     )
+    lines = [ShippedLine(**dict(row)) for row in rows]
     if not lines:
-        return {}
-    # Per shipment and key: the ledger names each shipment.
-    on_hand: Counter[tuple[str, Key]] = Counter()
-    reserved: Counter[tuple[str, Key]] = Counter()
-    shipped: dict[str, Counter[str]] = {}
-    for row in lines:
-        shipment_key = (row["shipment_id"], (row["sku"], row["location_id"]))
-        on_hand[shipment_key] -= row["quantity"]
-        shipped.setdefault(row["shipment_id"], Counter())[row["sku"]] += row["quantity"]
-        # Goods of a released line shipped anyway: they leave on hand; their reservation is gone
-        # already. If others hold those units now, the never_oversold check refuses loudly.
-        if not row["released"]:
-            reserved[shipment_key] -= row["quantity"]
-    await stock.change_stock(conn, _by_key(on_hand), _by_key(reserved))
-    await ledger.record(
-        conn,
-        [
-            Movement(key[0], key[1], "commit", shipment_id, units, reserved[(shipment_id, key)])
-            for (shipment_id, key), units in sorted(on_hand.items())
-        ],
-    )
+        return {}, []
+    free = await stock.lock_free_stock(conn, [(line.sku, line.location_id) for line in lines])
+    movements = commit_movements(lines, free)
+    await stock.change_stock(conn, *balance_changes(movements))
+    await ledger.record(conn, movements)
     await conn.execute(
         "UPDATE reservations r SET status = 'committed', updated_at = now()"
         " WHERE order_id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM reservation_lines l"
         " WHERE l.order_id = r.order_id AND NOT l.committed AND NOT l.released)",
-        sorted({row["order_id"] for row in lines}),
+        sorted({line.order_id for line in lines}),
     )
-    return shipped
-
-
-def _by_key(deltas: Counter[tuple[str, Key]]) -> Counter[Key]:
-    summed: Counter[Key] = Counter()
-    for (_, key), units in deltas.items():
-        summed[key] += units
-    return summed
+    shipped: dict[str, Counter[str]] = {}
+    for line in lines:
+        shipped.setdefault(line.shipment_id, Counter())[line.sku] += line.quantity
+    return shipped, [m for m in movements if m.kind == "discrepancy"]
 
 
 async def release(conn: asyncpg.Connection, order_id: str) -> list[Key]:
