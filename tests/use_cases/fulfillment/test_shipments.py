@@ -118,3 +118,10 @@ async def test_news_repeated_is_applied_once(fulfillment) -> None:
 
     emitted = await report(fulfillment, "o-1-us-ontario", "picked", "picked")
     assert len(emitted) == 1
+
+
+async def test_a_report_for_no_shipment_of_ours_is_kept_with_its_reason(fulfillment) -> None:
+    assert await report(fulfillment, "not-ours", "picked") == []
+
+    kept = await fulfillment.conn.fetch("SELECT shipment_id, status, reason FROM refused_reports")
+    assert [tuple(row) for row in kept] == [("not-ours", "picked", "no such shipment")]

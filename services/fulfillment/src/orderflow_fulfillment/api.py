@@ -41,6 +41,16 @@ class ShipmentDetail(ShipmentView):
     history: list[HistoryEntry] = Field(description="oldest first")
 
 
+class RefusedReport(BaseModel):
+    shipment_id: str
+    order_id: str
+    status: str
+    tracking_number: str
+    reason: str
+    correlation_id: str
+    received_at: datetime
+
+
 def router(service: RunningService) -> APIRouter:
     api = APIRouter(tags=["shipments"])
 
@@ -75,6 +85,12 @@ def router(service: RunningService) -> APIRouter:
                 conn, status=status.value if status else None, location_id=location_id, limit=limit
             )
         return [ShipmentView.model_validate(_fields(row)) for row in found]
+
+    @api.get("/refused-reports", summary="Warehouse reports that matched no shipment, newest first")
+    async def list_refused_reports(limit: int = Query(50, ge=1, le=500)) -> list[RefusedReport]:
+        async with service.pool.acquire() as conn:
+            rows = await store.refused_reports(conn, limit)
+        return [RefusedReport.model_validate(dict(row)) for row in rows]
 
     return api
 

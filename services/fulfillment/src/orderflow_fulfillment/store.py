@@ -7,6 +7,7 @@ import asyncpg
 from orderflow_contracts.fulfillment import ShipmentStatus
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
+from orderflow_contracts.warehouse import WarehouseReported
 from pydantic import TypeAdapter
 
 _lines = TypeAdapter(tuple[OrderLine, ...])
@@ -154,6 +155,32 @@ async def _insert_history(
         [h[1] for h in history],
         [h[2] for h in history],
         [h[3] for h in history],
+    )
+
+
+async def refuse_reports(
+    conn: asyncpg.Connection, reports: list[tuple[WarehouseReported, str, str]]
+) -> None:
+    """Keep (report, reason, correlation id) for reports that cannot be applied."""
+    if reports:
+        await conn.executemany(
+            "INSERT INTO refused_reports"
+            " (shipment_id, order_id, status, tracking_number, reason, correlation_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            [
+                (r.shipment_id, r.order_id, r.status, r.tracking_number, reason, correlation)
+                for r, reason, correlation in reports
+            ],
+        )
+
+
+async def refused_reports(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT shipment_id, order_id, status, tracking_number, reason, correlation_id,"
+            " received_at FROM refused_reports ORDER BY id DESC LIMIT $1",
+            limit,
+        )
     )
 
 

@@ -87,13 +87,12 @@ async def apply_warehouse_reports(items: list[Item[WarehouseReported]]) -> None:
     conn = items[-1].unit.conn
     book = await store.ShipmentBook.load(conn, shipment_ids=[i.event.shipment_id for i in items])
     shipped: list[tuple[UnitOfWork, store.Shipment]] = []
+    refused: list[tuple[WarehouseReported, str, str]] = []
     for item in items:
         shipment = book.by_id.get(item.event.shipment_id)
         if shipment is None:
-            item.unit.log.warning(
-                "shipment.unknown",
-                shipment_id=item.event.shipment_id,
-            )
+            refused.append((item.event, "no such shipment", item.unit.correlation_id))
+            item.unit.log.warning("warehouse_report.refused", shipment_id=item.event.shipment_id)
             continue
         status = ShipmentStatus(item.event.status)
         if _advance(item.unit, book, shipment, status, item.event.tracking_number):
@@ -103,6 +102,7 @@ async def apply_warehouse_reports(items: list[Item[WarehouseReported]]) -> None:
                     _shipped_though_cancelled(item.unit, book, shipment)
     await _apply_parked_tracking(conn, book, shipped)
     await book.save(conn)
+    await store.refuse_reports(conn, refused)
 
 
 def _shipped_though_cancelled(
