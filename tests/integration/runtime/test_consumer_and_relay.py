@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from orderflow_contracts import Envelope, topics
+from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_runtime import ServiceSettings, ServiceSpec, Subscriptions, UnitOfWork, inbox, outbox
-from orderflow_testing.system import TestSystem
+from orderflow_testing.system import TestSystem, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -152,7 +153,13 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "alert_state",
             "alerts",
         },
-        "fulfillment": {"shipments", "shipment_history", "early_tracking"},
+        "fulfillment": {
+            "shipments",
+            "shipment_history",
+            "early_tracking",
+            "cancelled_orders",
+            "refused_reports",
+        },
         "notifications": {"contacts", "notifications", "delivery_log"},
     }
     for name, own in expected.items():
@@ -215,3 +222,35 @@ async def test_a_stopped_consumer_commits_its_last_batch(system: TestSystem) -> 
     echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     assert sorted(m.event.sku for m in echoed) == ["AFTER", "BEFORE"]  # any order, as above
     assert (successor.consumer.stats.processed, successor.consumer.stats.duplicates) == (1, 0)
+
+
+async def test_a_row_the_broker_refuses_for_good_is_set_aside_and_the_rest_flows(
+    system: TestSystem,
+) -> None:
+    await system.create_topics([])
+    service = await system.start("echo", lambda _: echo_service({}), EchoSettings)
+    pool = await system.db("echo")
+    too_large = Envelope.wrap(
+        MarketplaceOrderPublished(channel="shopify", payload={"note": "x" * 2_000_000}),
+        source="test",
+        correlation_id="huge",
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.write(
+            conn,
+            [
+                _message("BEFORE"),
+                outbox.OutgoingMessage(topics.INVENTORY_ALERTS, "one-partition", too_large),
+                _message("AFTER"),
+            ],
+        )
+
+    published = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    assert [m.event.sku for m in published] == ["BEFORE", "AFTER"]
+    refusal = await eventually(  # the relay commits after the broker acked
+        lambda: pool.fetchval("SELECT refusal FROM outbox WHERE refused_at IS NOT NULL")
+    )
+    assert "MessageSizeTooLarge" in refusal
+    health = await service.health()
+    assert (health["outbox_unsent"], health["outbox_refused"]) == (0, 1)
+    assert await outbox.requeue_refused(pool) == 1  # once an operator has fixed the cause

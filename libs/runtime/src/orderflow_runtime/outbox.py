@@ -7,10 +7,17 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+)
 from orderflow_contracts import Envelope
 from orderflow_contracts.envelope import headers_as_bytes
 
@@ -21,6 +28,13 @@ from orderflow_runtime.kafka import TopicNames
 log = structlog.get_logger()
 
 NOTIFY_CHANNEL = "outbox"
+# What the broker will never take, however often it is sent: set aside, not retried.
+REFUSED_FOR_GOOD = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    CorruptRecordException,
+    InvalidTopicError,
+)
 _RELAY_LOCK = 0x6F75_7462  # one active relay per database keeps per-key order
 _PUBLISH_LOCK = 0x6F75_7463
 
@@ -64,7 +78,24 @@ async def requeue_sent_since(
 
 
 async def unsent_count(pool: asyncpg.Pool) -> int:
-    return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
+    return int(
+        await pool.fetchval(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL"
+        )
+    )
+
+
+async def refused_count(pool: asyncpg.Pool) -> int:
+    return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL"))
+
+
+async def requeue_refused(db: asyncpg.Pool | asyncpg.Connection) -> int:
+    """Give the rows the broker refused another try, once the cause is fixed (its
+    message.max.bytes raised, say). Returns how many."""
+    status = await db.execute(
+        "UPDATE outbox SET refused_at = NULL, refusal = NULL WHERE refused_at IS NOT NULL"
+    )
+    return int(status.split()[-1])
 
 
 class Relay:
@@ -164,13 +195,16 @@ class Relay:
             await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({_PUBLISH_LOCK})")
             try:
                 rows = await conn.fetch(
-                    "SELECT id, topic, key, value, headers FROM outbox WHERE sent_at IS NULL"
+                    "SELECT id, topic, key, value, headers FROM outbox"
+                    " WHERE sent_at IS NULL AND refused_at IS NULL"
                     " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                     self._batch,
                 )
-                if rows:
-                    await self._send(rows)
-                ids = ",".join(str(row["id"]) for row in rows)  # our own bigints: safe inline
+                refused = await self._send(rows) if rows else {}
+                if refused:
+                    await self._set_aside(conn, refused)
+                sent = (row["id"] for row in rows if row["id"] not in refused)
+                ids = ",".join(map(str, sent))  # our own bigints: safe inline
                 await conn.execute(
                     f"UPDATE outbox SET sent_at = now() WHERE id = ANY('{{{ids}}}'::bigint[]);"
                     " COMMIT"
@@ -185,18 +219,40 @@ class Relay:
         self.published += len(rows)
         return len(rows)
 
-    async def _send(self, rows: list[asyncpg.Record]) -> None:
-        """The whole batch, then every ack: one round trip, not one per row."""
-        acks = [
-            await self._producer.send(
-                self._names.physical(row["topic"]),
-                row["value"],
-                key=row["key"].encode(),
-                headers=headers_as_bytes(json.loads(row["headers"])),
-            )
-            for row in rows
-        ]
-        await asyncio.gather(*acks)
+    async def _send(self, rows: list[asyncpg.Record]) -> dict[int, str]:
+        """The whole batch, then every ack: one round trip, not one per row. Returns the rows
+        the broker refused for good, by id, with why; any other failure fails the batch."""
+        refused: dict[int, str] = {}
+        acks: list[tuple[int, asyncio.Future[Any]]] = []
+        for row in rows:
+            try:
+                ack = await self._producer.send(
+                    self._names.physical(row["topic"]),
+                    row["value"],
+                    key=row["key"].encode(),
+                    headers=headers_as_bytes(json.loads(row["headers"])),
+                )
+            except REFUSED_FOR_GOOD as error:  # checked before it leaves: too large
+                refused[row["id"]] = repr(error)
+                continue
+            acks.append((row["id"], ack))
+        results = await asyncio.gather(*(ack for _, ack in acks), return_exceptions=True)
+        for (row_id, _), result in zip(acks, results, strict=True):
+            if isinstance(result, REFUSED_FOR_GOOD):
+                refused[row_id] = repr(result)
+            elif isinstance(result, BaseException):
+                raise result
+        return refused
+
+    async def _set_aside(self, conn: asyncpg.Connection, refused: dict[int, str]) -> None:
+        await conn.execute(
+            "UPDATE outbox SET refused_at = now(), refusal = r.reason"
+            " FROM unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE outbox.id = r.id",
+            list(refused),
+            list(refused.values()),
+        )
+        for row_id, reason in refused.items():
+            log.error("relay.row_refused", outbox_id=row_id, reason=reason)
 
     async def _purge_sent(self) -> None:
         status = await self._pool.execute(

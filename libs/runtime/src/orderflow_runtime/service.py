@@ -22,7 +22,7 @@ from orderflow_runtime.db import apply_migrations, create_pool, transaction
 from orderflow_runtime.http import ApiServer, build_api
 from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, create_producer
 from orderflow_runtime.logs import configure_logging
-from orderflow_runtime.outbox import Relay, unsent_count
+from orderflow_runtime.outbox import Relay, refused_count, unsent_count
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.unit_of_work import UnitOfWork
 
@@ -80,6 +80,7 @@ class RunningService:
             "dead_lettered": stats.dead_lettered,
             "published": self.relay.published,
             "outbox_unsent": await unsent_count(self.pool),
+            "outbox_refused": await refused_count(self.pool),
         }
 
     def unit_of_work(
