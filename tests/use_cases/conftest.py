@@ -54,7 +54,12 @@ def accepted(
 
 
 def planned(
-    order_id: str, *shipments: tuple[str, str, int], channel: str = "shopify", attempt: int = 1
+    order_id: str,
+    *shipments: tuple[str, str, int],
+    channel: str = "shopify",
+    attempt: int = 1,
+    placed_at: datetime | None = None,
+    ship_by: datetime | None = None,
 ) -> ShipmentsPlanned:
     """A plan of one shipment per (location, SKU, quantity), as routing would emit it."""
     return ShipmentsPlanned(
@@ -74,6 +79,8 @@ def planned(
             )
             for location, sku, quantity in shipments
         ),
+        placed_at=placed_at,
+        ship_by=ship_by,
     )
 
 

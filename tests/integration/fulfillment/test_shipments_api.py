@@ -1,5 +1,7 @@
 """An operator looks up shipments: one with its history, an order's, and lists by status."""
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 from orderflow_contracts import topics
@@ -61,3 +63,54 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
     assert [s["shipment_id"] for s in waiting] == ["o-1-de-3pl"]
     assert missing.status_code == 404
     assert bad_status.status_code == 422
+
+
+async def test_at_risk_shipments_and_ship_kpis(system: TestSystem, start) -> None:
+    await system.create_topics(["us-ontario"])
+    service = await start(system, "fulfillment")
+    partners = await system.bus("partners")
+    now = datetime.now(UTC)
+    late_soon = planned(
+        "o-late",
+        ("us-ontario", "MUG-RED", 1),
+        placed_at=now - timedelta(hours=9),
+        ship_by=now + timedelta(hours=1),
+    )
+    on_time = planned(
+        "o-fast",
+        ("us-ontario", "MUG-RED", 1),
+        placed_at=now - timedelta(hours=2),
+        ship_by=now + timedelta(hours=22),
+    )
+    for plan in (late_soon, on_time):
+        await partners.publish(
+            topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=plan)
+        )
+    await partners.flush()
+    db = await system.db("fulfillment")
+    await eventually(lambda: db.fetchval("SELECT count(*) = 2 FROM shipments"))
+    for status in ("picked", "packed", "shipped"):
+        await partners.publish(
+            topics.WAREHOUSE_EVENTS,
+            "o-fast-us-ontario",
+            WarehouseReported(
+                shipment_id="o-fast-us-ontario",
+                order_id="o-fast",
+                status=status,
+                tracking_number="9401" if status == "shipped" else "",
+            ),
+        )
+    await partners.flush()
+    await eventually(
+        lambda: db.fetchval("SELECT count(*) = 1 FROM shipments WHERE shipped_at IS NOT NULL")
+    )
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://fulfillment"
+    ) as client:
+        at_risk = (await client.get("/shipments/at-risk", params={"percent": 80})).json()
+        kpis = (await client.get("/kpis")).json()
+
+    assert [(s["order_id"], s["percent_used"]) for s in at_risk] == [("o-late", 90)]
+    assert (kpis["shipped"], kpis["on_time_ship_rate"]) == (1, 1.0)
+    assert 1.9 < kpis["order_to_ship_p50_hours"] < 2.5

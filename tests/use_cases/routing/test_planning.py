@@ -1,5 +1,7 @@
 """routing's use cases, driven without a broker: plans, draws down, re-plans and gives up."""
 
+from datetime import UTC, datetime
+
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.inventory import (
     LocationLevel,
@@ -41,6 +43,7 @@ async def test_an_order_ships_from_the_one_location_holding_every_line(routing) 
         "ground-advantage",
     )
     assert plan.attempt == 1
+    assert plan.placed_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # fulfillment's clock
 
 
 async def test_orders_of_one_poll_do_not_count_on_the_same_units(routing) -> None:

@@ -1,3 +1,4 @@
+from datetime import datetime
 from enum import StrEnum
 
 from orderflow_contracts.envelope import Event
@@ -60,3 +61,15 @@ class TrackingNumberAssigned(Event):
     order_id: str
     carrier: str
     tracking_number: str
+
+
+class ShipByEscalated(Event):
+    """A shipment not shipped yet has used `level` percent (50, 80, 100) of the time its
+    marketplace gives to ship, from the order's placement to its ship-by."""
+
+    order_id: str
+    shipment_id: str
+    location_id: str
+    channel: str
+    level: int
+    ship_by: datetime

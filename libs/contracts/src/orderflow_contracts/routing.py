@@ -1,3 +1,7 @@
+from datetime import datetime
+
+from pydantic import Field
+
 from orderflow_contracts.envelope import Event
 from orderflow_contracts.order import Address, OrderLine, Value
 
@@ -20,6 +24,10 @@ class ShipmentsPlanned(Event):
     attempt: int
     ship_to: Address
     shipments: tuple[PlannedShipment, ...]
+    placed_at: datetime | None = None
+    ship_by: datetime | None = Field(
+        default=None, description="when the marketplace expects the order to have shipped"
+    )
 
 
 class OrderUnroutable(Event):

@@ -11,6 +11,7 @@ WAREHOUSE_STOCK = "warehouse.stock"  # key: SKU
 WAREHOUSE_EVENTS = "warehouse.events"  # key: shipment id
 CARRIER_TRACKING = "carrier.tracking"  # key: tracking number
 FULFILLMENT_STATUS = "fulfillment.status"  # key: order id
+FULFILLMENT_ALERTS = "fulfillment.alerts"  # key: order id
 MARKETPLACE_TRACKING = "marketplace.tracking"  # key: channel:external_id
 NOTIFICATIONS_SENT = "notifications.sent"  # key: order id
 
@@ -28,6 +29,7 @@ BUS_TOPICS = (
     WAREHOUSE_EVENTS,
     CARRIER_TRACKING,
     FULFILLMENT_STATUS,
+    FULFILLMENT_ALERTS,
     MARKETPLACE_TRACKING,
     NOTIFICATIONS_SENT,
 )

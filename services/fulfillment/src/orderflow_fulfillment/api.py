@@ -1,7 +1,7 @@
 """fulfillment's HTTP API: shipments, each one's history, an order's shipments."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -51,8 +51,39 @@ class RefusedReport(BaseModel):
     received_at: datetime
 
 
+class AtRisk(BaseModel):
+    shipment_id: str
+    order_id: str
+    location_id: str
+    channel: str
+    status: ShipmentStatus
+    placed_at: datetime
+    ship_by: datetime
+    percent_used: int = Field(description="of the time from placement to ship-by; over 100: late")
+
+
+class ShipKpis(BaseModel):
+    days: int
+    shipped: int
+    on_time_ship_rate: float | None = Field(
+        description="shipped by their ship-by, of those with one"
+    )
+    order_to_ship_p50_hours: float | None
+    order_to_ship_p90_hours: float | None
+
+
 def router(service: RunningService) -> APIRouter:
     api = APIRouter(tags=["shipments"])
+
+    # Before /shipments/{shipment_id}, which would take "at-risk" for an id.
+    @api.get(
+        "/shipments/at-risk",
+        summary="Shipments not shipped yet that used at least `percent` of their time to ship-by",
+    )
+    async def shipments_at_risk(percent: int = Query(50, ge=0, le=1000)) -> list[AtRisk]:
+        async with service.pool.acquire() as conn:
+            rows = await store.at_risk(conn, datetime.now(UTC), percent)
+        return [AtRisk.model_validate(dict(row)) for row in rows]
 
     @api.get(
         "/shipments/{shipment_id}",
@@ -86,6 +117,18 @@ def router(service: RunningService) -> APIRouter:
             )
         return [ShipmentView.model_validate(_fields(row)) for row in found]
 
+    @api.get("/kpis", summary="On-time ship rate and order-to-ship time")
+    async def kpis(days: int = Query(7, ge=1, le=365)) -> ShipKpis:
+        async with service.pool.acquire() as conn:
+            row = await store.ship_kpis(conn, datetime.now(UTC) - timedelta(days=days))
+        return ShipKpis(
+            days=days,
+            shipped=row["shipped"],
+            on_time_ship_rate=_float(row["on_time_rate"]),
+            order_to_ship_p50_hours=_float(row["order_to_ship_p50_hours"]),
+            order_to_ship_p90_hours=_float(row["order_to_ship_p90_hours"]),
+        )
+
     @api.get("/refused-reports", summary="Warehouse reports that matched no shipment, newest first")
     async def list_refused_reports(limit: int = Query(50, ge=1, le=500)) -> list[RefusedReport]:
         async with service.pool.acquire() as conn:
@@ -100,6 +143,10 @@ def _detail(row: asyncpg.Record, history: dict[str, list[asyncpg.Record]]) -> Sh
         **_fields(row),
         history=[HistoryEntry.model_validate(dict(h)) for h in history.get(row["shipment_id"], [])],
     )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else round(float(value), 4)
 
 
 def _fields(row: asyncpg.Record) -> dict[str, Any]:

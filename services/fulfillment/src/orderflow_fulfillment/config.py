@@ -1,6 +1,11 @@
 from orderflow_runtime import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FULFILLMENT_", extra="ignore", frozen=True)
+
+    ship_by_check_interval_s: float = Field(
+        default=60, gt=0, description="how often shipments are checked against their ship-by"
+    )

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import asyncpg
 from orderflow_contracts.fulfillment import ShipmentStatus
@@ -18,10 +19,14 @@ async def create_shipments(
 ) -> set[str]:
     """Create the shipments not seen before, with their first history row; returns their ids."""
     rows = await conn.fetch(
-        "INSERT INTO shipments (shipment_id, order_id, channel, external_id, location_id, carrier, service, status, lines)"
-        " SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service, $8, lines::jsonb"
-        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $9::text[])"
-        " AS s(shipment_id, order_id, channel, external_id, location_id, carrier, service, lines)"
+        "INSERT INTO shipments (shipment_id, order_id, channel, external_id, location_id, carrier,"
+        " service, status, lines, placed_at, ship_by)"
+        " SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service, $8,"
+        " lines::jsonb, placed_at, ship_by"
+        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+        " $7::text[], $9::text[], $10::timestamptz[], $11::timestamptz[])"
+        " AS s(shipment_id, order_id, channel, external_id, location_id, carrier, service, lines,"
+        " placed_at, ship_by)"
         " ON CONFLICT DO NOTHING RETURNING shipment_id",
         [shipment.shipment_id for _, shipment in planned],
         [plan.order_id for plan, _ in planned],
@@ -32,6 +37,8 @@ async def create_shipments(
         [shipment.service for _, shipment in planned],
         ShipmentStatus.PICK_REQUESTED.value,
         [_lines.dump_json(shipment.lines).decode() for _, shipment in planned],
+        [plan.placed_at for plan, _ in planned],
+        [plan.ship_by for plan, _ in planned],
     )
     created = [row["shipment_id"] for row in rows]
     if created:
@@ -124,7 +131,9 @@ class ShipmentBook:
                 "UPDATE shipments s SET status = c.status,"
                 " tracking_number = NULLIF(c.tracking_number, ''), updated_at = now(),"
                 " cancel_requested_at = CASE WHEN c.cancel_requested"
-                "  THEN coalesce(s.cancel_requested_at, now()) END"
+                "  THEN coalesce(s.cancel_requested_at, now()) END,"
+                " shipped_at = CASE WHEN c.status = 'shipped' THEN coalesce(s.shipped_at, now())"
+                "  ELSE s.shipped_at END"
                 " FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[])"
                 "  AS c(shipment_id, status, tracking_number, cancel_requested)"
                 " WHERE s.shipment_id = c.shipment_id",
@@ -267,3 +276,66 @@ async def history(
     for row in rows:
         by_shipment.setdefault(row["shipment_id"], []).append(row)
     return by_shipment
+
+
+SHIP_BY_LEVELS = (50, 80, 100)
+
+
+async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
+    """Shipments not shipped that have reached a new escalation level by `now` (the highest
+    reached, once; a level skipped between two checks is not announced late). Returns them."""
+    return list(
+        await conn.fetch(
+            "WITH due AS ("
+            " SELECT s.shipment_id, s.order_id, s.location_id, s.channel, s.ship_by,"
+            "  max(l.level) AS level"
+            " FROM shipments s CROSS JOIN unnest($2::int[]) AS l(level)"
+            " WHERE s.status IN ('pick_requested', 'picked', 'packed')"
+            "  AND s.ship_by IS NOT NULL AND s.placed_at IS NOT NULL"
+            "  AND $1 >= s.placed_at + (s.ship_by - s.placed_at) * (l.level / 100.0)"
+            " GROUP BY s.shipment_id),"
+            " fresh AS (INSERT INTO ship_by_escalations (shipment_id, level)"
+            "  SELECT shipment_id, level FROM due ON CONFLICT DO NOTHING"
+            "  RETURNING shipment_id, level)"
+            " SELECT due.* FROM due JOIN fresh USING (shipment_id, level) ORDER BY due.ship_by",
+            now,
+            list(SHIP_BY_LEVELS),
+        )
+    )
+
+
+async def at_risk(
+    conn: asyncpg.Connection, now: datetime, min_percent: int
+) -> list[asyncpg.Record]:
+    """Shipments not shipped yet with a ship-by, and the share of their time to it used."""
+    return list(
+        await conn.fetch(
+            "SELECT shipment_id, order_id, location_id, channel, status, placed_at, ship_by,"
+            " round((extract(epoch FROM $1 - placed_at)"
+            "  / greatest(extract(epoch FROM ship_by - placed_at), 1) * 100)::numeric)::int"
+            "  AS percent_used"
+            " FROM shipments WHERE status IN ('pick_requested', 'picked', 'packed')"
+            " AND ship_by IS NOT NULL AND placed_at IS NOT NULL"
+            " AND $1 >= placed_at + (ship_by - placed_at) * ($2 / 100.0)"
+            " ORDER BY ship_by, shipment_id",
+            now,
+            min_percent,
+        )
+    )
+
+
+async def ship_kpis(conn: asyncpg.Connection, since: datetime) -> asyncpg.Record:
+    """Over the shipments shipped since `since`: how many, the share shipped by their ship-by,
+    and the order-to-ship time's median and 90th percentile in hours."""
+    row = await conn.fetchrow(
+        "SELECT count(*) AS shipped,"
+        " avg((shipped_at <= ship_by)::int) FILTER (WHERE ship_by IS NOT NULL) AS on_time_rate,"
+        " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM shipped_at - placed_at))"
+        "  / 3600 AS order_to_ship_p50_hours,"
+        " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM shipped_at - placed_at))"
+        "  / 3600 AS order_to_ship_p90_hours"
+        " FROM shipments WHERE shipped_at >= $1 AND placed_at IS NOT NULL",
+        since,
+    )
+    assert row is not None
+    return row

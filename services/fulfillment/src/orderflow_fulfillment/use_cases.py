@@ -1,5 +1,7 @@
 """fulfillment's use cases: pick tasks out, status in, the customer-facing timeline out."""
 
+from datetime import datetime
+
 import asyncpg
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
@@ -7,6 +9,7 @@ from orderflow_contracts.fulfillment import (
     PickTaskAddressChanged,
     PickTaskCancelled,
     PickTaskIssued,
+    ShipByEscalated,
     ShipmentStatus,
     ShipmentStatusChanged,
     TrackingNumberAssigned,
@@ -264,3 +267,30 @@ def _announce(uow: UnitOfWork, shipment: store.Shipment) -> None:
                 tracking_number=shipment.tracking_number,
             ),
         )
+
+
+async def escalate_ship_by(uow: UnitOfWork, now: datetime) -> int:
+    """Announce each shipment not shipped yet that has used 50, 80 or 100% of its time to
+    ship-by (each level once); returns how many were announced."""
+    due = await store.escalate_ship_by(uow.conn, now)
+    for row in due:
+        uow.emit(
+            topics.FULFILLMENT_ALERTS,
+            row["order_id"],
+            ShipByEscalated(
+                order_id=row["order_id"],
+                shipment_id=row["shipment_id"],
+                location_id=row["location_id"],
+                channel=row["channel"],
+                level=row["level"],
+                ship_by=row["ship_by"],
+            ),
+            correlation_id=row["order_id"],
+        )
+        uow.log.warning(
+            "shipment.ship_by_escalated",
+            order_id=row["order_id"],
+            shipment_id=row["shipment_id"],
+            level=row["level"],
+        )
+    return len(due)

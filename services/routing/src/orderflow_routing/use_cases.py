@@ -100,6 +100,8 @@ def _decide(
         attempt=attempt,
         ship_to=order.ship_to,
         shipments=shipments,
+        placed_at=order.placed_at,
+        ship_by=order.ship_by,
     )
     return store.Outcome(plan, decision.reason, explanation)
 

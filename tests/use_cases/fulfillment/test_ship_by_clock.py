@@ -1,0 +1,56 @@
+"""The marketplace's ship-by clock: each shipment not shipped yet is escalated at 50, 80 and
+100% of its time from placement to ship-by, each level once."""
+
+from datetime import UTC, datetime, timedelta
+
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipByEscalated
+from orderflow_contracts.inventory import StockReserved
+from orderflow_fulfillment.use_cases import escalate_ship_by
+from orderflow_testing.use_cases import DrivenService
+
+from tests.use_cases.conftest import planned
+from tests.use_cases.fulfillment.test_shipments import report
+
+PLACED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+SHIP_BY = PLACED + timedelta(hours=10)
+
+
+async def reserve(fulfillment: DrivenService, order_id: str) -> None:
+    plan = planned(order_id, ("us-ontario", "MUG-RED", 1), placed_at=PLACED, ship_by=SHIP_BY)
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, StockReserved(plan=plan))
+
+
+async def escalations_at(fulfillment: DrivenService, hours: float) -> list[tuple[str, int]]:
+    async with fulfillment.unit_of_work() as uow:
+        await escalate_ship_by(uow, PLACED + timedelta(hours=hours))
+    alerts = [
+        (m.topic, m.envelope.event()) for m in uow.outgoing if m.topic == topics.FULFILLMENT_ALERTS
+    ]
+    assert all(isinstance(event, ShipByEscalated) for _, event in alerts)
+    return [(event.order_id, event.level) for _, event in alerts]  # type: ignore[attr-defined]
+
+
+async def test_each_level_is_announced_once_as_the_clock_runs(fulfillment) -> None:
+    await reserve(fulfillment, "o-1")
+
+    assert await escalations_at(fulfillment, 4) == []
+    assert await escalations_at(fulfillment, 5) == [("o-1", 50)]
+    assert await escalations_at(fulfillment, 6) == []
+    assert await escalations_at(fulfillment, 8.5) == [("o-1", 80)]
+    assert await escalations_at(fulfillment, 11) == [("o-1", 100)]
+    assert await escalations_at(fulfillment, 12) == []
+
+
+async def test_a_level_reached_between_two_checks_is_not_announced_late(fulfillment) -> None:
+    await reserve(fulfillment, "o-1")
+
+    assert await escalations_at(fulfillment, 10) == [("o-1", 100)]
+    assert await escalations_at(fulfillment, 11) == []
+
+
+async def test_a_shipped_shipment_is_not_escalated(fulfillment) -> None:
+    await reserve(fulfillment, "o-1")
+    await report(fulfillment, "o-1-us-ontario", "picked", "packed", "shipped", tracking="9400")
+
+    assert await escalations_at(fulfillment, 11) == []
