@@ -1,4 +1,5 @@
-"""fulfillment's HTTP API: shipments, each one's history, an order's shipments."""
+"""fulfillment's HTTP API, a router per resource: shipments with their history, the ship-by
+clock (at-risk shipments, KPIs), and the warehouse reports refused."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -73,9 +74,16 @@ class ShipKpis(BaseModel):
 
 
 def router(service: RunningService) -> APIRouter:
-    api = APIRouter(tags=["shipments"])
+    api = APIRouter()
+    # The ship-by routes first: /shipments/{shipment_id} would take "at-risk" for an id.
+    for resource in (_ship_by_clock, _shipments, _refused_reports):
+        api.include_router(resource(service))
+    return api
 
-    # Before /shipments/{shipment_id}, which would take "at-risk" for an id.
+
+def _ship_by_clock(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["ship-by"])
+
     @api.get(
         "/shipments/at-risk",
         summary="Shipments not shipped yet that used at least `percent` of their time to ship-by",
@@ -84,6 +92,24 @@ def router(service: RunningService) -> APIRouter:
         async with service.pool.acquire() as conn:
             rows = await store.at_risk(conn, datetime.now(UTC), percent)
         return [AtRisk.model_validate(dict(row)) for row in rows]
+
+    @api.get("/kpis", summary="On-time ship rate and order-to-ship time")
+    async def kpis(days: int = Query(7, ge=1, le=365)) -> ShipKpis:
+        async with service.pool.acquire() as conn:
+            row = await store.ship_kpis(conn, datetime.now(UTC) - timedelta(days=days))
+        return ShipKpis(
+            days=days,
+            shipped=row["shipped"],
+            on_time_ship_rate=_float(row["on_time_rate"]),
+            order_to_ship_p50_hours=_float(row["order_to_ship_p50_hours"]),
+            order_to_ship_p90_hours=_float(row["order_to_ship_p90_hours"]),
+        )
+
+    return api
+
+
+def _shipments(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["shipments"])
 
     @api.get(
         "/shipments/{shipment_id}",
@@ -117,17 +143,11 @@ def router(service: RunningService) -> APIRouter:
             )
         return [ShipmentView.model_validate(_fields(row)) for row in found]
 
-    @api.get("/kpis", summary="On-time ship rate and order-to-ship time")
-    async def kpis(days: int = Query(7, ge=1, le=365)) -> ShipKpis:
-        async with service.pool.acquire() as conn:
-            row = await store.ship_kpis(conn, datetime.now(UTC) - timedelta(days=days))
-        return ShipKpis(
-            days=days,
-            shipped=row["shipped"],
-            on_time_ship_rate=_float(row["on_time_rate"]),
-            order_to_ship_p50_hours=_float(row["order_to_ship_p50_hours"]),
-            order_to_ship_p90_hours=_float(row["order_to_ship_p90_hours"]),
-        )
+    return api
+
+
+def _refused_reports(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["warehouse reports"])
 
     @api.get("/refused-reports", summary="Warehouse reports that matched no shipment, newest first")
     async def list_refused_reports(limit: int = Query(50, ge=1, le=500)) -> list[RefusedReport]:
