@@ -1,12 +1,14 @@
 """inventory's HTTP API, one router per resource: stock (by SKU and by location), reservations,
-the ledger and its reconciliation, alerts, KPIs, held warehouse events, and the reference data an
-operator manages (products, locations, channel policies). `router` mounts them all."""
+the ledger and its reconciliation, discrepancies, alerts, KPIs, held warehouse events, and the
+reference data an operator manages (products, locations, channel policies). `router` mounts
+them all."""
 
 from fastapi import APIRouter
 from orderflow_runtime import RunningService
 
 from orderflow_inventory.api import (
     alerts,
+    discrepancies,
     held_events,
     kpis,
     ledger,
@@ -18,6 +20,16 @@ from orderflow_inventory.api import (
 
 def router(service: RunningService) -> APIRouter:
     api = APIRouter(tags=["inventory"])
-    for resource in (stock, reservations, ledger, alerts, kpis, held_events, reference_data):
+    resources = (
+        stock,
+        reservations,
+        ledger,
+        discrepancies,
+        alerts,
+        kpis,
+        held_events,
+        reference_data,
+    )
+    for resource in resources:
         api.include_router(resource.router(service))
     return api

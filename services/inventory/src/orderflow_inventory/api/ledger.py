@@ -1,5 +1,4 @@
-"""The ledger of one SKU, the discrepancies in it, and the proof that replaying the whole ledger
-gives the balances."""
+"""The ledger of one SKU, and the proof that replaying the whole ledger gives the balances."""
 
 from typing import Annotated
 
@@ -31,20 +30,6 @@ def router(service: RunningService) -> APIRouter:
             if location_id is not None:
                 await require_location(conn, location_id)
             rows = await store.ledger.of_sku(conn, sku, location_id, limit, before_id)
-        return [LedgerEntry(**row) for row in rows]
-
-    @api.get(
-        "/discrepancies",
-        summary="Goods that shipped beyond what the books had free, newest first: count there",
-        responses=not_found("the SKU asked for"),
-    )
-    async def discrepancies(
-        sku: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-    ) -> list[LedgerEntry]:
-        async with pool.acquire() as conn:
-            if sku is not None:
-                await require_sku(conn, sku)
-            rows = await store.ledger.discrepancies(conn, sku, limit)
         return [LedgerEntry(**row) for row in rows]
 
     @api.get("/reconciliation", summary="Proof that the ledger's replay equals the balances")

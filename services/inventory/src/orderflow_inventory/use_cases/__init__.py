@@ -1,0 +1,26 @@
+"""inventory's use cases, one module per kind of news: plans (routing's plans reserved),
+stock_events (the warehouses' documents), shipments (fulfillment's news), releases
+(cancellations and expiry) and levels (what follows every change of stock: backorders filled,
+the levels feed, alerts). Business refusals are events, not exceptions."""
+
+from orderflow_inventory.use_cases.levels import after_stock_change, flag_slow_movers
+from orderflow_inventory.use_cases.plans import reserve_plans
+from orderflow_inventory.use_cases.releases import expire_unconfirmed, release_cancelled
+from orderflow_inventory.use_cases.shipments import confirm_or_commit
+from orderflow_inventory.use_cases.stock_events import (
+    apply_stock_event,
+    apply_warehouse_document,
+    replay_held,
+)
+
+__all__ = [
+    "after_stock_change",
+    "apply_stock_event",
+    "apply_warehouse_document",
+    "confirm_or_commit",
+    "expire_unconfirmed",
+    "flag_slow_movers",
+    "release_cancelled",
+    "replay_held",
+    "reserve_plans",
+]

@@ -1,0 +1,61 @@
+"""Fulfillment's news of shipments: confirmed reservations no longer expire, shipped goods leave."""
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import structlog
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_runtime import Item
+
+from orderflow_inventory import store
+from orderflow_inventory.domain import Movement
+from orderflow_inventory.use_cases.levels import after_stock_change
+
+log = structlog.get_logger()
+
+
+async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
+    """Any shipment news confirms its reservation (it will not expire); shipped goods leave.
+    Goods that shipped beyond what the books had free are recorded as a discrepancy, not
+    refused: the warehouse's news is a fact, and the rest of the batch goes on."""
+    unit = items[-1].unit
+    shipped = [i for i in items if i.event.status is ShipmentStatus.SHIPPED]
+    shipment_ids = [item.event.shipment_id for item in shipped]
+    await store.stock.lock_skus(
+        unit.conn, await store.reservations.skus_of_shipments(unit.conn, shipment_ids)
+    )
+    await store.reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
+    committed, discrepancies = await store.reservations.commit_shipments(unit.conn, shipment_ids)
+    correlation = {item.event.shipment_id: item.unit.correlation_id for item in shipped}
+    _log_commits(committed, discrepancies, correlation)
+    sold: Counter[str] = Counter()
+    for units in committed.values():
+        sold.update(units)
+    if sold:
+        await store.sales.record(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
+        await store.alerts.clear_slow_movers(unit.conn, sorted(sold))
+        await after_stock_change(unit, sorted(sold))
+
+
+def _log_commits(
+    committed: dict[str, Counter[str]],
+    discrepancies: Sequence[Movement],
+    correlation: dict[str, str],
+) -> None:
+    for shipment_id, units in committed.items():
+        log.info(
+            "reservation.committed",
+            shipment_id=shipment_id,
+            correlation_id=correlation[shipment_id],
+            skus=sorted(units),
+        )
+    for d in discrepancies:
+        log.warning(
+            "stock.discrepancy",
+            sku=d.sku,
+            location_id=d.location_id,
+            shipment_id=d.reference,
+            correlation_id=correlation[d.reference],
+            units=d.on_hand_delta,
+        )
