@@ -134,7 +134,7 @@ class Warehouse:
                 WarehouseReported(
                     shipment_id=task.shipment_id,
                     order_id=task.order_id,
-                    status=status,  # type: ignore[arg-type]
+                    status=status,
                     tracking_number=tracking if status == "shipped" else "",
                 ),
                 correlation_id,
@@ -166,7 +166,7 @@ class Carrier:
                 parcel.tracking_number,
                 TrackingUpdated(
                     tracking_number=parcel.tracking_number, carrier="sim", status=status
-                ),  # type: ignore[arg-type]
+                ),
                 correlation_id,
             )
         self.delivered += 1

@@ -18,7 +18,7 @@ import time
 import warnings
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import asyncpg
 
@@ -68,7 +68,7 @@ class EmbeddedPostgres:
             _let_everyone_traverse(self.data_dir)  # a folder given under a root-only one (pytest's)
             for path in (self.data_dir, *(p for p in self.data_dir.rglob("*"))):
                 os.chown(path, user.pw_uid, user.pw_gid)
-        run_as = {"user": user.pw_uid, "group": user.pw_gid} if user else {}
+        run_as: dict[str, Any] = {"user": user.pw_uid, "group": user.pw_gid} if user else {}
         if not (pgdata / "PG_VERSION").exists():
             subprocess.run(
                 [str(POSTGRES_BIN_PATH / "initdb"), "-D", str(pgdata), "-U", SUPERUSER,
@@ -115,7 +115,7 @@ class EmbeddedPostgres:
         """`pg_ctl stop -m immediate`, as a crash would leave it: every backend is gone without
         a checkpoint, and the next `start()` on the same folder recovers from the WAL."""
         user = _server_user()
-        run_as = {"user": user.pw_uid, "group": user.pw_gid} if user else {}
+        run_as: dict[str, Any] = {"user": user.pw_uid, "group": user.pw_gid} if user else {}
         subprocess.run(
             [str(POSTGRES_BIN_PATH / "pg_ctl"), "stop", "-D", str(self.data_dir / "pgdata"),
              "-m", "immediate", "-w", "-t", "30"],

@@ -16,7 +16,7 @@ class _Collect:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.inbox is not None:
             message = message_from_bytes(envelope.content, policy=policy.default)
-            self.inbox.append(message)  # type: ignore[arg-type]
+            self.inbox.append(message)
         return "250 OK"
 
 

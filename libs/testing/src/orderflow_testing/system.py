@@ -42,7 +42,8 @@ class Message:
     event: Event | None
 
     def header(self, name: str) -> str:
-        return dict(self.record.headers).get(name, b"").decode()
+        value: bytes = dict(self.record.headers).get(name, b"")
+        return value.decode()
 
 
 # A consumer that dies without leaving its group gives up its partitions within seconds.
