@@ -22,7 +22,7 @@ async def test_the_delivery_log_and_failures_by_reason(system: TestSystem, start
             )
         }
     )
-    await bus.publish(topics.ORDERS, "o-1", accepted("o-1", "en"))
+    await bus.publish(topics.ORDERS, "o-1", accepted("o-1", "ko"))  # no Korean templates
     await bus.publish(topics.ORDERS, "o-hidden", hidden)
     await bus.publish(topics.FULFILLMENT_STATUS, "o-1", shipped("o-1"))
     await bus.publish(topics.FULFILLMENT_STATUS, "o-hidden", shipped("o-hidden"))
@@ -46,7 +46,9 @@ async def test_the_delivery_log_and_failures_by_reason(system: TestSystem, start
         "sent",
         "o-1@example.com",
     )
-    assert [(e["attempt"], e["outcome"]) for e in told["log"]] == [(1, "sent")]
+    assert [(e["attempt"], e["outcome"], e["detail"]) for e in told["log"]] == [
+        (1, "sent", "sent in en: no 'ko' template")
+    ]
     assert untold["order_id"] == "o-hidden"
     assert "no e-mail address" in untold["log"][-1]["detail"]
     assert summary == {

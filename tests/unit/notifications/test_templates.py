@@ -1,5 +1,14 @@
+from pathlib import Path
+
 import pytest
-from orderflow_notifications.templates import KINDS, Message, render
+from orderflow_notifications.templates import (
+    KINDS,
+    PACKAGED,
+    Catalog,
+    Message,
+    TemplateError,
+    render,
+)
 
 FIELDS = {
     "name": "Ada Lovelace",
@@ -37,14 +46,42 @@ def test_chinese_delivered_message_is_in_chinese():
     assert "您的订单 0f1e2d3c 已送达（运单号 9400111899223197428490）。" in message.body  # noqa: RUF001 (full-width)
 
 
-@pytest.mark.parametrize("language", ["fr", "de", "", "zh-CN"])
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_unknown_language_falls_back_to_english(kind, language):
-    assert render(kind, language, **FIELDS) == render(kind, "en", **FIELDS)
+@pytest.mark.parametrize("language", ["ko", "", "xx-YY"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_language_without_templates_falls_back_to_english_and_says_so(kind, language):
+    message = render(kind, language, **FIELDS)
+    english = render(kind, "en", **FIELDS)
+    assert (message.subject, message.body, message.language) == (
+        english.subject,
+        english.body,
+        "en",
+    )
+    assert message.fell_back
+    assert not english.fell_back
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
-@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_regional_tag_reads_as_its_language():
+    assert render("shipped", "pt-BR", **FIELDS).language == "pt"
+    assert render("shipped", "zh-CN", **FIELDS).subject == "您的订单已发货"
+
+
+def test_eleven_languages_are_packaged():
+    assert PACKAGED.languages == sorted(
+        ["ar", "de", "en", "es", "fr", "id", "ja", "pt", "th", "vi", "zh"]
+    )
+
+
+@pytest.mark.parametrize("language", PACKAGED.languages)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_packaged_language_has_every_kind_written_in_it(kind, language):
+    message = render(kind, language, **FIELDS)
+    assert (message.language, message.fell_back) == (language, False)
+    if language != "en":
+        assert message.subject != render(kind, "en", **FIELDS).subject
+
+
+@pytest.mark.parametrize("language", PACKAGED.languages)
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_placeholder_is_substituted(kind, language):
     message = render(kind, language, **FIELDS)
     assert "$" not in message.subject + message.body
@@ -61,8 +98,45 @@ def test_render_returns_a_message():
     assert isinstance(render("shipped", "en", **FIELDS), Message)
 
 
-def test_kinds_are_shipped_and_delivered():
-    assert frozenset({"shipped", "delivered"}) == KINDS
+def test_kinds_are_the_customer_facing_steps():
+    assert KINDS == ("shipped", "out_for_delivery", "delivered")
+
+
+def test_a_sellers_file_overrides_one_message_and_keeps_the_rest(tmp_path: Path):
+    (tmp_path / "de.toml").write_text(
+        '[shipped]\nsubject = "Unterwegs!"\nbody = "Hallo $name, $order_id ist unterwegs."\n'
+    )
+    (tmp_path / "ko.toml").write_text(
+        '[delivered]\nsubject = "배송 완료"\nbody = "$name 님, 주문 $order_id 배송 완료"\n'
+    )
+    catalog = Catalog.load(tmp_path)
+
+    assert catalog.render("shipped", "de", **FIELDS).subject == "Unterwegs!"
+    assert catalog.render("delivered", "de", **FIELDS).subject == render("delivered", "de").subject
+    assert catalog.render("delivered", "ko", **FIELDS).subject == "배송 완료"
+    assert catalog.render("shipped", "ko", **FIELDS).fell_back
+
+
+@pytest.mark.parametrize(
+    ("content", "complaint"),
+    [
+        ('[shipped]\nsubject = "Hi $customer"\nbody = "x"\n', "uses customer"),
+        ('[returned]\nsubject = "x"\nbody = "y"\n', "[returned] is not a kind"),
+        ('[shipped]\nsubject = "x"\n', "exactly a subject and a body"),
+        ("[shipped\n", "not TOML"),
+        ('[shipped]\nsubject = ""\nbody = "y"\n', "empty subject or body"),
+    ],
+)
+def test_a_broken_sellers_file_is_refused_at_load_with_its_name(tmp_path, content, complaint):
+    (tmp_path / "fr.toml").write_text(content)
+    with pytest.raises(TemplateError, match=r"fr\.toml") as refused:
+        Catalog.load(tmp_path)
+    assert complaint in str(refused.value)
+
+
+def test_a_missing_folder_is_refused(tmp_path: Path):
+    with pytest.raises(TemplateError, match="no such folder"):
+        Catalog.load(tmp_path / "nope")
 
 
 def test_unknown_kind_is_an_error():

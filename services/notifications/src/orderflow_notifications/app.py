@@ -4,6 +4,7 @@ from orderflow_notifications import api
 from orderflow_notifications.config import Settings
 from orderflow_notifications.handlers import subscriptions
 from orderflow_notifications.sender import sender_task
+from orderflow_notifications.templates import Catalog
 
 
 def create_spec(settings: Settings) -> ServiceSpec:
@@ -11,6 +12,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         name="notifications",
         migrations_package="orderflow_notifications",
         subscriptions=subscriptions,
-        background=(sender_task(settings),),
+        # A seller's template folder that does not read stops the service here, at start.
+        background=(sender_task(settings, Catalog.load(settings.templates_dir)),),
         api=api.router,
     )

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from orderflow_runtime import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -6,6 +8,11 @@ from pydantic_settings import SettingsConfigDict
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore", frozen=True)
 
+    templates_dir: Path | None = Field(
+        default=None,
+        description="a folder of <language>.toml files overriding or adding messages; unset:"
+        " the packaged ones",
+    )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_sender: str = "orderflow <no-reply@orderflow.local>"
