@@ -17,6 +17,7 @@ time: consumers' inboxes must drop every copy."""
 
 import asyncio
 import signal
+import subprocess
 from collections import Counter
 from dataclasses import dataclass
 
@@ -118,8 +119,8 @@ async def _relay_waiting(holder: asyncpg.Connection, lock: int) -> int | None:
     return int(pid) if pid is not None else None
 
 
-async def _gone(process: object) -> bool:
-    return process.poll() is not None  # type: ignore[attr-defined]
+async def _gone(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is not None
 
 
 async def _all_sent(holder: asyncpg.Connection) -> bool:

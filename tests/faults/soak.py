@@ -19,6 +19,8 @@ from tests.faults.test_rebalance_storm import storm
 
 log = structlog.get_logger()
 
+FAULT_TIMEOUT_S = 300  # a fault and the flow's return: a hang fails the soak, not the machine
+
 
 class Load:
     """Orders at `rate` a second, each from its own buyer, until stopped; paused while the
@@ -115,7 +117,11 @@ class Soak:
             name = self.rng.choice(list(menu))
             log.info("soak.fault", fault=name, orders=len(self.stack.orders))
             await self.stack.reconnect()
-            self.outages.append(await timed(self.stack, name, menu[name]))
+            try:
+                async with asyncio.timeout(FAULT_TIMEOUT_S):
+                    self.outages.append(await timed(self.stack, name, menu[name]))
+            except TimeoutError:
+                raise AssertionError(f"{name}: not over after {FAULT_TIMEOUT_S} s") from None
 
     def table(self) -> str:
         by_fault: dict[str, list[Outage]] = defaultdict(list)

@@ -71,24 +71,25 @@ class FaultStack:
             asyncio.create_task(carrier.run()),
         ]
 
-    async def restart_partners(self) -> None:
-        """The simulated warehouse and carrier again, in their same groups. After the broker
-        was replaced by an empty one: the warehouse subscribes by pattern, and aiokafka sees
-        topics created again only at its next metadata refresh (metadata_max_age_ms, 5 min),
-        so the warehouse picked nothing for ~5 min (seen in the soak)."""
+    async def replace_broker(self) -> None:
+        """The test's own broker lost with its data, a new empty one in its place, and the
+        topics created again (as an operator or the deploy does on a new cluster). The simulated
+        partners stop before and start after, in their same groups, as partners reconnecting to
+        a new cluster: left running, the warehouse, which subscribes by pattern, saw the
+        re-created topics only at its next metadata refresh (aiokafka's metadata_max_age_ms,
+        5 min; it picked nothing for ~5 min in a soak), and cancelling them after the
+        replacement hung twice in the soak."""
+        assert self.own is not None
+        await self._stop_partners()
+        await self.own.replace_broker()
+        await self.create_topics()
+        await self._start_partners()
+
+    async def _stop_partners(self) -> None:
         for task in self._partners:
             task.cancel()
         await asyncio.gather(*self._partners, return_exceptions=True)
-        await self._start_partners()
-
-    async def replace_broker(self) -> None:
-        """The test's own broker lost with its data, a new empty one in its place; the topics
-        created again (as an operator or the deploy does on a new cluster), and the partners
-        restarted (see restart_partners)."""
-        assert self.own is not None
-        await self.own.replace_broker()
-        await self.create_topics()
-        await self.restart_partners()
+        self._partners = []
 
     async def create_topics(self) -> None:
         """Every topic of the demo seller (again, on a broker that lost them)."""
@@ -223,9 +224,7 @@ class FaultStack:
 
     async def stop(self) -> None:
         await self.pause_supervision()
-        for task in self._partners:
-            task.cancel()
-        await asyncio.gather(*self._partners, return_exceptions=True)
+        await self._stop_partners()
         if self.processes is not None:
             await asyncio.to_thread(self.processes.stop_all)
 

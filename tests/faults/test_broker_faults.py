@@ -71,7 +71,7 @@ async def test_broker_replaced_by_an_empty_one_is_re_driven_from_the_outboxes(
     loses the broker while the rest of the way is under way. The relays see another cluster id
     and publish every row their outboxes keep (72 h) again; every consumer group, the partners'
     too, starts over from the earliest record, and inboxes drop what was already handled. The
-    simulated partners are restarted: see FaultStack.restart_partners."""
+    simulated partners stop before and start after: see FaultStack.replace_broker."""
     own = own_stack.own
     assert own is not None
     await own_stack.start(
