@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
@@ -159,6 +160,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "early_tracking",
             "cancelled_orders",
             "refused_reports",
+            "ship_by_escalations",
         },
         "notifications": {"contacts", "notifications", "delivery_log"},
     }
@@ -254,3 +256,37 @@ async def test_a_row_the_broker_refuses_for_good_is_set_aside_and_the_rest_flows
     health = await service.health()
     assert (health["outbox_unsent"], health["outbox_refused"]) == (0, 1)
     assert await outbox.requeue_refused(pool) == 1  # once an operator has fixed the cause
+
+
+async def test_metrics_show_the_consumer_its_lag_the_outbox_and_http(system: TestSystem) -> None:
+    await system.create_topics([])
+    service = await system.start("echo", lambda _: echo_service({"BROKEN": 99}), EchoSettings)
+    bus = await system.bus()
+    for sku in ("A", "B", "BROKEN"):
+        await bus.publish(topics.WAREHOUSE_STOCK, sku, received(sku))
+    await bus.flush()
+    await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
+    await eventually(lambda: _true(service.consumer.stats.dead_lettered == 1))
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://echo"
+    ) as client:
+        await client.get("/healthz")
+        answer = await client.get("/metrics")
+    text = answer.text
+
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert 'orderflow_consumer_records_total{outcome="processed"} 2.0' in text
+    assert 'orderflow_consumer_records_total{outcome="dead_lettered"} 1.0' in text
+    assert "orderflow_consumer_batch_seconds_count" in text
+    assert 'orderflow_consumer_lag{partition="' in text
+    assert "orderflow_outbox_unsent 0.0" in text
+    assert "orderflow_outbox_refused 0.0" in text
+    assert (
+        'orderflow_http_request_seconds_count{method="GET",route="/healthz",status="200"} 1.0'
+        in text
+    )
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import itertools
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from orderflow_runtime import inbox, outbox
 from orderflow_runtime.db import transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
+from orderflow_runtime.metrics import ServiceMetrics
 from orderflow_runtime.offsets import OffsetCommits
 from orderflow_runtime.unit_of_work import UnitOfWork, log_fields
 
@@ -188,6 +190,7 @@ class EventConsumer:
         attempts: int,
         backoff_s: float,
         commit_interval_s: float,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._source = source
         self._consumer = consumer
@@ -200,12 +203,25 @@ class EventConsumer:
         self._attempts = attempts
         self._backoff_s = backoff_s
         self._offsets = OffsetCommits(consumer, commit_interval_s)
+        self._metrics = metrics
+        self._next: dict[TopicPartition, int] = {}  # the next offset to read, per partition
         self.stats = ConsumerStats()
 
     @property
     def assigned_partitions(self) -> int:
         """0 until the group join completes: a service is ready when this is positive."""
         return len(self._consumer.assignment())
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Records behind the end of each assigned partition, as of the last fetch, by
+        (logical topic, partition); a partition not read from yet is left out."""
+        behind = {}
+        for partition in self._consumer.assignment():
+            end = self._consumer.highwater(partition)
+            if end is not None and partition in self._next:
+                topic = self._names.logical(partition.topic)
+                behind[(topic, partition.partition)] = max(end - self._next[partition], 0)
+        return behind
 
     async def run(self) -> None:
         self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
@@ -228,6 +244,8 @@ class EventConsumer:
                     await asyncio.sleep(self._backoff_s)
                     continue
                 self._offsets.handled(batch)
+                for partition, records in batch.items():
+                    self._next[partition] = records[-1].offset + 1
                 await self._offsets.commit_due()
         finally:
             await self._offsets.close()
@@ -251,11 +269,14 @@ class EventConsumer:
         if not read:
             return
         deliveries = [delivery for _, delivery in read]
+        started = time.perf_counter()
         try:
             async with transaction(self._pool) as conn:
                 _, duplicates = await handle_batch(conn, self._source, deliveries)
             self._count(deliveries, duplicates)
             self.stats.batches += 1  # handled in one transaction
+            if self._metrics is not None:
+                self._metrics.observe_batch(len(deliveries), time.perf_counter() - started)
         except Exception as error:  # one bad message must not sink its batch: isolate it
             log.warning(
                 "consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries)

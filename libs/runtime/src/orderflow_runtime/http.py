@@ -1,23 +1,53 @@
-"""Each service's HTTP API: /healthz for orchestrators plus the routes the service adds, with
-OpenAPI at /openapi.json and docs at /docs. Served by uvicorn inside the service's event loop."""
+"""Each service's HTTP API: /healthz for orchestrators, /metrics for Prometheus, plus the routes
+the service adds, with OpenAPI at /openapi.json and docs at /docs. Served by uvicorn inside the service's event loop."""
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
+from prometheus_client import Histogram
+
+from orderflow_runtime.metrics import CONTENT_TYPE
 
 
 def build_api(
-    title: str, health: Callable[[], Awaitable[dict[str, Any]]], router: APIRouter | None
+    title: str,
+    health: Callable[[], Awaitable[dict[str, Any]]],
+    router: APIRouter | None,
+    metrics: Callable[[], Awaitable[bytes]],
+    request_seconds: Histogram,
 ) -> FastAPI:
     api = FastAPI(title=title, version="0.1.0")
+
+    @api.middleware("http")
+    async def time_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")  # the template, e.g. /orders/{order_id}
+        request_seconds.labels(
+            request.method, getattr(route, "path", "unmatched"), str(response.status_code)
+        ).observe(time.perf_counter() - started)
+        return response
 
     @api.get("/healthz", tags=["operations"], summary="Liveness and consumer assignment")
     async def healthz() -> dict[str, Any]:
         return await health()
+
+    @api.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics: consumer, lag, outbox, relay, HTTP latency",
+        response_class=PlainTextResponse,
+    )
+    async def prometheus_metrics() -> Response:
+        return Response(await metrics(), media_type=CONTENT_TYPE)
 
     if router is not None:
         api.include_router(router)

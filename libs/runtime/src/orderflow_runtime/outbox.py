@@ -89,6 +89,19 @@ async def refused_count(pool: asyncpg.Pool) -> int:
     return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL"))
 
 
+async def backlog(pool: asyncpg.Pool) -> tuple[int, float, int]:
+    """Rows waiting for the relay, the age in seconds of the oldest, and rows refused."""
+    row = await pool.fetchrow(  # each part on its partial index: sent rows are kept for days
+        "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL)"
+        "  AS unsent,"
+        " (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
+        "  WHERE sent_at IS NULL AND refused_at IS NULL) AS oldest_s,"
+        " (SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL) AS refused"
+    )
+    assert row is not None
+    return int(row["unsent"]), float(row["oldest_s"]), int(row["refused"])
+
+
 async def requeue_refused(db: asyncpg.Pool | asyncpg.Connection) -> int:
     """Give the rows the broker refused another try, once the cause is fixed (its
     message.max.bytes raised, say). Returns how many."""

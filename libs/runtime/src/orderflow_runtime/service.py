@@ -22,6 +22,7 @@ from orderflow_runtime.db import apply_migrations, create_pool, transaction
 from orderflow_runtime.http import ApiServer, build_api
 from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, create_producer
 from orderflow_runtime.logs import configure_logging
+from orderflow_runtime.metrics import ServiceMetrics, Snapshot
 from orderflow_runtime.outbox import Relay, refused_count, unsent_count
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.unit_of_work import UnitOfWork
@@ -64,6 +65,7 @@ class RunningService:
     names: TopicNames
     consumer: EventConsumer
     relay: Relay
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     api: FastAPI | None = None
@@ -82,6 +84,24 @@ class RunningService:
             "outbox_unsent": await unsent_count(self.pool),
             "outbox_refused": await refused_count(self.pool),
         }
+
+    async def prometheus_text(self) -> bytes:
+        unsent, oldest_s, refused = await outbox.backlog(self.pool)
+        stats = self.consumer.stats
+        return self.metrics.render(
+            Snapshot(
+                processed=stats.processed,
+                duplicates=stats.duplicates,
+                dead_lettered=stats.dead_lettered,
+                batches=stats.batches,
+                published=self.relay.published,
+                lag=self.consumer.lag(),
+                assigned_partitions=self.consumer.assigned_partitions,
+                outbox_unsent=unsent,
+                outbox_oldest_unsent_s=oldest_s,
+                outbox_refused=refused,
+            )
+        )
 
     def unit_of_work(
         self, correlation: str = ""
@@ -109,11 +129,13 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     kafka_consumer = create_consumer(settings, group)
     await kafka_consumer.start()
     closers.append(kafka_consumer.stop)
+    metrics = ServiceMetrics()
     service = RunningService(
         spec=spec,
         settings=settings,
         pool=pool,
         names=names,
+        metrics=metrics,
         consumer=EventConsumer(
             source=spec.name,
             consumer=kafka_consumer,
@@ -126,6 +148,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
             attempts=settings.handler_attempts,
             backoff_s=settings.retry_backoff_s,
             commit_interval_s=settings.offset_commit_interval_s,
+            metrics=metrics,
         ),
         relay=Relay(
             pool,
@@ -161,7 +184,11 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     ]
     service.tasks = [asyncio.create_task(worker) for worker in workers]
     service.api = build_api(
-        f"orderflow {spec.name}", service.health, spec.api(service) if spec.api else None
+        f"orderflow {spec.name}",
+        service.health,
+        spec.api(service) if spec.api else None,
+        service.prometheus_text,
+        metrics.http_seconds,
     )
     if settings.http_port:
         server = ApiServer(service.api, settings.http_port)

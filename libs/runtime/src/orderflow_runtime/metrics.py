@@ -1,0 +1,114 @@
+"""Prometheus metrics every service serves at /metrics: its consumer (records by outcome,
+batches, their size and duration, lag per partition), its outbox and relay (backlog, age of the
+oldest unsent row, refused rows, published), and its HTTP API's latency. Each service has a
+registry of its own: tests run several services in one process."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the service counts itself, read at each scrape."""
+
+    processed: int
+    duplicates: int
+    dead_lettered: int
+    batches: int
+    published: int
+    lag: dict[tuple[str, int], int]  # (topic, partition): records behind the partition's end
+    assigned_partitions: int
+    outbox_unsent: int
+    outbox_oldest_unsent_s: float
+    outbox_refused: int
+
+
+class _SnapshotCollector(Collector):
+    def __init__(self) -> None:
+        self.snapshot: Snapshot | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        s = self.snapshot
+        if s is None:
+            return
+        records = CounterMetricFamily(
+            "orderflow_consumer_records", "Records read, by outcome", labels=["outcome"]
+        )
+        for outcome, count in (
+            ("processed", s.processed),
+            ("duplicate", s.duplicates),
+            ("dead_lettered", s.dead_lettered),
+        ):
+            records.add_metric([outcome], count)
+        yield records
+        yield CounterMetricFamily(
+            "orderflow_consumer_batches", "Batches handled, one transaction each", s.batches
+        )
+        yield CounterMetricFamily("orderflow_relay_published", "Outbox rows published", s.published)
+        lag = GaugeMetricFamily(
+            "orderflow_consumer_lag",
+            "Records behind the end of each assigned partition",
+            labels=["topic", "partition"],
+        )
+        for (topic, partition), behind in sorted(s.lag.items()):
+            lag.add_metric([topic, str(partition)], behind)
+        yield lag
+        for name, documentation, value in (
+            (
+                "orderflow_consumer_assigned_partitions",
+                "Partitions assigned",
+                s.assigned_partitions,
+            ),
+            ("orderflow_outbox_unsent", "Outbox rows waiting for the relay", s.outbox_unsent),
+            (
+                "orderflow_outbox_oldest_unsent_seconds",
+                "Age of the oldest outbox row waiting; 0 when none",
+                s.outbox_oldest_unsent_s,
+            ),
+            (
+                "orderflow_outbox_refused",
+                "Outbox rows the broker refused for good, set aside for an operator",
+                s.outbox_refused,
+            ),
+        ):
+            yield GaugeMetricFamily(name, documentation, value)
+
+
+class ServiceMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.batch_seconds = Histogram(
+            "orderflow_consumer_batch_seconds",
+            "One poll's batch, decoded and handled in its transaction",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=self.registry,
+        )
+        self.batch_records = Histogram(
+            "orderflow_consumer_batch_records",
+            "Records of a batch handled together",
+            buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
+            registry=self.registry,
+        )
+        self.http_seconds = Histogram(
+            "orderflow_http_request_seconds",
+            "HTTP requests, by method, route and status",
+            ["method", "route", "status"],
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )
+        self._snapshot = _SnapshotCollector()
+        self.registry.register(self._snapshot)
+
+    def observe_batch(self, records: int, seconds: float) -> None:
+        self.batch_records.observe(records)
+        self.batch_seconds.observe(seconds)
+
+    def render(self, snapshot: Snapshot) -> bytes:
+        self._snapshot.snapshot = snapshot
+        return generate_latest(self.registry)
