@@ -290,3 +290,21 @@ async def test_metrics_show_the_consumer_its_lag_the_outbox_and_http(system: Tes
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_swagger_ui_is_served_from_the_service_itself(system: TestSystem) -> None:
+    await system.create_topics([])
+    service = await system.start("echo", lambda _: echo_service({}), EchoSettings)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://echo"
+    ) as client:
+        page = await client.get("/docs")
+        bundle = await client.get("/docs-assets/swagger-ui-bundle.js")
+        styles = await client.get("/docs-assets/swagger-ui.css")
+
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()  # a page that loads nothing from elsewhere
+    assert (bundle.status_code, styles.status_code) == (200, 200)
+    assert len(bundle.content) > 1_000_000

@@ -1,18 +1,24 @@
 """Each service's HTTP API: /healthz for orchestrators, /metrics for Prometheus, plus the routes
-the service adds, with OpenAPI at /openapi.json and docs at /docs. Served by uvicorn inside the service's event loop."""
+the service adds, with OpenAPI at /openapi.json and Swagger UI at /docs (its assets served
+from the package). Served by uvicorn inside the service's event loop."""
 
 import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import Histogram
 
 from orderflow_runtime.metrics import CONTENT_TYPE
+
+SWAGGER_UI = Path(__file__).parent / "swagger_ui"  # swagger-ui-dist, see its VERSION file
 
 
 def build_api(
@@ -22,7 +28,19 @@ def build_api(
     metrics: Callable[[], Awaitable[bytes]],
     request_seconds: Histogram,
 ) -> FastAPI:
-    api = FastAPI(title=title, version="0.1.0")
+    # Swagger UI from the package, not a CDN: /docs works offline (ReDoc, CDN-only, is off).
+    api = FastAPI(title=title, version="0.1.0", docs_url=None, redoc_url=None)
+    api.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
+
+    @api.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{title}: API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
     @api.middleware("http")
     async def time_requests(
