@@ -58,7 +58,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 typecheck: setup
-	$(VENV)/bin/mypy libs/*/src services/*/src simulators/src tools/devstack/src bench/src
+	$(VENV)/bin/mypy libs/*/src services/*/src simulators/src tools/*/src bench/src
 
 check-deploy: setup  ## validate docker-compose.yml and deploy/ without a Docker engine
 	$(VENV)/bin/python deploy/check.py
