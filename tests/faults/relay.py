@@ -65,8 +65,11 @@ async def kill_relay(stack: FaultStack, service: str, point: str, burst: int = 2
         waiting = await eventually(
             lambda: _relay_waiting(holder, lock), timeout_s=90, interval_s=0.05
         )
-        await asyncio.sleep(0.5)  # more rows behind the held batch (before send: the service
-        # goes on consuming and writing its outbox while its relay waits)
+        # The relay takes the lock on every poll, with or without rows: before send, kill it
+        # only once rows it has not produced are waiting (the service goes on consuming and
+        # writing its outbox while its relay waits).
+        await eventually(lambda: _unsent(holder), timeout_s=90, interval_s=0.05)
+        await asyncio.sleep(0.5)  # more rows behind the first
         batch = await _claimed(holder) if point == "after send" else []
         pid = processes.signal(service, signal.SIGKILL)
         loop = asyncio.get_running_loop()
@@ -121,6 +124,10 @@ async def _relay_waiting(holder: asyncpg.Connection, lock: int) -> int | None:
 
 async def _gone(process: subprocess.Popen[bytes]) -> bool:
     return process.poll() is not None
+
+
+async def _unsent(holder: asyncpg.Connection) -> int:
+    return int(await holder.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
 
 
 async def _all_sent(holder: asyncpg.Connection) -> bool:
