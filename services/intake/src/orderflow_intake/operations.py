@@ -1,5 +1,6 @@
-"""What operators do to orders: work the exception queue, re-parse what an adapter refused.
-Each action runs in one transaction with its audit row and the events it emits (outbox)."""
+"""What operators do to orders: work the exception queue, re-parse what an adapter refused,
+map channel SKUs. Each action runs in one transaction with its audit row and the events it
+emits (outbox)."""
 
 import json
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ import asyncpg
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.order import Address
+from orderflow_contracts.setup import ChannelListing
 from orderflow_runtime import UnitOfWork
 from orderflow_runtime import unit_of_work as runtime_unit_of_work
 
@@ -149,3 +151,17 @@ async def reparse_raw(
         uow.correlation = topics.channel_order_key(document.channel, document.external_id)
         await use_cases.take(uow, document, rules)
     return {"status": "accepted", "external_id": document.external_id}
+
+
+async def put_listing(pool: asyncpg.Pool, listing: ChannelListing, actor: str) -> None:
+    """Create or replace a channel SKU's mapping, audited; `catalog.ListingConflict` when it is
+    ambiguous with another channel SKU."""
+    async with unit_of_work(pool) as uow:
+        await store.put_listing(uow.conn, listing)
+        await store.audit(
+            uow.conn,
+            f"listing:{listing.channel}:{listing.channel_sku}",
+            "put",
+            actor,
+            {"components": [c.model_dump() for c in listing.components]},
+        )

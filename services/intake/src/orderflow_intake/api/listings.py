@@ -19,17 +19,7 @@ def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
     async def list_listings(channel: str | None = None) -> list[ListingOut]:
         async with pool.acquire() as conn:
             rows = await store.all_listings(conn, channel)
-        return [
-            ListingOut(
-                channel=row["channel"],
-                channel_sku=row["channel_sku"],
-                components=[
-                    ListingComponent(sku=sku, quantity=qty)
-                    for sku, qty in zip(row["skus"], row["quantities"], strict=True)
-                ],
-            )
-            for row in rows
-        ]
+        return [_listing_out(row) for row in rows]
 
     @router.put(
         "/{channel}/{channel_sku}",
@@ -54,17 +44,20 @@ def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
         if problems:
             raise HTTPException(422, "; ".join(problems))
         try:
-            async with operations.unit_of_work(pool) as uow:
-                await store.put_listing(uow.conn, listing)
-                await store.audit(
-                    uow.conn,
-                    f"listing:{channel}:{channel_sku}",
-                    "put",
-                    actor,
-                    {"components": [c.model_dump() for c in body.components]},
-                )
+            await operations.put_listing(pool, listing, actor)
         except catalog.ListingConflict as error:
             raise HTTPException(409, str(error)) from None
         return ListingOut(channel=channel, channel_sku=channel_sku, components=body.components)
 
     return router
+
+
+def _listing_out(row: asyncpg.Record) -> ListingOut:
+    return ListingOut(
+        channel=row["channel"],
+        channel_sku=row["channel_sku"],
+        components=[
+            ListingComponent(sku=sku, quantity=quantity)
+            for sku, quantity in zip(row["skus"], row["quantities"], strict=True)
+        ],
+    )
