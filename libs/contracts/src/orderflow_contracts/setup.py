@@ -65,6 +65,11 @@ class Location(Value):
     channels: tuple[str, ...] = Field(
         default=(), description="the channels this location may serve; empty: every channel"
     )
+    priority: int = Field(
+        default=0,
+        description="the seller's preference among locations that can ship an order whole:"
+        " lower first, before cost; equal priorities go by cost",
+    )
 
     def serves(self, channel: str) -> bool:
         return not self.channels or channel in self.channels
@@ -97,12 +102,54 @@ class Rate(Value):
     per_kg: Decimal
 
 
+class CarrierRule(Value):
+    """A carrier (or one of its services) allowed or denied for a channel and/or destination;
+    a field left empty matches any."""
+
+    carrier: str
+    service: str = ""
+    channel: str = ""
+    country: str = ""
+    allow: bool = Field(
+        default=False,
+        description="false: never use it there; true: where allow rules match an order, only"
+        " carriers they name may ship it",
+    )
+
+    def matches(self, carrier: str, service: str, channel: str, country: str) -> bool:
+        return (
+            self.carrier == carrier
+            and self.service in ("", service)
+            and self.channel in ("", channel)
+            and self.country in ("", country)
+        )
+
+    def applies_to(self, channel: str, country: str) -> bool:
+        return self.channel in ("", channel) and self.country in ("", country)
+
+
+class RoutingRules(Value):
+    """What the seller sets on top of cost: routing obeys these before it compares prices."""
+
+    same_market_first: bool = Field(
+        default=False,
+        description="a location in the destination country that can ship the order whole wins"
+        " over any other, whatever the cost",
+    )
+    never_split_channels: tuple[str, ...] = Field(
+        default=(),
+        description="channels whose orders ship whole from one location or not at all",
+    )
+    carriers: tuple[CarrierRule, ...] = ()
+
+
 class SellerSetup(Value):
     products: tuple[Product, ...] = ()
     listings: tuple[ChannelListing, ...] = ()
     locations: tuple[Location, ...] = ()
     rates: tuple[Rate, ...] = ()
     channels: tuple[ChannelPolicy, ...] = ()
+    routing: RoutingRules = RoutingRules()
 
     @classmethod
     def load(cls, path: Path | str | None) -> Self:

@@ -71,8 +71,15 @@ def _decide(
 ) -> store.Outcome:
     """Plan one order against `stock`, and take what the plan ships out of it."""
     order = event.order
+    country = order.ship_to.country
     decision = domain.plan(
-        order.lines, order.ship_to.country, stock, network.rates_for(order.channel), network.weights
+        order.lines,
+        country,
+        stock,
+        network.rates_for(order.channel, country),
+        network.weights,
+        rank=network.rank_for(country),
+        never_split=network.never_splits(order.channel),
     )
     explanation: dict[str, object] = {"reason": decision.reason, "candidates": decision.candidates}
     if not decision.routed:
