@@ -30,6 +30,28 @@ def decode(body: bytes) -> dict[str, Any]:
         text.encode()
     except (UnicodeEncodeError, RecursionError):
         raise Refused("body: contains text that is not valid Unicode") from None
-    if "\x00" in text:
-        raise Refused("body: contains a NUL character")  # PostgreSQL text cannot hold it
+    return checked(payload)
+
+
+def checked(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload, unless a text in it holds what PostgreSQL cannot store (a NUL)."""
+    if path := _nul_at(payload, "body"):
+        raise Refused(f"{path}: contains a NUL character (\\u0000)")
     return payload
+
+
+def _nul_at(value: Any, path: str) -> str:
+    """Where the first NUL character is (json.dumps writes it escaped, so look in the values)."""
+    if isinstance(value, str):
+        return path if "\x00" in value else ""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return f"{path}.{key!r}"
+            if found := _nul_at(item, f"{path}.{key}"):
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if found := _nul_at(item, f"{path}[{index}]"):
+                return found
+    return ""

@@ -12,6 +12,12 @@ class Settings(ServiceSettings):
     duplicate_window_hours: float = Field(
         default=24, ge=0, description="same e-mail and items within this window: held; 0: off"
     )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="a webhook body larger is refused with 413 before anything is stored: the"
+        " broker takes records of about 1 MB, and no order document needs more",
+    )
     shopify_webhook_secret: SecretStr | None = Field(
         default=None, description="the shop's webhook signing secret; unset: Shopify webhooks 503"
     )

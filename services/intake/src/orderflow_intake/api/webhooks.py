@@ -88,6 +88,10 @@ def create_router(pool: asyncpg.Pool, settings: Settings, rules: ScreeningRules)
                     "model": Problem,
                     "description": "signature missing or wrong; nothing stored",
                 },
+                413: {
+                    "model": Problem,
+                    "description": "body larger than INTAKE_MAX_BODY_BYTES; nothing stored",
+                },
                 422: {
                     "model": Problem,
                     "description": "not an order: the field; stored as rejected",
@@ -128,7 +132,7 @@ def _endpoint(
     pool: asyncpg.Pool, settings: Settings, rules: ScreeningRules, channel: str
 ) -> Callable[[Request], Awaitable[WebhookAccepted]]:
     async def receive(request: Request) -> WebhookAccepted:
-        body = await request.body()
+        body = await _body_within(request, settings.max_body_bytes)
         secret, header, variable = _secret(settings, channel)
         if secret is None or not secret.get_secret_value():
             raise HTTPException(503, f"{channel} webhooks are off: {variable} is not set")
@@ -139,6 +143,22 @@ def _endpoint(
 
     receive.__name__ = f"receive_{channel}"
     return receive
+
+
+async def _body_within(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 before it is read whole when it is larger than `limit`."""
+    too_large = HTTPException(
+        413, f"the body is larger than {limit} bytes (INTAKE_MAX_BODY_BYTES); nothing was stored"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)
 
 
 async def _take(

@@ -46,7 +46,7 @@ def read(
 ) -> adapters.ChannelDocument:
     kind = "order"
     try:
-        payload = bodies.decode(body) if isinstance(body, bytes) else body
+        payload = bodies.decode(body) if isinstance(body, bytes) else bodies.checked(body)
         kind = "update" if adapters.is_update(channel, payload) else "order"
         return adapters.read(channel, payload, shopify_topic)
     except (bodies.Refused, adapters.MalformedChannelPayload) as error:
