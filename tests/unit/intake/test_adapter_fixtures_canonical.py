@@ -50,7 +50,7 @@ AMAZON = CanonicalOrder(
     channel="amazon",
     external_id="503-4172956-8301427",
     customer=Customer(
-        name="Sato Hanako", email="k3x9m2p8q1w7@marketplace.amazon.co.jp", language="en"
+        name="Sato Hanako", email="k3x9m2p8q1w7@marketplace.amazon.co.jp", language="ja"
     ),
     ship_to=Address(
         name="Sato Hanako",

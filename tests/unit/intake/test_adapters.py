@@ -244,7 +244,19 @@ def test_amazon_buyer_name_falls_back_to_recipient_name(amazon_documented):
     assert (customer.name, customer.email) == ("Jane Doe", "")
 
 
-@pytest.mark.parametrize(("country", "language"), [("cn", "zh"), ("TW", "zh"), ("DE", "en")])
+@pytest.mark.parametrize(
+    ("country", "language"),
+    [
+        ("cn", "zh"),
+        ("TW", "zh"),
+        ("DE", "de"),
+        ("JP", "ja"),
+        ("BR", "pt"),
+        ("AE", "ar"),
+        ("SG", "en"),
+        ("US", "en"),
+    ],
+)
 def test_amazon_customer_language_follows_destination_country(amazon_documented, country, language):
     amazon_documented["order"]["ShippingAddress"]["CountryCode"] = country
     parsed = parse_amazon(amazon_documented)

@@ -55,11 +55,25 @@ def country_code(value: object) -> object:
 
 CountryCode = Annotated[str, BeforeValidator(country_code)]
 
-_CHINESE_SPEAKING = {"CN", "TW", "HK", "MO"}
+# The language a buyer most likely reads, where the channel does not say it: by destination.
+_LANGUAGE_BY_COUNTRY = {
+    **dict.fromkeys(("CN", "TW", "HK", "MO"), "zh"),
+    **dict.fromkeys(("DE", "AT", "LI"), "de"),
+    **dict.fromkeys(("FR", "MC", "LU"), "fr"),
+    **dict.fromkeys(("ES", "MX", "AR", "CO", "CL", "PE", "UY", "EC", "VE", "BO", "PY"), "es"),
+    **dict.fromkeys(("BR", "PT", "AO", "MZ"), "pt"),
+    **dict.fromkeys(("SA", "AE", "EG", "QA", "KW", "BH", "OM", "JO", "MA", "DZ", "TN"), "ar"),
+    "JP": "ja",
+    "ID": "id",
+    "TH": "th",
+    "VN": "vi",
+}
 
 
 def language_for_country(country: str) -> str:
-    return "zh" if country in _CHINESE_SPEAKING else "en"
+    """Where no language is given, the destination's; English elsewhere (Singapore, Malaysia
+    and the Philippines included: their marketplaces' default)."""
+    return _LANGUAGE_BY_COUNTRY.get(country, "en")
 
 
 # --- instants ------------------------------------------------------------------------------
