@@ -298,3 +298,25 @@ def redeliveries(log_dir: Path) -> Counter[str]:
         with log.open("rb") as lines:
             dropped[log.stem] = sum(1 for line in lines if b'"event.duplicate_ignored"' in line)
     return dropped
+
+
+def log_sizes(log_dir: Path) -> dict[str, int]:
+    """Where each service's log ends now, to read only what comes after."""
+    return {log.stem: log.stat().st_size for log in log_dir.glob("*.log")}
+
+
+def redelivered_events(log_dir: Path, since: dict[str, int]) -> dict[str, set[str]]:
+    """The distinct events each service's inbox dropped after `since` (log_sizes): routing
+    reads inventory's levels to their end at start and then in its group, so one record can
+    be dropped twice."""
+    dropped: dict[str, set[str]] = {}
+    for log in log_dir.glob("*.log"):
+        with log.open("rb") as lines:
+            lines.seek(since.get(log.stem, 0))
+            dropped[log.stem] = {
+                found.group(1).decode()
+                for line in lines
+                if b'"event.duplicate_ignored"' in line
+                and (found := re.search(rb'"event_id": ?"([^"]+)"', line))
+            }
+    return dropped

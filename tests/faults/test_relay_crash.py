@@ -9,6 +9,7 @@ batch twice on its topic). Fulfillment after send runs in `make test`; the rest 
 import pytest
 
 from tests.faults.kills import RESUME_BOUND_S
+from tests.faults.outage import IN_DOUBT_PER_FAULT
 from tests.faults.relay import kill_relay
 from tests.faults.stack import FaultStack
 
@@ -28,7 +29,8 @@ async def crash_and_check(stack: FaultStack, service: str, points: tuple[str, ..
     assert all(crash.rows_held > 0 for crash in crashes), crashes
     assert report.clean, report.table()
     assert report.complete == len(stack.orders)
-    assert report.in_doubt == 0
+    # killing notifications kills its sender too: the mails in flight stay unconfirmed
+    assert report.in_doubt <= len(crashes) * IN_DOUBT_PER_FAULT, report.table()
     assert all(crash.resumed_after_s < RESUME_BOUND_S for crash in crashes), crashes
     # after send: kill_relay saw each event of the held batch twice on its topic
     assert all(crash.batch > 0 for crash in crashes if crash.point == "after send"), crashes
