@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from orderflow_contracts import topics
+from orderflow_contracts.inventory import StockDiscrepancyFound
 from orderflow_contracts.warehouse import StockCounted
 from orderflow_inventory import use_cases
 from orderflow_testing.system import TestSystem, eventually
@@ -53,3 +54,14 @@ async def test_a_shipment_beyond_what_a_count_left_is_a_discrepancy_not_a_dead_l
     ] == [("MUG-RED", "us-ontario", "order-2-1", 1)]
     assert "1 unit" in discrepancies[0]["reason"]
     assert reconciliation["balanced"] is True
+    [alert] = [
+        m.event
+        for m in await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+        if isinstance(m.event, StockDiscrepancyFound)
+    ]
+    assert (alert.sku, alert.location_id, alert.units, alert.shipment_id) == (
+        "MUG-RED",
+        "us-ontario",
+        1,
+        "order-2-1",
+    )

@@ -87,3 +87,15 @@ class SlowMoverFlagged(Event):
     sku: str
     on_hand: int
     days_without_sale: int
+
+
+class StockDiscrepancyFound(Event):
+    """Goods left a location beyond what the books had free there (the warehouse shipped
+    what they showed reserved elsewhere, or a count had taken them off): the shipment is
+    committed, on hand is corrected by `units` on the ledger, and the location wants a count."""
+
+    sku: str
+    location_id: str
+    units: int
+    shipment_id: str
+    reason: str

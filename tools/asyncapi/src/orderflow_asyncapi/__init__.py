@@ -91,7 +91,7 @@ CHANNELS = (
     Channel(
         topics.INVENTORY_ALERTS,
         "SKU",
-        {"inventory": ("ReorderPointReached", "SlowMoverFlagged")},
+        {"inventory": ("ReorderPointReached", "SlowMoverFlagged", "StockDiscrepancyFound")},
     ),
     Channel(
         topics.WAREHOUSE_STOCK,

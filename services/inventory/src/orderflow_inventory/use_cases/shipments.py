@@ -5,7 +5,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import structlog
+from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.inventory import StockDiscrepancyFound
 from orderflow_runtime import Item
 
 from orderflow_inventory import store
@@ -29,6 +31,19 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     committed, discrepancies = await store.reservations.commit_shipments(unit.conn, shipment_ids)
     correlation = {item.event.shipment_id: item.unit.correlation_id for item in shipped}
     _log_commits(committed, discrepancies, correlation)
+    units_of = {item.event.shipment_id: item.unit for item in shipped}
+    for d in discrepancies:
+        units_of[d.reference].emit(
+            topics.INVENTORY_ALERTS,
+            d.sku,
+            StockDiscrepancyFound(
+                sku=d.sku,
+                location_id=d.location_id,
+                units=d.on_hand_delta,
+                shipment_id=d.reference,
+                reason=d.reason,
+            ),
+        )
     sold: Counter[str] = Counter()
     for units in committed.values():
         sold.update(units)
