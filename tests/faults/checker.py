@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from orderflow_embedded import SmtpSink
-from orderflow_inventory.ledger import reconcile
+from orderflow_inventory.store.ledger import reconcile
 from orderflow_testing.system import TestSystem
 
 from tests.conftest import SERVICES
