@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from orderflow_bus import TopicBus
 from orderflow_contracts import topics
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
@@ -12,6 +13,22 @@ from orderflow_testing.system import TestSystem, eventually
 from tests.use_cases.conftest import planned
 
 pytestmark = pytest.mark.integration
+
+
+async def ship(partners: TopicBus, order_id: str, shipment_id: str, tracking: str) -> None:
+    """The warehouse's picked, packed and shipped for a pick task it received."""
+    for status in ("picked", "packed", "shipped"):
+        await partners.publish(
+            topics.WAREHOUSE_EVENTS,
+            shipment_id,
+            WarehouseReported(
+                shipment_id=shipment_id,
+                order_id=order_id,
+                status=status,
+                tracking_number=tracking if status == "shipped" else "",
+            ),
+        )
+    await partners.flush()
 
 
 async def test_shipments_and_their_history_are_readable(system: TestSystem, start) -> None:
@@ -24,18 +41,7 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
     db = await system.db("fulfillment")
     # The warehouse reports only on a pick task it received.
     await eventually(lambda: db.fetchval("SELECT count(*) = 2 FROM shipments"))
-    for status in ("picked", "packed", "shipped"):
-        await partners.publish(
-            topics.WAREHOUSE_EVENTS,
-            "o-1-us-ontario",
-            WarehouseReported(
-                shipment_id="o-1-us-ontario",
-                order_id="o-1",
-                status=status,
-                tracking_number="9400" if status == "shipped" else "",
-            ),
-        )
-    await partners.flush()
+    await ship(partners, "o-1", "o-1-us-ontario", "9400")
     await eventually(
         lambda: db.fetchval(
             "SELECT status = 'shipped' FROM shipments WHERE shipment_id = 'o-1-us-ontario'"
@@ -89,18 +95,7 @@ async def test_at_risk_shipments_and_ship_kpis(system: TestSystem, start) -> Non
     await partners.flush()
     db = await system.db("fulfillment")
     await eventually(lambda: db.fetchval("SELECT count(*) = 2 FROM shipments"))
-    for status in ("picked", "packed", "shipped"):
-        await partners.publish(
-            topics.WAREHOUSE_EVENTS,
-            "o-fast-us-ontario",
-            WarehouseReported(
-                shipment_id="o-fast-us-ontario",
-                order_id="o-fast",
-                status=status,
-                tracking_number="9401" if status == "shipped" else "",
-            ),
-        )
-    await partners.flush()
+    await ship(partners, "o-fast", "o-fast-us-ontario", "9401")
     await eventually(
         lambda: db.fetchval("SELECT count(*) = 1 FROM shipments WHERE shipped_at IS NOT NULL")
     )
