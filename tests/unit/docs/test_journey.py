@@ -3,13 +3,11 @@ nothing on the page is missing from the code, and every event it says a hop emit
 the service's code names."""
 
 import re
-from importlib import import_module
 from pathlib import Path
-from types import SimpleNamespace
 
 import orderflow_contracts  # noqa: F401  registers every event type
+from orderflow_asyncapi import service_subscriptions
 from orderflow_contracts import event_model
-from orderflow_runtime import Subscriptions
 
 ROOT = Path(__file__).resolve().parents[3]
 JOURNEY = ROOT / "docs" / "journey.md"
@@ -24,20 +22,6 @@ def page_rows() -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-def code_subscriptions() -> dict[str, Subscriptions]:
-    def handlers(service: str):
-        return import_module(f"orderflow_{service}.handlers").subscriptions
-
-    # The factories only bind their arguments into the handlers; names are all we read.
-    return {
-        "intake": handlers("intake")(rules=None),
-        "routing": handlers("routing")(SimpleNamespace(max_plan_attempts=1), network=None),
-        "inventory": handlers("inventory"),
-        "fulfillment": handlers("fulfillment"),
-        "notifications": handlers("notifications"),
-    }
-
-
 def emitted(cell: str) -> list[str]:
     if cell == "-":
         return []
@@ -49,7 +33,7 @@ def emitted(cell: str) -> list[str]:
 def test_every_subscription_is_on_the_page_and_every_row_is_in_the_code():
     in_code = {
         (service, topic, event_type, use_case)
-        for service, subscriptions in code_subscriptions().items()
+        for service, subscriptions in service_subscriptions().items()
         for topic, event_type, use_case in subscriptions.routes()
     }
     on_page = {row[:4] for row in page_rows()}
