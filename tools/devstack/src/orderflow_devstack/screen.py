@@ -9,10 +9,25 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f} ms"
 
 
+# Where an operator looks next for each count: the service and its route (the addresses are
+# printed above the screen; every service also serves /docs and /metrics).
+WHERE = {
+    "orders received": "intake /orders",
+    "held (exception queue)": "intake /exceptions, routing /decisions",
+    "stock reserved": "inventory /stock/{sku}",
+    "reservations rejected": "routing /decisions",
+    "pick tasks issued": "fulfillment /shipments",
+    "shipped": "fulfillment /shipments/at-risk, /kpis",
+    "customer notifications sent": "notifications /notifications/summary",
+    "dead-lettered messages": "<topic>.dlq; intake /raw-payloads",
+}
+
+
 def render(journey: Journey, elapsed_s: float, services: dict[str, str]) -> Table:
     table = Table(title=f"orderflow — live ({elapsed_s:,.0f} s)", show_header=True, min_width=60)
     table.add_column("step")
     table.add_column("count", justify="right")
+    table.add_column("where to look", style="dim")
     rows = [
         ("orders received", journey.received),
         ("accepted", journey.accepted),
@@ -27,14 +42,14 @@ def render(journey: Journey, elapsed_s: float, services: dict[str, str]) -> Tabl
         ("dead-lettered messages", journey.dead_lettered),
     ]
     for name, value in rows:
-        table.add_row(name, f"{value:,}")
+        table.add_row(name, f"{value:,}", WHERE.get(name, ""))
     table.add_section()
     table.add_row("orders/s (pick tasks, last 5 s)", f"{journey.pick_tasks_per_second():,.1f}")
     table.add_row("received → pick task p50", _ms(journey.percentile(0.50)))
     table.add_row("received → pick task p99", _ms(journey.percentile(0.99)))
     table.add_section()
     for name, state in services.items():
-        table.add_row(f"service {name}", state)
+        table.add_row(f"service {name}", state, f"{name} /healthz")
     return table
 
 
