@@ -14,7 +14,7 @@ from orderflow_notifications.mail import MailSession
 from orderflow_runtime.db import apply_migrations, create_pool
 from orderflow_testing.system import TestSystem, eventually
 
-from tests.integration.notifications.test_customer_emails import accepted, shipped
+from tests.integration.notifications.test_customer_emails import accepted
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,13 @@ async def queued(system: TestSystem):
     await apply_migrations(pool, "orderflow_runtime", "orderflow_notifications")
     async with pool.acquire() as conn:
         await store.save_contacts(conn, [accepted(order_id, "en").order for order_id in ORDERS])
-        await store.queue(conn, [(shipped(order_id), order_id) for order_id in ORDERS])
+        await store.queue(
+            conn,
+            [
+                store.News(order_id, f"{order_id}-s1", "shipped", order_id, "4px", "4PX123")
+                for order_id in ORDERS
+            ],
+        )
     yield pool
     await pool.close()
 

@@ -2,6 +2,7 @@
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.inventory import BackorderedLine, OrderBackordered
 from orderflow_testing.use_cases import DrivenService
 
 from tests.use_cases.conftest import accepted
@@ -66,4 +67,24 @@ async def test_one_notification_per_shipment_and_kind_however_often_told(notific
     assert [(row[0], row[1]) for row in await queued(notifications)] == [
         ("o-1-s1", "shipped"),
         ("o-1-s2", "shipped"),
+    ]
+
+
+async def test_an_order_waiting_for_stock_is_told_once(notifications) -> None:
+    await notifications.deliver(topics.ORDERS, accepted("o-1", email="lin@example.com"))
+    waiting = OrderBackordered(
+        order_id="o-1",
+        attempt=1,
+        lines=(
+            BackorderedLine(shipment_id="o-1-s1", sku="MUG-RED", location_id="de-3pl", quantity=2),
+            BackorderedLine(
+                shipment_id="o-1-s1", sku="LAMP-DESK", location_id="de-3pl", quantity=1
+            ),
+        ),
+    )
+    await notifications.deliver(topics.INVENTORY_RESERVATIONS, waiting)
+    await notifications.deliver(topics.INVENTORY_RESERVATIONS, waiting)
+
+    assert await queued(notifications) == [
+        ("o-1-s1", "backordered", "pending", "lin@example.com", "en")
     ]

@@ -3,6 +3,7 @@
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.intake import OrderAccepted
+from orderflow_contracts.inventory import OrderBackordered
 from orderflow_runtime import Subscriptions
 
 from orderflow_notifications import use_cases
@@ -12,3 +13,4 @@ subscriptions.on_batch(topics.ORDERS, OrderAccepted)(use_cases.remember_contacts
 subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
     use_cases.queue_notifications
 )
+subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(use_cases.tell_backordered)

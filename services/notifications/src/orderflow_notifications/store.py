@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import asyncpg
-from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.order import CanonicalOrder
 
 
@@ -29,9 +28,19 @@ async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) 
     )
 
 
-async def queue(
-    conn: asyncpg.Connection, events: list[tuple[ShipmentStatusChanged, str]]
-) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class News:
+    """Something to tell an order's customer: one notification per (shipment, kind)."""
+
+    order_id: str
+    shipment_id: str
+    kind: str
+    correlation_id: str
+    carrier: str = ""
+    tracking_number: str = ""
+
+
+async def queue(conn: asyncpg.Connection, news: list[News]) -> list[tuple[str, str]]:
     """Queue one notification per shipment and kind, addressed if the contact is known (else it
     awaits it); returns the (shipment, kind) pairs queued now."""
     rows = await conn.fetch(
@@ -44,12 +53,12 @@ async def queue(
         "  WITH ORDINALITY AS e(order_id, shipment_id, kind, tracking_number, carrier, correlation_id, n)"
         " LEFT JOIN contacts c USING (order_id) ORDER BY e.n"
         " ON CONFLICT (shipment_id, kind) DO NOTHING RETURNING shipment_id, kind",
-        [event.order_id for event, _ in events],
-        [event.shipment_id for event, _ in events],
-        [event.status.value for event, _ in events],
-        [event.tracking_number for event, _ in events],
-        [event.carrier for event, _ in events],
-        [correlation_id for _, correlation_id in events],
+        [item.order_id for item in news],
+        [item.shipment_id for item in news],
+        [item.kind for item in news],
+        [item.tracking_number for item in news],
+        [item.carrier for item in news],
+        [item.correlation_id for item in news],
     )
     return [(row["shipment_id"], row["kind"]) for row in rows]
 

@@ -9,7 +9,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-KINDS = ("shipped", "out_for_delivery", "delivered")
+KINDS = ("backordered", "shipped", "out_for_delivery", "delivered")
 FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number"})
 FALLBACK = "en"
 
