@@ -68,6 +68,10 @@ class TopicBus:
             fetch_max_wait_ms=self.fetch_max_wait_ms,
             session_timeout_ms=self.session_timeout_ms,
             heartbeat_interval_ms=self.session_timeout_ms // 6,
+            # A pattern subscriber learns of new topics (a location added, a broker rebuilt
+            # without its data) only at a metadata refresh: every 10 s, not the default 5 min,
+            # which left the simulated warehouse picking nothing for 5 min in the soak.
+            metadata_max_age_ms=10_000 if pattern else 300_000,
         )
         if pattern:
             consumer.subscribe(pattern=f"^{re.escape(self.prefix)}{pattern}$")
