@@ -70,12 +70,12 @@ async def test_relay_publishes_what_was_written_while_it_was_down(system: TestSy
         for number in range(5):
             unit.emit(topics.INVENTORY_ALERTS, f"k{number}", received(f"SKU-{number}"))
         await outbox.write(conn, unit.outgoing)
-    assert await outbox.unsent_count(pool) == 5
+    assert (await outbox.backlog(pool)).unsent == 5
 
     await system.start("echo", lambda _: echo_service({}), EchoSettings)  # same database
     published = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 5)
     assert sorted(m.event.sku for m in published) == [f"SKU-{n}" for n in range(5)]
-    assert await outbox.unsent_count(pool) == 0
+    assert (await outbox.backlog(pool)).unsent == 0
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL") == 5, (
         "sent rows are kept"
     )

@@ -77,20 +77,24 @@ async def requeue_sent_since(
     return int(status.split()[-1])
 
 
-async def unsent_count(pool: asyncpg.Pool) -> int:
-    return int(
-        await pool.fetchval(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL"
-        )
+async def requeue_refused(db: asyncpg.Pool | asyncpg.Connection) -> int:
+    """Give the rows the broker refused another try, once the cause is fixed (its
+    message.max.bytes raised, say). Returns how many."""
+    status = await db.execute(
+        "UPDATE outbox SET refused_at = NULL, refusal = NULL WHERE refused_at IS NOT NULL"
     )
+    return int(status.split()[-1])
 
 
-async def refused_count(pool: asyncpg.Pool) -> int:
-    return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL"))
+@dataclass(frozen=True)
+class Backlog:
+    unsent: int  # waiting for the relay
+    oldest_unsent_s: float  # 0 when none waits
+    refused: int  # set aside: the broker refused them for good
 
 
-async def backlog(pool: asyncpg.Pool) -> tuple[int, float, int]:
-    """Rows waiting for the relay, the age in seconds of the oldest, and rows refused."""
+async def backlog(pool: asyncpg.Pool) -> Backlog:
+    """What waits for the relay, and what it set aside."""
     row = await pool.fetchrow(  # each part on its partial index: sent rows are kept for days
         "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL)"
         "  AS unsent,"
@@ -99,16 +103,7 @@ async def backlog(pool: asyncpg.Pool) -> tuple[int, float, int]:
         " (SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL) AS refused"
     )
     assert row is not None
-    return int(row["unsent"]), float(row["oldest_s"]), int(row["refused"])
-
-
-async def requeue_refused(db: asyncpg.Pool | asyncpg.Connection) -> int:
-    """Give the rows the broker refused another try, once the cause is fixed (its
-    message.max.bytes raised, say). Returns how many."""
-    status = await db.execute(
-        "UPDATE outbox SET refused_at = NULL, refusal = NULL WHERE refused_at IS NOT NULL"
-    )
-    return int(status.split()[-1])
+    return Backlog(int(row["unsent"]), float(row["oldest_s"]), int(row["refused"]))
 
 
 class Relay:

@@ -23,7 +23,7 @@ from orderflow_runtime.http import ApiServer, build_api
 from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, create_producer
 from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.metrics import ServiceMetrics, Snapshot
-from orderflow_runtime.outbox import Relay, refused_count, unsent_count
+from orderflow_runtime.outbox import Relay
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.unit_of_work import UnitOfWork
 
@@ -72,6 +72,7 @@ class RunningService:
 
     async def health(self) -> dict[str, Any]:
         stats = self.consumer.stats
+        backlog = await outbox.backlog(self.pool)
         return {
             "service": self.spec.name,
             "status": "ok" if all(not t.done() for t in self.tasks) else "degraded",
@@ -81,12 +82,12 @@ class RunningService:
             "duplicates": stats.duplicates,
             "dead_lettered": stats.dead_lettered,
             "published": self.relay.published,
-            "outbox_unsent": await unsent_count(self.pool),
-            "outbox_refused": await refused_count(self.pool),
+            "outbox_unsent": backlog.unsent,
+            "outbox_refused": backlog.refused,
         }
 
     async def prometheus_text(self) -> bytes:
-        unsent, oldest_s, refused = await outbox.backlog(self.pool)
+        backlog = await outbox.backlog(self.pool)
         stats = self.consumer.stats
         return self.metrics.render(
             Snapshot(
@@ -97,9 +98,9 @@ class RunningService:
                 published=self.relay.published,
                 lag=self.consumer.lag(),
                 assigned_partitions=self.consumer.assigned_partitions,
-                outbox_unsent=unsent,
-                outbox_oldest_unsent_s=oldest_s,
-                outbox_refused=refused,
+                outbox_unsent=backlog.unsent,
+                outbox_oldest_unsent_s=backlog.oldest_unsent_s,
+                outbox_refused=backlog.refused,
             )
         )
 

@@ -10,7 +10,7 @@ are rolled back."""
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import asyncpg
 from orderflow_contracts import Envelope, Event
@@ -32,7 +32,6 @@ class DrivenService:
     conn: asyncpg.Connection
     source: str
     subscriptions: Subscriptions
-    emitted: list[OutgoingMessage] = field(default_factory=list)
 
     async def deliver(
         self, topic: str, *events: Event, correlation_id: str = "test-order"
@@ -49,16 +48,13 @@ class DrivenService:
         deliveries = [self._routed(topic, envelope) for envelope in envelopes]
         async with self.conn.transaction():
             outgoing, _ = await handle_batch(self.conn, self.source, deliveries)
-        self.emitted.extend(outgoing)
         return outgoing
 
     @asynccontextmanager
     async def unit_of_work(self, correlation: str = "test-request") -> AsyncIterator[UnitOfWork]:
         """Work no message caused (an API call, a timer), in a savepoint."""
         async with self.conn.transaction():
-            unit = UnitOfWork(conn=self.conn, source=self.source, correlation=correlation)
-            yield unit
-        self.emitted.extend(unit.outgoing)
+            yield UnitOfWork(conn=self.conn, source=self.source, correlation=correlation)
 
     def _routed(self, topic: str, envelope: Envelope) -> Delivery:
         """Decoded from its bytes as the consumer decodes a record."""
