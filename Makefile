@@ -47,7 +47,7 @@ test-integration: setup
 test-e2e: setup
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-test-faults: setup  ## services, relays, PostgreSQL and the broker failing under load: nothing lost or doubled (~40 min)
+test-faults: setup  ## services, relays, PostgreSQL and the broker failing under load: nothing lost or doubled (about 10 min)
 	$(VENV)/bin/pytest tests/faults -m "faults and not soak" $(PYTEST_ARGS)
 
 soak: setup  ## SOAK_MINUTES (20) of random faults under load, then the checker's table (not CI)
