@@ -6,6 +6,7 @@ from orderflow_runtime.errors import PoisonMessage
 from orderflow_runtime.service import (
     RunningService,
     ServiceSpec,
+    every,
     run,
     start_service,
     unit_of_work,
@@ -21,6 +22,7 @@ __all__ = [
     "ServiceSpec",
     "Subscriptions",
     "UnitOfWork",
+    "every",
     "run",
     "start_service",
     "unit_of_work",

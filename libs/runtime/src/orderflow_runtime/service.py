@@ -45,6 +45,27 @@ async def unit_of_work(
 BackgroundTask = Callable[["RunningService"], Coroutine[Any, Any, None]]
 
 
+def every(interval_s: float, work: Callable[[UnitOfWork], Awaitable[Any]]) -> BackgroundTask:
+    """A background task doing `work` in its own unit of work every `interval_s`; a round the
+    database fails is logged and the next one tries again."""
+
+    async def run(service: "RunningService") -> None:
+        while True:
+            try:
+                async with service.unit_of_work() as uow:
+                    await work(uow)
+            except (asyncpg.PostgresError, OSError) as error:
+                log.error(
+                    "service.periodic_work_failed",
+                    service=service.spec.name,
+                    work=getattr(work, "__name__", repr(work)),
+                    error=repr(error),
+                )
+            await asyncio.sleep(interval_s)
+
+    return run
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str

@@ -1,17 +1,11 @@
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import asyncpg
-import structlog
 from orderflow_contracts.setup import SellerSetup
-from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork
+from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
 from orderflow_inventory import api, store, use_cases
 from orderflow_inventory.config import Settings
 from orderflow_inventory.handlers import subscriptions
-
-log = structlog.get_logger()
 
 
 def create_spec(settings: Settings) -> ServiceSpec:
@@ -22,33 +16,17 @@ def create_spec(settings: Settings) -> ServiceSpec:
         async with service.pool.acquire() as conn:
             await store.catalog.load_setup(conn, setup)
 
-    async def expire_reservations(service: RunningService) -> None:
-        await _every(
-            settings.expiry_check_interval_s,
-            service,
-            lambda uow: use_cases.expire_unconfirmed(uow, ttl),
-        )
-
-    async def flag_slow_movers(service: RunningService) -> None:
-        await _every(settings.slow_mover_check_interval_s, service, use_cases.flag_slow_movers)
+    async def expire_reservations(uow: UnitOfWork) -> int:
+        return await use_cases.expire_unconfirmed(uow, ttl)
 
     return ServiceSpec(
         name="inventory",
         migrations_package="orderflow_inventory",
         subscriptions=subscriptions,
         on_start=load_setup,
-        background=(expire_reservations, flag_slow_movers),
+        background=(
+            every(settings.expiry_check_interval_s, expire_reservations),
+            every(settings.slow_mover_check_interval_s, use_cases.flag_slow_movers),
+        ),
         api=api.router,
     )
-
-
-async def _every(
-    interval_s: float, service: RunningService, work: Callable[[UnitOfWork], Awaitable[int]]
-) -> None:
-    while True:
-        try:
-            async with service.unit_of_work() as uow:
-                await work(uow)
-        except (asyncpg.PostgresError, OSError) as error:  # the next round tries again
-            log.error("inventory.periodic_work_failed", error=repr(error))
-        await asyncio.sleep(interval_s)
