@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from orderflow_contracts.order import Address, Customer, Value
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 
 class ChannelLine(Value):
@@ -15,6 +16,11 @@ class ChannelLine(Value):
     quantity: int
     unit_price: Decimal
     line_total: Decimal | None = None  # where the channel tells it: exact, unlike unit x quantity
+    channel_item_id: str = Field(
+        default="",
+        description="a line without a seller SKU: the channel's own id of what it sells (Shopee"
+        " `item_id:model_id`), which maps it instead",
+    )
 
     @property
     def amount(self) -> Decimal:
@@ -62,10 +68,48 @@ def _field_path(loc: Sequence[int | str]) -> str:
     return ".".join(str(part) for part in loc) or "(payload)"
 
 
-def reports_malformed(channel: str, document: str = "order") -> Callable[[Parser], Parser]:
+def _holder_of(node: Any, field: str, path: str = "", depth: int = 3) -> str | None:
+    """Where, below the top level, an object holding `field` is: "order", "data.orders.0"."""
+    if depth == 0:
+        return None
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in children:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(child, dict) and field in child:
+            return where
+        if found := _holder_of(child, field, where, depth - 1):
+            return found
+    return None
+
+
+def how_to_fix(payload: Any, error: ErrorDetails, expected: str) -> str:
+    """For a top-level field that is missing: where the payload has it instead (a body wrapped
+    in an API response's envelope, `{"order": {...}}`), else what the body should be."""
+    loc = error["loc"]
+    if error["type"] != "missing" or len(loc) != 1:
+        return ""
+    holder = _holder_of(payload, str(loc[0]))
+    if holder is not None:
+        return (
+            f" (the body has it at {holder}.{loc[0]}: post the object at {holder} itself,"
+            f" not wrapped; expected {expected})"
+        )
+    return f" (expected {expected})"
+
+
+def reports_malformed(
+    channel: str, document: str = "order", expected: str = "the channel's documented object"
+) -> Callable[[Parser], Parser]:
     """Every way a payload can be wrong leaves the parser as MalformedChannelPayload, whose
     message names the channel, the document (an order, an update notification) and the first
-    wrong field."""
+    wrong field, and for a missing top-level field how to fix the body (`expected`: what the
+    body should be)."""
 
     def decorate(parser: Parser) -> Parser:
         @functools.wraps(parser)
@@ -75,8 +119,9 @@ def reports_malformed(channel: str, document: str = "order") -> Callable[[Parser
             except ValidationError as error:
                 first = error.errors()[0]
                 where = _field_path(first["loc"])
+                fix = how_to_fix(payload, first, expected)
                 raise MalformedChannelPayload(
-                    f"{channel} {document}: {where}: {first['msg']}"
+                    f"{channel} {document}: {where}: {first['msg']}{fix}"
                 ) from error
             except PayloadProblem as problem:
                 raise MalformedChannelPayload(f"{channel} {document}: {problem}") from problem

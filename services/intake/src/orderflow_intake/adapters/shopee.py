@@ -3,7 +3,8 @@
 recipient_address, item_list, pay_time and buyer_username.
 
 - The channel SKU is `model_sku` (the variation's SKU), else `item_sku` (the listing's parent
-  SKU) for items without variations.
+  SKU) for items without variations. Sellers often leave both empty: such a line is mapped by
+  its `item_id:model_id` (model_id 0 for an item without variations).
 - `model_discounted_price` is the price of one unit after the item's own promotion and before
   vouchers and coins (Shopee reports per-line subtotals only in escrow details, not here);
   prices are JSON numbers in `currency`, rounded to its minor unit.
@@ -58,6 +59,8 @@ class _ShopeeAddress(ChannelModel):
 
 
 class _ShopeeItem(ChannelModel):
+    item_id: int | str = ""
+    model_id: int | str = 0  # 0: an item without variations
     item_sku: str | None = None
     model_sku: str | None = None
     model_quantity_purchased: int = Field(gt=0)
@@ -101,14 +104,16 @@ def _ship_by(order: _ShopeeOrder) -> datetime | None:
 
 
 def _line(item: _ShopeeItem, currency: str) -> ChannelLine:
+    sku = item.model_sku or item.item_sku or ""
     return ChannelLine(
-        channel_sku=item.model_sku or item.item_sku or "",
+        channel_sku=sku,
+        channel_item_id="" if sku or not item.item_id else f"{item.item_id}:{item.model_id or 0}",
         quantity=item.model_quantity_purchased,
         unit_price=in_minor_units(item.model_discounted_price, currency),
     )
 
 
-@reports_malformed("shopee")
+@reports_malformed("shopee", expected="one order of get_order_detail's response.order_list")
 def parse_shopee(payload: Any) -> ParsedOrder:
     order = _ShopeeOrder.model_validate(payload)
     ship_to = _ship_to(order.recipient_address or _ShopeeAddress(), order.region)
