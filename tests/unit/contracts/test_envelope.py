@@ -114,7 +114,7 @@ def test_payload_not_fitting_its_type_is_malformed_naming_the_field():
         type="TrackingUpdated",
         correlation_id="c",
         source="carrier",
-        payload={"tracking_number": "1Z999", "carrier": "ups", "status": "lost"},
+        payload={"tracking_number": "1Z999", "carrier": "ups", "status": "teleported"},
     )
     with pytest.raises(MalformedEvent, match=r"^TrackingUpdated payload invalid: status: "):
         envelope.event()

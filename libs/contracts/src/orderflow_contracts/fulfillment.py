@@ -1,12 +1,15 @@
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import Field
+
 from orderflow_contracts.envelope import Event
 from orderflow_contracts.order import Address, OrderLine
 
 
 class ShipmentStatus(StrEnum):
     PICK_REQUESTED = "pick_requested"
+    ACCEPTED = "accepted"  # the warehouse (a 3PL) took the pick task on
     PICKED = "picked"
     PACKED = "packed"
     SHIPPED = "shipped"
@@ -14,6 +17,20 @@ class ShipmentStatus(StrEnum):
     OUT_FOR_DELIVERY = "out_for_delivery"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"  # the warehouse stopped it before it shipped
+    REJECTED = "rejected"  # the warehouse refused the pick task; its lines are re-planned
+    # The carrier's exceptions: the parcel left but its journey is not a straight line.
+    EXCEPTION = "exception"
+    CUSTOMS_HOLD = "customs_hold"
+    FAILED_DELIVERY = "failed_delivery"
+    RETURNED_TO_SENDER = "returned_to_sender"
+    LOST = "lost"
+    # A return: asked for, labelled, carried back, received, then restocked or written off.
+    RETURN_REQUESTED = "return_requested"
+    RETURN_LABEL_ISSUED = "return_label_issued"
+    RETURN_IN_TRANSIT = "return_in_transit"
+    RETURN_RECEIVED = "return_received"
+    RESTOCKED = "restocked"
+    WRITTEN_OFF = "written_off"
 
 
 class PickTaskIssued(Event):
@@ -53,6 +70,22 @@ class ShipmentStatusChanged(Event):
     carrier: str
     tracking_number: str = ""
     lines: tuple[OrderLine, ...] = ()
+    reason: str = Field(
+        default="", description="why, where there is one: a return's refund reason, a write-off's"
+    )
+
+
+class PickTaskRejected(Event):
+    """The warehouse at `location_id` will not ship these lines of the shipment: it rejected
+    the pick task (all its lines) or picked short (`short_pick`, the lines it could not pick).
+    Routing re-plans them elsewhere; inventory gives back their reservation there."""
+
+    order_id: str
+    shipment_id: str
+    location_id: str
+    lines: tuple[OrderLine, ...]
+    reason: str
+    short_pick: bool = False
 
 
 class TrackingNumberAssigned(Event):

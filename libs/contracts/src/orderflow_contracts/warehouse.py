@@ -3,6 +3,7 @@ from typing import Literal
 from pydantic import Field
 
 from orderflow_contracts.envelope import Event
+from orderflow_contracts.order import OrderLine
 
 
 class StockReceived(Event):
@@ -32,7 +33,25 @@ class StockCounted(Event):
 
 
 class WarehouseReported(Event):
+    """A warehouse's news of one shipment. A 3PL accepts or rejects the pick task, may pick
+    short (`lines`: those it could not pick), and receives returns, then restocks or writes
+    them off; `reason` says why where it matters."""
+
     shipment_id: str
     order_id: str
-    status: Literal["picked", "packed", "shipped", "cancelled"]
+    status: Literal[
+        "accepted",
+        "rejected",
+        "short_picked",
+        "picked",
+        "packed",
+        "shipped",
+        "cancelled",
+        "return_received",
+        "restocked",
+        "written_off",
+    ]
     tracking_number: str = ""
+    location_id: str = Field(default="", description="the reporting location; empty: not said")
+    reason: str = ""
+    lines: tuple[OrderLine, ...] = ()

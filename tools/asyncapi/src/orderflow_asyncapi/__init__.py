@@ -106,7 +106,11 @@ CHANNELS = (
         partner_readers=("warehouse",),
     ),
     Channel(topics.CARRIER_TRACKING, "tracking number", {"carrier": ("TrackingUpdated",)}),
-    Channel(topics.FULFILLMENT_STATUS, "order id", {"fulfillment": ("ShipmentStatusChanged",)}),
+    Channel(
+        topics.FULFILLMENT_STATUS,
+        "order id",
+        {"fulfillment": ("ShipmentStatusChanged", "PickTaskRejected")},
+    ),
     Channel(topics.FULFILLMENT_ALERTS, "order id", {"fulfillment": ("ShipByEscalated",)}),
     Channel(
         topics.MARKETPLACE_TRACKING,
