@@ -167,7 +167,9 @@ def _buyer_login_id(order: _AliExpressOrder) -> str:
     return join(order.buyerloginid) or join(info.login_id)
 
 
-@reports_malformed("aliexpress")
+@reports_malformed(
+    "aliexpress", expected="the order detail of aliexpress.solution.order.info.get (result.data)"
+)
 def parse_aliexpress(payload: Any) -> ParsedOrder:
     order = _AliExpressOrder.model_validate(payload)
     ship_to = _ship_to(order.receipt_address or _ReceiptAddress())

@@ -142,7 +142,10 @@ def _ship_to(address: _AmazonAddress) -> Address:
     )
 
 
-@reports_malformed("amazon")
+@reports_malformed(
+    "amazon",
+    expected='{"order": getOrder\'s payload, "items": getOrderItems\' payload.OrderItems}',
+)
 def parse_amazon(payload: Any) -> ParsedOrder:
     parsed = _AmazonPayload.model_validate(payload)
     order, address = parsed.order, parsed.order.ShippingAddress or _AmazonAddress()

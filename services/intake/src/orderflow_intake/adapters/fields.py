@@ -15,6 +15,8 @@ from orderflow_intake.adapters.iso import COUNTRIES, CURRENCIES, minor_units
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+RANGE = "from 2000-01-01T00:00:00Z up to, not including, 2100-01-01T00:00:00Z"
+UNIX_RANGE = "from 946684800 (2000-01-01) up to, not including, 4102444800 (2100-01-01)"
 
 # --- money ---------------------------------------------------------------------------------
 
@@ -83,9 +85,9 @@ def _checked_utc(moment: datetime) -> datetime:
     try:
         utc = moment.astimezone(UTC)
     except OverflowError as error:
-        raise ValueError("timestamp out of range") from error
+        raise ValueError(f"timestamp out of range: expected {RANGE}") from error
     if not EARLIEST <= utc < LATEST:
-        raise ValueError(f"timestamp {utc.isoformat()} out of range")
+        raise ValueError(f"timestamp {utc.isoformat()} out of range: expected {RANGE}")
     return utc
 
 
@@ -118,7 +120,7 @@ def us_pacific_to_utc(local: datetime) -> datetime:
     try:
         return _checked_utc((local - offset).replace(tzinfo=UTC))
     except OverflowError as error:
-        raise ValueError("timestamp out of range") from error
+        raise ValueError(f"timestamp out of range: expected {RANGE}") from error
 
 
 def _naive_is_us_pacific(moment: datetime) -> datetime:
@@ -136,7 +138,7 @@ def _unix_seconds(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("expected whole unix seconds")
     if not EARLIEST.timestamp() <= value < LATEST.timestamp():
-        raise ValueError(f"unix seconds {value} out of range")
+        raise ValueError(f"unix seconds {value} out of range: expected {UNIX_RANGE}")
     return datetime.fromtimestamp(value, UTC)
 
 

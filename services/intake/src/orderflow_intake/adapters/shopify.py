@@ -95,7 +95,10 @@ def _customer(order: _ShopifyOrder) -> Customer:
     )
 
 
-@reports_malformed("shopify")
+@reports_malformed(
+    "shopify",
+    expected="the orders/create webhook body: the Order itself, id and line_items at the top",
+)
 def parse_shopify(payload: Any) -> ParsedOrder:
     order = _ShopifyOrder.model_validate(payload)
     return ParsedOrder(

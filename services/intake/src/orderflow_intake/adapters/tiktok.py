@@ -143,7 +143,7 @@ def _lines(items: list[_TikTokLineItem], currency: str) -> tuple[ChannelLine, ..
     )
 
 
-@reports_malformed("tiktok")
+@reports_malformed("tiktok", expected="one order of Get Order Detail's data.orders")
 def parse_tiktok(payload: Any) -> ParsedOrder:
     order = _TikTokOrder.model_validate(payload)
     ship_to = _ship_to(order.recipient_address or _TikTokAddress())

@@ -99,7 +99,7 @@ class _AmazonNotification(ChannelModel):
     Payload: _AmazonPayload
 
 
-@reports_malformed("amazon", "notification")
+@reports_malformed("amazon", "notification", expected="an SP-API ORDER_CHANGE notification")
 def amazon_update(payload: Any) -> ChannelUpdate:
     """OrderStatusChange maps its Summary.OrderStatus; BuyerRequestedChange (the buyer asks to
     cancel, the seller decides) changes nothing here."""
@@ -134,7 +134,7 @@ class _ShopeePush(ChannelModel):
     data: _ShopeeOrderStatus
 
 
-@reports_malformed("shopee", "push")
+@reports_malformed("shopee", "push", expected="an Open Platform push, code 3 (order status)")
 def shopee_update(payload: Any) -> ChannelUpdate:
     push = _ShopeePush.model_validate(payload)
     return _update("shopee", push.data.ordersn, push.data.status, SHOPEE_STATUSES)
@@ -164,7 +164,7 @@ class _TikTokWebhook(ChannelModel):
     data: _TikTokOrderStatus
 
 
-@reports_malformed("tiktok", "webhook")
+@reports_malformed("tiktok", "webhook", expected="a webhook of type 1 (order status change)")
 def tiktok_update(payload: Any) -> ChannelUpdate:
     webhook = _TikTokWebhook.model_validate(payload)
     return _update("tiktok", webhook.data.order_id, webhook.data.order_status, TIKTOK_STATUSES)
@@ -190,7 +190,7 @@ class _AliExpressMessage(ChannelModel):
     data: _AliExpressOrderStatus
 
 
-@reports_malformed("aliexpress", "message")
+@reports_malformed("aliexpress", "message", expected="an order status message (data.orderId)")
 def aliexpress_update(payload: Any) -> ChannelUpdate:
     message = _AliExpressMessage.model_validate(payload)
     return _update(
