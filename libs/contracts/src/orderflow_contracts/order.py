@@ -89,3 +89,8 @@ class CanonicalOrder(Value):
     currency: str = Field(default="USD", description="ISO 4217")
     placed_at: datetime
     ship_by: datetime | None = None
+    deliver_by: datetime | None = Field(
+        default=None,
+        description="the latest delivery the channel promised the buyer, where it says; routing"
+        " weighs each carrier service's p90 transit against it",
+    )

@@ -13,6 +13,11 @@ class PlannedShipment(Value):
     service: str
     cost: str
     lines: tuple[OrderLine, ...]
+    carrier_code: str = Field(
+        default="",
+        description="the order's channel's own code for this carrier, where the seller's"
+        " reference data names one (for the tracking upload); empty: none known",
+    )
 
 
 class ShipmentsPlanned(Event):
