@@ -104,7 +104,7 @@ async def _count(smtp, order_id: str) -> int:
     return len(smtp.to(order_id))
 
 
-async def test_an_order_without_an_address_fails_alone_and_the_rest_are_sent(
+async def test_an_order_no_channel_reaches_is_unreachable_alone_and_the_rest_are_sent(
     system: TestSystem, start, smtp
 ) -> None:
     await system.create_topics([])
@@ -125,12 +125,13 @@ async def test_an_order_without_an_address_fails_alone_and_the_rest_are_sent(
     await bus.flush()
     await eventually(lambda: _count(smtp, "o-5"))
     notifications = await system.db("notifications")
-    failed = await eventually(
+    unreachable = await eventually(
         lambda: notifications.fetchrow(
-            "SELECT status, attempts FROM notifications WHERE order_id = 'o-4' AND status = 'failed'"
+            "SELECT status, attempts FROM notifications"
+            " WHERE order_id = 'o-4' AND status = 'unreachable'"
         )
     )
-    assert failed["attempts"] == 1, "no address: retrying cannot help"
+    assert unreachable["attempts"] == 1, "no address and no webhook: retrying cannot help"
     assert smtp.to("o-4") == []
 
 

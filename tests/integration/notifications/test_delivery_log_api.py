@@ -30,7 +30,7 @@ async def test_the_delivery_log_and_failures_by_reason(system: TestSystem, start
     db = await system.db("notifications")
     await eventually(
         lambda: db.fetchval(
-            "SELECT count(*) = 2 FROM notifications WHERE status IN ('sent', 'failed')"
+            "SELECT count(*) = 2 FROM notifications WHERE status IN ('sent', 'unreachable')"
         )
     )
 
@@ -38,20 +38,28 @@ async def test_the_delivery_log_and_failures_by_reason(system: TestSystem, start
         transport=httpx.ASGITransport(app=service.api), base_url="http://notifications"
     ) as client:
         [told] = (await client.get("/orders/o-1/notifications")).json()
-        [untold] = (await client.get("/notifications", params={"status": "failed"})).json()
+        [untold] = (await client.get("/notifications", params={"status": "unreachable"})).json()
         summary = (await client.get("/notifications/summary")).json()
 
-    assert (told["kind"], told["status"], told["recipient"]) == (
+    assert (told["kind"], told["status"], told["channel"], told["recipient"]) == (
         "shipped",
         "sent",
+        "email",
         "o-1@example.com",
     )
     assert [(e["attempt"], e["outcome"], e["detail"]) for e in told["log"]] == [
         (1, "sent", "sent in en: no 'ko' template")
     ]
     assert untold["order_id"] == "o-hidden"
+    assert [(e["attempt"], e["outcome"]) for e in untold["log"]] == [(1, "unreachable")]
     assert "no e-mail address" in untold["log"][-1]["detail"]
+    assert "no webhook is configured" in untold["log"][-1]["detail"]
+    events = await system.read(topics.NOTIFICATIONS_SENT, until=lambda seen: len(seen) >= 2)
+    [unreachable] = [
+        m.event for m in events if m.envelope and m.envelope.type == "CustomerUnreachable"
+    ]
+    assert unreachable.order_id == "o-hidden" and "no e-mail address" in unreachable.reason
     assert summary == {
-        "by_status": {"sent": 1, "failed": 1},
+        "by_status": {"sent": 1, "unreachable": 1},
         "failures_by_reason": {"NoAddress": 1},
     }

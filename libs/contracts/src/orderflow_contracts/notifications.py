@@ -7,3 +7,11 @@ class CustomerNotified(Event):
     channel: str
     recipient: str
     language: str
+
+
+class CustomerUnreachable(Event):
+    """No channel reaches the customer (no e-mail, no webhook): given up at once, with why."""
+
+    order_id: str
+    notification: str
+    reason: str

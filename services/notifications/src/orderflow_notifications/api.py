@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from orderflow_notifications import store
 
-Status = Literal["awaiting_contact", "pending", "sending", "sent", "failed", "unconfirmed"]
+Status = Literal[
+    "awaiting_contact", "pending", "sending", "sent", "failed", "unconfirmed", "unreachable"
+]
 
 
 class LogEntry(BaseModel):
@@ -26,6 +28,9 @@ class NotificationView(BaseModel):
     shipment_id: str
     kind: str
     status: Status
+    channel: Literal["", "email", "webhook"] = Field(
+        description="how the customer was reached (or last tried): empty until a first attempt"
+    )
     recipient: str
     language: str
     attempts: int
@@ -38,8 +43,8 @@ class NotificationView(BaseModel):
 class Summary(BaseModel):
     by_status: dict[str, int]
     failures_by_reason: dict[str, int] = Field(
-        description="notifications given up on (failed or unconfirmed), by the error of their"
-        " last attempt"
+        description="notifications given up on (failed, unconfirmed, or unreachable: no channel"
+        " reaches the customer), by the error of their last attempt"
     )
 
 

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from orderflow_runtime import ServiceSettings
-from pydantic import Field
+from pydantic import AnyHttpUrl, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -20,6 +20,15 @@ class Settings(ServiceSettings):
     smtp_idle_s: float = Field(
         default=10.0, description="a session idle longer is reopened: servers time them out"
     )
+    webhook_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="where to post, signed, what a customer should hear when the marketplace"
+        " hides their e-mail (the seller's messaging, or the marketplace's buyer-message API)",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="the HMAC-SHA256 key shared with the webhook's endpoint"
+    )
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
     send_attempts: int = 5
     send_poll_interval_s: float = 0.2
     round_lease_s: float = Field(
@@ -32,3 +41,14 @@ class Settings(ServiceSettings):
         description="a notification 'sending' longer than this was left by a dead sender: it"
         " becomes 'unconfirmed' and is not sent again",
     )
+
+    @model_validator(mode="after")
+    def _webhook_signed(self) -> "Settings":
+        if self.webhook_url is None:
+            return self
+        if self.webhook_secret is None or len(self.webhook_secret.get_secret_value()) < 16:
+            raise ValueError(
+                "NOTIFICATIONS_WEBHOOK_URL is set: NOTIFICATIONS_WEBHOOK_SECRET must be too, at"
+                " least 16 characters, shared with the endpoint that checks the signature"
+            )
+        return self

@@ -1,4 +1,5 @@
-"""Sends queued notifications over SMTP, with retries and a delivery log, at most once each: a
+"""Sends queued notifications, by e-mail over SMTP or, where the marketplace hides the buyer's
+e-mail, by the seller's signed webhook, with retries and a delivery log, at most once each: a
 notification is marked 'sending' and committed just before its mail goes out, and one a dead
 sender left 'sending' is never sent again (`store.give_up_unconfirmed`). A sender killed
 mid-round leaves in doubt what it sent and the mail in flight on each SMTP session; what it
@@ -17,7 +18,7 @@ import aiosmtplib
 import asyncpg
 import structlog
 from orderflow_contracts import topics
-from orderflow_contracts.notifications import CustomerNotified
+from orderflow_contracts.notifications import CustomerNotified, CustomerUnreachable
 from orderflow_runtime import RunningService, UnitOfWork, outbox
 from orderflow_runtime.db import close_broken, transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
@@ -25,12 +26,40 @@ from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 from orderflow_notifications import store, templates
 from orderflow_notifications.config import Settings
 from orderflow_notifications.mail import MailSession
+from orderflow_notifications.webhook import WebhookPoster, WebhookRefused
 
 log = structlog.get_logger()
 
 
 class NoAddress(ValueError):
-    """Retrying cannot help: the customer gave no address."""
+    """Retrying cannot help: no channel reaches the customer."""
+
+
+def channel_for(row: asyncpg.Record, webhook: WebhookPoster | None) -> str:
+    if row["recipient"]:
+        return "email"
+    if webhook is not None:
+        return "webhook"
+    hidden_by = f" ({row['sales_channel']} hides it)" if row["sales_channel"] else ""
+    raise NoAddress(
+        f"the order carries no e-mail address{hidden_by} and no webhook is configured"
+        " (NOTIFICATIONS_WEBHOOK_URL)"
+    )
+
+
+def webhook_body(row: asyncpg.Record, message: templates.Message) -> dict[str, str]:
+    return {
+        "notification": row["kind"],
+        "order_id": row["order_id"],
+        "sales_channel": row["sales_channel"],
+        "external_id": row["external_id"],
+        "language": message.language,
+        "subject": message.subject,
+        "body": message.body,
+        "carrier": row["carrier"],
+        "tracking_number": row["tracking_number"],
+        "correlation_id": row["correlation_id"],
+    }
 
 
 def compose(row: asyncpg.Record, catalog: templates.Catalog) -> templates.Message:
@@ -63,6 +92,7 @@ async def send_due(
     sessions: list[MailSession],
     limit: int = 50,
     catalog: templates.Catalog = templates.PACKAGED,
+    webhook: WebhookPoster | None = None,
 ) -> int:
     """Send what is due over the sessions at once, an order's messages in one session and in
     order. Each message commits 'sending' just before it goes out; the outcomes, their log and
@@ -81,7 +111,7 @@ async def send_due(
             if not rows:
                 return 0
             unit = UnitOfWork(conn, "notifications")
-            round_ = Round(conn, asyncio.Lock(), settings, catalog, unit)
+            round_ = Round(conn, asyncio.Lock(), settings, catalog, unit, webhook)
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
             for row in rows:
                 lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
@@ -143,6 +173,7 @@ class Round:
     settings: Settings
     catalog: templates.Catalog
     unit: UnitOfWork
+    webhook: WebhookPoster | None
 
     async def begin(self, row: asyncpg.Record) -> bool:
         async with self.turn:
@@ -160,7 +191,7 @@ async def _send_lane(
         if not await round_.begin(row):
             continue  # a round whose lease ran out: another took the message
         smtp = None
-        if unreachable is None:
+        if unreachable is None and row["recipient"]:
             try:
                 smtp = await session.ready()
             except (aiosmtplib.SMTPException, OSError) as error:
@@ -174,41 +205,65 @@ async def _send_one(
     smtp: aiosmtplib.SMTP | None,
     unreachable: Exception | None,
 ) -> store.Attempt:
-    unit, settings = round_.unit, round_.settings
     attempt = row["attempts"] + 1
     with_context = log.bind(
         correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"]
     )
+    channel = ""
     try:
-        if not row["recipient"]:
-            raise NoAddress("the order carries no e-mail address")
-        if smtp is None:
-            raise unreachable or ConnectionError("no SMTP session")
+        channel = channel_for(row, round_.webhook)
         message = compose(row, round_.catalog)
-        await smtp.send_message(build_email(row, message, settings.smtp_sender))
+        if round_.webhook is not None and channel == "webhook":
+            await round_.webhook.post(f"notification-{row['id']}", webhook_body(row, message))
+        elif smtp is None:
+            raise unreachable or ConnectionError("no SMTP session")
+        else:
+            await smtp.send_message(build_email(row, message, round_.settings.smtp_sender))
     except Exception as error:  # any failure is this message's alone: log it, go on with the rest
-        gave_up = isinstance(error, NoAddress) or attempt >= settings.send_attempts
+        no_channel = isinstance(error, NoAddress)
+        gave_up = no_channel or isinstance(error, WebhookRefused)
+        gave_up = gave_up or attempt >= round_.settings.send_attempts
         with_context.warning(
             "notification.failed", attempt=attempt, gave_up=gave_up, error=repr(error)
         )
-        return store.Attempt(row["id"], attempt, False, gave_up, repr(error), 2.0**attempt)
+        if no_channel:
+            _unreachable(round_.unit, row, str(error))
+        return store.Attempt(
+            row["id"], attempt, False, gave_up, repr(error), 2.0**attempt, channel, no_channel
+        )
+    recipient = round_.webhook.url if round_.webhook and channel == "webhook" else row["recipient"]
+    _told(round_.unit, row, channel, recipient, message.language)
+    with_context.info("customer.notified", channel=channel, language=message.language)
+    detail = (
+        f"sent in {message.language}: no '{row['language']}' template" if message.fell_back else ""
+    )
+    return store.Attempt(row["id"], attempt, True, False, detail, 0, channel)
+
+
+def _unreachable(unit: UnitOfWork, row: asyncpg.Record, reason: str) -> None:
+    unit.emit(
+        topics.NOTIFICATIONS_SENT,
+        row["order_id"],
+        CustomerUnreachable(order_id=row["order_id"], notification=row["kind"], reason=reason),
+        correlation_id=row["correlation_id"],
+    )
+
+
+def _told(
+    unit: UnitOfWork, row: asyncpg.Record, channel: str, recipient: str, language: str
+) -> None:
     unit.emit(
         topics.NOTIFICATIONS_SENT,
         row["order_id"],
         CustomerNotified(
             order_id=row["order_id"],
             notification=row["kind"],
-            channel="email",
-            recipient=row["recipient"],
-            language=message.language,
+            channel=channel,
+            recipient=recipient,
+            language=language,
         ),
         correlation_id=row["correlation_id"],
     )
-    with_context.info("customer.notified", recipient=row["recipient"], language=message.language)
-    detail = (
-        f"sent in {message.language}: no '{row['language']}' template" if message.fell_back else ""
-    )
-    return store.Attempt(row["id"], attempt, sent=True, gave_up=False, detail=detail, retry_in_s=0)
 
 
 async def finish_when_stopped(round_: Coroutine[Any, Any, int], grace_s: float = 8.0) -> int:
@@ -237,6 +292,15 @@ def sender_task(
             MailSession(settings.smtp_host, settings.smtp_port, idle_s=settings.smtp_idle_s)
             for _ in range(settings.smtp_sessions)
         ]
+        webhook = (
+            WebhookPoster(
+                str(settings.webhook_url),
+                settings.webhook_secret.get_secret_value(),
+                settings.webhook_timeout_s,
+            )
+            if settings.webhook_url is not None and settings.webhook_secret is not None
+            else None
+        )
         try:
             while True:
                 try:
@@ -246,7 +310,7 @@ def sender_task(
                         ):
                             log.error("notification.unconfirmed", notifications=given_up)
                     sent = await finish_when_stopped(
-                        send_due(service.pool, settings, sessions, catalog=catalog)
+                        send_due(service.pool, settings, sessions, catalog=catalog, webhook=webhook)
                     )
                 except Exception:  # what was begun stays 'sending'; never let the sender die
                     log.exception("notification.sender_failed")
@@ -256,5 +320,7 @@ def sender_task(
         finally:
             for session in sessions:
                 session.close()
+            if webhook is not None:
+                await webhook.close()
 
     return send_forever

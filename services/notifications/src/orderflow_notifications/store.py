@@ -13,10 +13,13 @@ async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) 
         [order.customer.name for order in orders],
         [order.customer.email for order in orders],
         [order.customer.language for order in orders],
+        [order.channel for order in orders],
+        [order.external_id for order in orders],
     )
     await conn.execute(
-        "INSERT INTO contacts (order_id, name, email, language)"
-        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+        "INSERT INTO contacts (order_id, name, email, language, sales_channel, external_id)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+        "  $6::text[])"
         " ON CONFLICT (order_id) DO NOTHING",
         *columns,
     )
@@ -72,7 +75,7 @@ async def lease_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> lis
         "  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
         " UPDATE notifications n SET next_attempt_at = now() + make_interval(secs => $2)"
         " FROM due, contacts c WHERE n.id = due.id AND c.order_id = n.order_id"
-        " RETURNING n.*, c.name, due.due_at",
+        " RETURNING n.*, c.name, c.sales_channel, c.external_id, due.due_at",
         limit,
         lease_s,
     )
@@ -117,10 +120,20 @@ class Attempt:
     gave_up: bool
     detail: str
     retry_in_s: float
+    channel: str = ""
+    no_channel: bool = False  # nothing reaches the customer: 'unreachable', never retried
 
     @property
     def status(self) -> str:
-        return "sent" if self.sent else ("failed" if self.gave_up else "pending")
+        if self.sent:
+            return "sent"
+        if self.no_channel:
+            return "unreachable"
+        return "failed" if self.gave_up else "pending"
+
+    @property
+    def outcome(self) -> str:
+        return "sent" if self.sent else ("unreachable" if self.no_channel else "failed")
 
 
 async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> None:
@@ -128,23 +141,24 @@ async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> 
     if not attempts:
         return
     await conn.execute(
-        "UPDATE notifications n SET status = a.status, attempts = a.attempt,"
+        "UPDATE notifications n SET status = a.status, attempts = a.attempt, channel = a.channel,"
         " sent_at = CASE WHEN a.status = 'sent' THEN now() END,"
         " next_attempt_at = now() + make_interval(secs => a.retry_in_s)"
-        " FROM unnest($1::bigint[], $2::text[], $3::int[], $4::float8[])"
-        "  AS a(id, status, attempt, retry_in_s)"
+        " FROM unnest($1::bigint[], $2::text[], $3::int[], $4::float8[], $5::text[])"
+        "  AS a(id, status, attempt, retry_in_s, channel)"
         " WHERE n.id = a.id AND n.status = 'sending'",
         [a.notification_id for a in attempts],
         [a.status for a in attempts],
         [a.attempt for a in attempts],
         [a.retry_in_s for a in attempts],
+        [a.channel for a in attempts],
     )
     await conn.execute(
         "INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
         " SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[])",
         [a.notification_id for a in attempts],
         [a.attempt for a in attempts],
-        ["sent" if a.sent else "failed" for a in attempts],
+        [a.outcome for a in attempts],
         [a.detail[:2000] for a in attempts],
     )
 
@@ -158,7 +172,7 @@ async def notifications(
 ) -> list[asyncpg.Record]:
     return list(
         await conn.fetch(
-            "SELECT id, order_id, shipment_id, kind, status, recipient, language, attempts,"
+            "SELECT id, order_id, shipment_id, kind, status, channel, recipient, language, attempts,"
             " correlation_id, created_at, sent_at FROM notifications"
             " WHERE ($1::text IS NULL OR order_id = $1) AND ($2::text IS NULL OR status = $2)"
             " ORDER BY id DESC LIMIT $3",
@@ -184,8 +198,8 @@ async def delivery_logs(
 
 
 async def summary(conn: asyncpg.Connection) -> tuple[dict[str, int], dict[str, int]]:
-    """Counts by status, and the notifications given up on by the error class of their last
-    attempt (`NoAddress(...)` counts as NoAddress)."""
+    """Counts by status, and the notifications given up on (failed, unconfirmed, unreachable) by
+    the error class of their last attempt (`NoAddress(...)` counts as NoAddress)."""
     by_status = await conn.fetch("SELECT status, count(*) AS n FROM notifications GROUP BY status")
     by_reason = await conn.fetch(
         "SELECT CASE WHEN n.status = 'unconfirmed' THEN 'unconfirmed'"
@@ -193,7 +207,7 @@ async def summary(conn: asyncpg.Connection) -> tuple[dict[str, int], dict[str, i
         " count(*) AS n FROM notifications n"
         " LEFT JOIN LATERAL (SELECT detail FROM delivery_log d WHERE d.notification_id = n.id"
         "  ORDER BY attempt DESC LIMIT 1) last ON true"
-        " WHERE n.status IN ('failed', 'unconfirmed') GROUP BY 1"
+        " WHERE n.status IN ('failed', 'unconfirmed', 'unreachable') GROUP BY 1"
     )
     return (
         {row["status"]: row["n"] for row in by_status},

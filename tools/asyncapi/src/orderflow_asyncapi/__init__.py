@@ -118,7 +118,11 @@ CHANNELS = (
         {"fulfillment": ("TrackingNumberAssigned",)},
         partner_readers=("marketplace",),
     ),
-    Channel(topics.NOTIFICATIONS_SENT, "order id", {"notifications": ("CustomerNotified",)}),
+    Channel(
+        topics.NOTIFICATIONS_SENT,
+        "order id",
+        {"notifications": ("CustomerNotified", "CustomerUnreachable")},
+    ),
 )
 
 

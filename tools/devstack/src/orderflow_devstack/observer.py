@@ -20,6 +20,7 @@ COUNTED = {
     "StockReserved": "reserved",
     "ReservationRejected": "rejected",
     "CustomerNotified": "notified",
+    "CustomerUnreachable": "unreachable_customers",
 }
 # The record that ends each service's hop on the way to a pick task: the time from the hop
 # before it is that service's fetch wait, its transaction and its relay.
@@ -44,6 +45,7 @@ class Journey:
     shipped: int = 0
     delivered: int = 0
     notified: int = 0
+    unreachable_customers: int = 0
     dead_lettered: int = 0
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=20_000))
     # (order received, epoch seconds; its latency, ms): lets a bench keep only a window's orders

@@ -19,6 +19,7 @@ WHERE = {
     "pick tasks issued": "fulfillment /shipments",
     "shipped": "fulfillment /shipments/at-risk, /kpis",
     "customer notifications sent": "notifications /notifications/summary",
+    "customers no channel reaches": "notifications /notifications?status=unreachable",
     "dead-lettered messages": "<topic>.dlq; intake /raw-payloads",
 }
 
@@ -39,6 +40,7 @@ def render(journey: Journey, elapsed_s: float, services: dict[str, str]) -> Tabl
         ("shipped", journey.shipped),
         ("delivered", journey.delivered),
         ("customer notifications sent", journey.notified),
+        ("customers no channel reaches", journey.unreachable_customers),
         ("dead-lettered messages", journey.dead_lettered),
     ]
     for name, value in rows:

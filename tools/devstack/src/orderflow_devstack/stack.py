@@ -1,6 +1,8 @@
 """The embedded infrastructure as one unit: broker, PostgreSQL with one database per service,
-an SMTP server standing in for the customer's inbox, and every topic."""
+an SMTP server standing in for the customer's inbox, the seller's messaging endpoint for buyers
+whose e-mail the marketplace hides, and every topic."""
 
+import secrets
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from orderflow_embedded import (
     create_topics,
     database_url,
 )
+from orderflow_simulators.messaging import MessagingEndpoint
 
 SERVICES = ("intake", "routing", "inventory", "fulfillment", "notifications")
 DEMO_SELLER_SETUP = Path(orderflow_simulators.__file__).parent / "seller.json"
@@ -26,6 +29,8 @@ class Endpoints:
     bootstrap_servers: str
     postgres_url: str
     smtp_port: int
+    webhook_url: str = ""
+    webhook_secret: str = ""
 
     def database_url(self, service: str) -> str:
         return database_url(self.postgres_url, service)
@@ -40,6 +45,9 @@ class Endpoints:
             env[f"{prefix}_SELLER_SETUP_FILE"] = str(seller_setup_file)
         if service == "notifications":
             env[f"{prefix}_SMTP_PORT"] = str(self.smtp_port)
+            if self.webhook_url:
+                env[f"{prefix}_WEBHOOK_URL"] = self.webhook_url
+                env[f"{prefix}_WEBHOOK_SECRET"] = self.webhook_secret
         return env
 
 
@@ -53,6 +61,7 @@ class EmbeddedStack:
         self.broker = EmbeddedBroker(log_path=log_dir / "broker.log" if log_dir else None)
         self.postgres = EmbeddedPostgres()
         self.smtp = SmtpSink()
+        self.messaging = MessagingEndpoint(secrets.token_hex(16))
         self._exit = ExitStack()
 
     async def start(self) -> Endpoints:
@@ -62,7 +71,15 @@ class EmbeddedStack:
         self._exit.enter_context(self.postgres)
         self.smtp.start()
         self._exit.callback(self.smtp.stop)
-        endpoints = Endpoints(self.broker.bootstrap_servers, self.postgres.url(), self.smtp.port)
+        self.messaging.start()
+        self._exit.callback(self.messaging.stop)
+        endpoints = Endpoints(
+            self.broker.bootstrap_servers,
+            self.postgres.url(),
+            self.smtp.port,
+            self.messaging.url,
+            self.messaging.secret,
+        )
         await create_databases(endpoints.postgres_url, list(SERVICES))
         locations = [location.location_id for location in self.setup.locations]
         await create_topics(
