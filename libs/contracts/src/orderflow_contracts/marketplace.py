@@ -1,9 +1,19 @@
 """What marketplaces (and intake's webhooks) publish: the channel's own order payload, untouched."""
 
+from datetime import datetime
 from typing import Any
+
+from pydantic import Field
 
 from orderflow_contracts.envelope import Event
 from orderflow_contracts.order import Address
+
+_VERSION = (
+    "the channel's version of the order this update tells (Shopify updated_at,"
+    " Amazon LastUpdateDate, Shopee and TikTok Shop update_time, AliExpress gmt_modified), when"
+    " it tells one: an address or payment update older than the version intake holds is"
+    " recorded on the order and ignored; a cancellation always applies"
+)
 
 
 class MarketplaceOrderPublished(Event):
@@ -15,6 +25,7 @@ class MarketplaceOrderCancelled(Event):
     channel: str
     external_id: str
     reason: str = ""
+    version: datetime | None = Field(default=None, description=_VERSION)
 
 
 class MarketplaceAddressChanged(Event):
@@ -23,6 +34,7 @@ class MarketplaceAddressChanged(Event):
     channel: str
     external_id: str
     ship_to: Address
+    version: datetime | None = Field(default=None, description=_VERSION)
 
 
 class MarketplacePaymentChanged(Event):
@@ -32,3 +44,4 @@ class MarketplacePaymentChanged(Event):
     external_id: str
     captured: bool
     status: str = ""
+    version: datetime | None = Field(default=None, description=_VERSION)
