@@ -60,7 +60,7 @@ def test_carrier_may_skip_scans_after_shipping(current, new):
 
 
 @pytest.mark.parametrize("new", [s for s in JOURNEY if s is not S.DELIVERED])
-def test_nothing_follows_delivered(new):
+def test_no_journey_step_follows_delivered(new):
     assert transition(S.DELIVERED, new) is Transition.REFUSED
 
 
@@ -87,8 +87,93 @@ def test_only_post_shipping_statuses_come_from_the_carrier(status, from_carrier)
     assert is_carrier_status(status) is from_carrier
 
 
-def test_the_journey_and_cancellation_cover_every_status():
-    assert {*JOURNEY, S.CANCELLED} == set(S)
+EXCEPTIONS = [S.EXCEPTION, S.CUSTOMS_HOLD, S.FAILED_DELIVERY, S.RETURNED_TO_SENDER, S.LOST]
+RETURN = [
+    S.RETURN_REQUESTED,
+    S.RETURN_LABEL_ISSUED,
+    S.RETURN_IN_TRANSIT,
+    S.RETURN_RECEIVED,
+    S.RESTOCKED,
+]
+
+
+def test_the_journey_exceptions_returns_and_stops_cover_every_status():
+    assert {
+        *JOURNEY,
+        *EXCEPTIONS,
+        *RETURN,
+        S.WRITTEN_OFF,
+        S.ACCEPTED,
+        S.CANCELLED,
+        S.REJECTED,
+    } == set(S)
+
+
+@pytest.mark.parametrize("exception", EXCEPTIONS)
+@pytest.mark.parametrize("current", [S.SHIPPED, S.IN_TRANSIT])
+def test_the_carrier_may_report_an_exception_on_the_road(current, exception):
+    assert transition(current, exception) is Transition.APPLY
+    assert is_carrier_status(exception)
+
+
+@pytest.mark.parametrize("exception", EXCEPTIONS)
+@pytest.mark.parametrize("current", [S.PICK_REQUESTED, S.PICKED, S.PACKED, S.DELIVERED])
+def test_no_carrier_exception_before_shipping_or_after_delivery(current, exception):
+    assert transition(current, exception) is Transition.REFUSED
+
+
+@pytest.mark.parametrize(
+    ("current", "new"),
+    [
+        (S.EXCEPTION, S.IN_TRANSIT),
+        (S.CUSTOMS_HOLD, S.IN_TRANSIT),
+        (S.FAILED_DELIVERY, S.OUT_FOR_DELIVERY),
+        (S.FAILED_DELIVERY, S.DELIVERED),
+        (S.OUT_FOR_DELIVERY, S.FAILED_DELIVERY),
+        (S.LOST, S.DELIVERED),
+    ],
+)
+def test_a_parcel_recovers_from_an_exception(current, new):
+    assert transition(current, new) is Transition.APPLY
+
+
+@pytest.mark.parametrize("current", [S.OUT_FOR_DELIVERY, S.FAILED_DELIVERY])
+def test_a_parcel_at_the_door_does_not_go_back_to_customs(current):
+    assert transition(current, S.CUSTOMS_HOLD) is Transition.REFUSED
+
+
+@pytest.mark.parametrize(("current", "new"), list(itertools.pairwise(RETURN)))
+def test_a_return_goes_step_by_step(current, new):
+    assert transition(current, new) is Transition.APPLY
+
+
+@pytest.mark.parametrize("current", [S.DELIVERED, S.FAILED_DELIVERY, S.SHIPPED, S.EXCEPTION])
+def test_a_return_may_be_requested_once_the_parcel_left(current):
+    assert transition(current, S.RETURN_REQUESTED) is Transition.APPLY
+
+
+@pytest.mark.parametrize("current", [S.PICK_REQUESTED, S.PACKED, S.CANCELLED, S.REJECTED])
+def test_no_return_of_a_parcel_that_never_left(current):
+    assert transition(current, S.RETURN_REQUESTED) is Transition.REFUSED
+
+
+def test_a_parcel_returned_to_sender_is_received_then_restocked_or_written_off():
+    assert transition(S.RETURNED_TO_SENDER, S.RETURN_RECEIVED) is Transition.APPLY
+    assert transition(S.RETURN_RECEIVED, S.WRITTEN_OFF) is Transition.APPLY
+    assert transition(S.RETURN_RECEIVED, S.RESTOCKED) is Transition.APPLY
+    assert transition(S.RETURN_REQUESTED, S.RESTOCKED) is Transition.REFUSED
+
+
+@pytest.mark.parametrize("end", [S.RESTOCKED, S.WRITTEN_OFF, S.REJECTED, S.CANCELLED])
+@pytest.mark.parametrize("new", list(S))
+def test_nothing_follows_the_end_of_a_shipment(end, new):
+    assert transition(end, new) is not Transition.APPLY
+
+
+@pytest.mark.parametrize("current", [S.PICK_REQUESTED, S.ACCEPTED])
+def test_a_3pl_may_reject_a_pick_task_it_has_not_picked(current):
+    assert transition(current, S.REJECTED) is Transition.APPLY
+    assert transition(S.PICKED, S.REJECTED) is Transition.REFUSED
 
 
 @pytest.mark.parametrize("current", [S.PICK_REQUESTED, S.PICKED, S.PACKED])

@@ -58,14 +58,23 @@ async def test_a_reservation_after_the_cancellation_issues_no_pick_task(fulfillm
     assert [e for _, _, e in emitted if isinstance(e, PickTaskIssued)] == []
 
 
-async def test_a_shipment_that_left_is_noted_for_a_return(fulfillment) -> None:
+async def test_a_shipment_that_left_starts_its_return(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
     await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
 
-    assert await fulfillment.deliver(topics.ORDERS, cancelled()) == []
+    [(topic, _, news)] = sent(await fulfillment.deliver(topics.ORDERS, cancelled()))
+    assert topic == topics.FULFILLMENT_STATUS
+    assert (news.status, news.reason) == ("return_requested", "order cancelled (buyer)")
     assert await notes(fulfillment) == [
-        "order cancelled after the shipment left: a return is needed"
+        "order cancelled after the shipment left: a return is needed",
+        "order cancelled (buyer)",
     ]
+    assert (
+        await fulfillment.conn.fetchval(
+            "SELECT return_reason FROM shipments WHERE shipment_id = $1", SHIPMENT
+        )
+        == "order cancelled (buyer)"
+    )
 
 
 async def test_a_warehouse_that_ships_anyway_is_followed_and_flagged(fulfillment) -> None:
@@ -79,8 +88,9 @@ async def test_a_warehouse_that_ships_anyway_is_followed_and_flagged(fulfillment
         "picked",
         "packed",
         "shipped",
+        "return_requested",
     ]
-    assert (await notes(fulfillment))[-1].startswith("shipped after the order was cancelled")
+    assert (await notes(fulfillment))[-2].startswith("shipped after the order was cancelled")
 
 
 async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulfillment) -> None:

@@ -1,7 +1,9 @@
-"""fulfillment's HTTP API, a router per resource: shipments with their history, the ship-by
-clock (at-risk shipments, KPIs), and the warehouse reports refused."""
+"""fulfillment's HTTP API, a router per resource: shipments with their history, their returns,
+the ship-by clock (at-risk shipments, KPIs), and the warehouse reports refused."""
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +14,7 @@ from orderflow_contracts.order import OrderLine
 from orderflow_runtime import RunningService
 from pydantic import BaseModel, Field
 
-from orderflow_fulfillment import store
+from orderflow_fulfillment import returns, store
 
 
 class HistoryEntry(BaseModel):
@@ -34,6 +36,8 @@ class ShipmentView(BaseModel):
     tracking_number: str
     lines: tuple[OrderLine, ...]
     cancel_requested: bool
+    return_reason: str = Field(description="the refund reason of its return; empty: none")
+    return_tracking_number: str
     created_at: datetime
     updated_at: datetime
 
@@ -42,9 +46,18 @@ class ShipmentDetail(ShipmentView):
     history: list[HistoryEntry] = Field(description="oldest first")
 
 
+class ReturnRequest(BaseModel):
+    reason: str = Field(description="the refund reason, kept with the shipment")
+
+
+class ReturnLabel(BaseModel):
+    tracking_number: str = Field(description="the return label's; the carrier reports on it")
+
+
 class RefusedReport(BaseModel):
     shipment_id: str
     order_id: str
+    location_id: str
     status: str
     tracking_number: str
     reason: str
@@ -76,7 +89,7 @@ class ShipKpis(BaseModel):
 def router(service: RunningService) -> APIRouter:
     api = APIRouter()
     # The ship-by routes first: /shipments/{shipment_id} would take "at-risk" for an id.
-    for resource in (_ship_by_clock, _shipments, _refused_reports):
+    for resource in (_ship_by_clock, _shipments, _returns, _refused_reports):
         api.include_router(resource(service))
     return api
 
@@ -117,12 +130,7 @@ def _shipments(service: RunningService) -> APIRouter:
         responses={404: {"description": "no such shipment"}},
     )
     async def shipment(shipment_id: str) -> ShipmentDetail:
-        async with service.pool.acquire() as conn:
-            found = await store.shipments(conn, shipment_id=shipment_id)
-            if not found:
-                raise HTTPException(404, f"no shipment {shipment_id}")
-            history = await store.history(conn, [shipment_id])
-        return _detail(found[0], history)
+        return await _one(service, shipment_id)
 
     @api.get("/orders/{order_id}/shipments", summary="An order's shipments, with their history")
     async def order_shipments(order_id: str) -> list[ShipmentDetail]:
@@ -146,10 +154,64 @@ def _shipments(service: RunningService) -> APIRouter:
     return api
 
 
+def _returns(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["returns"])
+    refusals: dict[int | str, dict[str, Any]] = {
+        404: {"description": "no such shipment"},
+        409: {"description": "the shipment cannot take this step of a return; says why"},
+    }
+
+    @api.post(
+        "/shipments/{shipment_id}/return",
+        summary="Start a shipment's return, with its refund reason",
+        responses=refusals,
+    )
+    async def request_return(shipment_id: str, body: ReturnRequest) -> ShipmentDetail:
+        async with _refused_as_http():
+            async with service.unit_of_work() as uow:
+                await returns.request_return(uow, shipment_id, body.reason)
+        return await _one(service, shipment_id)
+
+    @api.post(
+        "/shipments/{shipment_id}/return-label",
+        summary="The return label's tracking number: the carrier's news on it is the return's",
+        responses=refusals,
+    )
+    async def return_label(shipment_id: str, body: ReturnLabel) -> ShipmentDetail:
+        async with _refused_as_http():
+            async with service.unit_of_work() as uow:
+                await returns.issue_return_label(uow, shipment_id, body.tracking_number)
+        return await _one(service, shipment_id)
+
+    return api
+
+
+@asynccontextmanager
+async def _refused_as_http() -> AsyncIterator[None]:
+    try:
+        yield
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from missing
+    except returns.ReturnRefused as refused:
+        raise HTTPException(409, str(refused)) from refused
+
+
+async def _one(service: RunningService, shipment_id: str) -> ShipmentDetail:
+    async with service.pool.acquire() as conn:
+        found = await store.shipments(conn, shipment_id=shipment_id)
+        if not found:
+            raise HTTPException(404, f"no shipment {shipment_id}")
+        history = await store.history(conn, [shipment_id])
+    return _detail(found[0], history)
+
+
 def _refused_reports(service: RunningService) -> APIRouter:
     api = APIRouter(tags=["warehouse reports"])
 
-    @api.get("/refused-reports", summary="Warehouse reports that matched no shipment, newest first")
+    @api.get(
+        "/refused-reports",
+        summary="Warehouse reports that did not match their shipment, with why, newest first",
+    )
     async def list_refused_reports(limit: int = Query(50, ge=1, le=500)) -> list[RefusedReport]:
         async with service.pool.acquire() as conn:
             rows = await store.refused_reports(conn, limit)

@@ -7,13 +7,13 @@ from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_runtime import Subscriptions
 
-from orderflow_fulfillment import use_cases
+from orderflow_fulfillment import tracking, use_cases, warehouse_reports
 
 subscriptions = Subscriptions()
 subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.issue_pick_tasks)
 subscriptions.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(
-    use_cases.apply_warehouse_reports
+    warehouse_reports.apply_warehouse_reports
 )
-subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(use_cases.apply_tracking)
+subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(tracking.apply_tracking)
 subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.stop_cancelled_orders)
 subscriptions.on(topics.ORDERS, OrderAddressChanged)(use_cases.redirect_shipments)

@@ -61,10 +61,17 @@ class Shipment:
     tracking_number: str
     lines_json: str
     cancel_requested: bool = False
+    return_reason: str = ""
+    return_tracking_number: str = ""
+    carrier_news_at: datetime | None = None
 
     @property
     def lines(self) -> tuple[OrderLine, ...]:
         return _lines.validate_json(self.lines_json)
+
+    @lines.setter
+    def lines(self, lines: tuple[OrderLine, ...]) -> None:
+        self.lines_json = _lines.dump_json(lines).decode()
 
 
 @dataclass
@@ -90,9 +97,10 @@ class ShipmentBook:
         rows = await conn.fetch(
             "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, status,"
             " coalesce(tracking_number, '') AS tracking_number, lines::text AS lines_json,"
-            " cancel_requested_at IS NOT NULL AS cancel_requested"
+            " cancel_requested_at IS NOT NULL AS cancel_requested, return_reason,"
+            " coalesce(return_tracking_number, '') AS return_tracking_number, carrier_news_at"
             " FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
-            " OR order_id = ANY($3::text[])"
+            " OR return_tracking_number = ANY($2::text[]) OR order_id = ANY($3::text[])"
             " ORDER BY shipment_id FOR UPDATE",
             sorted(set(shipment_ids)),
             sorted(set(tracking_numbers)),
@@ -103,13 +111,24 @@ class ShipmentBook:
     def by_tracking_number(self, tracking_number: str) -> Shipment | None:
         return next((s for s in self.by_id.values() if s.tracking_number == tracking_number), None)
 
-    def change(self, shipment: Shipment, status: ShipmentStatus, tracking_number: str) -> None:
+    def by_return_tracking_number(self, tracking_number: str) -> Shipment | None:
+        return next(
+            (s for s in self.by_id.values() if s.return_tracking_number == tracking_number), None
+        )
+
+    def touch(self, shipment: Shipment) -> None:
+        """The shipment's fields other than its status changed: write them back."""
+        self._changed.add(shipment.shipment_id)
+
+    def change(
+        self, shipment: Shipment, status: ShipmentStatus, tracking_number: str, note: str = ""
+    ) -> None:
         shipment.status = status
         if tracking_number and tracking_number != shipment.tracking_number:
             shipment.tracking_number = tracking_number
             self._by_tracking = None
         self._changed.add(shipment.shipment_id)
-        self.record(shipment, status, accepted=True)
+        self.record(shipment, status, accepted=True, note=note)
 
     def record(
         self, shipment: Shipment, status: ShipmentStatus, *, accepted: bool, note: str = ""
@@ -133,14 +152,23 @@ class ShipmentBook:
                 " cancel_requested_at = CASE WHEN c.cancel_requested"
                 "  THEN coalesce(s.cancel_requested_at, now()) END,"
                 " shipped_at = CASE WHEN c.status = 'shipped' THEN coalesce(s.shipped_at, now())"
-                "  ELSE s.shipped_at END"
-                " FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[])"
-                "  AS c(shipment_id, status, tracking_number, cancel_requested)"
+                "  ELSE s.shipped_at END,"
+                " lines = c.lines::jsonb, return_reason = c.return_reason,"
+                " return_tracking_number = NULLIF(c.return_tracking_number, ''),"
+                " carrier_news_at = c.carrier_news_at"
+                " FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[],"
+                "  $6::text[], $7::text[], $8::timestamptz[])"
+                "  AS c(shipment_id, status, tracking_number, cancel_requested, lines,"
+                "  return_reason, return_tracking_number, carrier_news_at)"
                 " WHERE s.shipment_id = c.shipment_id",
                 [s.shipment_id for s in changed],
                 [s.status.value for s in changed],
                 [s.tracking_number for s in changed],
                 [s.cancel_requested for s in changed],
+                [s.lines_json for s in changed],
+                [s.return_reason for s in changed],
+                [s.return_tracking_number for s in changed],
+                [s.carrier_news_at for s in changed],
             )
         if self._history:
             await _insert_history(conn, self._history)
@@ -173,11 +201,18 @@ async def refuse_reports(
     """Keep (report, reason, correlation id) for reports that cannot be applied."""
     if reports:
         await conn.executemany(
-            "INSERT INTO refused_reports"
-            " (shipment_id, order_id, status, tracking_number, reason, correlation_id)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO refused_reports (shipment_id, order_id, status, tracking_number, reason,"
+            " correlation_id, location_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
-                (r.shipment_id, r.order_id, r.status, r.tracking_number, reason, correlation)
+                (
+                    r.shipment_id,
+                    r.order_id,
+                    r.status,
+                    r.tracking_number,
+                    reason,
+                    correlation,
+                    r.location_id,
+                )
                 for r, reason, correlation in reports
             ],
         )
@@ -186,8 +221,8 @@ async def refuse_reports(
 async def refused_reports(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
     return list(
         await conn.fetch(
-            "SELECT shipment_id, order_id, status, tracking_number, reason, correlation_id,"
-            " received_at FROM refused_reports ORDER BY id DESC LIMIT $1",
+            "SELECT shipment_id, order_id, location_id, status, tracking_number, reason,"
+            " correlation_id, received_at FROM refused_reports ORDER BY id DESC LIMIT $1",
             limit,
         )
     )
@@ -250,7 +285,8 @@ async def shipments(
         await conn.fetch(
             "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service,"
             " status, coalesce(tracking_number, '') AS tracking_number, lines::text AS lines,"
-            " cancel_requested_at IS NOT NULL AS cancel_requested, created_at, updated_at"
+            " cancel_requested_at IS NOT NULL AS cancel_requested, return_reason,"
+            " coalesce(return_tracking_number, '') AS return_tracking_number, created_at, updated_at"
             " FROM shipments WHERE ($1::text IS NULL OR shipment_id = $1)"
             " AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR status = $3)"
             " AND ($4::text IS NULL OR location_id = $4)"
@@ -339,3 +375,13 @@ async def ship_kpis(conn: asyncpg.Connection, since: datetime) -> asyncpg.Record
     )
     assert row is not None
     return row
+
+
+async def tracking_number_taken(conn: asyncpg.Connection, tracking_number: str) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM shipments WHERE tracking_number = $1"
+            " OR return_tracking_number = $1)",
+            tracking_number,
+        )
+    )

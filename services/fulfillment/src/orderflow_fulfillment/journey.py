@@ -1,0 +1,89 @@
+"""One piece of news applied to one shipment, and the news told on: the step every use case of
+a shipment's journey shares."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import (
+    ShipmentStatus,
+    ShipmentStatusChanged,
+    TrackingNumberAssigned,
+)
+from orderflow_runtime import UnitOfWork
+
+from orderflow_fulfillment import domain, store
+
+
+def advance(
+    uow: UnitOfWork,
+    book: store.ShipmentBook,
+    shipment: store.Shipment,
+    new: ShipmentStatus,
+    tracking_number: str = "",
+    *,
+    note: str = "",
+    reason: str = "",
+) -> bool:
+    """Apply one piece of news to the shipment; True if it moved it. Impossible news is kept
+    in the shipment's history as refused, with why."""
+    current = shipment.status
+    verdict = domain.transition(current, new)
+    if verdict is domain.Transition.REPEATED:
+        return False
+    if verdict is domain.Transition.REFUSED:
+        refusal = f"impossible after {current.value}" + (f": {note}" if note else "")
+        book.record(shipment, new, accepted=False, note=refusal)
+        uow.log.warning(
+            "shipment.transition_refused",
+            shipment_id=shipment.shipment_id,
+            current=current.value,
+            new=new.value,
+        )
+        return False
+    book.change(shipment, new, tracking_number, note=note)
+    announce(uow, shipment, reason)
+    return True
+
+
+def announce(uow: UnitOfWork, shipment: store.Shipment, reason: str = "") -> None:
+    uow.emit(
+        topics.FULFILLMENT_STATUS,
+        shipment.order_id,
+        ShipmentStatusChanged(
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            location_id=shipment.location_id,
+            status=shipment.status,
+            carrier=shipment.carrier,
+            tracking_number=shipment.tracking_number,
+            lines=shipment.lines,
+            reason=reason,
+        ),
+    )
+    uow.log.info(
+        "shipment.status_changed",
+        order_id=shipment.order_id,
+        shipment_id=shipment.shipment_id,
+        status=shipment.status.value,
+    )
+    if shipment.status is ShipmentStatus.SHIPPED:
+        uow.emit(
+            topics.MARKETPLACE_TRACKING,
+            topics.channel_order_key(shipment.channel, shipment.external_id),
+            TrackingNumberAssigned(
+                channel=shipment.channel,
+                external_id=shipment.external_id,
+                order_id=shipment.order_id,
+                carrier=shipment.carrier,
+                tracking_number=shipment.tracking_number,
+            ),
+        )
+
+
+def start_return(
+    uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment, reason: str
+) -> bool:
+    """The return flow for a shipment that left: requested, with its (refund) reason kept."""
+    if shipment.status not in domain.RETURNABLE:
+        return False
+    shipment.return_reason = reason
+    book.touch(shipment)
+    return advance(uow, book, shipment, ShipmentStatus.RETURN_REQUESTED, note=reason, reason=reason)
