@@ -86,7 +86,7 @@ def test_every_placeholder_is_substituted(kind, language):
     message = render(kind, language, **FIELDS)
     assert "$" not in message.subject + message.body
     assert FIELDS["order_id"] in message.body
-    if kind != "backordered":  # nothing has shipped yet: no tracking number to give
+    if kind in ON_THE_WAY:  # the others come before a parcel left, or after it came back
         assert FIELDS["tracking_number"] in message.body
 
 
@@ -99,8 +99,21 @@ def test_render_returns_a_message():
     assert isinstance(render("shipped", "en", **FIELDS), Message)
 
 
+ON_THE_WAY = ("shipped", "out_for_delivery", "delayed", "failed_delivery", "delivered")
+
+
 def test_kinds_are_the_customer_facing_steps():
-    assert KINDS == ("backordered", "shipped", "out_for_delivery", "delivered")
+    assert KINDS == (
+        "confirmed",
+        "backordered",
+        "shipped",
+        "out_for_delivery",
+        "delayed",
+        "failed_delivery",
+        "delivered",
+        "cancelled",
+        "return_received",
+    )
 
 
 def test_a_sellers_file_overrides_one_message_and_keeps_the_rest(tmp_path: Path):

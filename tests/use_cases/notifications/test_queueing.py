@@ -2,6 +2,7 @@
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import BackorderedLine, OrderBackordered
 from orderflow_testing.use_cases import DrivenService
 
@@ -88,3 +89,31 @@ async def test_an_order_waiting_for_stock_is_told_once(notifications) -> None:
     assert await queued(notifications) == [
         ("o-1-s1", "backordered", "pending", "lin@example.com", "en")
     ]
+
+
+async def test_a_carrier_exception_and_a_customs_hold_are_one_delay(notifications) -> None:
+    await notifications.deliver(topics.ORDERS, accepted("o-1", email="lin@example.com"))
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS,
+        news(ShipmentStatus.EXCEPTION),
+        news(ShipmentStatus.CUSTOMS_HOLD),
+        news(ShipmentStatus.FAILED_DELIVERY),
+        news(ShipmentStatus.RETURN_REQUESTED),  # the customer asked: not news to them
+        news(ShipmentStatus.RETURN_RECEIVED),
+    )
+
+    assert [row[1] for row in await queued(notifications)] == [
+        "delayed",
+        "failed_delivery",
+        "return_received",
+    ]
+
+
+async def test_a_cancelled_order_is_told_once_if_its_customer_is_known(notifications) -> None:
+    await notifications.deliver(topics.ORDERS, accepted("o-1", email="lin@example.com"))
+    cancelled = OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1")
+    never_accepted = OrderCancelled(order_id="o-9", channel="shopee", external_id="ext-o-9")
+    await notifications.deliver(topics.ORDERS, cancelled, never_accepted)
+    await notifications.deliver(topics.ORDERS, cancelled)
+
+    assert await queued(notifications) == [("o-1", "cancelled", "pending", "lin@example.com", "en")]

@@ -2,7 +2,7 @@
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatusChanged
-from orderflow_contracts.intake import OrderAccepted
+from orderflow_contracts.intake import OrderAccepted, OrderCancelled
 from orderflow_contracts.inventory import OrderBackordered
 from orderflow_runtime import Subscriptions
 
@@ -10,6 +10,7 @@ from orderflow_notifications import use_cases
 
 subscriptions = Subscriptions()
 subscriptions.on_batch(topics.ORDERS, OrderAccepted)(use_cases.remember_contacts)
+subscriptions.on_batch(topics.ORDERS, OrderCancelled)(use_cases.tell_cancelled)
 subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
     use_cases.queue_notifications
 )

@@ -31,6 +31,13 @@ async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) 
     )
 
 
+async def known_orders(conn: asyncpg.Connection, order_ids: list[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT order_id FROM contacts WHERE order_id = ANY($1::text[])", order_ids
+    )
+    return {row["order_id"] for row in rows}
+
+
 @dataclass(frozen=True)
 class News:
     """Something to tell an order's customer: one notification per (shipment, kind)."""

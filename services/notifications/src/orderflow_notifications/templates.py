@@ -9,7 +9,17 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-KINDS = ("backordered", "shipped", "out_for_delivery", "delivered")
+KINDS = (
+    "confirmed",
+    "backordered",
+    "shipped",
+    "out_for_delivery",
+    "delayed",
+    "failed_delivery",
+    "delivered",
+    "cancelled",
+    "return_received",
+)
 FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number"})
 FALLBACK = "en"
 

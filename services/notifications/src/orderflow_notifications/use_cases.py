@@ -3,14 +3,26 @@
 from typing import Any
 
 import structlog
-from orderflow_contracts.fulfillment import ShipmentStatusChanged
-from orderflow_contracts.intake import OrderAccepted
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.intake import OrderAccepted, OrderCancelled
 from orderflow_contracts.inventory import OrderBackordered
 from orderflow_runtime import Item
 
-from orderflow_notifications import store, templates
+from orderflow_notifications import store
 
 log = structlog.get_logger()
+
+# What a customer hears of a shipment's steps; the others (picked, packed, a return's label...)
+# are not news to them. A carrier exception and a customs hold are both "delayed": once.
+NEWS_OF_STATUS = {
+    ShipmentStatus.SHIPPED: "shipped",
+    ShipmentStatus.OUT_FOR_DELIVERY: "out_for_delivery",
+    ShipmentStatus.EXCEPTION: "delayed",
+    ShipmentStatus.CUSTOMS_HOLD: "delayed",
+    ShipmentStatus.FAILED_DELIVERY: "failed_delivery",
+    ShipmentStatus.DELIVERED: "delivered",
+    ShipmentStatus.RETURN_RECEIVED: "return_received",
+}
 
 
 async def remember_contacts(items: list[Item[OrderAccepted]]) -> None:
@@ -18,20 +30,40 @@ async def remember_contacts(items: list[Item[OrderAccepted]]) -> None:
 
 
 async def queue_notifications(items: list[Item[ShipmentStatusChanged]]) -> None:
-    """One notification per shipment and kind; statuses without a template are not news."""
+    """One notification per shipment and kind."""
     await _queue(
         items,
         [
             store.News(
                 order_id=item.event.order_id,
                 shipment_id=item.event.shipment_id,
-                kind=item.event.status.value,
+                kind=NEWS_OF_STATUS[item.event.status],
                 correlation_id=item.unit.correlation_id,
                 carrier=item.event.carrier,
                 tracking_number=item.event.tracking_number,
             )
             for item in items
-            if item.event.status.value in templates.KINDS
+            if item.event.status in NEWS_OF_STATUS
+        ],
+    )
+
+
+async def tell_cancelled(items: list[Item[OrderCancelled]]) -> None:
+    """An order cancelled after its customer was known to us: they hear it once. One held
+    before it was accepted never reached us, and its marketplace tells its buyer."""
+    conn = items[-1].unit.conn
+    known = await store.known_orders(conn, [item.event.order_id for item in items])
+    await _queue(
+        items,
+        [
+            store.News(
+                order_id=item.event.order_id,
+                shipment_id=item.event.order_id,
+                kind="cancelled",
+                correlation_id=item.unit.correlation_id,
+            )
+            for item in items
+            if item.event.order_id in known
         ],
     )
 
