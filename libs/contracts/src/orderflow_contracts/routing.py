@@ -33,6 +33,11 @@ class ShipmentsPlanned(Event):
     ship_by: datetime | None = Field(
         default=None, description="when the marketplace expects the order to have shipped"
     )
+    replaces_shipment_id: str = Field(
+        default="",
+        description="a re-plan of only the lines this shipment's warehouse rejected or picked"
+        " short; the rest of the order's plan stands. Empty: a plan of the whole order",
+    )
 
 
 class OrderUnroutable(Event):
