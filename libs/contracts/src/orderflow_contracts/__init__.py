@@ -7,6 +7,7 @@ from orderflow_contracts import (  # noqa: F401  importing registers every event
     inventory,
     marketplace,
     notifications,
+    privacy,
     routing,
     warehouse,
 )

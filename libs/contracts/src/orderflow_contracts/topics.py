@@ -14,6 +14,7 @@ FULFILLMENT_STATUS = "fulfillment.status"  # key: order id
 FULFILLMENT_ALERTS = "fulfillment.alerts"  # key: order id
 MARKETPLACE_TRACKING = "marketplace.tracking"  # key: channel:external_id
 NOTIFICATIONS_SENT = "notifications.sent"  # key: order id
+PRIVACY_ERASURES = "privacy.erasures"  # key: erasure id
 
 PICK_TASKS_PATTERN = r"warehouse\.[^.]+\.pick-tasks"
 COMPACTED = frozenset({INVENTORY_LEVELS})
@@ -32,6 +33,7 @@ BUS_TOPICS = (
     FULFILLMENT_ALERTS,
     MARKETPLACE_TRACKING,
     NOTIFICATIONS_SENT,
+    PRIVACY_ERASURES,
 )
 
 

@@ -123,6 +123,16 @@ CHANNELS = (
         "order id",
         {"notifications": ("CustomerNotified", "CustomerUnreachable")},
     ),
+    Channel(
+        topics.PRIVACY_ERASURES,
+        "erasure id",
+        {
+            "intake": ("CustomerErasureRequested",),
+            "routing": ("CustomerDataErased",),
+            "inventory": ("CustomerDataErased",),
+            "notifications": ("CustomerDataErased",),
+        },
+    ),
 )
 
 
