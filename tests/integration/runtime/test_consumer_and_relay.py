@@ -136,7 +136,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "parked_updates",
             "audit",
         },
-        "routing": {"locations", "rates", "products", "stock_replica", "orders", "decisions"},
+        "routing": {"stock_replica", "orders", "decisions", "reference_versions", "location_load"},
         "inventory": {
             "stock",
             "reservations",

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.setup import CarrierRule, RoutingRules
-from orderflow_routing.domain import Network, plan
+from orderflow_routing.domain import Network
 
-from tests.unit.routing.test_planning import SETUP
+from tests.unit.routing.test_planning import SETUP, plan
 
 MUG = (OrderLine(sku="MUG-RED", quantity=1, unit_price=Decimal("10.00")),)
 EVERYWHERE = {("MUG-RED", loc): 5 for loc in ("us-ontario", "cn-shenzhen", "de-3pl")}
@@ -30,19 +30,11 @@ def network(rules: RoutingRules, **priorities: int) -> Network:
 
 
 def decide(net: Network, country: str, stock=EVERYWHERE, channel: str = "shopify", lines=MUG):
-    return plan(
-        lines,
-        country,
-        stock,
-        net.rates_for(channel, country),
-        net.weights,
-        rank=net.rank_for(country),
-        never_split=net.never_splits(channel),
-    )
+    return plan(lines, country, stock, net, channel)
 
 
 def chosen(decision) -> list[tuple[str, str]]:
-    return [(s.location_id, s.choice.carrier) for s in decision.shipments]
+    return [(s.location_id, s.quote.service.carrier) for s in decision.shipments]
 
 
 def test_without_rules_the_cheapest_location_ships():

@@ -7,7 +7,8 @@ from fastapi import APIRouter, HTTPException, Query
 from orderflow_runtime import RunningService
 from pydantic import BaseModel, Field
 
-from orderflow_routing import store
+from orderflow_routing import reference_api, store
+from orderflow_routing.use_cases import References
 
 Outcome = Literal["planned", "unroutable"]
 
@@ -18,8 +19,21 @@ class DecisionView(BaseModel):
     outcome: Outcome
     reason: str
     candidates: list[dict[str, str]] = Field(
-        description="every location considered: whether it holds every line, its cheapest"
-        " carrier service to the destination and that service's cost"
+        description="every location: whether it holds every line, why it is excluded (channel,"
+        " no allowed service to the destination, at capacity today), its best carrier service"
+        " for the whole order and that shipment's cost parts"
+    )
+    plans: list[dict[str, Any]] = Field(
+        default=[],
+        description="every location set tried, best first: its shipments with their services"
+        " and cost parts (shipping, handling, lateness, capacity, split, total), and why it won,"
+        " lost (by how much) or could not ship",
+    )
+    plans_tried: int = Field(default=0, description="plans beyond the first 40 are counted only")
+    method: str = Field(default="", description="exact, heuristic (and a greedy cover)")
+    total: str = Field(default="", description="the chosen plan's total cost")
+    reference_version: int | None = Field(
+        default=None, description="the reference data version the decision used"
     )
     chosen: list[dict[str, Any]] = Field(description="the shipments planned; empty if none")
     rejected_by_inventory: list[dict[str, Any]] = Field(
@@ -35,12 +49,26 @@ class OrderDecisions(BaseModel):
     decisions: list[DecisionView] = Field(description="every attempt, oldest first")
 
 
-def router(service: RunningService) -> APIRouter:
+def router(service: RunningService, references: References | None = None) -> APIRouter:
+    api = APIRouter()
+    api.include_router(_decisions(service))
+    if references is not None:
+        api.include_router(reference_api.router(service, references))
+    return api
+
+
+def _decisions(service: RunningService) -> APIRouter:
     api = APIRouter(tags=["decisions"])
 
     @api.get(
         "/orders/{order_id}/decisions",
         summary="Every routing decision for one order, oldest first",
+        responses={404: {"description": "routing has not seen this order"}},
+    )
+    @api.get(
+        "/orders/{order_id}/decision",
+        summary="The same: the order's decision, with every earlier attempt (a re-plan after a"
+        " rejection shows both)",
         responses={404: {"description": "routing has not seen this order"}},
     )
     async def decisions_of_order(order_id: str) -> OrderDecisions:
@@ -73,6 +101,11 @@ def _view(decision: store.StoredDecision) -> DecisionView:
         outcome=decision.outcome,
         reason=explanation.get("reason", ""),
         candidates=explanation.get("candidates", []),
+        plans=explanation.get("plans", []),
+        plans_tried=explanation.get("plans_tried", 0),
+        method=explanation.get("method", ""),
+        total=explanation.get("total", ""),
+        reference_version=explanation.get("reference_version"),
         chosen=explanation.get("chosen", []),
         rejected_by_inventory=explanation.get("rejected_by_inventory", []),
         decided_at=decision.decided_at,

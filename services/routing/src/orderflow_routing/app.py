@@ -1,3 +1,5 @@
+from functools import partial
+
 from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec
@@ -6,20 +8,23 @@ from orderflow_routing import api, store
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.handlers import subscriptions
+from orderflow_routing.use_cases import References
 
 
 def create_spec(settings: Settings) -> ServiceSpec:
     setup = SellerSetup.load(settings.seller_setup_file)
+    references = References(Network.from_setup(setup))  # validated here: a bad file stops it
 
     async def load_network(service: RunningService) -> None:
         async with service.pool.acquire() as conn:
             await store.load_network(conn, setup)
+            await references.current(conn)
 
     return ServiceSpec(
         name="routing",
         migrations_package="orderflow_routing",
-        subscriptions=subscriptions(settings, Network.from_setup(setup)),
+        subscriptions=subscriptions(settings, None, references),
         on_start=load_network,
         replicas=(topics.INVENTORY_LEVELS,),
-        api=api.router,
+        api=partial(api.router, references=references),
     )

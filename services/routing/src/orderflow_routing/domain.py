@@ -1,244 +1,212 @@
-"""Pure routing rules: which location(s) ship an order, with which carrier service, and why.
+"""Pure routing: which location(s) ship an order, with which carrier service, and why.
 
-Only services the seller allows, from locations serving the order's channel, count. One
-shipment from one location wins when any location has everything: the one the seller prefers
-(same market first, if asked; then priority), then the cheapest. Otherwise the order is split
-greedily over the fewest locations, unless its channel never splits."""
+One cost function over (location set x carrier services), costs.py; the location sets tried,
+search.py. The seller's rules come first: only locations serving the order's channel and
+services the seller allows count; a plan from locations the seller prefers (same market
+first, if asked; then priority) wins before cost; a channel that never splits gets single
+shipments only. Among plans the seller likes equally, the cheapest wins."""
 
-import math
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any
 
 from orderflow_contracts.order import OrderLine, merge_lines
-from orderflow_contracts.setup import Location, Rate, RoutingRules, SellerSetup
 
-Key = tuple[str, str]  # (sku, location_id)
-Stock = Mapping[Key, int]  # available
+from orderflow_routing import costs
+from orderflow_routing.network import NO_PREFERENCE, Network, Preference, Shipment
+from orderflow_routing.search import Candidate, Key, Search, Stock, candidates
 
+__all__ = ["Decision", "Key", "Network", "Preference", "Shipment", "Stock", "plan", "shipment_id"]
 
-class Preference(NamedTuple):
-    """A location's place in the seller's order of preference for one order: lower first."""
-
-    abroad: int  # 1 outside the destination's country when the seller ships same-market first
-    priority: int
-    why: str
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.abroad, self.priority)
-
-
-NO_PREFERENCE = Preference(0, 0, "no preference")
-
-
-@dataclass(frozen=True)
-class Network:
-    """Carrier services of every location, product weights and the seller's routing rules:
-    reference data, read once at start instead of on every order."""
-
-    rates: list[Rate]
-    weights: dict[str, int]
-    locations: dict[str, Location] = field(default_factory=dict)
-    rules: RoutingRules = field(default_factory=RoutingRules)
-
-    @classmethod
-    def from_setup(cls, setup: SellerSetup) -> "Network":
-        return cls(
-            list(setup.rates),
-            {product.sku: product.weight_grams for product in setup.products},
-            {location.location_id: location for location in setup.locations},
-            setup.routing,
-        )
-
-    def rates_for(self, channel: str, country: str = "") -> list[Rate]:
-        """The services that may ship this channel's order to `country`: from locations that
-        serve the channel, and not denied (nor left out by an allow list) by the seller."""
-        return [
-            rate
-            for rate in self.rates
-            if (
-                rate.location_id not in self.locations
-                or self.locations[rate.location_id].serves(channel)
-            )
-            and self._carrier_allowed(rate, channel, country)
-        ]
-
-    def rank_for(self, country: str) -> dict[str, Preference]:
-        """Each location's place in the seller's preference for an order to `country`."""
-        return {
-            location_id: self._preference(location, country)
-            for location_id, location in self.locations.items()
-        }
-
-    def _preference(self, location: Location, country: str) -> Preference:
-        same_market = self.rules.same_market_first and location.country == country
-        abroad = int(self.rules.same_market_first and not same_market)
-        why = f"{'same market, ' if same_market else ''}priority {location.priority}"
-        return Preference(abroad, location.priority, why)
-
-    def never_splits(self, channel: str) -> bool:
-        return channel in self.rules.never_split_channels
-
-    def _carrier_allowed(self, rate: Rate, channel: str, country: str) -> bool:
-        rules = self.rules.carriers
-        if any(
-            not rule.allow and rule.matches(rate.carrier, rate.service, channel, country)
-            for rule in rules
-        ):
-            return False
-        allow_lists = [rule for rule in rules if rule.allow and rule.applies_to(channel, country)]
-        return not allow_lists or any(
-            rule.matches(rate.carrier, rate.service, channel, country) for rule in allow_lists
-        )
-
-
-@dataclass(frozen=True)
-class CarrierChoice:
-    carrier: str
-    service: str
-    cost: Decimal
-
-
-@dataclass(frozen=True)
-class Shipment:
-    location_id: str
-    lines: tuple[OrderLine, ...]
-    choice: CarrierChoice
+RECORDED_PLANS = 40  # a decision keeps the best this many candidate plans, and counts the rest
 
 
 @dataclass
 class Decision:
     shipments: tuple[Shipment, ...] = ()
     reason: str = ""
-    candidates: list[dict[str, str]] = field(default_factory=list)
+    candidates: list[dict[str, str]] = field(default_factory=list)  # one per location
+    plans: list[dict[str, Any]] = field(default_factory=list)  # every location set tried
+    method: str = ""
+    plans_tried: int = 0
 
     @property
     def routed(self) -> bool:
         return bool(self.shipments)
 
-
-def cheapest_service(
-    rates: list[Rate], location_id: str, country: str, weight_grams: int
-) -> CarrierChoice | None:
-    choices = [
-        CarrierChoice(
-            rate.carrier, rate.service, rate.base + rate.per_kg * math.ceil(weight_grams / 1000)
-        )
-        for rate in rates
-        if rate.location_id == location_id
-        and country in rate.countries
-        and weight_grams <= rate.max_weight_grams
-    ]
-    return min(choices, key=lambda choice: (choice.cost, choice.carrier), default=None)
-
-
-def weight_of(lines: tuple[OrderLine, ...], weights: Mapping[str, int]) -> int:
-    return sum(weights.get(line.sku, 1000) * line.quantity for line in lines)
+    @property
+    def total(self) -> Decimal:
+        return sum((s.total for s in self.shipments), Decimal(0))
 
 
 def plan(
     lines: tuple[OrderLine, ...],
-    country: str,
+    order: costs.Order,
     stock: Stock,
-    rates: list[Rate],
-    weights: Mapping[str, int],
-    *,
-    rank: Mapping[str, Preference] | None = None,
-    never_split: bool = False,
+    network: Network,
+    used_today: Mapping[str, int] | None = None,
 ) -> Decision:
-    """One shipment from the location the seller prefers (`rank`, then cost) among those
-    holding every line; else a split, unless the channel never splits."""
-    lines = merge_lines(lines)
-    rank = rank or {}
-    locations = sorted({rate.location_id for rate in rates})
-    decision = Decision()
-    single: list[Shipment] = []
-    for location in locations:
-        choice = cheapest_service(rates, location, country, weight_of(lines, weights))
-        has_all = all(stock.get((line.sku, location), 0) >= line.quantity for line in lines)
-        decision.candidates.append(
-            {
-                "location_id": location,
-                "has_all_stock": str(has_all),
-                "service": f"{choice.carrier}/{choice.service}"
-                if choice
-                else "none to destination",
-                "cost": str(choice.cost) if choice else "",
-                "preference": rank.get(location, NO_PREFERENCE).why,
-            }
-        )
-        if has_all and choice:
-            single.append(Shipment(location, lines, choice))
-    if single:
-        cheapest = min(single, key=lambda s: (s.choice.cost, s.location_id))
-        preferred = {s.location_id: rank.get(s.location_id, NO_PREFERENCE) for s in single}
-        chosen = min(
-            single, key=lambda s: (preferred[s.location_id].key, s.choice.cost, s.location_id)
-        )
-        decision.shipments = (chosen,)
-        decision.reason = (
-            "one shipment from the cheapest location holding every line"
-            if chosen is cheapest
-            else f"one shipment from {chosen.location_id}: the seller prefers it"
-            f" ({preferred[chosen.location_id].why}) to {cheapest.location_id},"
-            f" which costs {chosen.choice.cost - cheapest.choice.cost} less"
-        )
+    """The plan for an order: the seller's rules first, then the lowest cost; every location
+    and every location set tried is kept with its cost parts, or why it could not ship."""
+    search = Search(
+        merge_lines(lines), stock, network, order, used_today or {}, network.rank_for(order.country)
+    )
+    decision = Decision(candidates=[_location_view(search, loc) for loc in sorted(network.sites)])
+    holders = [
+        loc
+        for loc in sorted(network.sites)
+        if _excluded(search, loc) == "" and search.coverage(loc) > 0
+    ]
+    never_split = network.never_splits(order.channel)
+    decision.method, tried = candidates(search, holders, never_split)
+    decision.plans_tried = len(tried)
+    winner = tried[0] if tried and tried[0].feasible else None
+    decision.plans = [_plan_view(c, winner) for c in tried[:RECORDED_PLANS]]
+    if winner is None:
+        decision.reason = _why_none(search, tried, never_split)
         return decision
-    if never_split:
-        decision.reason = "no single location holds every line, and this channel never splits"
-        return decision
-    return _split(lines, country, stock, rates, weights, locations, decision)
-
-
-def _split(
-    lines: tuple[OrderLine, ...],
-    country: str,
-    stock: Stock,
-    rates: list[Rate],
-    weights: Mapping[str, int],
-    locations: list[str],
-    decision: Decision,
-) -> Decision:
-    remaining = {line.sku: line.quantity for line in lines}
-    prices = {line.sku: line.unit_price for line in lines}
-    serving = [loc for loc in locations if cheapest_service(rates, loc, country, 1)]
-    if not serving:
-        decision.reason = f"no carrier service to {country} from any location"
-        return decision
-    taken: dict[str, dict[str, int]] = defaultdict(dict)
-    while any(remaining.values()):
-        coverage = {
-            loc: sum(min(qty, stock.get((sku, loc), 0)) for sku, qty in remaining.items())
-            for loc in serving
-            if loc not in taken
-        }
-        best = max(coverage, key=lambda loc: (coverage[loc], -locations.index(loc)), default=None)
-        if best is None or coverage[best] == 0:
-            short = {sku: qty for sku, qty in remaining.items() if qty}
-            decision.reason = f"not enough stock at any location serving {country}: short {short}"
-            return decision
-        for sku, qty in remaining.items():
-            units = min(qty, stock.get((sku, best), 0))
-            if units:
-                taken[best][sku] = units
-                remaining[sku] -= units
-    shipments = []
-    for loc, quantities in taken.items():
-        part = tuple(
-            OrderLine(sku=sku, quantity=q, unit_price=prices[sku]) for sku, q in quantities.items()
-        )
-        choice = cheapest_service(rates, loc, country, weight_of(part, weights))
-        if choice is None:
-            decision.reason = f"no carrier service from {loc} to {country} for that weight"
-            return decision
-        shipments.append(Shipment(loc, part, choice))
-    decision.shipments = tuple(shipments)
-    decision.reason = f"split over {len(shipments)} locations: no single location holds every line"
+    decision.shipments = winner.shipments
+    decision.reason = _why_won(search, winner, [c for c in tried if c.feasible])
     return decision
+
+
+def _excluded(search: Search, location: str) -> str:
+    """Why a location cannot ship any of this order, before stock: '' if it can."""
+    network, order = search.network, search.order
+    site = network.sites[location]
+    if not site.serves(order.channel):
+        return f"does not serve {order.channel}"
+    if not network.reaches(location, order.channel, order.country):
+        return f"no allowed carrier service to {order.country}"
+    used = search.used_today.get(location, 0)
+    if site.capacity_per_day is not None and used >= site.capacity_per_day:
+        return f"at capacity today ({used} of {site.capacity_per_day} shipments)"
+    return ""
+
+
+def _location_view(search: Search, location: str) -> dict[str, str]:
+    """The location's whole-order candidate: its stock, best service and cost parts."""
+    excluded = _excluded(search, location)
+    view = {
+        "location_id": location,
+        "has_all_stock": str(search.holds_all(location)),
+        "preference": search.rank.get(location, NO_PREFERENCE).why,
+        "excluded": excluded,
+        "service": "none to destination",
+        "cost": "",
+    }
+    if excluded and not excluded.startswith("at capacity"):
+        return view
+    priced = search.shipment(location, search.lines)
+    if isinstance(priced, str):
+        return view | {"service": "none takes this parcel", "why": priced}
+    return (
+        view
+        | {"service": priced.quote.service.name, "cost": str(priced.total)}
+        | (priced.quote.parts.as_json())
+    )
+
+
+def _shipment_view(shipment: Shipment) -> dict[str, Any]:
+    quote = shipment.quote
+    return {
+        "location_id": shipment.location_id,
+        "service": quote.service.name,
+        "level": quote.service.level,
+        "lines": {line.sku: line.quantity for line in shipment.lines},
+        "cost": quote.parts.as_json(),
+        "ships_at": quote.ships_at.isoformat(),
+        "arrives_p50": quote.arrives_p50.isoformat(),
+        "arrives_p90": quote.arrives_p90.isoformat(),
+        "late": list(quote.late),
+    }
+
+
+def _plan_view(candidate: Candidate, winner: Candidate | None) -> dict[str, Any]:
+    view: dict[str, Any] = {"locations": list(candidate.locations)}
+    if not candidate.feasible:
+        return view | {"feasible": False, "verdict": candidate.why_not}
+    if candidate is winner:
+        verdict = "chosen"
+    elif winner is not None and winner.preference < candidate.preference:
+        verdict = "the seller prefers the chosen plan's locations"
+    else:
+        more = candidate.total - (winner.total if winner else Decimal(0))
+        verdict = f"costs {more} more than the chosen plan"
+    return view | {
+        "feasible": True,
+        "verdict": verdict,
+        "cost": candidate.parts(),
+        "shipments": [_shipment_view(s) for s in candidate.shipments],
+    }
+
+
+def _named(candidate: Candidate) -> str:
+    if len(candidate.locations) == 1:
+        return candidate.locations[0]
+    return f"a split over {', '.join(candidate.locations)}"
+
+
+def _why_won(search: Search, winner: Candidate, feasible: list[Candidate]) -> str:
+    cheapest = min(feasible, key=lambda c: (c.total, len(c.locations), c.locations))
+    single = len(winner.locations) == 1
+    head = (
+        f"one shipment from {winner.locations[0]}"
+        if single
+        else f"split over {len(winner.locations)} locations"
+    )
+    if cheapest.total < winner.total:
+        worst = max(winner.locations, key=lambda loc: search.rank[loc].key)
+        return (
+            f"{head}: the seller prefers it ({search.rank[worst].why}) to {_named(cheapest)},"
+            f" which costs {winner.total - cheapest.total} less"
+        )
+    singles = [c for c in feasible if len(c.locations) == 1]
+    if single:
+        others = [c for c in feasible if c is not winner]
+        runner = f"; next {_named(others[0])} at {others[0].total}" if others else ""
+        return (
+            f"{head} by {winner.shipments[0].quote.service.name} at {winner.total}:"
+            f" the cheapest of {len(feasible)} plans that ship{runner}"
+        )
+    where = f"({', '.join(winner.locations)}, {winner.total})"
+    if not singles:
+        holds = any(search.holds_all(loc) for loc in search.network.sites)
+        return f"{head}: no single location {'can ship' if holds else 'holds'} every line {where}"
+    best_single = min(singles, key=Candidate.rank)
+    return (
+        f"{head}: {best_single.total - winner.total} cheaper than one shipment from"
+        f" {best_single.locations[0]} {where}"
+    )
+
+
+def _why_none(search: Search, tried: list[Candidate], never_split: bool) -> str:
+    network, order = search.network, search.order
+    serving = [loc for loc in sorted(network.sites) if _excluded(search, loc) == ""]
+    reachable = [
+        loc
+        for loc in sorted(network.sites)
+        if network.sites[loc].serves(order.channel)
+        and network.reaches(loc, order.channel, order.country)
+    ]
+    if not reachable:
+        return f"no carrier service to {order.country} from any location"
+    full = [loc for loc in reachable if loc not in serving]
+    at_capacity = f" (at capacity today: {', '.join(full)})" if full else ""
+    short = {
+        line.sku: line.quantity - total
+        for line in search.lines
+        if (total := sum(search.held(loc, line.sku) for loc in serving)) < line.quantity
+    }
+    if short:
+        return (
+            f"not enough stock at any location serving {order.country}: short {short}{at_capacity}"
+        )
+    if never_split and not any(search.holds_all(loc) for loc in serving):
+        return "no single location holds every line, and this channel never splits"
+    return tried[0].why_not if tried else f"no plan ships this order{at_capacity}"
 
 
 _SHIPMENT_NAMESPACE = uuid.UUID("0b7e6a43-42c4-4f7a-b3a5-52c0a8e5f0d2")

@@ -15,13 +15,20 @@ from orderflow_runtime import Subscriptions
 from orderflow_routing import use_cases
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
+from orderflow_routing.reference import ReferenceData
+from orderflow_routing.use_cases import References
 
 
-def subscriptions(settings: Settings, network: Network) -> Subscriptions:
+def subscriptions(
+    settings: Settings, network: Network | None, references: References | None = None
+) -> Subscriptions:
+    """`references` is the reference data in use, shared with the API; without it, `network`
+    until a version is stored."""
+    refs = references or References(network or Network(ReferenceData()))
     subs = Subscriptions()
-    subs.on_batch(topics.ORDERS, OrderAccepted)(partial(use_cases.plan_orders, network=network))
+    subs.on_batch(topics.ORDERS, OrderAccepted)(partial(use_cases.plan_orders, references=refs))
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationRejected)(
-        partial(use_cases.replan_rejected, network=network, max_attempts=settings.max_plan_attempts)
+        partial(use_cases.replan_rejected, references=refs, max_attempts=settings.max_plan_attempts)
     )
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(use_cases.hold_short_order)
     subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.confirm_reserved)

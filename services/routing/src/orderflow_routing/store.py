@@ -1,48 +1,131 @@
 """routing's tables."""
 
 import json
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+import structlog
 from orderflow_contracts.intake import OrderAccepted
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.setup import SellerSetup
 
 from orderflow_routing.domain import Stock
+from orderflow_routing.reference import ReferenceData
+
+log = structlog.get_logger()
 
 
-async def load_network(conn: asyncpg.Connection, setup: SellerSetup) -> None:
+async def load_network(conn: asyncpg.Connection, setup: SellerSetup) -> int:
+    """The seller setup's reference data as version 1, or as a new version when the file
+    changed since the latest version it gave; a version an operator stored through the API
+    stays in use (the file is then ignored, and a warning says so). Returns the version in
+    use."""
+    data = ReferenceData.from_setup(setup)
     async with conn.transaction():
-        await conn.executemany(
-            "INSERT INTO locations (location_id, kind, country) VALUES ($1, $2, $3)"
-            " ON CONFLICT (location_id) DO UPDATE SET kind = EXCLUDED.kind, country = EXCLUDED.country",
-            [(loc.location_id, loc.kind, loc.country) for loc in setup.locations],
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('routing.reference'))")
+        latest = await conn.fetchrow(
+            "SELECT version, body, source FROM reference_versions ORDER BY version DESC LIMIT 1"
         )
-        await conn.execute("DELETE FROM rates")
-        await conn.executemany(
-            "INSERT INTO rates (location_id, carrier, service, countries, max_weight_grams, base, per_kg)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [
-                (
-                    r.location_id,
-                    r.carrier,
-                    r.service,
-                    list(r.countries),
-                    r.max_weight_grams,
-                    r.base,
-                    r.per_kg,
-                )
-                for r in setup.rates
-            ],
-        )
-        await conn.executemany(
-            "INSERT INTO products (sku, weight_grams) VALUES ($1, $2)"
-            " ON CONFLICT (sku) DO UPDATE SET weight_grams = EXCLUDED.weight_grams",
-            [(p.sku, p.weight_grams) for p in setup.products],
-        )
+        if latest is not None:
+            stored = ReferenceData.model_validate_json(latest["body"])
+            same = stored.model_copy(update={"version": 1}) == data
+            if same or latest["source"] == "api":
+                if not same:
+                    log.warning("reference.setup_file_ignored", version=latest["version"])
+                return int(latest["version"])
+        version = 1 if latest is None else latest["version"] + 1
+        await _insert_reference(conn, data.model_copy(update={"version": version}), "setup")
+        return version
+
+
+async def _insert_reference(
+    conn: asyncpg.Connection,
+    data: ReferenceData,
+    source: str,
+    changed_by: str = "",
+    note: str = "",
+) -> bool:
+    inserted = await conn.fetchval(
+        "INSERT INTO reference_versions (version, body, source, changed_by, note)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (version) DO NOTHING RETURNING version",
+        data.version,
+        data.model_dump_json(),
+        source,
+        changed_by,
+        note,
+    )
+    return inserted is not None
+
+
+async def save_reference(
+    conn: asyncpg.Connection, data: ReferenceData, changed_by: str, note: str
+) -> bool:
+    """Store `data` (its version the latest + 1) from an operator; False if that version
+    exists already (someone else stored one first)."""
+    latest = await latest_reference_version(conn)
+    if data.version != (latest or 0) + 1:
+        return False
+    return await _insert_reference(conn, data, "api", changed_by, note)
+
+
+async def latest_reference_version(conn: asyncpg.Connection) -> int | None:
+    version = await conn.fetchval("SELECT max(version) FROM reference_versions")
+    return None if version is None else int(version)
+
+
+@dataclass(frozen=True)
+class ReferenceVersion:
+    data: ReferenceData
+    source: str
+    changed_by: str
+    note: str
+    created_at: datetime
+
+
+async def reference(conn: asyncpg.Connection, version: int) -> ReferenceVersion | None:
+    row = await conn.fetchrow("SELECT * FROM reference_versions WHERE version = $1", version)
+    if row is None:
+        return None
+    return ReferenceVersion(
+        ReferenceData.model_validate_json(row["body"]),
+        row["source"],
+        row["changed_by"],
+        row["note"],
+        row["created_at"],
+    )
+
+
+async def reference_history(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT version, source, changed_by, note, created_at FROM reference_versions"
+        " ORDER BY version DESC"
+    )
+    return [dict(row) for row in rows]
+
+
+async def used_today(conn: asyncpg.Connection, day: date) -> dict[str, int]:
+    rows = await conn.fetch("SELECT location_id, shipments FROM location_load WHERE day = $1", day)
+    return {row["location_id"]: row["shipments"] for row in rows}
+
+
+async def _add_load(conn: asyncpg.Connection, locations: list[str]) -> None:
+    """Count planned shipments against each location's capacity of today (UTC), in key
+    order (two batches counting at once must not deadlock)."""
+    counts = Counter(locations)
+    ordered = sorted(counts)
+    await conn.execute(
+        "INSERT INTO location_load (location_id, day, shipments)"
+        " SELECT loc, (now() AT TIME ZONE 'UTC')::date, n"
+        " FROM unnest($1::text[], $2::int[]) AS d(loc, n)"
+        " ON CONFLICT (location_id, day)"
+        " DO UPDATE SET shipments = location_load.shipments + EXCLUDED.shipments",
+        ordered,
+        [counts[loc] for loc in ordered],
+    )
 
 
 async def stock_for(conn: asyncpg.Connection, skus: list[str]) -> Stock:
@@ -140,6 +223,9 @@ async def record_decisions(
         outcomes,
         [json.dumps(o.explanation, default=str) for _, _, o in decisions],
     )
+    await _add_load(
+        conn, [s.location_id for _, _, o in decisions if o.plan for s in o.plan.shipments]
+    )
 
 
 async def note_rejection(
@@ -197,6 +283,38 @@ def _decision(row: asyncpg.Record) -> StoredDecision:
         json.loads(row["explanation"]),
         row["decided_at"],
     )
+
+
+@dataclass(frozen=True)
+class PastDecision:
+    accepted: OrderAccepted
+    attempt: int
+    explanation: dict[str, Any]
+    decided_at: datetime
+
+
+async def decisions_between(
+    conn: asyncpg.Connection, since: datetime, until: datetime, limit: int
+) -> list[PastDecision]:
+    """Decisions made in [since, until), oldest first, with the order they planned."""
+    rows = await conn.fetch(
+        "SELECT o.accepted, d.attempt, d.explanation, d.decided_at"
+        " FROM decisions d JOIN orders o USING (order_id)"
+        " WHERE d.decided_at >= $1 AND d.decided_at < $2"
+        " ORDER BY d.decided_at, d.order_id, d.attempt LIMIT $3",
+        since,
+        until,
+        limit,
+    )
+    return [
+        PastDecision(
+            OrderAccepted.model_validate_json(row["accepted"]),
+            row["attempt"],
+            json.loads(row["explanation"]),
+            row["decided_at"],
+        )
+        for row in rows
+    ]
 
 
 async def mark_reserved(conn: asyncpg.Connection, order_ids: list[str]) -> None:

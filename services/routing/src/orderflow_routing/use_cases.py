@@ -1,5 +1,9 @@
 """routing's use cases: plan on acceptance, re-plan on rejection, keep the stock replica."""
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.intake import OrderAccepted
@@ -12,12 +16,29 @@ from orderflow_contracts.inventory import (
 from orderflow_contracts.routing import OrderUnroutable, PlannedShipment, ShipmentsPlanned
 from orderflow_runtime import Item, UnitOfWork
 
-from orderflow_routing import domain, store
+from orderflow_routing import costs, domain, store
 
 log = structlog.get_logger()
 
 
-async def plan_orders(items: list[Item[OrderAccepted]], network: domain.Network) -> None:
+@dataclass
+class References:
+    """The reference data in use: the latest stored version, read again when another one
+    was stored (by this instance's API or any other's), so the next order uses it."""
+
+    network: domain.Network
+
+    async def current(self, conn: asyncpg.Connection) -> domain.Network:
+        version = await store.latest_reference_version(conn)
+        if version is not None and version != self.network.version:
+            stored = await store.reference(conn, version)
+            if stored is not None:
+                self.network = domain.Network(stored.data)
+                log.info("reference.in_use", version=version)
+        return self.network
+
+
+async def plan_orders(items: list[Item[OrderAccepted]], references: References) -> None:
     """A poll's accepted orders planned together: one read of the replica, which each plan then
     draws down so later orders in the batch do not count on the same units, and one write per
     table."""
@@ -29,7 +50,10 @@ async def plan_orders(items: list[Item[OrderAccepted]], network: domain.Network)
         return
     skus = sorted({line.sku for item, _ in fresh for line in item.event.order.lines})
     stock = dict(await store.stock_for(conn, skus))
-    outcomes = [_decide(item.event, attempt, network, stock) for item, attempt in fresh]
+    network = await references.current(conn)
+    now = datetime.now(UTC)
+    load = await store.used_today(conn, now.date())
+    outcomes = [_decide(item.event, attempt, network, stock, now, load) for item, attempt in fresh]
     await store.record_decisions(
         conn,
         [
@@ -42,7 +66,7 @@ async def plan_orders(items: list[Item[OrderAccepted]], network: domain.Network)
 
 
 async def replan_rejected(
-    uow: UnitOfWork, event: ReservationRejected, network: domain.Network, max_attempts: int
+    uow: UnitOfWork, event: ReservationRejected, references: References, max_attempts: int
 ) -> None:
     known = await store.order(uow.conn, event.order_id)
     if known is None or known.attempt != event.attempt or known.status != "planned":
@@ -61,41 +85,52 @@ async def replan_rejected(
         await _give_up(uow, accepted.order.order_id, attempt, f"stock rejected {tried} plans")
         return
     stock = dict(await store.stock_for(uow.conn, store.line_skus(accepted.order.lines)))
-    outcome = _decide(accepted, attempt + 1, network, stock)
+    network = await references.current(uow.conn)
+    now = datetime.now(UTC)
+    load = await store.used_today(uow.conn, now.date())
+    outcome = _decide(accepted, attempt + 1, network, stock, now, load)
     await store.record_decisions(uow.conn, [(event.order_id, attempt + 1, outcome)])
     _announce(uow, event.order_id, attempt + 1, outcome)
 
 
-def _decide(
-    event: OrderAccepted, attempt: int, network: domain.Network, stock: dict[domain.Key, int]
-) -> store.Outcome:
-    """Plan one order against `stock`, and take what the plan ships out of it."""
+def order_costs(event: OrderAccepted, network: domain.Network, now: datetime) -> costs.Order:
+    """What the cost function weighs of an order, planned at `now`."""
     order = event.order
-    country = order.ship_to.country
-    decision = domain.plan(
-        order.lines,
-        country,
-        stock,
-        network.rates_for(order.channel, country),
-        network.weights,
-        rank=network.rank_for(country),
-        never_split=network.never_splits(order.channel),
+    country, postal = order.ship_to.country, order.ship_to.postal_code
+    return costs.Order(
+        channel=order.channel,
+        country=country,
+        postal_code=postal,
+        now=now,
+        ship_by=order.ship_by,
+        deliver_by=order.deliver_by or network.promised(order.channel, country, order.placed_at),
+        remote=network.is_remote(country, postal),
     )
-    explanation: dict[str, object] = {"reason": decision.reason, "candidates": decision.candidates}
+
+
+def _decide(
+    event: OrderAccepted,
+    attempt: int,
+    network: domain.Network,
+    stock: dict[domain.Key, int],
+    now: datetime,
+    load: dict[str, int],
+) -> store.Outcome:
+    """Plan one order against `stock` and today's `load`, and take what the plan ships out of
+    both. The explanation keeps what the plan saw (stock, load, time, reference version), so a
+    what-if replays it faithfully."""
+    order = event.order
+    skus = {line.sku for line in order.lines}
+    seen = {f"{sku}@{loc}": units for (sku, loc), units in stock.items() if sku in skus and units}
+    decision = domain.plan(order.lines, order_costs(event, network, now), stock, network, load)
+    explanation = explain(decision, network.version) | {
+        "seen": {"stock": seen, "load": dict(load), "at": now.isoformat()}
+    }
     if not decision.routed:
         return store.Outcome(None, decision.reason, explanation)
-    shipments = tuple(
-        PlannedShipment(
-            shipment_id=domain.shipment_id(order.order_id, attempt, s.location_id),
-            location_id=s.location_id,
-            carrier=s.choice.carrier,
-            service=s.choice.service,
-            cost=str(s.choice.cost),
-            lines=s.lines,
-        )
-        for s in decision.shipments
-    )
+    shipments = planned_shipments(decision, order.order_id, order.channel, attempt)
     for shipment in shipments:
+        load[shipment.location_id] = load.get(shipment.location_id, 0) + 1
         for line in shipment.lines:
             key = (line.sku, shipment.location_id)
             stock[key] = stock.get(key, 0) - line.quantity
@@ -111,6 +146,35 @@ def _decide(
         ship_by=order.ship_by,
     )
     return store.Outcome(plan, decision.reason, explanation)
+
+
+def explain(decision: domain.Decision, version: int) -> dict[str, object]:
+    return {
+        "reason": decision.reason,
+        "reference_version": version,
+        "method": decision.method,
+        "total": str(decision.total) if decision.routed else "",
+        "candidates": decision.candidates,
+        "plans": decision.plans,
+        "plans_tried": decision.plans_tried,
+    }
+
+
+def planned_shipments(
+    decision: domain.Decision, order_id: str, channel: str, attempt: int
+) -> tuple[PlannedShipment, ...]:
+    return tuple(
+        PlannedShipment(
+            shipment_id=domain.shipment_id(order_id, attempt, s.location_id),
+            location_id=s.location_id,
+            carrier=s.quote.service.carrier,
+            service=s.quote.service.service,
+            cost=str(s.quote.parts.shipping),
+            lines=s.lines,
+            carrier_code=s.quote.service.marketplace_codes.get(channel, ""),
+        )
+        for s in decision.shipments
+    )
 
 
 def _announce(uow: UnitOfWork, order_id: str, attempt: int, outcome: store.Outcome) -> None:
