@@ -130,6 +130,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
         "intake": {
             "listings",
             "listing_components",
+            "item_listings",
             "orders",
             "holds",
             "raw_payloads",

@@ -28,16 +28,23 @@ def problems_in(listing: ChannelListing, known_skus: Collection[str]) -> list[st
     found: list[str] = []
     if not listing.channel_sku.strip():
         found.append(f"{name}: the channel SKU is empty")
+    found.extend(f"{name}: {problem}" for problem in component_problems(listing, known_skus))
+    return found
+
+
+def component_problems(listing: ChannelListing, known_skus: Collection[str]) -> list[str]:
+    """A master SKU named twice, or one the catalog does not know."""
+    found: list[str] = []
     repeated = [
         sku for sku, n in Counter(item.sku for item in listing.master_skus()).items() if n > 1
     ]
     if repeated:
-        found.append(f"{name}: component {', '.join(repeated)} listed twice; give one quantity")
+        found.append(f"component {', '.join(repeated)} listed twice; give one quantity")
     unknown = [
         item.sku for item in listing.master_skus() if known_skus and item.sku not in known_skus
     ]
     if unknown:
-        found.append(f"{name}: unknown master SKU {', '.join(unknown)}")
+        found.append(f"unknown master SKU {', '.join(unknown)}")
     return found
 
 

@@ -19,6 +19,9 @@ from orderflow_intake.adapters.iso import COUNTRIES, minor_units
 _ORDER_NAMESPACE = uuid.UUID("5a4c1f0e-6b7d-4e0f-9a51-0f6c2d9b8e11")
 
 REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "country")
+# City-states: the address has no city line (Singapore: street, unit, "Singapore 018956"), so
+# channels send none and none is required.
+NO_CITY_COUNTRIES = frozenset({"SG", "HK", "MO", "MC", "VA", "GI"})
 
 
 @dataclass(frozen=True)
@@ -72,25 +75,44 @@ def components_of(listing: Listing) -> Components:
     return listing
 
 
+def listing_of(
+    line: ChannelLine, listings: Mapping[str, Listing], by_item: Mapping[str, Listing]
+) -> Listing | None:
+    """A line is mapped by its seller SKU; one without (common on Shopee) by the channel's own
+    id of what it sells."""
+    if line.channel_sku.strip():
+        return listings.get(line.channel_sku)
+    return by_item.get(line.channel_item_id) if line.channel_item_id else None
+
+
+def unmapped(channel: str, line: ChannelLine) -> str:
+    """What an operator maps to release the line, in the words of the listings API."""
+    if line.channel_sku.strip():
+        return f"{channel} SKU {line.channel_sku!r} is not mapped"
+    if line.channel_item_id:
+        return (
+            f"{channel} item {line.channel_item_id!r} has no seller SKU and is not mapped"
+            f" (PUT /listings/{channel}/items/{line.channel_item_id})"
+        )
+    return f"a {channel} line has neither a seller SKU nor an item id: it cannot be mapped"
+
+
 def canonicalise(
     parsed: ParsedOrder,
     listings: Mapping[str, Listing],
     postal_codes: PostalCodeRules | None = None,
+    by_item: Mapping[str, Listing] | None = None,
 ) -> tuple[CanonicalOrder, list[HoldReason]]:
-    """Map channel SKUs to master SKUs (one line per master SKU) and screen the result.
-    Unmapped lines are kept out of the canonical order and reported as a hold reason."""
+    """Map channel SKUs (or, for lines without one, the channel's item ids: `by_item`) to
+    master SKUs (one line per master SKU) and screen the result. Unmapped lines are kept out of
+    the canonical order and reported as a hold reason."""
     lines: list[OrderLine] = []
     reasons: list[HoldReason] = []
     places = minor_units(parsed.currency)
     for line in parsed.lines:
-        listing = listings.get(line.channel_sku)
+        listing = listing_of(line, listings, by_item or {})
         if listing is None:
-            reasons.append(
-                HoldReason(
-                    code="unknown_sku",
-                    detail=f"{parsed.channel} SKU {line.channel_sku!r} is not mapped",
-                )
-            )
+            reasons.append(HoldReason(code="unknown_sku", detail=unmapped(parsed.channel, line)))
             continue
         lines.extend(_master_lines(line, components_of(listing), places))
     reasons.extend(_address_reasons(parsed, postal_codes or packaged_postal_code_rules()))
@@ -160,7 +182,12 @@ def _address_reasons(parsed: ParsedOrder, postal_codes: PostalCodeRules) -> list
     if address.country and address.country not in COUNTRIES:
         detail = f"{address.country!r} is not an ISO 3166-1 alpha-2 country code"
         return [HoldReason(code="unknown_country", detail=detail)]
-    missing = [name for name in REQUIRED_ADDRESS_FIELDS if not getattr(address, name).strip()]
+    required = [
+        name
+        for name in REQUIRED_ADDRESS_FIELDS
+        if not (name == "city" and address.country in NO_CITY_COUNTRIES)
+    ]
+    missing = [name for name in required if not getattr(address, name).strip()]
     problem = postal_codes.problem(address.country, address.postal_code)
     if problem == "missing postal code":
         missing.append("postal_code")

@@ -15,7 +15,7 @@ from orderflow_contracts.setup import ChannelListing
 from orderflow_runtime import UnitOfWork
 from orderflow_runtime import unit_of_work as runtime_unit_of_work
 
-from orderflow_intake import store, use_cases
+from orderflow_intake import catalog, store, use_cases
 from orderflow_intake.screening import WAIVABLE_CODES, ScreeningRules
 
 log = structlog.get_logger()
@@ -165,3 +165,42 @@ async def put_listing(pool: asyncpg.Pool, listing: ChannelListing, actor: str) -
             actor,
             {"components": [c.model_dump() for c in listing.components]},
         )
+
+
+async def put_item_listing(
+    pool: asyncpg.Pool, listing: ChannelListing, channel_item_id: str, actor: str
+) -> None:
+    """Map a channel's item id (lines without a seller SKU) to master SKUs, audited."""
+    async with unit_of_work(pool) as uow:
+        await store.put_item_listing(
+            uow.conn, listing.channel, channel_item_id, catalog.components(listing)
+        )
+        await store.audit(
+            uow.conn,
+            f"listing:{listing.channel}:item:{channel_item_id}",
+            "put",
+            actor,
+            {"components": [c.model_dump() for c in listing.components]},
+        )
+
+
+async def waive(
+    pool: asyncpg.Pool, order_id: str, actor: str, code: str, reason: str, rules: ScreeningRules
+) -> str:
+    """An operator settles one hold with a reason (the payment is only authorized and will be
+    captured at shipment; the address is deliverable as it stands): the code is waived for this
+    order for good, and the order is screened again for the rest."""
+    async with order_action(pool, order_id) as (uow, row):
+        if row["status"] != "held":
+            raise ActionRefused(f"order {order_id} is {row['status']}, not held")
+        open_codes = [hold.code for hold in await store.open_holds(uow.conn, order_id)]
+        if code not in open_codes:
+            raise ActionRefused(f"order {order_id} is not held for {code}")
+        await store.resolve_holds(uow.conn, order_id, [code])
+        await store.waive(uow.conn, order_id, [code])
+        await store.audit(
+            uow.conn, f"order:{order_id}", "waive", actor, {"code": code, "reason": reason}
+        )
+        outcome = await use_cases.rescreen(uow, await store.lock_order(uow.conn, order_id), rules)
+    log.info("order.hold_waived", order_id=order_id, actor=actor, code=code, outcome=outcome)
+    return outcome

@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 from orderflow_contracts.intake import HoldReason
 from orderflow_contracts.order import CanonicalOrder, Customer
@@ -34,6 +35,15 @@ SCREENING_CODES = frozenset(
 # An operator's judgement settles these for good: a released probable duplicate is not one.
 # A released reparse_changed_lines ships the order as routed.
 WAIVABLE_CODES = frozenset({"restricted_goods", "probable_duplicate", "reparse_changed_lines"})
+# What POST /orders/{id}/waive settles with a reason: facts an operator can check outside
+# intake (Shopify's manual capture: the payment is authorized and captured at shipment; an
+# address that is deliverable as it stands). Not the others: an unknown SKU is mapped, an
+# unknown country or a bad address corrected, an order with restricted goods or an unknown
+# currency cancelled (no reason makes a carrier take it or a price readable), an unroutable or
+# after-shipment hold released or cancelled.
+OperatorWaivable = Literal[
+    "payment_not_captured", "incomplete_address", "postal_code_format", "probable_duplicate"
+]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from orderflow_contracts.setup import SellerSetup
 
 from orderflow_intake.api import (
     exception_queue,
+    item_listings,
     kpis,
     listings,
     order_actions,
@@ -29,8 +30,8 @@ def create_router(
     router.include_router(exception_queue.create_router(pool))
     router.include_router(order_actions.create_router(pool, rules))
     router.include_router(raw.create_router(pool, rules))
-    router.include_router(
-        listings.create_router(pool, frozenset(product.sku for product in setup.products))
-    )
+    known_skus = frozenset(product.sku for product in setup.products)
+    router.include_router(listings.create_router(pool, known_skus))
+    router.include_router(item_listings.create_router(pool, known_skus))
     router.include_router(kpis.create_router(pool))
     return router

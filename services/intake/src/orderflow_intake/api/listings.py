@@ -10,6 +10,10 @@ from orderflow_intake import catalog, operations, store
 from orderflow_intake.api.schemas import ListingIn, ListingOut, Problem
 
 Actor = Annotated[str, Header(alias="X-Actor", min_length=1, max_length=200)]
+NO_SELLER_SKU = (
+    "a line without a seller SKU is mapped by the channel's item id instead:"
+    " PUT /listings/{channel}/items/{channel_item_id} (the unknown_sku hold names it)"
+)
 
 
 def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
@@ -41,6 +45,8 @@ def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
             channel=channel, channel_sku=channel_sku, components=tuple(body.components)
         )
         problems = catalog.problems_in(listing, known_skus)
+        if not channel_sku.strip():
+            problems.append(NO_SELLER_SKU)
         if problems:
             raise HTTPException(422, "; ".join(problems))
         try:
@@ -52,12 +58,16 @@ def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
     return router
 
 
+def components_of(row: asyncpg.Record) -> list[ListingComponent]:
+    return [
+        ListingComponent(sku=sku, quantity=quantity)
+        for sku, quantity in zip(row["skus"], row["quantities"], strict=True)
+    ]
+
+
 def _listing_out(row: asyncpg.Record) -> ListingOut:
     return ListingOut(
         channel=row["channel"],
         channel_sku=row["channel_sku"],
-        components=[
-            ListingComponent(sku=sku, quantity=quantity)
-            for sku, quantity in zip(row["skus"], row["quantities"], strict=True)
-        ],
+        components=components_of(row),
     )

@@ -1,12 +1,18 @@
-"""What an operator does to an order in the exception queue: release, re-parse, correct the
-address, cancel. Every action names its actor (X-Actor) and is audited."""
+"""What an operator does to an order in the exception queue: release, waive one hold,
+re-parse, correct the address, cancel. Every action names its actor (X-Actor) and is audited."""
 
 import asyncpg
 from fastapi import APIRouter
 
 from orderflow_intake import operations
 from orderflow_intake.api.dependencies import NOT_FOUND, REFUSED, Actor, act
-from orderflow_intake.api.schemas import ActionResult, AddressEdit, Cancellation, Release
+from orderflow_intake.api.schemas import (
+    ActionResult,
+    AddressEdit,
+    Cancellation,
+    Release,
+    Waiver,
+)
 from orderflow_intake.screening import ScreeningRules
 
 
@@ -25,6 +31,20 @@ def create_router(pool: asyncpg.Pool, rules: ScreeningRules) -> APIRouter:
     async def release(order_id: str, actor: Actor, body: Release | None = None) -> ActionResult:
         note = body.note if body else ""
         outcome = await act(operations.release(pool, order_id, actor, note, rules))
+        return ActionResult(order_id=order_id, status=outcome)
+
+    @router.post(
+        "/waive",
+        response_model=ActionResult,
+        summary="Settle one hold with a reason; the order is screened again for the rest",
+        description="For holds an operator can settle by checking outside intake (see `code`):"
+        " the hold is resolved, its code stays waived for this order (it does not come back"
+        " on later screenings), and the order is screened again: accepted when nothing else"
+        " holds it. Audited with the actor, the code and the reason. 409 when the order is not"
+        " held or not held for that code; 422 for a code that takes another action.",
+    )
+    async def waive(order_id: str, actor: Actor, body: Waiver) -> ActionResult:
+        outcome = await act(operations.waive(pool, order_id, actor, body.code, body.reason, rules))
         return ActionResult(order_id=order_id, status=outcome)
 
     @router.post(

@@ -7,6 +7,8 @@ from orderflow_contracts.order import Address, CanonicalOrder
 from orderflow_contracts.setup import ListingComponent
 from pydantic import BaseModel, ConfigDict, Field
 
+from orderflow_intake.screening import OperatorWaivable
+
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -99,6 +101,26 @@ class AddressEdit(Body):
 
 class Cancellation(Body):
     reason: str = Field(min_length=1)
+
+
+class Waiver(Body):
+    code: OperatorWaivable = Field(
+        description="the hold to settle. payment_not_captured: the channel only authorized the"
+        " payment (Shopify `financial_status: authorized`, manual capture) and the seller ships"
+        " on the authorization; incomplete_address, postal_code_format: the operator checked"
+        " the address is deliverable as it stands; probable_duplicate: not a duplicate."
+        " Other holds take another action: unknown_sku a listing, unknown_country an address"
+        " correction, restricted_goods and unknown_currency a cancellation, unroutable a release"
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="why, kept in the audit")
+
+
+class ItemListingOut(Body):
+    channel: str
+    channel_item_id: str = Field(
+        description="the channel's id of what a line sells (Shopee `item_id:model_id`)"
+    )
+    components: list[ListingComponent]
 
 
 class ActionResult(Body):

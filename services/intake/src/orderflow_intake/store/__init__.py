@@ -4,7 +4,15 @@ the order view and the exception queue; records: raw payloads and the audit trai
 through the pool."""
 
 from orderflow_intake.store.kpis import kpi_figures
-from orderflow_intake.store.listings import all_listings, listings_for, load_listings, put_listing
+from orderflow_intake.store.listings import (
+    all_item_listings,
+    all_listings,
+    item_listings_for,
+    listings_for,
+    load_listings,
+    put_item_listing,
+    put_listing,
+)
 from orderflow_intake.store.orders import (
     accept,
     cancel,
@@ -39,6 +47,7 @@ from orderflow_intake.store.views import exceptions_page, holds_of, order_view, 
 
 __all__ = [
     "accept",
+    "all_item_listings",
     "all_listings",
     "audit",
     "audit_of",
@@ -50,6 +59,7 @@ __all__ = [
     "holds_of",
     "insert_order",
     "insert_raw",
+    "item_listings_for",
     "kpi_figures",
     "listings_for",
     "load_listings",
@@ -64,6 +74,7 @@ __all__ = [
     "orders_page",
     "park",
     "parked_for",
+    "put_item_listing",
     "put_listing",
     "raw_payload",
     "raw_payloads",

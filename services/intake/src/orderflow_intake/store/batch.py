@@ -43,17 +43,30 @@ async def listings_by_channel(
     conn: asyncpg.Connection, wanted: Iterable[tuple[str, str]]
 ) -> dict[str, dict[str, Components]]:
     """channel -> channel SKU -> its master SKUs, for every (channel, channel SKU) wanted."""
+    return await _components_by_channel(conn, "listing_components", "channel_sku", wanted)
+
+
+async def item_listings_by_channel(
+    conn: asyncpg.Connection, wanted: Iterable[tuple[str, str]]
+) -> dict[str, dict[str, Components]]:
+    """channel -> channel item id -> its master SKUs, for lines without a seller SKU."""
+    return await _components_by_channel(conn, "item_listings", "channel_item_id", wanted)
+
+
+async def _components_by_channel(
+    conn: asyncpg.Connection, table: str, key: str, wanted: Iterable[tuple[str, str]]
+) -> dict[str, dict[str, Components]]:
     pairs = sorted(set(wanted))
     rows = await conn.fetch(
-        "SELECT channel, channel_sku, sku, quantity FROM listing_components"
-        " WHERE (channel, channel_sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-        " ORDER BY channel, channel_sku, sku",
+        f"SELECT channel, {key} AS key, sku, quantity FROM {table}"  # table and key: constants
+        f" WHERE (channel, {key}) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+        f" ORDER BY channel, {key}, sku",
         [channel for channel, _ in pairs],
-        [channel_sku for _, channel_sku in pairs],
+        [channel_key for _, channel_key in pairs],
     )
     found: dict[str, dict[str, list[tuple[str, int]]]] = {}
     for row in rows:
-        found.setdefault(row["channel"], {}).setdefault(row["channel_sku"], []).append(
+        found.setdefault(row["channel"], {}).setdefault(row["key"], []).append(
             (row["sku"], row["quantity"])
         )
     return {

@@ -70,3 +70,45 @@ async def all_listings(conn: asyncpg.Connection, channel: str | None) -> list[as
         " GROUP BY channel, channel_sku ORDER BY channel, channel_sku",
         channel,
     )
+
+
+async def put_item_listing(
+    conn: asyncpg.Connection, channel: str, channel_item_id: str, components: Components
+) -> None:
+    """Create or replace the mapping of a channel's item id (a line without a seller SKU)."""
+    await conn.execute(
+        "DELETE FROM item_listings WHERE channel = $1 AND channel_item_id = $2",
+        channel,
+        channel_item_id,
+    )
+    await conn.executemany(
+        "INSERT INTO item_listings (channel, channel_item_id, sku, quantity)"
+        " VALUES ($1, $2, $3, $4)",
+        [(channel, channel_item_id, sku, quantity) for sku, quantity in components],
+    )
+
+
+async def item_listings_for(
+    conn: asyncpg.Connection, channel: str, channel_item_ids: list[str]
+) -> dict[str, Components]:
+    rows = await conn.fetch(
+        "SELECT channel_item_id, sku, quantity FROM item_listings"
+        " WHERE channel = $1 AND channel_item_id = ANY($2::text[])"
+        " ORDER BY channel_item_id, sku",
+        channel,
+        channel_item_ids,
+    )
+    found: dict[str, list[tuple[str, int]]] = {}
+    for row in rows:
+        found.setdefault(row["channel_item_id"], []).append((row["sku"], row["quantity"]))
+    return {item_id: tuple(parts) for item_id, parts in found.items()}
+
+
+async def all_item_listings(conn: asyncpg.Connection, channel: str) -> list[asyncpg.Record]:
+    return await conn.fetch(  # type: ignore[no-any-return]
+        "SELECT channel, channel_item_id, array_agg(sku ORDER BY sku) AS skus,"
+        " array_agg(quantity ORDER BY sku) AS quantities"
+        " FROM item_listings WHERE channel = $1"
+        " GROUP BY channel, channel_item_id ORDER BY channel_item_id",
+        channel,
+    )

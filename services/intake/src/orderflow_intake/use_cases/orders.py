@@ -12,6 +12,7 @@ from orderflow_contracts.routing import OrderUnroutable
 from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
+from orderflow_intake.domain import Components
 from orderflow_intake.screening import ScreeningRules, customer_key
 from orderflow_intake.store import batch
 from orderflow_intake.use_cases.screen import held_event, json_value, screen, screen_with, settle
@@ -60,9 +61,7 @@ async def take_new_orders(fresh: Fresh, rules: ScreeningRules) -> None:
     """New orders screened together: one read each of listings and the customers' recent
     orders, one insert of the screened orders and their holds."""
     conn = fresh[-1][0].unit.conn
-    listings = await batch.listings_by_channel(
-        conn, {(order.channel, line.channel_sku) for _, order in fresh for line in order.lines}
-    )
+    listings, by_item = await _listings_of(conn, [order for _, order in fresh])
     recent = await batch.recent_orders_by_customer(
         conn,
         [customer_key(order.channel, order.customer) for _, order in fresh],
@@ -73,7 +72,11 @@ async def take_new_orders(fresh: Fresh, rules: ScreeningRules) -> None:
     for item, parsed in fresh:
         customer = customer_key(parsed.channel, parsed.customer)
         order, reasons = screen_with(
-            parsed, listings.get(parsed.channel, {}), recent.get(customer, []), rules
+            parsed,
+            listings.get(parsed.channel, {}),
+            recent.get(customer, []),
+            rules,
+            by_item=by_item.get(parsed.channel, {}),
         )
         recent.setdefault(customer, []).append(order)  # later orders of the poll come after it
         reasons.sort(key=lambda reason: reason.code)
@@ -97,6 +100,21 @@ async def take_new_orders(fresh: Fresh, rules: ScreeningRules) -> None:
                 channel=order.channel,
                 lines=len(order.lines),
             )
+
+
+async def _listings_of(
+    conn: asyncpg.Connection, orders: list[adapters.ParsedOrder]
+) -> tuple[dict[str, dict[str, Components]], dict[str, dict[str, Components]]]:
+    """channel -> channel SKU -> master SKUs, and channel -> item id -> master SKUs (lines
+    without a seller SKU), for every line of the orders."""
+    lines = [(order.channel, line) for order in orders for line in order.lines]
+    listings = await batch.listings_by_channel(
+        conn, {(channel, line.channel_sku) for channel, line in lines}
+    )
+    by_item = await batch.item_listings_by_channel(
+        conn, {(channel, line.channel_item_id) for channel, line in lines if line.channel_item_id}
+    )
+    return listings, by_item
 
 
 def _fold(parked: list[asyncpg.Record]) -> tuple[Address | None, bool | None, str | None]:

@@ -36,11 +36,13 @@ async def screen(
     """The canonical order and every reason to hold it, under today's listings and rules."""
     skus = [line.channel_sku for line in parsed.lines]
     listings = await store.listings_for(conn, parsed.channel, skus)
+    item_ids = [line.channel_item_id for line in parsed.lines if line.channel_item_id]
+    by_item = await store.item_listings_for(conn, parsed.channel, item_ids) if item_ids else {}
     customer = customer_key(parsed.channel, parsed.customer)
     recent = await store.recent_orders_of(
         conn, customer, parsed.placed_at, rules.duplicate_window, received_before=received_before
     )
-    order, reasons = screen_with(parsed, listings, recent, rules)
+    order, reasons = screen_with(parsed, listings, recent, rules, by_item=by_item)
     return order, [reason for reason in reasons if reason.code not in waived]
 
 
@@ -49,9 +51,11 @@ def screen_with(
     listings: Mapping[str, Components],
     recent: Iterable[CanonicalOrder],
     rules: ScreeningRules,
+    *,
+    by_item: Mapping[str, Components] | None = None,
 ) -> tuple[CanonicalOrder, list[HoldReason]]:
     """Screening itself, pure: what the queries above (or a batch's) found is passed in."""
-    order, reasons = domain.canonicalise(parsed, listings, rules.postal_codes)
+    order, reasons = domain.canonicalise(parsed, listings, rules.postal_codes, by_item)
     reasons.extend(rules.restricted.reasons(order, rules.attributes))
     duplicate = duplicate_reason(order, recent, rules.duplicate_window)
     if duplicate is not None:
