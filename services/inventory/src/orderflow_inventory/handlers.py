@@ -1,7 +1,7 @@
 """Every event inventory consumes, in one place."""
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatusChanged
+from orderflow_contracts.fulfillment import PickTaskRejected, ShipmentStatusChanged
 from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
@@ -17,3 +17,4 @@ subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
     use_cases.confirm_or_commit
 )
 subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.release_cancelled)
+subscriptions.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(use_cases.release_rejected_lines)

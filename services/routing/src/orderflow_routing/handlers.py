@@ -3,6 +3,7 @@
 from functools import partial
 
 from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import PickTaskRejected
 from orderflow_contracts.intake import OrderAccepted
 from orderflow_contracts.inventory import (
     ReservationHeld,
@@ -12,7 +13,7 @@ from orderflow_contracts.inventory import (
 )
 from orderflow_runtime import Subscriptions
 
-from orderflow_routing import use_cases
+from orderflow_routing import replan, use_cases
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.reference import ReferenceData
@@ -33,4 +34,7 @@ def subscriptions(
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(use_cases.hold_short_order)
     subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.confirm_reserved)
     subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(use_cases.refresh_replica)
+    subs.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(
+        partial(replan.replan_rejected_lines, decide=replan.deciding_with(refs))
+    )
     return subs

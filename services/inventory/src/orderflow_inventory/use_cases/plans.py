@@ -13,6 +13,7 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_inventory import domain, store
 from orderflow_inventory.use_cases.levels import after_stock_change
+from orderflow_inventory.use_cases.replans import reserve_replans
 
 log = structlog.get_logger()
 
@@ -20,6 +21,12 @@ log = structlog.get_logger()
 async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
     """Every plan of a poll in one go: one lock of the rows they need, decided in the order they
     were read, written with one statement per table."""
+    replans = [item for item in items if item.event.replaces_shipment_id]
+    if replans:
+        await reserve_replans(replans, _announce)
+        items = [item for item in items if not item.event.replaces_shipment_id]
+        if not items:
+            return
     unit = items[-1].unit
     taken = await store.reservations.orders_with_reservation(
         unit.conn, [i.event.order_id for i in items]

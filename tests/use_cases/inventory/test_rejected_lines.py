@@ -1,0 +1,65 @@
+"""A warehouse that will not ship some lines: their reservation there is given back, and their
+re-plan elsewhere joins the order's reservation."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import PickTaskRejected
+from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.order import OrderLine
+
+from tests.use_cases.conftest import planned
+from tests.use_cases.inventory.test_reserving import of_type, receive, stock
+
+
+def rejected(units: int, short: bool = False) -> PickTaskRejected:
+    return PickTaskRejected(
+        order_id="o-1",
+        shipment_id="o-1-us-ontario",
+        location_id="us-ontario",
+        lines=(OrderLine(sku="MUG-RED", quantity=units),),
+        reason="over capacity",
+        short_pick=short,
+    )
+
+
+async def test_a_rejection_gives_the_reservation_back_at_that_location(inventory) -> None:
+    await receive(inventory, "MUG-RED", "us-ontario", 5)
+    await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 3)))
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 3)
+
+    await inventory.deliver(topics.FULFILLMENT_STATUS, rejected(3))
+
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 0)
+    reason = await inventory.conn.fetchval(
+        "SELECT reason FROM movements WHERE kind = 'release' AND reference = 'o-1'"
+    )
+    assert reason == "rejected at us-ontario: over capacity"
+
+
+async def test_a_short_pick_gives_back_only_the_units_short(inventory) -> None:
+    await receive(inventory, "MUG-RED", "us-ontario", 5)
+    await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 3)))
+
+    await inventory.deliver(topics.FULFILLMENT_STATUS, rejected(2, short=True))
+
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 1)
+    line = await inventory.conn.fetchrow(
+        "SELECT quantity, released FROM reservation_lines WHERE shipment_id = 'o-1-us-ontario'"
+    )
+    assert (line["quantity"], line["released"]) == (1, False)
+
+
+async def test_the_replan_of_the_rejected_lines_is_reserved_too(inventory) -> None:
+    await receive(inventory, "MUG-RED", "us-ontario", 5)
+    await receive(inventory, "MUG-RED", "cn-shenzhen", 5)
+    await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 3)))
+    await inventory.deliver(topics.FULFILLMENT_STATUS, rejected(3))
+    replan = planned("o-1", ("cn-shenzhen", "MUG-RED", 3), attempt=2).model_copy(
+        update={"replaces_shipment_id": "o-1-us-ontario"}
+    )
+
+    [reserved] = of_type(await inventory.deliver(topics.ROUTING_PLANS, replan), StockReserved)
+
+    assert [s.shipment_id for s in reserved.plan.shipments] == ["o-1-cn-shenzhen"]
+    assert await stock(inventory, "MUG-RED", "cn-shenzhen") == (5, 3)
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 0)
+    assert await inventory.deliver(topics.ROUTING_PLANS, replan) == []  # seen: once
