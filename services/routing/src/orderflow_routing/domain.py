@@ -31,6 +31,7 @@ class Decision:
     plans: list[dict[str, Any]] = field(default_factory=list)  # every location set tried
     method: str = ""
     plans_tried: int = 0
+    split: Decimal = Decimal(0)  # the split penalty of the shipments
 
     @property
     def routed(self) -> bool:
@@ -38,7 +39,7 @@ class Decision:
 
     @property
     def total(self) -> Decimal:
-        return sum((s.total for s in self.shipments), Decimal(0))
+        return sum((s.total for s in self.shipments), self.split)
 
 
 def plan(
@@ -67,7 +68,7 @@ def plan(
     if winner is None:
         decision.reason = _why_none(search, tried, never_split)
         return decision
-    decision.shipments = winner.shipments
+    decision.shipments, decision.split = winner.shipments, winner.split
     decision.reason = _why_won(search, winner, [c for c in tried if c.feasible])
     return decision
 
