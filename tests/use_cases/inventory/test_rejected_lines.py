@@ -63,3 +63,22 @@ async def test_the_replan_of_the_rejected_lines_is_reserved_too(inventory) -> No
     assert await stock(inventory, "MUG-RED", "cn-shenzhen") == (5, 3)
     assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 0)
     assert await inventory.deliver(topics.ROUTING_PLANS, replan) == []  # seen: once
+
+
+async def test_a_return_restocked_is_back_on_hand_once(inventory) -> None:
+    from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+
+    await receive(inventory, "MUG-RED", "us-ontario", 5)
+    restocked = ShipmentStatusChanged(
+        order_id="o-1",
+        shipment_id="o-1-us-ontario",
+        location_id="us-ontario",
+        status=ShipmentStatus.RESTOCKED,
+        carrier="usps",
+        lines=(OrderLine(sku="MUG-RED", quantity=2),),
+    )
+
+    await inventory.deliver(topics.FULFILLMENT_STATUS, restocked)
+    await inventory.deliver(topics.FULFILLMENT_STATUS, restocked)
+
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (7, 0)

@@ -1,4 +1,5 @@
-"""Fulfillment's news of shipments: confirmed reservations no longer expire, shipped goods leave."""
+"""Fulfillment's news of shipments: confirmed reservations no longer expire, shipped goods leave,
+returns restocked come back (returns)."""
 
 from collections import Counter
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from orderflow_runtime import Item
 from orderflow_inventory import store
 from orderflow_inventory.domain import Movement
 from orderflow_inventory.use_cases.levels import after_stock_change
+from orderflow_inventory.use_cases.returns import restock_returns
 
 log = structlog.get_logger()
 
@@ -51,6 +53,7 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
         await store.sales.record(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
         await store.alerts.clear_slow_movers(unit.conn, sorted(sold))
         await after_stock_change(unit, sorted(sold))
+    await restock_returns(items)
 
 
 def _log_commits(
