@@ -1,0 +1,92 @@
+"""An operator changes routing's reference data through its API, without a restart: a new
+version is validated, audited and used by the next order; a what-if replays past decisions
+against a change without emitting anything."""
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from orderflow_contracts import topics
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.integration.routing.test_replica_at_start import publish_level
+from tests.use_cases.conftest import accepted
+
+pytestmark = pytest.mark.integration
+
+
+def _priced(reference: dict, carrier: str, base: str) -> dict:
+    """The reference with every lane of the carrier's services at a new base price."""
+    services = [
+        s | {"lanes": [ln | {"rates": ln["rates"] | {"base": base}} for ln in s["lanes"]]}
+        if s["carrier"] == carrier
+        else s
+        for s in reference["services"]
+    ]
+    return reference | {"services": services}
+
+
+async def test_a_new_version_is_used_by_the_next_order_and_a_what_if_replays_it(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics([])
+    await publish_level(await system.bus("inventory"), "MUG-RED", "us-ontario", 5)
+    service = await start(system, "routing")
+    routing = await system.db("routing")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://routing"
+    ) as client:
+        first = (await client.get("/reference")).json()
+        assert (first["version"], first["source"]) == (1, "setup")
+        reference = first["reference"]
+
+        twice = reference | {"locations": reference["locations"] * 2, "version": 2}
+        invalid = await client.put("/reference", json=twice, params={"changed_by": "lin"})
+        stale = await client.put("/reference", json=reference, params={"changed_by": "lin"})
+        dearer_usps = _priced(reference, "usps", "50") | {"version": 2}
+        stored = await client.put(
+            "/reference", json=dearer_usps, params={"changed_by": "lin", "note": "usps rise"}
+        )
+        assert invalid.status_code == 422
+        assert "location us-ontario is given 2 times" in invalid.text
+        assert stale.status_code == 409
+        assert "version must be 2 (the latest + 1), not 1" in stale.text
+        assert stored.status_code == 200, stored.text
+
+        intake = await system.bus("intake")
+        await intake.publish(topics.ORDERS, "o-1", accepted("o-1", ("MUG-RED", 1)))
+        await intake.flush()
+        await eventually(lambda: routing.fetchval("SELECT count(*) = 1 FROM decisions"))
+        decision = (await client.get("/orders/o-1/decision")).json()["decisions"][0]
+        history = (await client.get("/reference/versions")).json()
+
+        outbox = await routing.fetchval("SELECT count(*) FROM outbox")
+        now = datetime.now(UTC)
+        window = {"since": (now - timedelta(hours=1)).isoformat(), "until": now.isoformat()}
+        cheap_usps = {"services": _priced(reference, "usps", "4.80")["services"]}
+        what_if = await client.post("/what-if", json=window | {"patch": cheap_usps})
+        broken = await client.post("/what-if", json=window | {"patch": {"locations": [{}]}})
+
+    assert [s["service"] for s in decision["chosen"]] == ["standard"]  # ups, not usps at 50
+    assert decision["reference_version"] == 2
+    [chosen_plan] = [p for p in decision["plans"] if p["verdict"] == "chosen"]
+    assert chosen_plan["cost"]["total"] == "8.80"  # ups 7.90 + 0.90 x 1 started kg
+    assert {c["location_id"] for c in decision["candidates"]} == {
+        "us-ontario", "de-3pl", "cn-shenzhen"
+    }  # fmt: skip
+    assert [(v["version"], v["source"], v["changed_by"], v["note"]) for v in history] == [
+        (2, "api", "lin", "usps rise"),
+        (1, "setup", "", ""),
+    ]
+    report = what_if.json()
+    assert what_if.status_code == 200, what_if.text
+    assert report["changed_decisions"] == 1
+    [change] = report["changes"]
+    assert (change["before"], change["after"]) == (
+        ["us-ontario:ups/standard"],
+        ["us-ontario:usps/ground-advantage"],
+    )
+    assert (report["baseline"]["cost"], report["what_if"]["cost"]) == ("8.80", "5.90")
+    assert broken.status_code == 422
+    assert await routing.fetchval("SELECT count(*) FROM outbox") == outbox  # nothing emitted
+    assert await routing.fetchval("SELECT count(*) FROM decisions") == 1
