@@ -2,11 +2,14 @@
 version is validated, audited and used by the next order; a what-if replays past decisions
 against a change without emitting anything."""
 
+import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from orderflow_contracts import topics
+from orderflow_routing import what_if_cli
 from orderflow_testing.system import TestSystem, eventually
 
 from tests.integration.routing.test_replica_at_start import publish_level
@@ -27,7 +30,7 @@ def _priced(reference: dict, carrier: str, base: str) -> dict:
 
 
 async def test_a_new_version_is_used_by_the_next_order_and_a_what_if_replays_it(
-    system: TestSystem, start
+    system: TestSystem, start, tmp_path, capsys
 ) -> None:
     await system.create_topics([])
     await publish_level(await system.bus("inventory"), "MUG-RED", "us-ontario", 5)
@@ -88,5 +91,13 @@ async def test_a_new_version_is_used_by_the_next_order_and_a_what_if_replays_it(
     )
     assert (report["baseline"]["cost"], report["what_if"]["cost"]) == ("8.80", "5.90")
     assert broken.status_code == 422
+    patch_file = tmp_path / "cheap-usps.json"
+    patch_file.write_text(json.dumps(cheap_usps))
+    url = await system.database_url("routing")
+    cli = ["--patch", str(patch_file), "--since", window["since"], "--database-url", url]
+    await asyncio.to_thread(what_if_cli.main, cli)  # a process of its own, as from a shell
+    out = capsys.readouterr().out  # the services' logs too: the report is the last thing
+    printed = json.loads(out[out.rindex('{\n  "baseline"') :])
+    assert printed["changes"] == report["changes"]
     assert await routing.fetchval("SELECT count(*) FROM outbox") == outbox  # nothing emitted
     assert await routing.fetchval("SELECT count(*) FROM decisions") == 1
