@@ -136,6 +136,8 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "raw_payloads",
             "parked_updates",
             "audit",
+            "erasures",
+            "erasure_progress",
         },
         "routing": {"stock_replica", "orders", "decisions", "reference_versions", "location_load"},
         "inventory": {

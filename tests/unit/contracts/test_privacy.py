@@ -21,6 +21,6 @@ def test_an_erased_address_keeps_country_region_and_postal_area_only():
     assert erased_address(address) == Address(region="Lisboa", postal_code="110", country="PT")
 
 
-def test_an_erased_customer_keeps_language_and_the_channels_buyer_id():
+def test_an_erased_customer_keeps_only_the_language():
     customer = Customer(name="Ana", email="ana@example.com", language="pt", buyer_id="shopee:1")
-    assert erased_customer(customer) == Customer(language="pt", buyer_id="shopee:1")
+    assert erased_customer(customer) == Customer(language="pt")

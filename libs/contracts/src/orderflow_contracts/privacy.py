@@ -17,7 +17,7 @@ from orderflow_contracts.order import Address, Customer
 # The address fields that name or find a person; country, region and the postal area stay, for
 # the order's facts (accounting, KPIs, carrier zones) to keep meaning something.
 ERASED_ADDRESS_FIELDS = ("name", "line1", "line2", "city")
-ERASED_CUSTOMER_FIELDS = ("name", "email")
+ERASED_CUSTOMER_FIELDS = ("name", "email", "buyer_id")
 POSTAL_AREA_LENGTH = 3  # what is kept of a postal code: "SW1A 1AA" -> "SW1", "94107" -> "941"
 
 # Services that keep buyer data and answer an erasure with CustomerDataErased.
@@ -37,8 +37,7 @@ def erased_address(address: Address) -> Address:
 
 
 def erased_customer(customer: Customer) -> Customer:
-    """The customer without name and e-mail; language and the channel's buyer id stay unless
-    the erasure names them too (the buyer id is the channel's pseudonym, not a contact)."""
+    """The customer without name, e-mail and the channel's buyer id: only the language stays."""
     return customer.model_copy(update=dict.fromkeys(ERASED_CUSTOMER_FIELDS, ""))
 
 

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
+from fastapi import APIRouter
 from orderflow_contracts.setup import SellerSetup
-from orderflow_runtime import RunningService, ServiceSpec
+from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
-from orderflow_intake import api, catalog, store
+from orderflow_intake import api, catalog, privacy, store
+from orderflow_intake.api import privacy as privacy_api
 from orderflow_intake.config import Settings
 from orderflow_intake.domain import PostalCodeRules
 from orderflow_intake.handlers import subscriptions
@@ -25,10 +27,21 @@ def create_spec(settings: Settings) -> ServiceSpec:
         async with service.pool.acquire() as conn:
             await store.load_listings(conn, setup.listings)
 
+    def routes(service: RunningService) -> APIRouter:
+        router = api.create_router(service.pool, settings, rules, setup)
+        router.include_router(privacy_api.create_router(service.pool))
+        return router
+
+    retention = timedelta(days=settings.pii_retention_days)
+
+    async def purge_buyer_data(uow: UnitOfWork) -> int:
+        return await privacy.use_cases.purge_expired(uow, retention)
+
     return ServiceSpec(
         name="intake",
         migrations_package="orderflow_intake",
         subscriptions=subscriptions(rules),
         on_start=load_reference_data,
-        api=lambda service: api.create_router(service.pool, settings, rules, setup),
+        background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
+        api=routes,
     )

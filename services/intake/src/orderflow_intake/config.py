@@ -25,3 +25,13 @@ class Settings(ServiceSettings):
         default=None,
         description="signs the other channels' webhooks (X-Orderflow-Hmac-Sha256); unset: 503",
     )
+    pii_retention_days: float = Field(
+        default=90,
+        gt=0,
+        description="a shipped or cancelled order's buyer data (name, e-mail, phone, address"
+        " lines, in the order, its raw payloads, parked updates and audit) is erased this long"
+        " after it closed; a refused body this long after it arrived",
+    )
+    pii_purge_interval_s: float = Field(
+        default=3600, gt=0, description="how often the retention purge looks for what is due"
+    )

@@ -10,10 +10,11 @@ from orderflow_contracts.marketplace import (
     MarketplaceOrderPublished,
     MarketplacePaymentChanged,
 )
+from orderflow_contracts.privacy import CustomerDataErased
 from orderflow_contracts.routing import OrderUnroutable
 from orderflow_runtime import Subscriptions
 
-from orderflow_intake import use_cases
+from orderflow_intake import privacy, use_cases
 from orderflow_intake.screening import ScreeningRules
 
 
@@ -28,4 +29,5 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     on_marketplace(MarketplacePaymentChanged)(partial(use_cases.change_payment, rules=rules))
     subs.on(topics.ROUTING_PLANS, OrderUnroutable)(use_cases.hold_unroutable_order)
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
+    subs.on(topics.PRIVACY_ERASURES, CustomerDataErased)(privacy.use_cases.record_erased)
     return subs
