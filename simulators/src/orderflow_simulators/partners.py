@@ -3,12 +3,13 @@
 import asyncio
 import hashlib
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
-from orderflow_contracts.fulfillment import PickTaskIssued
+from orderflow_contracts.fulfillment import PickTaskCancelled, PickTaskIssued
 from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
 from orderflow_contracts.setup import SellerSetup
 from orderflow_contracts.warehouse import StockReceived, WarehouseReported
@@ -92,13 +93,25 @@ class Marketplace:
 
 
 class Warehouse:
-    """Every location of the seller at once: receives stock, picks, packs and ships."""
+    """Every location of the seller at once: receives stock, picks, packs and ships; stops a
+    pick task cancelled before it shipped. A location in `rejects_at` is a 3PL that rejects
+    every pick task (over capacity)."""
 
-    def __init__(self, bus: PartnerBus, setup: SellerSetup, delay_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        bus: PartnerBus,
+        setup: SellerSetup,
+        delay_s: float = 0.0,
+        rejects_at: Collection[str] = (),
+    ) -> None:
         self.bus = bus
         self.setup = setup
         self.delay_s = delay_s
+        self.rejects_at = frozenset(rejects_at)
         self.shipped = 0
+        self._stopped: set[str] = set()
+        self._left: set[str] = set()
+        self._working: set[asyncio.Task[None]] = set()
 
     async def receive_stock(self, units_per_sku: int) -> None:
         for location in self.setup.locations:
@@ -119,35 +132,83 @@ class Warehouse:
         async for envelope, event in self.bus.events(
             "sim-warehouse", pattern=topics.PICK_TASKS_PATTERN
         ):
-            if isinstance(event, PickTaskIssued):
+            if isinstance(event, PickTaskIssued) and self.delay_s:
+                # A slow warehouse works on its tasks side by side, and reads a cancellation
+                # while it picks.
+                task = asyncio.create_task(self._fulfil(event, envelope.correlation_id))
+                self._working.add(task)
+                task.add_done_callback(self._working.discard)
+            elif isinstance(event, PickTaskIssued):
                 await self._fulfil(event, envelope.correlation_id)
+            elif isinstance(event, PickTaskCancelled):
+                await self._stop(event, envelope.correlation_id)
 
     async def _fulfil(self, task: PickTaskIssued, correlation_id: str) -> None:
+        if task.location_id in self.rejects_at:
+            await self._report(task.shipment_id, task.order_id, task.location_id, "rejected",
+                               correlation_id, reason="over capacity")  # fmt: skip
+            return
         digest = int(hashlib.sha256(task.shipment_id.encode()).hexdigest()[:12], 16)
         tracking = f"{task.carrier[:3].upper()}{digest % 10**10:010d}"
         for status in ("picked", "packed", "shipped"):
             if self.delay_s:
                 await asyncio.sleep(self.delay_s)
-            await self.bus.publish(
-                topics.WAREHOUSE_EVENTS,
-                task.shipment_id,
-                WarehouseReported(
-                    shipment_id=task.shipment_id,
-                    order_id=task.order_id,
-                    status=status,
-                    tracking_number=tracking if status == "shipped" else "",
-                ),
-                correlation_id,
-            )
+            if task.shipment_id in self._stopped:
+                return
+            if status == "shipped":
+                self._left.add(task.shipment_id)
+            await self._report(task.shipment_id, task.order_id, task.location_id, status,
+                               correlation_id, tracking=tracking if status == "shipped" else "")  # fmt: skip
         self.shipped += 1
+
+    async def _stop(self, stop: PickTaskCancelled, correlation_id: str) -> None:
+        """Stopped if it has not left; one that left is past stopping (fulfillment returns it)."""
+        if stop.shipment_id in self._left or stop.shipment_id in self._stopped:
+            return
+        self._stopped.add(stop.shipment_id)
+        await self._report(
+            stop.shipment_id, stop.order_id, stop.location_id, "cancelled", correlation_id
+        )
+
+    async def _report(
+        self,
+        shipment_id: str,
+        order_id: str,
+        location_id: str,
+        status: str,
+        correlation_id: str,
+        *,
+        tracking: str = "",
+        reason: str = "",
+    ) -> None:
+        await self.bus.publish(
+            topics.WAREHOUSE_EVENTS,
+            shipment_id,
+            WarehouseReported.model_validate(
+                {
+                    "shipment_id": shipment_id,
+                    "order_id": order_id,
+                    "location_id": location_id,
+                    "status": status,
+                    "tracking_number": tracking,
+                    "reason": reason,
+                }
+            ),
+            correlation_id,
+        )
 
 
 class Carrier:
-    """Takes parcels the warehouse shipped and reports them in transit, then delivered."""
+    """Takes parcels the warehouse shipped and reports them in transit, then delivered; a share
+    (`fail_share`) cannot be delivered: out for delivery, failed, returned to sender."""
 
-    def __init__(self, bus: PartnerBus, delay_s: float = 0.0) -> None:
+    def __init__(
+        self, bus: PartnerBus, delay_s: float = 0.0, fail_share: float = 0.0, seed: int = 11
+    ) -> None:
         self.bus = bus
         self.delay_s = delay_s
+        self.fail_share = fail_share
+        self.rng = random.Random(seed)
         self.delivered = 0
 
     async def run(self) -> None:
@@ -158,15 +219,17 @@ class Carrier:
                 await self._deliver(event, envelope.correlation_id)
 
     async def _deliver(self, parcel: WarehouseReported, correlation_id: str) -> None:
-        for status in ("in_transit", "delivered"):
+        fails = self.rng.random() < self.fail_share
+        journey = ("in_transit", "out_for_delivery", "failed_delivery", "returned_to_sender")
+        for status in journey if fails else ("in_transit", "delivered"):
             if self.delay_s:
                 await asyncio.sleep(self.delay_s)
             await self.bus.publish(
                 topics.CARRIER_TRACKING,
                 parcel.tracking_number,
-                TrackingUpdated(
-                    tracking_number=parcel.tracking_number, carrier="sim", status=status
+                TrackingUpdated.model_validate(
+                    {"tracking_number": parcel.tracking_number, "carrier": "sim", "status": status}
                 ),
                 correlation_id,
             )
-        self.delivered += 1
+        self.delivered += 0 if fails else 1
