@@ -54,7 +54,7 @@ def plan(
     search = Search(
         merge_lines(lines), stock, network, order, used_today or {}, network.rank_for(order.country)
     )
-    decision = Decision(candidates=[_location_view(search, loc) for loc in sorted(network.sites)])
+    decision = Decision()
     holders = [
         loc
         for loc in sorted(network.sites)
@@ -63,6 +63,7 @@ def plan(
     never_split = network.never_splits(order.channel)
     decision.method, tried = candidates(search, holders, never_split)
     decision.plans_tried = len(tried)
+    decision.candidates = [_location_view(search, loc) for loc in sorted(network.sites)]
     winner = tried[0] if tried and tried[0].feasible else None
     decision.plans = [_plan_view(c, winner) for c in tried[:RECORDED_PLANS]]
     if winner is None:
@@ -75,38 +76,35 @@ def plan(
 
 def _excluded(search: Search, location: str) -> str:
     """Why a location cannot ship any of this order, before stock: '' if it can."""
-    network, order = search.network, search.order
-    site = network.sites[location]
-    if not site.serves(order.channel):
-        return f"does not serve {order.channel}"
-    if not network.reaches(location, order.channel, order.country):
-        return f"no allowed carrier service to {order.country}"
-    used = search.used_today.get(location, 0)
-    if site.capacity_per_day is not None and used >= site.capacity_per_day:
-        return f"at capacity today ({used} of {site.capacity_per_day} shipments)"
-    return ""
+    return search.excluded(location)
 
 
 def _location_view(search: Search, location: str) -> dict[str, str]:
-    """The location's whole-order candidate: its stock, best service and cost parts."""
+    """The location's whole-order candidate: its stock, and its single shipment's best
+    service and cost parts where the search priced one."""
     excluded = _excluded(search, location)
     view = {
         "location_id": location,
         "has_all_stock": str(search.holds_all(location)),
         "preference": search.rank.get(location, NO_PREFERENCE).why,
         "excluded": excluded,
-        "service": "none to destination",
+        "service": "none to destination" if excluded.startswith("no allowed") else "",
         "cost": "",
     }
-    if excluded and not excluded.startswith("at capacity"):
+    if excluded:
         return view
-    priced = search.shipment(location, search.lines)
+    if not search.holds_all(location):
+        held = "part" if search.coverage(location) else "none"
+        return view | {"service": f"not priced whole: holds {held} of this order"}
+    priced = search.priced(location, search.lines)
+    if priced is None:
+        return view | {"service": "not priced: not among the locations the heuristic tried"}
     if isinstance(priced, str):
         return view | {"service": "none takes this parcel", "why": priced}
     return (
         view
         | {"service": priced.quote.service.name, "cost": str(priced.total)}
-        | (priced.quote.parts.as_json())
+        | priced.quote.parts.as_json()
     )
 
 

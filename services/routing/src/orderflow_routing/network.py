@@ -50,6 +50,9 @@ class Network:
     products: dict[str, ProductSize] = field(init=False)
     _zones_of: dict[str, set[str]] = field(init=False)
     _lanes: dict[tuple[int, str, str], Lane | None] = field(init=False, default_factory=dict)
+    _allowed: dict[tuple[int, str, str], bool] = field(init=False, default_factory=dict)
+    _ranks: dict[str, dict[str, Preference]] = field(init=False, default_factory=dict)
+    _reach: dict[tuple[str, str, str], bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sites = {site.location_id: site for site in self.data.locations}
@@ -97,6 +100,12 @@ class Network:
 
     def allowed(self, service: CarrierService, channel: str, country: str) -> bool:
         """Not denied, nor left out by an allow list, by the seller's carrier rules."""
+        key = (id(service), channel, country)
+        if key not in self._allowed:
+            self._allowed[key] = self._rules_allow(service, channel, country)
+        return self._allowed[key]
+
+    def _rules_allow(self, service: CarrierService, channel: str, country: str) -> bool:
         rules = self.rules.carriers
         carrier, name = service.carrier, service.service
         if any(not r.allow and r.matches(carrier, name, channel, country) for r in rules):
@@ -108,6 +117,12 @@ class Network:
 
     def reaches(self, location_id: str, channel: str, country: str) -> bool:
         """Some allowed service from the location has a lane to the country."""
+        key = (location_id, channel, country)
+        if key not in self._reach:
+            self._reach[key] = self._reaches(location_id, channel, country)
+        return self._reach[key]
+
+    def _reaches(self, location_id: str, channel: str, country: str) -> bool:
         origin = self.sites[location_id].country
         return any(
             self.lane(service, origin, country) and self.allowed(service, channel, country)
@@ -115,7 +130,11 @@ class Network:
         )
 
     def rank_for(self, country: str) -> dict[str, Preference]:
-        return {loc: self._preference(site, country) for loc, site in self.sites.items()}
+        if country not in self._ranks:
+            self._ranks[country] = {
+                loc: self._preference(site, country) for loc, site in self.sites.items()
+            }
+        return self._ranks[country]
 
     def _preference(self, site: Site, country: str) -> Preference:
         same_market = self.rules.same_market_first and site.country == country

@@ -4,7 +4,9 @@ Small orders (up to EXACT_LINES lines, up to EXACT_LOCATIONS locations holding a
 searched exactly: every set of up to 3 of those locations, every allocation of whole lines to
 the locations of the set (a line no one location of the set holds whole is split by units,
 most stock first). Above that, a bounded heuristic: the HEURISTIC_LOCATIONS locations that
-hold most of the order (the cheapest first), sets of up to 3 of them, one allocation each.
+hold most of the order, sets of up to 3 of them, one allocation each, and up to
+HEURISTIC_SINGLES more locations that hold all of it, as single shipments (preferred, domestic
+and cheapest to handle first).
 Where no set of up to 3 can ship it, a greedy cover over every location holding stock."""
 
 import itertools
@@ -24,6 +26,7 @@ Allocation = dict[str, tuple[OrderLine, ...]]
 EXACT_LINES = 4
 EXACT_LOCATIONS = 8
 HEURISTIC_LOCATIONS = 6
+HEURISTIC_SINGLES = 12
 MOST_LOCATIONS = 3
 
 
@@ -72,15 +75,43 @@ class Search:
 
     def __post_init__(self) -> None:
         self._priced: dict[tuple[str, tuple[OrderLine, ...]], Shipment | str] = {}
+        self._excluded: dict[str, str] = {}
+        self._coverage: dict[str, int] = {}
+
+    def excluded(self, location: str) -> str:
+        """Why a location cannot ship any of this order, before stock: '' if it can."""
+        if location not in self._excluded:
+            self._excluded[location] = self._why_excluded(location)
+        return self._excluded[location]
+
+    def _why_excluded(self, location: str) -> str:
+        network, order = self.network, self.order
+        site = network.sites[location]
+        if not site.serves(order.channel):
+            return f"does not serve {order.channel}"
+        if not network.reaches(location, order.channel, order.country):
+            return f"no allowed carrier service to {order.country}"
+        used = self.used_today.get(location, 0)
+        if site.capacity_per_day is not None and used >= site.capacity_per_day:
+            return f"at capacity today ({used} of {site.capacity_per_day} shipments)"
+        return ""
 
     def held(self, location: str, sku: str) -> int:
         return max(self.stock.get((sku, location), 0), 0)
 
     def holds_all(self, location: str) -> bool:
-        return all(self.held(location, line.sku) >= line.quantity for line in self.lines)
+        return self.coverage(location) == self.units
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
 
     def coverage(self, location: str) -> int:
-        return sum(min(line.quantity, self.held(location, line.sku)) for line in self.lines)
+        if location not in self._coverage:
+            self._coverage[location] = sum(
+                min(line.quantity, self.held(location, line.sku)) for line in self.lines
+            )
+        return self._coverage[location]
 
     def shipment(self, location: str, lines: tuple[OrderLine, ...]) -> Shipment | str:
         key = (location, lines)
@@ -88,6 +119,10 @@ class Search:
             used = self.used_today.get(location, 0)
             self._priced[key] = self.network.best_shipment(location, lines, self.order, used)
         return self._priced[key]
+
+    def priced(self, location: str, lines: tuple[OrderLine, ...]) -> Shipment | str | None:
+        """The shipment if the search priced it already; None if not."""
+        return self._priced.get((location, lines))
 
     def candidate(self, locations: tuple[str, ...], allocation: Allocation) -> Candidate:
         preference = max(
@@ -112,12 +147,29 @@ def location_sets(
     singles = holders
     if not exact:
         pool = sorted(holders, key=lambda loc: (-search.coverage(loc), loc))[:HEURISTIC_LOCATIONS]
-        singles = pool + [loc for loc in holders if loc not in pool and search.holds_all(loc)]
+        whole = sorted(
+            (loc for loc in holders if loc not in pool and search.holds_all(loc)),
+            key=lambda loc: _likely_cheap(search, loc),
+        )
+        singles = pool + whole[:HEURISTIC_SINGLES]
     sets: list[tuple[str, ...]] = [(loc,) for loc in singles]
     if not never_split:
         sizes = range(2, min(MOST_LOCATIONS, len(pool)) + 1)
         sets += [s for size in sizes for s in itertools.combinations(pool, size)]
     return ("exact" if exact else "heuristic"), sets
+
+
+def _likely_cheap(search: Search, location: str) -> tuple[tuple[int, int], int, Decimal, str]:
+    """Before pricing: the seller's preference, then the destination's own country, then the
+    lowest handling."""
+    site = search.network.sites[location]
+    preference = search.rank.get(location, NO_PREFERENCE).key
+    return (
+        preference,
+        int(site.country != search.order.country),
+        site.handling_per_order,
+        location,
+    )
 
 
 def allocations(search: Search, locations: tuple[str, ...], every: bool) -> Iterator[Allocation]:
