@@ -29,6 +29,15 @@ class Settings(ServiceSettings):
         default=None, description="the HMAC-SHA256 key shared with the webhook's endpoint"
     )
     webhook_timeout_s: float = Field(default=5.0, gt=0)
+    pii_retention_days: float = Field(
+        default=90,
+        gt=0,
+        description="a customer's name and e-mail are emptied this long after the last of the"
+        " order's notifications settled (sent, failed, unconfirmed or unreachable)",
+    )
+    pii_purge_interval_s: float = Field(
+        default=3600, gt=0, description="how often the retention purge looks for what is due"
+    )
     send_attempts: int = 5
     send_poll_interval_s: float = 0.2
     round_lease_s: float = Field(

@@ -4,9 +4,10 @@ from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.intake import OrderAccepted, OrderCancelled
 from orderflow_contracts.inventory import OrderBackordered
+from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_runtime import Subscriptions
 
-from orderflow_notifications import use_cases
+from orderflow_notifications import privacy, use_cases
 
 subscriptions = Subscriptions()
 subscriptions.on_batch(topics.ORDERS, OrderAccepted)(use_cases.remember_contacts)
@@ -15,3 +16,6 @@ subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
     use_cases.queue_notifications
 )
 subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(use_cases.tell_backordered)
+subscriptions.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(
+    privacy.use_cases.erase_customer
+)
