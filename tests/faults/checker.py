@@ -3,6 +3,7 @@ doubled effects, what the customer's inbox received, where orders are stuck, and
 was ever oversold or drifted from inventory's ledger."""
 
 import re
+from email.message import EmailMessage
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ class Facts:
     reservations: dict[str, str]
     shipments: dict[str, list[asyncpg.Record]]
     notifications: dict[int, asyncpg.Record]
-    emails: list[tuple[str, int | None]]  # (order id, notification id from the Message-ID)
+    emails: list[tuple[str, int | None]]  # (order id, a notification id the e-mail tells)
 
 
 async def check(
@@ -89,14 +90,17 @@ async def _gather(system: TestSystem, smtp: SmtpSink, order_ids: list[str]) -> F
             )
         },
         emails=[
-            (str(m["X-Orderflow-Order"]), _notification_id(m["Message-ID"])) for m in smtp.messages
+            (str(m["X-Orderflow-Order"]), n) for m in smtp.messages for n in _notification_ids(m)
         ],
     )
 
 
-def _notification_id(message_id: str | None) -> int | None:
-    found = re.fullmatch(r"<notification-(\d+)@orderflow>", message_id or "")
-    return int(found.group(1)) if found else None
+def _notification_ids(message: EmailMessage) -> list[int | None]:
+    """Every notification an e-mail tells (an order's burst goes out as one e-mail)."""
+    if told := message["X-Orderflow-Notifications"]:
+        return [int(n) for n in str(told).split()]
+    found = re.fullmatch(r"<notification-(\d+)@orderflow>", message["Message-ID"] or "")
+    return [int(found.group(1)) if found else None]
 
 
 def _judge(report: Report, facts: Facts, order_id: str) -> None:

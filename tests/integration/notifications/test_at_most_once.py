@@ -161,12 +161,12 @@ async def test_a_message_another_round_began_is_not_sent_twice(queued, smtp, mon
     mark_sending = store.mark_sending
     begun_elsewhere: list[int] = []
 
-    async def raced(conn, notification_id):
+    async def raced(conn, notification_ids):
         if not begun_elsewhere:
-            begun_elsewhere.append(notification_id)
+            begun_elsewhere.extend(notification_ids)
             async with queued.acquire() as later_round:
-                assert await mark_sending(later_round, notification_id)
-        return await mark_sending(conn, notification_id)
+                assert await mark_sending(later_round, notification_ids) == set(notification_ids)
+        return await mark_sending(conn, notification_ids)
 
     monkeypatch.setattr(store, "mark_sending", raced)
     assert await send_round(queued, smtp) == len(ORDERS)

@@ -64,7 +64,7 @@ async def test_a_hidden_buyer_is_told_once_through_the_signed_webhook(
     notified = await system.read(topics.NOTIFICATIONS_SENT, until=lambda seen: len(seen) >= 2)
 
     [delivery] = endpoint.to("o-w")
-    assert delivery.body["notification"] == "shipped"
+    assert delivery.body["notifications"] == ["shipped"]
     assert (delivery.body["sales_channel"], delivery.body["external_id"]) == ("shopee", "SP-o-w")
     assert delivery.body["language"] == "zh" and "4PX123" in delivery.body["body"]
     assert delivery.delivery_id.startswith("notification-")

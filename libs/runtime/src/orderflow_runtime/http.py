@@ -7,10 +7,10 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Header, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,6 +19,11 @@ from prometheus_client import Histogram
 from orderflow_runtime.metrics import CONTENT_TYPE
 
 SWAGGER_UI = Path(__file__).parent / "swagger_ui"  # swagger-ui-dist, see its VERSION file
+
+# Who takes an operator's action, recorded with it in the audit.
+Actor = Annotated[
+    str, Header(alias="X-Actor", min_length=1, max_length=200, description="who does this")
+]
 
 
 def build_api(

@@ -29,6 +29,12 @@ class Settings(ServiceSettings):
         default=None, description="the HMAC-SHA256 key shared with the webhook's endpoint"
     )
     webhook_timeout_s: float = Field(default=5.0, gt=0)
+    merge_window_s: float = Field(
+        default=60,
+        ge=0,
+        description="news of one order within this many seconds of the first goes out as one"
+        " message",
+    )
     pii_retention_days: float = Field(
         default=90,
         gt=0,

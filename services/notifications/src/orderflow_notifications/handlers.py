@@ -1,5 +1,7 @@
 """Every event notifications consumes, in one place."""
 
+from functools import partial
+
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatusChanged
 from orderflow_contracts.intake import OrderAccepted, OrderCancelled
@@ -9,13 +11,19 @@ from orderflow_runtime import Subscriptions
 
 from orderflow_notifications import privacy, use_cases
 
-subscriptions = Subscriptions()
-subscriptions.on_batch(topics.ORDERS, OrderAccepted)(use_cases.remember_contacts)
-subscriptions.on_batch(topics.ORDERS, OrderCancelled)(use_cases.tell_cancelled)
-subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
-    use_cases.queue_notifications
-)
-subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(use_cases.tell_backordered)
-subscriptions.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(
-    privacy.use_cases.erase_customer
-)
+
+def subscriptions(merge_window_s: float = 0) -> Subscriptions:
+    """`merge_window_s`: what is queued is due that much later, so an order's burst of news
+    goes out as one message."""
+    subs = Subscriptions()
+    within = partial(partial, merge_window_s=merge_window_s)
+    subs.on_batch(topics.ORDERS, OrderAccepted)(within(use_cases.remember_contacts))
+    subs.on_batch(topics.ORDERS, OrderCancelled)(within(use_cases.tell_cancelled))
+    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
+        within(use_cases.queue_notifications)
+    )
+    subs.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(
+        within(use_cases.tell_backordered)
+    )
+    subs.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(privacy.use_cases.erase_customer)
+    return subs

@@ -10,8 +10,7 @@ import contextlib
 import zlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from email.header import Header
-from email.mime.text import MIMEText
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosmtplib
@@ -23,67 +22,19 @@ from orderflow_runtime import RunningService, UnitOfWork, outbox
 from orderflow_runtime.db import close_broken, transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 
-from orderflow_notifications import store, templates
+from orderflow_notifications import preferences, store, templates
 from orderflow_notifications.config import Settings
 from orderflow_notifications.mail import MailSession
+from orderflow_notifications.outgoing import (
+    NoAddress,
+    build_email,
+    channel_for,
+    compose,
+    webhook_body,
+)
 from orderflow_notifications.webhook import WebhookPoster, WebhookRefused
 
 log = structlog.get_logger()
-
-
-class NoAddress(ValueError):
-    """Retrying cannot help: no channel reaches the customer."""
-
-
-def channel_for(row: asyncpg.Record, webhook: WebhookPoster | None) -> str:
-    if row["recipient"]:
-        return "email"
-    if webhook is not None:
-        return "webhook"
-    hidden_by = f" ({row['sales_channel']} hides it)" if row["sales_channel"] else ""
-    raise NoAddress(
-        f"the order carries no e-mail address{hidden_by} and no webhook is configured"
-        " (NOTIFICATIONS_WEBHOOK_URL)"
-    )
-
-
-def webhook_body(row: asyncpg.Record, message: templates.Message) -> dict[str, str]:
-    return {
-        "notification": row["kind"],
-        "order_id": row["order_id"],
-        "sales_channel": row["sales_channel"],
-        "external_id": row["external_id"],
-        "language": message.language,
-        "subject": message.subject,
-        "body": message.body,
-        "carrier": row["carrier"],
-        "tracking_number": row["tracking_number"],
-        "correlation_id": row["correlation_id"],
-    }
-
-
-def compose(row: asyncpg.Record, catalog: templates.Catalog) -> templates.Message:
-    return catalog.render(
-        row["kind"],
-        row["language"],
-        name=row["name"] or row["recipient"],
-        order_id=row["order_id"],
-        carrier=row["carrier"],
-        tracking_number=row["tracking_number"],
-    )
-
-
-def build_email(row: asyncpg.Record, message: templates.Message, sender: str) -> MIMEText:
-    """A plain MIME text: the legacy email API builds it ~6x faster than EmailMessage's
-    header registry, which showed in the profile of the full lifecycle."""
-    email = MIMEText(message.body, "plain", "utf-8")
-    email["From"] = sender
-    email["To"] = row["recipient"]
-    email["Subject"] = Header(message.subject, "utf-8").encode()
-    email["Message-ID"] = f"<notification-{row['id']}@orderflow>"
-    email["X-Orderflow-Order"] = row["order_id"]
-    email["Content-Language"] = message.language
-    return email
 
 
 async def send_due(
@@ -107,9 +58,12 @@ async def send_due(
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
-                rows = await store.lease_due(conn, limit, settings.round_lease_s)
+                leased = await store.lease_due(
+                    conn, limit, settings.round_lease_s, bursts=settings.merge_window_s > 0
+                )
+                rows = await _hold_back(conn, leased)
             if not rows:
-                return 0
+                return len(leased)
             unit = UnitOfWork(conn, "notifications")
             round_ = Round(conn, asyncio.Lock(), settings, catalog, unit, webhook)
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
@@ -133,7 +87,19 @@ async def send_due(
             if unit is not None and attempts:
                 await _record_elsewhere(pool, attempts, unit)
             raise
-    return len(rows)
+    return len(leased)
+
+
+async def _hold_back(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[asyncpg.Record]:
+    """The rows to send now: those the customer opted out of are suppressed, those in their
+    quiet hours wait for the end of them."""
+    now = datetime.now(UTC)
+    holds = [hold for row in rows if (hold := preferences.hold_for(row, now))]
+    if not holds:
+        return rows
+    await store.hold(conn, holds)
+    held = {hold.notification_id for hold in holds}
+    return [row for row in rows if row["id"] not in held]
 
 
 async def _record(
@@ -175,69 +141,116 @@ class Round:
     unit: UnitOfWork
     webhook: WebhookPoster | None
 
-    async def begin(self, row: asyncpg.Record) -> bool:
+    async def begin(self, rows: list[asyncpg.Record]) -> list[asyncpg.Record]:
+        """Those of `rows` marked 'sending': a round whose lease ran out lost the others."""
         async with self.turn:
-            return await store.mark_sending(self.conn, row["id"])
+            marked = await store.mark_sending(self.conn, [row["id"] for row in rows])
+        return [row for row in rows if row["id"] in marked]
 
 
 async def _send_lane(
     round_: Round, rows: list[asyncpg.Record], session: MailSession, attempts: list[store.Attempt]
 ) -> None:
-    """One session's share, in order, each outcome added to `attempts` once known. A connection
-    the server dropped is opened again for the next message; a server that cannot be reached
-    fails the rest of the share at once."""
+    """One session's share, an order's news as one message, in order, each outcome added to
+    `attempts` once known. A connection the server dropped is opened again for the next
+    message; a server that cannot be reached fails the rest of the share at once."""
     unreachable: Exception | None = None
-    for row in rows:
-        if not await round_.begin(row):
-            continue  # a round whose lease ran out: another took the message
+    for message_rows in _messages(rows, merge=round_.settings.merge_window_s > 0):
+        news = await round_.begin(message_rows)
+        if not news:
+            continue
         smtp = None
-        if unreachable is None and row["recipient"]:
+        if unreachable is None and news[0]["recipient"]:
             try:
                 smtp = await session.ready()
             except (aiosmtplib.SMTPException, OSError) as error:
                 unreachable = error
-        attempts.append(await _send_one(round_, row, smtp, unreachable))
+        attempts.extend(await _send_news(round_, news, smtp, unreachable))
 
 
-async def _send_one(
+def _messages(rows: list[asyncpg.Record], merge: bool) -> list[list[asyncpg.Record]]:
+    """The rows each message tells: an order's all, merging; else one each."""
+    if not merge:
+        return [[row] for row in rows]
+    by_order: dict[str, list[asyncpg.Record]] = {}
+    for row in rows:
+        by_order.setdefault(row["order_id"], []).append(row)
+    return list(by_order.values())
+
+
+async def _send_news(
     round_: Round,
-    row: asyncpg.Record,
+    rows: list[asyncpg.Record],
     smtp: aiosmtplib.SMTP | None,
     unreachable: Exception | None,
-) -> store.Attempt:
-    attempt = row["attempts"] + 1
+) -> list[store.Attempt]:
+    """One order's news in one message, on the channel that reaches its customer."""
+    first = rows[0]
     with_context = log.bind(
-        correlation_id=row["correlation_id"], order_id=row["order_id"], kind=row["kind"]
+        correlation_id=first["correlation_id"],
+        order_id=first["order_id"],
+        kinds=[row["kind"] for row in rows],
     )
     channel = ""
     try:
-        channel = channel_for(row, round_.webhook)
-        message = compose(row, round_.catalog)
+        channel = channel_for(first, round_.webhook)
+        message = compose(rows, round_.catalog)
         if round_.webhook is not None and channel == "webhook":
-            await round_.webhook.post(f"notification-{row['id']}", webhook_body(row, message))
+            await round_.webhook.post(f"notification-{first['id']}", webhook_body(rows, message))
         elif smtp is None:
             raise unreachable or ConnectionError("no SMTP session")
         else:
-            await smtp.send_message(build_email(row, message, round_.settings.smtp_sender))
+            await smtp.send_message(build_email(rows, message, round_.settings.smtp_sender))
     except Exception as error:  # any failure is this message's alone: log it, go on with the rest
-        no_channel = isinstance(error, NoAddress)
+        return _failed(round_, rows, channel, error, with_context)
+    recipient = (
+        round_.webhook.url if round_.webhook and channel == "webhook" else first["recipient"]
+    )
+    for row in rows:
+        _told(round_.unit, row, channel, recipient, message.language)
+    with_context.info("customer.notified", channel=channel, language=message.language)
+    return [
+        store.Attempt(
+            row["id"], row["attempts"] + 1, True, False, _sent_detail(rows, message), 0, channel
+        )
+        for row in rows
+    ]
+
+
+def _sent_detail(rows: list[asyncpg.Record], message: templates.Message) -> str:
+    notes = []
+    if message.fell_back:
+        languages = sorted({row["language"] for row in rows})
+        notes.append(f"sent in {message.language}: no '{', '.join(languages)}' template")
+    if len(rows) > 1:
+        notes.append(f"one message for {', '.join(row['kind'] for row in rows)}")
+    return "; ".join(notes)
+
+
+def _failed(
+    round_: Round,
+    rows: list[asyncpg.Record],
+    channel: str,
+    error: Exception,
+    with_context: Any,
+) -> list[store.Attempt]:
+    no_channel = isinstance(error, NoAddress)
+    attempts = []
+    for row in rows:
+        attempt = row["attempts"] + 1
         gave_up = no_channel or isinstance(error, WebhookRefused)
         gave_up = gave_up or attempt >= round_.settings.send_attempts
-        with_context.warning(
-            "notification.failed", attempt=attempt, gave_up=gave_up, error=repr(error)
-        )
         if no_channel:
             _unreachable(round_.unit, row, str(error))
-        return store.Attempt(
-            row["id"], attempt, False, gave_up, repr(error), 2.0**attempt, channel, no_channel
+        attempts.append(
+            store.Attempt(
+                row["id"], attempt, False, gave_up, repr(error), 2.0**attempt, channel, no_channel
+            )
         )
-    recipient = round_.webhook.url if round_.webhook and channel == "webhook" else row["recipient"]
-    _told(round_.unit, row, channel, recipient, message.language)
-    with_context.info("customer.notified", channel=channel, language=message.language)
-    detail = (
-        f"sent in {message.language}: no '{row['language']}' template" if message.fell_back else ""
+    with_context.warning(
+        "notification.failed", attempts=[a.attempt for a in attempts], error=repr(error)
     )
-    return store.Attempt(row["id"], attempt, True, False, detail, 0, channel)
+    return attempts
 
 
 def _unreachable(unit: UnitOfWork, row: asyncpg.Record, reason: str) -> None:

@@ -1,9 +1,12 @@
 """notifications' tables."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from orderflow_contracts.order import CanonicalOrder
+
+from orderflow_notifications.preferences import Hold
 
 
 async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) -> None:
@@ -15,11 +18,13 @@ async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) 
         [order.customer.language for order in orders],
         [order.channel for order in orders],
         [order.external_id for order in orders],
+        [order.ship_to.country for order in orders],
     )
     await conn.execute(
-        "INSERT INTO contacts (order_id, name, email, language, sales_channel, external_id)"
+        "INSERT INTO contacts (order_id, name, email, language, sales_channel, external_id,"
+        " country)"
         " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-        "  $6::text[])"
+        "  $6::text[], $7::text[])"
         " ON CONFLICT (order_id) DO NOTHING",
         *columns,
     )
@@ -50,15 +55,19 @@ class News:
     tracking_number: str = ""
 
 
-async def queue(conn: asyncpg.Connection, news: list[News]) -> list[tuple[str, str]]:
+async def queue(
+    conn: asyncpg.Connection, news: list[News], merge_window_s: float = 0
+) -> list[tuple[str, str]]:
     """Queue one notification per shipment and kind, addressed if the contact is known (else it
-    awaits it); returns the (shipment, kind) pairs queued now."""
+    awaits it), due after `merge_window_s` so that news of the same order within it goes out
+    as one message; returns the (shipment, kind) pairs queued now."""
     rows = await conn.fetch(
         "INSERT INTO notifications (order_id, shipment_id, kind, tracking_number, carrier, status,"
-        " recipient, language, correlation_id)"
+        " recipient, language, correlation_id, next_attempt_at)"
         " SELECT e.order_id, e.shipment_id, e.kind, e.tracking_number, e.carrier,"
         "  CASE WHEN c.order_id IS NULL THEN 'awaiting_contact' ELSE 'pending' END,"
-        "  coalesce(c.email, ''), coalesce(c.language, ''), e.correlation_id"
+        "  coalesce(c.email, ''), coalesce(c.language, ''), e.correlation_id,"
+        "  now() + make_interval(secs => $7)"
         " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
         "  WITH ORDINALITY AS e(order_id, shipment_id, kind, tracking_number, carrier, correlation_id, n)"
         " LEFT JOIN contacts c USING (order_id) ORDER BY e.n"
@@ -69,35 +78,79 @@ async def queue(conn: asyncpg.Connection, news: list[News]) -> list[tuple[str, s
         [item.tracking_number for item in news],
         [item.carrier for item in news],
         [item.correlation_id for item in news],
+        merge_window_s,
     )
     return [(row["shipment_id"], row["kind"]) for row in rows]
 
 
-async def lease_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> list[asyncpg.Record]:
+async def confirm_channels(conn: asyncpg.Connection) -> frozenset[str]:
+    """The sales channels whose buyers hear 'confirmed' (the seller's choice)."""
+    return frozenset(await conn.fetchval("SELECT confirm_channels FROM seller_preferences") or ())
+
+
+async def lease_due(
+    conn: asyncpg.Connection, limit: int, lease_s: float, bursts: bool = False
+) -> list[asyncpg.Record]:
     """What is due, oldest first, held for one sending round: it stays 'pending' but is not due
-    again for `lease_s`, so a round that dies before it begins a message leaves it to the next."""
+    again for `lease_s`, so a round that dies before it begins a message leaves it to the next.
+    With `bursts`, the news of the same orders not yet due and never tried comes along, to go
+    out in the same message. Each row carries its contact, the customer's preferences and the seller's."""
     rows = await conn.fetch(
-        "WITH due AS (SELECT id, next_attempt_at AS due_at FROM notifications"
+        "WITH due AS (SELECT id, order_id, next_attempt_at AS due_at FROM notifications"
         "  WHERE status = 'pending' AND next_attempt_at <= now()"
-        "  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+        "  ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED),"
+        " burst AS (SELECT id, order_id, next_attempt_at AS due_at FROM notifications"
+        "  WHERE $3 AND status = 'pending' AND attempts = 0"
+        "  AND order_id IN (SELECT order_id FROM due) AND id NOT IN (SELECT id FROM due)"
+        "  FOR UPDATE SKIP LOCKED),"
+        " taken AS (SELECT * FROM due UNION ALL SELECT * FROM burst)"
         " UPDATE notifications n SET next_attempt_at = now() + make_interval(secs => $2)"
-        " FROM due, contacts c WHERE n.id = due.id AND c.order_id = n.order_id"
-        " RETURNING n.*, c.name, c.sales_channel, c.external_id, due.due_at",
+        " FROM taken t JOIN contacts c ON c.order_id = t.order_id"
+        "  LEFT JOIN customer_preferences p ON c.email <> '' AND p.email = lower(c.email)"
+        "  CROSS JOIN seller_preferences s"
+        " WHERE n.id = t.id"
+        " RETURNING n.*, c.name, c.sales_channel, c.external_id, c.country, t.due_at,"
+        "  p.opted_out, p.kinds_off, p.time_zone, p.quiet_from, p.quiet_until,"
+        "  s.quiet_from AS seller_quiet_from, s.quiet_until AS seller_quiet_until",
         limit,
         lease_s,
+        bursts,
     )
     return sorted(rows, key=lambda row: (row["due_at"], row["id"]))
 
 
-async def mark_sending(conn: asyncpg.Connection, notification_id: int) -> bool:
-    """Committed just before its mail goes out: after a crash, a row still 'sending' may have
-    been sent. False when another round took it first."""
-    return bool(
-        await conn.fetchval(
-            "UPDATE notifications SET status = 'sending', sending_since = now()"
-            " WHERE id = $1 AND status = 'pending' RETURNING id",
-            notification_id,
-        )
+async def mark_sending(conn: asyncpg.Connection, notification_ids: list[int]) -> set[int]:
+    """Committed just before their message goes out: after a crash, a row still 'sending' may
+    have been sent. Returns those marked: another round may have taken some first."""
+    rows = await conn.fetch(
+        "UPDATE notifications SET status = 'sending', sending_since = now()"
+        " WHERE id = ANY($1::bigint[]) AND status = 'pending' RETURNING id",
+        notification_ids,
+    )
+    return {row["id"] for row in rows}
+
+
+async def hold(conn: asyncpg.Connection, holds: list[Hold]) -> None:
+    """Notifications not sent now: suppressed ones for good with their reason in the log,
+    postponed ones due again when their quiet hours end."""
+    suppressed = [h for h in holds if h.until is None]
+    postponed = [h for h in holds if h.until is not None]
+    await conn.execute(
+        "UPDATE notifications n SET next_attempt_at = h.until"
+        " FROM unnest($1::bigint[], $2::timestamptz[]) AS h(id, until) WHERE n.id = h.id",
+        [h.notification_id for h in postponed],
+        [h.until for h in postponed],
+    )
+    await conn.execute(
+        "WITH held AS (UPDATE notifications n SET status = 'suppressed', attempts = h.attempt"
+        "  FROM unnest($1::bigint[], $2::int[]) AS h(id, attempt)"
+        "  WHERE n.id = h.id AND n.status = 'pending' RETURNING n.id, h.attempt)"
+        " INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
+        " SELECT held.id, held.attempt, 'suppressed', r.reason FROM held"
+        " JOIN unnest($1::bigint[], $3::text[]) AS r(id, reason) ON r.id = held.id",
+        [h.notification_id for h in suppressed],
+        [h.attempt for h in suppressed],
+        [h.reason for h in suppressed],
     )
 
 
@@ -219,4 +272,48 @@ async def summary(conn: asyncpg.Connection) -> tuple[dict[str, int], dict[str, i
     return (
         {row["status"]: row["n"] for row in by_status},
         {row["reason"]: row["n"] for row in by_reason},
+    )
+
+
+async def customer_preferences(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM customer_preferences WHERE email = lower($1)", email)
+
+
+async def set_customer_preferences(
+    conn: asyncpg.Connection, email: str, wanted: dict[str, Any], actor: str
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO customer_preferences AS p (email, opted_out, kinds_off, time_zone,"
+        " quiet_from, quiet_until, updated_by) VALUES (lower($1), $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (email) DO UPDATE SET opted_out = $2, kinds_off = $3, time_zone = $4,"
+        "  quiet_from = $5, quiet_until = $6, updated_by = $7, updated_at = now()"
+        " RETURNING *",
+        email,
+        wanted["opted_out"],
+        wanted["kinds_off"],
+        wanted["time_zone"],
+        wanted["quiet_from"],
+        wanted["quiet_until"],
+        actor,
+    )
+
+
+async def seller_preferences(conn: asyncpg.Connection) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "SELECT confirm_channels, quiet_from, quiet_until, updated_at, updated_by"
+        " FROM seller_preferences"
+    )
+
+
+async def set_seller_preferences(
+    conn: asyncpg.Connection, wanted: dict[str, Any], actor: str
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "UPDATE seller_preferences SET confirm_channels = $1, quiet_from = $2, quiet_until = $3,"
+        " updated_by = $4, updated_at = now()"
+        " RETURNING confirm_channels, quiet_from, quiet_until, updated_at, updated_by",
+        wanted["confirm_channels"],
+        wanted["quiet_from"],
+        wanted["quiet_until"],
+        actor,
     )

@@ -25,11 +25,28 @@ NEWS_OF_STATUS = {
 }
 
 
-async def remember_contacts(items: list[Item[OrderAccepted]]) -> None:
-    await store.save_contacts(items[-1].unit.conn, [item.event.order for item in items])
+async def remember_contacts(items: list[Item[OrderAccepted]], merge_window_s: float) -> None:
+    """Keep each order's contact; its buyer hears 'confirmed' where the seller chose so for its
+    sales channel (marketplaces confirm orders themselves)."""
+    conn = items[-1].unit.conn
+    await store.save_contacts(conn, [item.event.order for item in items])
+    confirming = await store.confirm_channels(conn)
+    news = [
+        store.News(
+            order_id=item.event.order.order_id,
+            shipment_id=item.event.order.order_id,
+            kind="confirmed",
+            correlation_id=item.unit.correlation_id,
+        )
+        for item in items
+        if item.event.order.channel in confirming
+    ]
+    await _queue(items, news, merge_window_s)
 
 
-async def queue_notifications(items: list[Item[ShipmentStatusChanged]]) -> None:
+async def queue_notifications(
+    items: list[Item[ShipmentStatusChanged]], merge_window_s: float
+) -> None:
     """One notification per shipment and kind."""
     await _queue(
         items,
@@ -45,10 +62,11 @@ async def queue_notifications(items: list[Item[ShipmentStatusChanged]]) -> None:
             for item in items
             if item.event.status in NEWS_OF_STATUS
         ],
+        merge_window_s,
     )
 
 
-async def tell_cancelled(items: list[Item[OrderCancelled]]) -> None:
+async def tell_cancelled(items: list[Item[OrderCancelled]], merge_window_s: float) -> None:
     """An order cancelled after its customer was known to us: they hear it once. One held
     before it was accepted never reached us, and its marketplace tells its buyer."""
     conn = items[-1].unit.conn
@@ -65,10 +83,11 @@ async def tell_cancelled(items: list[Item[OrderCancelled]]) -> None:
             for item in items
             if item.event.order_id in known
         ],
+        merge_window_s,
     )
 
 
-async def tell_backordered(items: list[Item[OrderBackordered]]) -> None:
+async def tell_backordered(items: list[Item[OrderBackordered]], merge_window_s: float) -> None:
     """Part of the order waits for stock: its customer hears it once per order."""
     await _queue(
         items,
@@ -82,11 +101,12 @@ async def tell_backordered(items: list[Item[OrderBackordered]]) -> None:
             for item in items
             if item.event.lines
         ],
+        merge_window_s,
     )
 
 
-async def _queue(items: list[Item[Any]], news: list[store.News]) -> None:
+async def _queue(items: list[Item[Any]], news: list[store.News], merge_window_s: float) -> None:
     if not news:
         return
-    for shipment_id, kind in await store.queue(items[-1].unit.conn, news):
+    for shipment_id, kind in await store.queue(items[-1].unit.conn, news, merge_window_s):
         log.info("notification.queued", shipment_id=shipment_id, kind=kind)

@@ -115,7 +115,7 @@ CHANNELS = (
     Channel(
         topics.MARKETPLACE_TRACKING,
         "channel:external_id",
-        {"fulfillment": ("TrackingNumberAssigned",)},
+        {"fulfillment": ("TrackingNumberAssigned",), "marketplace": ("TrackingUploadAnswered",)},
         partner_readers=("marketplace",),
     ),
     Channel(
@@ -133,6 +133,7 @@ CHANNELS = (
             "notifications": ("CustomerDataErased",),
         },
     ),
+    Channel(topics.CATALOG_PRODUCTS, "SKU (compacted)", {"intake": ("ProductDefined",)}),
 )
 
 
@@ -148,7 +149,7 @@ def service_subscriptions() -> dict[str, Subscriptions]:
         "routing": handlers("routing")(SimpleNamespace(max_plan_attempts=1), network=None),
         "inventory": handlers("inventory"),
         "fulfillment": handlers("fulfillment"),
-        "notifications": handlers("notifications"),
+        "notifications": handlers("notifications")(),
     }
 
 

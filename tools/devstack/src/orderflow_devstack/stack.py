@@ -45,6 +45,9 @@ class Endpoints:
             env[f"{prefix}_SELLER_SETUP_FILE"] = str(seller_setup_file)
         if service == "notifications":
             env[f"{prefix}_SMTP_PORT"] = str(self.smtp_port)
+            # The simulated partners live days in seconds: a minute's window would make one
+            # message of every order's whole journey.
+            env[f"{prefix}_MERGE_WINDOW_S"] = "1"
             if self.webhook_url:
                 env[f"{prefix}_WEBHOOK_URL"] = self.webhook_url
                 env[f"{prefix}_WEBHOOK_SECRET"] = self.webhook_secret

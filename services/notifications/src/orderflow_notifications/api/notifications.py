@@ -1,4 +1,4 @@
-"""notifications' HTTP API: what each customer was told, what failed and why."""
+"""What each customer was told, what failed and why."""
 
 from datetime import datetime
 from typing import Literal
@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 from orderflow_notifications import store
 
 Status = Literal[
-    "awaiting_contact", "pending", "sending", "sent", "failed", "unconfirmed", "unreachable"
+    "awaiting_contact",
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "unconfirmed",
+    "unreachable",
+    "suppressed",
 ]
 
 

@@ -1,0 +1,85 @@
+"""What goes out: the message for one or several notifications of an order, as an e-mail or as
+a webhook's body, and the channel that reaches its customer."""
+
+from email.header import Header
+from email.mime.text import MIMEText
+
+import asyncpg
+
+from orderflow_notifications import templates
+from orderflow_notifications.webhook import WebhookPoster
+
+
+class NoAddress(ValueError):
+    """Retrying cannot help: no channel reaches the customer."""
+
+
+def channel_for(row: asyncpg.Record, webhook: WebhookPoster | None) -> str:
+    if row["recipient"]:
+        return "email"
+    if webhook is not None:
+        return "webhook"
+    hidden_by = f" ({row['sales_channel']} hides it)" if row["sales_channel"] else ""
+    raise NoAddress(
+        f"the order carries no e-mail address{hidden_by} and no webhook is configured"
+        " (NOTIFICATIONS_WEBHOOK_URL)"
+    )
+
+
+def webhook_body(
+    rows: list[asyncpg.Record], message: templates.Message
+) -> dict[str, str | list[str]]:
+    row = rows[-1]
+    return {
+        "notifications": [each["kind"] for each in rows],
+        "order_id": row["order_id"],
+        "sales_channel": row["sales_channel"],
+        "external_id": row["external_id"],
+        "language": message.language,
+        "subject": message.subject,
+        "body": message.body,
+        "carrier": row["carrier"],
+        "tracking_number": row["tracking_number"],
+        "correlation_id": row["correlation_id"],
+    }
+
+
+def compose(rows: list[asyncpg.Record], catalog: templates.Catalog) -> templates.Message:
+    """One message for an order's news: a burst within the merge window goes out as one, its
+    parts in the order they happened, under the latest one's subject."""
+    parts = [
+        catalog.render(
+            row["kind"],
+            row["language"],
+            name=row["name"] or row["recipient"],
+            order_id=row["order_id"],
+            carrier=row["carrier"],
+            tracking_number=row["tracking_number"],
+        )
+        for row in rows
+    ]
+    latest = parts[-1]
+    if len(parts) == 1:
+        return latest
+    return templates.Message(
+        latest.subject,
+        "\n\n".join(part.body for part in parts),
+        latest.language,
+        fell_back=any(part.fell_back for part in parts),
+    )
+
+
+def build_email(rows: list[asyncpg.Record], message: templates.Message, sender: str) -> MIMEText:
+    """A plain MIME text: the legacy email API builds it ~6x faster than EmailMessage's
+    header registry, which showed in the profile of the full lifecycle. Its Message-ID is the
+    first notification's; X-Orderflow-Notifications names every one it tells."""
+    first = rows[0]
+    email = MIMEText(message.body, "plain", "utf-8")
+    email["From"] = sender
+    email["To"] = first["recipient"]
+    email["Subject"] = Header(message.subject, "utf-8").encode()
+    email["Message-ID"] = f"<notification-{first['id']}@orderflow>"
+    email["X-Orderflow-Order"] = first["order_id"]
+    email["X-Orderflow-Notifications"] = " ".join(str(row["id"]) for row in rows)
+    email["Content-Language"] = message.language
+    return email
