@@ -2,6 +2,7 @@
 intake understands: each fixture follows its channel's documented notification."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,16 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
 
-def _cancelled(channel: str, external_id: str, reason: str) -> MarketplaceOrderCancelled:
-    return MarketplaceOrderCancelled(channel=channel, external_id=external_id, reason=reason)
+def _cancelled(
+    channel: str, external_id: str, reason: str, version: datetime
+) -> MarketplaceOrderCancelled:
+    return MarketplaceOrderCancelled(
+        channel=channel, external_id=external_id, reason=reason, version=version
+    )
+
+
+def _unix(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +51,14 @@ def _cancelled(channel: str, external_id: str, reason: str) -> MarketplaceOrderC
                 "amazon",
                 "503-4172956-8301427",
                 "Canceled",
-                (_cancelled("amazon", "503-4172956-8301427", "BuyerCancelled"),),
+                (
+                    _cancelled(
+                        "amazon",
+                        "503-4172956-8301427",
+                        "BuyerCancelled",
+                        datetime(2025, 6, 19, 9, 12, 38, tzinfo=UTC),  # TimeOfOrderChange
+                    ),
+                ),
             ),
         ),
         (
@@ -51,7 +67,7 @@ def _cancelled(channel: str, external_id: str, reason: str) -> MarketplaceOrderC
                 "shopee",
                 "250619KX7T3QWM",
                 "CANCELLED",
-                (_cancelled("shopee", "250619KX7T3QWM", "CANCELLED on shopee"),),
+                (_cancelled("shopee", "250619KX7T3QWM", "CANCELLED on shopee", _unix(1750320000)),),
             ),
         ),
         (
@@ -60,7 +76,11 @@ def _cancelled(channel: str, external_id: str, reason: str) -> MarketplaceOrderC
                 "tiktok",
                 "576486316948492461",
                 "CANCELLED",
-                (_cancelled("tiktok", "576486316948492461", "CANCELLED on tiktok"),),
+                (
+                    _cancelled(
+                        "tiktok", "576486316948492461", "CANCELLED on tiktok", _unix(1750320000)
+                    ),
+                ),
             ),
         ),
         (
@@ -69,7 +89,14 @@ def _cancelled(channel: str, external_id: str, reason: str) -> MarketplaceOrderC
                 "aliexpress",
                 "8187654321098765",
                 "OrderClosed",
-                (_cancelled("aliexpress", "8187654321098765", "OrderClosed on aliexpress"),),
+                (
+                    _cancelled(
+                        "aliexpress",
+                        "8187654321098765",
+                        "OrderClosed on aliexpress",
+                        _unix(1750320001),  # the message's timestamp
+                    ),
+                ),
             ),
         ),
     ],

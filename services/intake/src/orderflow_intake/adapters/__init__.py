@@ -44,11 +44,11 @@ def read(channel: str, payload: Any, shopify_topic: str = "") -> ChannelDocument
     if is_update(channel, payload):
         update = parse_update(channel, payload)
         return ChannelDocument(
-            channel, update.external_id, payload, None, update.events, update.status
+            channel, update.external_id, payload, None, update.events, update.status, update.version
         )
     order = parse(channel, payload)
     updates = shopify_topic_updates(shopify_topic, payload, order) if shopify_topic else ()
-    return ChannelDocument(channel, order.external_id, payload, order, updates)
+    return ChannelDocument(channel, order.external_id, payload, order, updates, "", order.version)
 
 
 __all__ = [

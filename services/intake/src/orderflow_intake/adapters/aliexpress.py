@@ -14,7 +14,7 @@ GlobalAeopTpOrderDetailDto), the seller-side successor of
 - `receipt_address`: `contact_person`, `address` (else `detail_address`), `address2`, `city`,
   `province`, `zip`, `country`. AliExpress writes UK for the United Kingdom and SRB / MNE for
   Serbia / Montenegro: they become GB, RS and ME.
-- `gmt_create` and `gmt_pay_success` are "yyyy-MM-dd HH:mm:ss" in US Pacific time, as the API
+- `gmt_create`, `gmt_pay_success` and `gmt_modified` (the order's version) are "yyyy-MM-dd HH:mm:ss" in US Pacific time, as the API
   documents; the older compact form "yyyyMMddHHmmssSSS-0700" carries its own offset.
 - AliExpress gives a handling time, not a deadline: `goods_prepare_time` days per child order,
   counted from payment. The ship-by deadline is `gmt_pay_success` plus the longest of them, and
@@ -111,6 +111,7 @@ class _AliExpressOrder(ChannelModel):
     id: AliExpressId
     gmt_create: AliExpressTime
     gmt_pay_success: AliExpressTime | None = None
+    gmt_modified: AliExpressTime | None = None
     order_status: str
     fund_status: str | None = None
     order_amount: _Money | None = None
@@ -189,4 +190,5 @@ def parse_aliexpress(payload: Any) -> ParsedOrder:
         placed_at=order.gmt_create,
         ship_by=_ship_by(order),
         payment_captured=_paid(order),
+        version=order.gmt_modified,
     )

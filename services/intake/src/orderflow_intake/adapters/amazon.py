@@ -11,7 +11,7 @@
   the order: a later payment capture re-reads this same payload, and no currency is invented.
   A line priced in another currency than the order is refused.
 - SP-API documents every date as ISO 8601 in UTC, so a date without a zone is read as UTC.
-- `LatestShipDate` is the ship-by deadline.
+- `LatestShipDate` is the ship-by deadline; `LastUpdateDate` the order's version.
 - Pending (not yet charged), PendingAvailability (pre-orders) and Canceled orders are not paid.
 """
 
@@ -87,6 +87,7 @@ class _AmazonOrder(ChannelModel):
     AmazonOrderId: str = Field(min_length=1)
     PurchaseDate: UtcTimestamp
     LatestShipDate: UtcTimestamp | None = None
+    LastUpdateDate: UtcTimestamp | None = None
     OrderStatus: str
     MarketplaceId: str | None = None
     OrderTotal: _Money | None = None
@@ -165,4 +166,5 @@ def parse_amazon(payload: Any) -> ParsedOrder:
         placed_at=order.PurchaseDate,
         ship_by=order.LatestShipDate,
         payment_captured=order.OrderStatus not in _UNPAID_STATUSES,
+        version=order.LastUpdateDate,
     )

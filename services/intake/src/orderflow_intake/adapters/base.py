@@ -39,6 +39,11 @@ class ParsedOrder(Value):
     placed_at: datetime
     ship_by: datetime | None = None
     payment_captured: bool = True
+    version: datetime | None = Field(
+        default=None,
+        description="the channel's version of this order document (its update time), when it"
+        " tells one: updates apply in version order, not arrival order",
+    )
 
 
 class MalformedChannelPayload(ValueError):

@@ -2,6 +2,7 @@
 marketplace topic, an operator's re-parse)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from orderflow_contracts import Event
@@ -20,6 +21,7 @@ class ChannelDocument:
     order: ParsedOrder | None
     updates: tuple[Event, ...] = ()
     status: str = ""  # the channel's order status an update notification tells
+    version: datetime | None = None  # the channel's version of the order this document tells
 
     @property
     def kind(self) -> Literal["order", "update"]:

@@ -11,7 +11,8 @@ recipient_address, item_list, pay_time and buyer_username.
 - `recipient_address` has no street lines: `full_address` is the street address, with any
   `district` and `town` not already in it added as line 2. Its `region` is the two-letter
   country; the order's own `region` stands in when it is missing.
-- `create_time`, `pay_time` and `ship_by_date` are unix seconds (UTC by definition).
+- `create_time`, `pay_time`, `ship_by_date` and `update_time` (the order's version) are unix
+  seconds (UTC by definition).
 - The ship-by deadline is `ship_by_date`; before Shopee sets it (0), `days_to_ship` days from
   payment, or from creation for cash-on-delivery orders.
 - UNPAID, PENDING (still being checked by Shopee) and CANCELLED orders are not paid. Cash on
@@ -75,6 +76,7 @@ class _ShopeeOrder(ChannelModel):
     cod: bool = False
     order_status: str
     create_time: UnixTime
+    update_time: UnixTimeOrUnset = None
     pay_time: UnixTimeOrUnset = None
     ship_by_date: UnixTimeOrUnset = None
     days_to_ship: int | None = Field(default=None, ge=0, le=365)
@@ -131,4 +133,5 @@ def parse_shopee(payload: Any) -> ParsedOrder:
         placed_at=order.create_time,
         ship_by=_ship_by(order),
         payment_captured=order.order_status not in _UNPAID_STATUSES,
+        version=order.update_time,
     )

@@ -5,6 +5,8 @@
 - `created_at` is ISO 8601 with the shop's UTC offset; Shopify always sends the offset, so a
   timestamp without one is refused rather than guessed.
 - Shopify has no ship-by deadline: `ship_by` stays None.
+- `updated_at` is the order's version: an orders/updated older than the last one applied is
+  recorded and ignored.
 - Payment is captured for `financial_status` paid or partially_refunded (or absent, as in
   orders created through the API without a transaction); pending, authorized, voided and
   refunded orders are not.
@@ -66,6 +68,7 @@ class _ShopifyOrder(ChannelModel):
     id: int
     email: str | None = None
     created_at: ZonedTimestamp
+    updated_at: ZonedTimestamp | None = None
     currency: CurrencyCode
     financial_status: str | None = None
     customer_locale: str | None = None
@@ -117,6 +120,7 @@ def parse_shopify(payload: Any) -> ParsedOrder:
         currency=order.currency,
         placed_at=order.created_at,
         payment_captured=order.financial_status in _CAPTURED_STATUSES,
+        version=order.updated_at,
     )
 
 
@@ -127,7 +131,7 @@ def shopify_topic_updates(
     updates intake applies after the order itself. orders/cancelled cancels; orders/paid and
     orders/updated carry the payment, and orders/updated the shipping address when the body has
     one (intake applies it only where it differs from the last one Shopify sent)."""
-    key = {"channel": "shopify", "external_id": order.external_id}
+    key = {"channel": "shopify", "external_id": order.external_id, "version": order.version}
     if topic == "orders/cancelled":
         return (MarketplaceOrderCancelled(**key, reason=str(payload.get("cancel_reason") or "")),)
     if topic not in ("orders/updated", "orders/paid"):

@@ -13,7 +13,8 @@
   is the level named City, Town or Post town, else the deepest level below L1.
   `address_line1`, else `address_detail`, is the street; `address_line2..4` are line 2.
   `region_code` is the two-letter country.
-- `create_time`, `rts_sla_time` and `shipping_due_time` are unix seconds. The ship-by deadline
+- `create_time`, `rts_sla_time`, `shipping_due_time` and `update_time` (the order's version)
+  are unix seconds. The ship-by deadline
   is `rts_sla_time` (by when the parcel must be ready to ship, which TikTok scores as late
   dispatch), else `shipping_due_time`.
 - UNPAID and CANCELLED orders are not paid. ON_HOLD orders are paid (TikTok only keeps the
@@ -84,6 +85,7 @@ class _TikTokOrder(ChannelModel):
     id: str = Field(min_length=1)
     status: str
     create_time: UnixTime
+    update_time: UnixTimeOrUnset = None
     rts_sla_time: UnixTimeOrUnset = None
     shipping_due_time: UnixTimeOrUnset = None
     buyer_email: str | None = None
@@ -162,4 +164,5 @@ def parse_tiktok(payload: Any) -> ParsedOrder:
         placed_at=order.create_time,
         ship_by=order.rts_sla_time or order.shipping_due_time,
         payment_captured=order.status not in _UNPAID_STATUSES,
+        version=order.update_time,
     )

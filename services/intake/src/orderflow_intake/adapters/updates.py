@@ -15,10 +15,16 @@ Each maps its channel's order status to an update: cancelled -> MarketplaceOrder
 a failed payment -> captured=False; every other status (awaiting payment, a buyer's cancellation
 request the seller still has to decide, returns) changes nothing. None of these notifications
 carries the shipping address, so none becomes an address change.
+
+Each tells the time of the change, the version its updates carry (Amazon
+`OrderChangeTrigger.TimeOfOrderChange`, else `EventTime`; Shopee and TikTok Shop
+`data.update_time`; AliExpress the message's `timestamp`): a payment update older than the
+order's version is recorded and ignored.
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from orderflow_contracts import Event
@@ -27,6 +33,7 @@ from pydantic import Field
 
 from orderflow_intake.adapters.aliexpress import AliExpressId
 from orderflow_intake.adapters.base import ChannelModel, reports_malformed
+from orderflow_intake.adapters.fields import UnixTimeOrUnset, UtcTimestamp
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class ChannelUpdate:
     external_id: str
     status: str
     events: tuple[Event, ...]
+    version: datetime | None = None
 
 
 CANCELLED = "cancelled"
@@ -45,24 +53,21 @@ PAYMENT_FAILED = "payment_failed"
 
 
 def _update(
-    channel: str, external_id: str, status: str, meaning: Mapping[str, str], reason: str = ""
+    channel: str,
+    external_id: str,
+    status: str,
+    meaning: Mapping[str, str],
+    version: datetime | None,
+    reason: str = "",
 ) -> ChannelUpdate:
     news = meaning.get(status)
+    key = {"channel": channel, "external_id": external_id, "version": version}
     events: tuple[Event, ...] = ()
     if news == CANCELLED:
-        cancel_reason = reason or f"{status} on {channel}"
-        events = (
-            MarketplaceOrderCancelled(
-                channel=channel, external_id=external_id, reason=cancel_reason
-            ),
-        )
+        events = (MarketplaceOrderCancelled(**key, reason=reason or f"{status} on {channel}"),)
     elif news in (PAID, PAYMENT_FAILED):
-        events = (
-            MarketplacePaymentChanged(
-                channel=channel, external_id=external_id, captured=news == PAID, status=status
-            ),
-        )
-    return ChannelUpdate(channel, external_id, status, events)
+        events = (MarketplacePaymentChanged(**key, captured=news == PAID, status=status),)
+    return ChannelUpdate(channel, external_id, status, events, version)
 
 
 # --- Amazon: SP-API ORDER_CHANGE -------------------------------------------------------------
@@ -77,6 +82,7 @@ AMAZON_STATUSES = {
 
 class _AmazonTrigger(ChannelModel):
     ChangeReason: str | None = None
+    TimeOfOrderChange: UtcTimestamp | None = None
 
 
 class _AmazonSummary(ChannelModel):
@@ -96,6 +102,7 @@ class _AmazonPayload(ChannelModel):
 
 class _AmazonNotification(ChannelModel):
     NotificationType: Literal["ORDER_CHANGE"]
+    EventTime: UtcTimestamp | None = None
     Payload: _AmazonPayload
 
 
@@ -103,12 +110,15 @@ class _AmazonNotification(ChannelModel):
 def amazon_update(payload: Any) -> ChannelUpdate:
     """OrderStatusChange maps its Summary.OrderStatus; BuyerRequestedChange (the buyer asks to
     cancel, the seller decides) changes nothing here."""
-    change = _AmazonNotification.model_validate(payload).Payload.OrderChangeNotification
+    notification = _AmazonNotification.model_validate(payload)
+    change = notification.Payload.OrderChangeNotification
     status = change.Summary.OrderStatus
+    trigger = change.OrderChangeTrigger or _AmazonTrigger()
+    version = trigger.TimeOfOrderChange or notification.EventTime
     if change.OrderChangeType != "OrderStatusChange":
-        return ChannelUpdate("amazon", change.AmazonOrderId, status, ())
-    reason = (change.OrderChangeTrigger or _AmazonTrigger()).ChangeReason or ""
-    return _update("amazon", change.AmazonOrderId, status, AMAZON_STATUSES, reason)
+        return ChannelUpdate("amazon", change.AmazonOrderId, status, (), version)
+    reason = trigger.ChangeReason or ""
+    return _update("amazon", change.AmazonOrderId, status, AMAZON_STATUSES, version, reason)
 
 
 # --- Shopee: push code 3, order status -------------------------------------------------------
@@ -127,6 +137,7 @@ SHOPEE_STATUSES = {
 class _ShopeeOrderStatus(ChannelModel):
     ordersn: str = Field(min_length=1)
     status: str = Field(min_length=1)
+    update_time: UnixTimeOrUnset = None
 
 
 class _ShopeePush(ChannelModel):
@@ -137,7 +148,8 @@ class _ShopeePush(ChannelModel):
 @reports_malformed("shopee", "push", expected="an Open Platform push, code 3 (order status)")
 def shopee_update(payload: Any) -> ChannelUpdate:
     push = _ShopeePush.model_validate(payload)
-    return _update("shopee", push.data.ordersn, push.data.status, SHOPEE_STATUSES)
+    data = push.data
+    return _update("shopee", data.ordersn, data.status, SHOPEE_STATUSES, data.update_time)
 
 
 # --- TikTok Shop: webhook type 1, order status change ----------------------------------------
@@ -157,6 +169,7 @@ TIKTOK_STATUSES = {
 class _TikTokOrderStatus(ChannelModel):
     order_id: str = Field(min_length=1)
     order_status: str = Field(min_length=1)
+    update_time: UnixTimeOrUnset = None
 
 
 class _TikTokWebhook(ChannelModel):
@@ -167,7 +180,8 @@ class _TikTokWebhook(ChannelModel):
 @reports_malformed("tiktok", "webhook", expected="a webhook of type 1 (order status change)")
 def tiktok_update(payload: Any) -> ChannelUpdate:
     webhook = _TikTokWebhook.model_validate(payload)
-    return _update("tiktok", webhook.data.order_id, webhook.data.order_status, TIKTOK_STATUSES)
+    data = webhook.data
+    return _update("tiktok", data.order_id, data.order_status, TIKTOK_STATUSES, data.update_time)
 
 
 # --- AliExpress: order status message ----------------------------------------------------------
@@ -187,14 +201,16 @@ class _AliExpressOrderStatus(ChannelModel):
 
 class _AliExpressMessage(ChannelModel):
     message_type: int
+    timestamp: UnixTimeOrUnset = None
     data: _AliExpressOrderStatus
 
 
 @reports_malformed("aliexpress", "message", expected="an order status message (data.orderId)")
 def aliexpress_update(payload: Any) -> ChannelUpdate:
     message = _AliExpressMessage.model_validate(payload)
+    data = message.data
     return _update(
-        "aliexpress", message.data.orderId, message.data.orderStatus, ALIEXPRESS_STATUSES
+        "aliexpress", data.orderId, data.orderStatus, ALIEXPRESS_STATUSES, message.timestamp
     )
 
 

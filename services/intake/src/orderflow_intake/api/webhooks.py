@@ -192,7 +192,15 @@ async def _take(
                 external_id=external_id,
                 kind=document.kind,
             )
-            await use_cases.take(uow, document, rules)
+            set_aside = await use_cases.take(uow, document, rules)
+            if set_aside:  # kept, with why it changed nothing
+                await store.set_raw_outcome(
+                    uow.conn,
+                    payload_id,
+                    status="accepted",
+                    error="; ".join(set_aside),
+                    external_id=external_id,
+                )
             status = await store.order_status(uow.conn, order_id)
         log.info(
             "webhook.taken",
@@ -201,6 +209,7 @@ async def _take(
             kind=document.kind,
             order_status=status,
             updates=[type(event).__name__ for event in document.updates],
+            set_aside=set_aside,
         )
     return WebhookAccepted(
         raw_payload_id=payload_id,

@@ -22,8 +22,14 @@ from orderflow_runtime import Item, UnitOfWork
 from orderflow_intake import adapters, bodies, store
 from orderflow_intake.screening import ScreeningRules
 from orderflow_intake.store import batch
+from orderflow_intake.use_cases import versions
 from orderflow_intake.use_cases.orders import Fresh, take_marketplace_order, take_new_orders
-from orderflow_intake.use_cases.updates import cancel_order, change_address, change_payment
+from orderflow_intake.use_cases.updates import (
+    address_update,
+    cancel_order,
+    hold_for,
+    payment_update,
+)
 
 log = structlog.get_logger()
 
@@ -85,24 +91,46 @@ async def keep_unreadable(
     return payload_id
 
 
-async def take(uow: UnitOfWork, document: adapters.ChannelDocument, rules: ScreeningRules) -> None:
-    """The document's order, then its updates, in order."""
-    await store.lock_channel_orders(uow.conn, [(document.channel, document.external_id)])
-    if document.order is not None:
+async def take(
+    uow: UnitOfWork, document: adapters.ChannelDocument, rules: ScreeningRules
+) -> list[str]:
+    """The document's order, then its updates, in the channel's version order
+    (use_cases/versions.py). A known order sent again is read as the updates it tells. The
+    reasons any of it was set aside as older than what intake applied (each recorded)."""
+    key = (document.channel, document.external_id)
+    await store.lock_channel_orders(uow.conn, [key])
+    row = await store.lock_order_by_key(uow.conn, *key)
+    updates, set_aside = document.updates, []
+    if row is None and document.order is not None:
+        dropped, parked_version = await versions.drop_stale_parked(uow, document.order)
+        set_aside += dropped
         await take_marketplace_order(uow, document.payload, document.order, rules)
-    for update in document.updates:
-        await apply_update(uow, update, rules)
+        if parked_version is not None:  # the order is taken with the parked updates applied
+            await versions.advance_to(uow.conn, *key, parked_version)
+    elif row is not None:
+        stale, updates = await versions.set_aside_if_stale_document(uow, row, document)
+        set_aside += [stale] if stale else []
+        if not stale and document.order is not None and not updates:
+            resend = await versions.resent(uow, row, document)
+            updates = resend.updates
+            if resend.other_goods:
+                await hold_for(uow, row, versions.RESENT_LINES, resend.other_goods)
+    for update in updates:
+        if reason := await apply_update(uow, update, rules):
+            set_aside.append(reason)
+    return set_aside
 
 
-async def apply_update(uow: UnitOfWork, update: Event, rules: ScreeningRules) -> None:
+async def apply_update(uow: UnitOfWork, update: Event, rules: ScreeningRules) -> str:
+    """Why the update was set aside (older than the order's version), else ""."""
     if isinstance(update, MarketplaceOrderCancelled):
         await cancel_order(uow, update)
-    elif isinstance(update, MarketplaceAddressChanged):
-        await change_address(uow, update, rules)
-    elif isinstance(update, MarketplacePaymentChanged):
-        await change_payment(uow, update, rules)
-    else:
-        raise TypeError(f"not a marketplace update: {type(update).__name__}")
+        return ""
+    if isinstance(update, MarketplaceAddressChanged):
+        return await address_update(uow, update, rules)
+    if isinstance(update, MarketplacePaymentChanged):
+        return await payment_update(uow, update, rules)
+    raise TypeError(f"not a marketplace update: {type(update).__name__}")
 
 
 async def take_marketplace_orders(
@@ -110,7 +138,8 @@ async def take_marketplace_orders(
 ) -> None:
     """A poll of channel documents from the marketplace topic. New orders are screened together
     (take_new_orders), after one read each of known orders and parked updates. Update
-    notifications, and orders with updates parked or in the same poll, are taken one at a time,
+    notifications, orders with updates parked or in the same poll, and known orders sent again
+    (the same payload changes nothing, another is read by its version) are taken one at a time,
     in the order they came. A payload no adapter can read is kept in the raw store as
     rejected, and the others go on."""
     conn = items[-1].unit.conn
@@ -127,13 +156,11 @@ async def take_marketplace_orders(
     fresh_keys: set[tuple[str, str]] = set()
     for item, document in documents:
         key = (document.channel, document.external_id)
-        if document.order is not None and not document.updates and key not in one_by_one:
-            if key in seen:
-                log.info("order.duplicate", channel=key[0], external_id=key[1])
-            else:
-                fresh.append((item, document.order))
-                fresh_keys.add(key)
-                seen.add(key)
+        new = key not in seen and key not in one_by_one
+        if document.order is not None and not document.updates and new:
+            fresh.append((item, document.order))
+            fresh_keys.add(key)
+            seen.add(key)
             continue
         if key in fresh_keys:
             await take_new_orders(fresh, rules)  # the order first, then what updates it

@@ -1,6 +1,7 @@
 """Marketplace updates to known orders: cancellations, address and payment changes, and the
 shipment that turns a late cancellation into an exception."""
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -23,6 +24,7 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
+from orderflow_intake.use_cases import versions
 from orderflow_intake.use_cases.screen import held_event, json_value, parse_row, rescreen
 
 log = structlog.get_logger()
@@ -40,7 +42,8 @@ SHIPPED = frozenset(
 async def cancel_order(uow: UnitOfWork, event: MarketplaceOrderCancelled) -> None:
     row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
     if row is None:
-        await _park(uow, "cancel", event.channel, event.external_id, {"reason": event.reason})
+        payload = {"reason": event.reason, "version": _iso(event.version)}
+        await _park(uow, "cancel", event.channel, event.external_id, payload)
         return
     await apply_cancel(uow, row, event.reason)
 
@@ -92,19 +95,30 @@ async def hold_for(uow: UnitOfWork, row: asyncpg.Record, code: str, detail: str)
 async def change_address(
     uow: UnitOfWork, event: MarketplaceAddressChanged, rules: ScreeningRules
 ) -> None:
+    await address_update(uow, event, rules)
+
+
+async def address_update(
+    uow: UnitOfWork, event: MarketplaceAddressChanged, rules: ScreeningRules
+) -> str:
+    """Why the update was set aside (older than the order's version), else ""."""
     row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
     if row is None:
-        payload = {"ship_to": event.ship_to.model_dump(mode="json")}
+        payload = {"ship_to": event.ship_to.model_dump(mode="json"), "version": _iso(event.version)}
         await _park(uow, "address", event.channel, event.external_id, payload)
-        return
+        return ""
+    if stale := await versions.set_aside_if_stale(uow, row, event):
+        return stale
+    await versions.advance(uow.conn, row, event.version)
     if event.ship_to == _channel_ship_to(row):
         # Channels resend the whole order (Shopify's orders/updated): the address they sent
         # before is no change, and must not undo an operator's correction or, after shipment,
         # raise a false exception.
         log.info("update.unchanged", kind="address", order_id=row["order_id"])
-        return
+        return ""
     await store.set_channel_ship_to(uow.conn, row["order_id"], event.ship_to)
     await apply_address(uow, row, event.ship_to, rules)
+    return ""
 
 
 def _channel_ship_to(row: asyncpg.Record) -> Address:
@@ -146,13 +160,27 @@ async def apply_address(
 async def change_payment(
     uow: UnitOfWork, event: MarketplacePaymentChanged, rules: ScreeningRules
 ) -> None:
+    await payment_update(uow, event, rules)
+
+
+async def payment_update(
+    uow: UnitOfWork, event: MarketplacePaymentChanged, rules: ScreeningRules
+) -> str:
+    """Why the update was set aside (older than the order's version), else ""."""
     row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
     if row is None:
-        payload = {"captured": event.captured, "status": event.status}
+        payload = {
+            "captured": event.captured,
+            "status": event.status,
+            "version": _iso(event.version),
+        }
         await _park(uow, "payment", event.channel, event.external_id, payload)
-        return
+        return ""
+    if stale := await versions.set_aside_if_stale(uow, row, event):
+        return stale
+    await versions.advance(uow.conn, row, event.version)
     if row["status"] == "cancelled" or parse_row(row).payment_captured == event.captured:
-        return
+        return ""
     await store.set_payment(uow.conn, row["order_id"], event.captured)
     if event.captured:
         uow.emit(
@@ -165,6 +193,11 @@ async def change_payment(
         )
     log.info("order.payment_changed", order_id=row["order_id"], captured=event.captured)
     await rescreen(uow, await _reload(uow, row), rules)
+    return ""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 async def _park(
