@@ -131,6 +131,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "listings",
             "listing_components",
             "item_listings",
+            "products",
             "orders",
             "holds",
             "raw_payloads",
@@ -165,7 +166,14 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "refused_reports",
             "ship_by_escalations",
         },
-        "notifications": {"contacts", "notifications", "delivery_log"},
+        "notifications": {
+            "contacts",
+            "notifications",
+            "delivery_log",
+            "seller_preferences",
+            "customer_preferences",
+            "transits",
+        },
     }
     for name, own in expected.items():
         pool = await system.db(name)

@@ -44,6 +44,19 @@ class Settings(ServiceSettings):
     pii_purge_interval_s: float = Field(
         default=3600, gt=0, description="how often the retention purge looks for what is due"
     )
+    delay_check_interval_s: float = Field(
+        default=60, gt=0, description="how often shipments on their way are checked for delay"
+    )
+    delay_quantile: float = Field(
+        default=0.9,
+        gt=0,
+        lt=1,
+        description="a shipment is predicted late when its lane's transit at this quantile"
+        " brings it after the promised delivery",
+    )
+    delay_min_samples: int = Field(
+        default=20, ge=1, description="deliveries a lane needs before it predicts anything"
+    )
     send_attempts: int = 5
     send_poll_interval_s: float = 0.2
     round_lease_s: float = Field(

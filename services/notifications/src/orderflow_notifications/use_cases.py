@@ -47,7 +47,23 @@ async def remember_contacts(items: list[Item[OrderAccepted]], merge_window_s: fl
 async def queue_notifications(
     items: list[Item[ShipmentStatusChanged]], merge_window_s: float
 ) -> None:
-    """One notification per shipment and kind."""
+    """One notification per shipment and kind; each departure and arrival is noted, for the
+    lanes' transit times."""
+    await store.note_transits(
+        items[-1].unit.conn,
+        [
+            store.Departure(
+                item.event.shipment_id,
+                item.event.order_id,
+                item.event.carrier,
+                item.event.tracking_number,
+                item.unit.correlation_id,
+            )
+            for item in items
+            if item.event.status is ShipmentStatus.SHIPPED
+        ],
+        [item.event.shipment_id for item in items if item.event.status is ShipmentStatus.DELIVERED],
+    )
     await _queue(
         items,
         [

@@ -1,0 +1,52 @@
+"""Proactive delay: a customer hears their parcel will be late before the promise is missed. A
+shipment on its way is predicted late when its lane (carrier, destination country) delivers
+its p90 later than the order's promised delivery: from the lane's own recent deliveries, as
+notifications heard them."""
+
+from dataclasses import dataclass
+
+import structlog
+from orderflow_runtime import UnitOfWork
+
+from orderflow_notifications import store
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class DelayForecast:
+    quantile: float = 0.9
+    min_samples: int = 20  # a lane with fewer deliveries says too little
+    history_days: float = 30
+
+
+async def tell_predicted_delays(
+    uow: UnitOfWork, forecast: DelayForecast, merge_window_s: float = 0
+) -> int:
+    late = await store.predicted_late(
+        uow.conn, forecast.quantile, forecast.min_samples, forecast.history_days
+    )
+    for shipment in late:
+        log.info(
+            "notification.predicted_late",
+            correlation_id=shipment["correlation_id"],
+            order_id=shipment["order_id"],
+            shipment_id=shipment["shipment_id"],
+            carrier=shipment["carrier"],
+            expected_by=shipment["expected_by"].isoformat(),
+            promised_by=shipment["deliver_by"].isoformat(),
+            lane_transit_h=round(shipment["transit_s"] / 3600, 1),
+            lane_samples=shipment["samples"],
+        )
+    news = [
+        store.News(
+            order_id=shipment["order_id"],
+            shipment_id=shipment["shipment_id"],
+            kind="delayed",
+            correlation_id=shipment["correlation_id"],
+            carrier=shipment["carrier"],
+            tracking_number=shipment["tracking_number"],
+        )
+        for shipment in late
+    ]
+    return len(await store.queue(uow.conn, news, merge_window_s)) if news else 0

@@ -1,0 +1,100 @@
+"""A customer hears their parcel will be late before the promise is missed: predicted from the
+lane's own recent deliveries against the order's promised delivery."""
+
+from datetime import UTC, datetime, timedelta
+
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_notifications.delays import DelayForecast, tell_predicted_delays
+from orderflow_runtime import UnitOfWork
+from orderflow_testing.use_cases import DrivenService
+
+from tests.use_cases.conftest import accepted
+
+FORECAST = DelayForecast(quantile=0.9, min_samples=20)
+
+
+def promised(order_id: str, days: float, country: str = "SG") -> object:
+    event = accepted(order_id, country=country, email=f"{order_id}@example.com")
+    deliver_by = datetime.now(UTC) + timedelta(days=days)
+    return event.model_copy(
+        update={"order": event.order.model_copy(update={"deliver_by": deliver_by})}
+    )
+
+
+def status(order_id: str, value: ShipmentStatus, carrier: str = "4px") -> ShipmentStatusChanged:
+    return ShipmentStatusChanged(
+        order_id=order_id,
+        shipment_id=f"{order_id}-s1",
+        location_id="cn-shenzhen",
+        status=value,
+        carrier=carrier,
+        tracking_number=f"TN-{order_id}",
+    )
+
+
+async def lane_history(notifications: DrivenService, carrier: str, days: list[float]) -> None:
+    """Past deliveries to Singapore, `days` in transit each."""
+    for n, transit in enumerate(days):
+        await notifications.deliver(topics.ORDERS, promised(f"past-{carrier}-{n}", -30))
+        await notifications.conn.execute(
+            "INSERT INTO transits (shipment_id, order_id, carrier, shipped_at, delivered_at)"
+            " VALUES ($1, $2, $3, now() - interval '10 days',"
+            "  now() - interval '10 days' + make_interval(secs => $4))",
+            f"past-{carrier}-{n}-s1",
+            f"past-{carrier}-{n}",
+            carrier,
+            transit * 86400,
+        )
+
+
+async def delayed(notifications: DrivenService) -> list[tuple[str, str]]:
+    rows = await notifications.conn.fetch(
+        "SELECT order_id, tracking_number FROM notifications WHERE kind = 'delayed' ORDER BY id"
+    )
+    return [tuple(row) for row in rows]
+
+
+async def test_a_shipment_its_lane_delivers_after_the_promise_is_told_once(notifications) -> None:
+    await lane_history(notifications, "4px", [3] * 15 + [6] * 10)  # p90: 6 days
+    await notifications.deliver(topics.ORDERS, promised("o-late", days=4))
+    await notifications.deliver(topics.ORDERS, promised("o-fine", days=8))
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS,
+        status("o-late", ShipmentStatus.SHIPPED),
+        status("o-fine", ShipmentStatus.SHIPPED),
+    )
+    unit = UnitOfWork(notifications.conn, "notifications")
+
+    assert await tell_predicted_delays(unit, FORECAST) == 1
+    assert await delayed(notifications) == [("o-late", "TN-o-late")]
+    assert await tell_predicted_delays(unit, FORECAST) == 0  # once
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS, status("o-late", ShipmentStatus.EXCEPTION)
+    )
+    assert await delayed(notifications) == [("o-late", "TN-o-late")]  # still once
+
+
+async def test_a_lane_with_few_deliveries_or_a_delivered_parcel_predicts_nothing(
+    notifications,
+) -> None:
+    await lane_history(notifications, "yun", [9] * 19)  # one short of a say
+    await lane_history(notifications, "4px", [6] * 25)
+    await notifications.deliver(topics.ORDERS, promised("o-yun", days=2))
+    await notifications.deliver(topics.ORDERS, promised("o-here", days=2))
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS,
+        status("o-yun", ShipmentStatus.SHIPPED, carrier="yun"),
+        status("o-here", ShipmentStatus.SHIPPED),
+    )
+    await notifications.deliver(
+        topics.FULFILLMENT_STATUS, status("o-here", ShipmentStatus.DELIVERED)
+    )
+
+    assert (
+        await tell_predicted_delays(UnitOfWork(notifications.conn, "notifications"), FORECAST) == 0
+    )
+    arrived = await notifications.conn.fetchval(
+        "SELECT delivered_at IS NOT NULL FROM transits WHERE shipment_id = 'o-here-s1'"
+    )
+    assert arrived
