@@ -29,7 +29,9 @@ class DecisionView(BaseModel):
         " and cost parts (shipping, handling, lateness, capacity, split, total), and why it won,"
         " lost (by how much) or could not ship",
     )
-    plans_tried: int = Field(default=0, description="plans beyond the first 40 are counted only")
+    plans_tried: int = Field(
+        default=0, description="every plan tried; beyond the exact search only the best 40 are kept"
+    )
     method: str = Field(default="", description="exact, heuristic (and a greedy cover)")
     total: str = Field(default="", description="the chosen plan's total cost")
     reference_version: int | None = Field(

@@ -20,7 +20,7 @@ from orderflow_routing.search import Candidate, Key, Search, Stock, candidates
 
 __all__ = ["Decision", "Key", "Network", "Preference", "Shipment", "Stock", "plan", "shipment_id"]
 
-RECORDED_PLANS = 40  # a decision keeps the best this many candidate plans, and counts the rest
+RECORDED_PLANS = 40  # beyond the exact search, a decision keeps the best 40 plans, counts the rest
 
 
 @dataclass
@@ -65,7 +65,8 @@ def plan(
     decision.plans_tried = len(tried)
     decision.candidates = [_location_view(search, loc) for loc in sorted(network.sites)]
     winner = tried[0] if tried and tried[0].feasible else None
-    decision.plans = [_plan_view(c, winner) for c in tried[:RECORDED_PLANS]]
+    recorded = tried if decision.method == "exact" else tried[:RECORDED_PLANS]
+    decision.plans = [_plan_view(c, winner) for c in recorded]
     if winner is None:
         decision.reason = _why_none(search, tried, never_split)
         return decision

@@ -1,0 +1,65 @@
+"""routing plans each poll with the latest stored reference data, and counts its shipments
+against each location's capacity for the day."""
+
+from orderflow_contracts import topics
+from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
+from orderflow_routing import store
+from orderflow_routing.reference import ReferenceData
+from orderflow_testing.use_cases import DrivenService
+
+from tests.use_cases.conftest import accepted
+from tests.use_cases.routing.test_planning import events, stock
+
+
+async def _store_version(routing: DrivenService, **changes: object) -> ReferenceData:
+    latest = await store.latest_reference_version(routing.conn)
+    current = await store.reference(routing.conn, latest or 0)
+    assert current is not None
+    data = current.data.model_copy(update={"version": (latest or 0) + 1, **changes})
+    assert await store.save_reference(routing.conn, data, "test", "")
+    return data
+
+
+async def test_the_next_order_is_planned_with_a_new_version(routing: DrivenService) -> None:
+    await stock(routing, "MUG-RED", us_ontario=5, cn_shenzhen=5)
+    [before] = events(await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1))))
+    current = await store.reference(routing.conn, 1)
+    assert current is not None
+    ontario_closed = tuple(
+        site.model_copy(update={"channels": ("amazon",)})
+        if site.location_id == "us-ontario"
+        else site
+        for site in current.data.locations
+    )
+    await _store_version(routing, locations=ontario_closed)
+    [after] = events(await routing.deliver(topics.ORDERS, accepted("o-2", ("MUG-RED", 1))))
+
+    assert isinstance(before, ShipmentsPlanned) and isinstance(after, ShipmentsPlanned)
+    assert [s.location_id for s in before.shipments] == ["us-ontario"]
+    assert [s.location_id for s in after.shipments] == ["cn-shenzhen"]
+    decision = await store.decisions_of(routing.conn, "o-2")
+    assert decision[0].explanation["reference_version"] == 2
+
+
+async def test_a_location_at_capacity_today_ships_no_more(routing: DrivenService) -> None:
+    await stock(routing, "MUG-RED", us_ontario=5)
+    current = await store.reference(routing.conn, 1)
+    assert current is not None
+    one_a_day = tuple(
+        site.model_copy(update={"capacity_per_day": 1})
+        if site.location_id == "us-ontario"
+        else site
+        for site in current.data.locations
+    )
+    await _store_version(routing, locations=one_a_day)
+    first, second = events(
+        await routing.deliver(
+            topics.ORDERS, accepted("o-1", ("MUG-RED", 1)), accepted("o-2", ("MUG-RED", 1))
+        )
+    )
+    [third] = events(await routing.deliver(topics.ORDERS, accepted("o-3", ("MUG-RED", 1))))
+
+    assert isinstance(first, ShipmentsPlanned)
+    assert isinstance(second, OrderUnroutable)  # the same poll: counted as it plans
+    assert isinstance(third, OrderUnroutable)  # a later poll: counted in location_load
+    assert third.reason.endswith("(at capacity today: us-ontario)")
