@@ -1,9 +1,14 @@
 """Fuzzed bodies and headers against every webhook endpoint: never a 5xx, every body answered
 2xx (or refused 422) is in the raw store byte for byte, and every accepted order became a
-canonical order once the pipeline drained."""
+canonical order once the pipeline drained. One order's versions posted in any order end in
+version order, nothing stalled and every stale document kept with its reason."""
 
 import asyncio
+import copy
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -181,3 +186,157 @@ async def test_fuzzed_webhooks_never_answer_5xx_and_every_2xx_body_is_stored(sta
         status = statuses[order_id]
         cancelled_by_channel = status == "cancelled" and "orders/cancelled" in topics_sent
         assert status in ("accepted", "held") or cancelled_by_channel, (order_id, status)
+
+
+# --- one order's versions, posted in any order ------------------------------------------------
+
+NOTIFICATION_FIXTURES = Path(__file__).parents[2] / "unit" / "intake" / "fixtures"
+PAID_NOTIFICATION = {  # a paid status, in each channel's documented notification
+    "amazon": ("amazon_order_change_notification.json", "Unshipped"),
+    "shopee": ("shopee_push_order_status.json", "READY_TO_SHIP"),
+    "tiktok": ("tiktok_webhook_order_status_change.json", "AWAITING_SHIPMENT"),
+    "aliexpress": ("aliexpress_order_status_message.json", "WAIT_SELLER_SEND_GOODS"),
+}
+SHOPIFY_TOPICS = ("orders/create", "orders/updated", "orders/paid")
+
+
+def _versioned_order(channel: str, base: dict[str, Any], version: datetime, street: str) -> dict:
+    """The channel's order document at `version`, shipping to `street`."""
+    order = copy.deepcopy(base)
+    if channel == "shopify":
+        order["updated_at"] = version.isoformat()
+        order["shipping_address"]["address1"] = street
+    elif channel == "amazon":
+        order["order"]["LastUpdateDate"] = version.strftime("%Y-%m-%dT%H:%M:%SZ")
+        order["order"]["ShippingAddress"]["AddressLine1"] = street
+    elif channel == "shopee":
+        order["update_time"] = int(version.timestamp())
+        order["recipient_address"]["full_address"] = street
+    elif channel == "tiktok":
+        order["update_time"] = int(version.timestamp())
+        order["recipient_address"]["address_line1"] = street
+    else:
+        order["gmt_modified"] = payloads._aliexpress_time(version)
+        order["receipt_address"]["address"] = street
+    return order
+
+
+def _paid_notification(channel: str, external_id: str, version: datetime) -> dict:
+    """The channel's documented paid-status notification about the order, at `version`."""
+    name, status = PAID_NOTIFICATION[channel]
+    body = json.loads((NOTIFICATION_FIXTURES / name).read_text())
+    unix = int(version.timestamp())
+    if channel == "amazon":
+        change = body["Payload"]["OrderChangeNotification"]
+        change["AmazonOrderId"], change["Summary"]["OrderStatus"] = external_id, status
+        change["OrderChangeTrigger"]["TimeOfOrderChange"] = version.strftime("%Y-%m-%dT%H:%M:%SZ")
+    elif channel == "shopee":
+        body["data"].update(ordersn=external_id, status=status, update_time=unix)
+    elif channel == "tiktok":
+        body["data"].update(order_id=external_id, order_status=status, update_time=unix)
+    else:
+        body["data"].update(orderId=int(external_id), orderStatus=status)
+        body["timestamp"] = unix
+    return body
+
+
+@dataclass(frozen=True)
+class Posted:
+    """One document of an order's history: its body, version, street (None: a notification
+    without an address) and Shopify topic."""
+
+    body: dict[str, Any]
+    version: datetime
+    street: str | None
+    topic: str = ""
+
+
+@st.composite
+def shuffled_history(draw: st.DrawFn, channel: str, number: int) -> list[Posted]:
+    """An order's documents at distinct versions (each order document at its own address; the
+    other channels' paid notifications too), in a drawn arrival order, resends included."""
+    base = payloads.BUILDERS[channel](number, [(LISTED_SKU[channel], 1)])
+    external_id = payloads.external_id(channel, base)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    steps = draw(st.lists(st.integers(1, 600), min_size=2, max_size=6, unique=True))
+    history = []
+    for index, seconds in enumerate(sorted(steps)):
+        version = start + timedelta(seconds=seconds)
+        notification = channel != "shopify" and index > 0 and draw(st.booleans())
+        if notification:
+            history.append(Posted(_paid_notification(channel, external_id, version), version, None))
+            continue
+        street = f"{index + 1} Version Street"
+        topic = draw(st.sampled_from(SHOPIFY_TOPICS)) if channel == "shopify" else ""
+        body = _versioned_order(channel, base, version, street)
+        addressed = street if topic != "orders/paid" else None
+        history.append(Posted(body, version, addressed, topic))
+    history += draw(st.lists(st.sampled_from(history), max_size=2))  # channels resend
+    return draw(st.permutations(history))
+
+
+def _expected(history: list[Posted]) -> tuple[str, list[bool]]:
+    """Version order, whatever the arrival: the street the order ends at, and which documents
+    are set aside as stale (older than one that arrived before them, once the order exists)."""
+    street, newest, stale = "", None, []
+    exists = False
+    for posted in history:
+        is_order = posted.street is not None or posted.topic == "orders/paid"
+        older = exists and newest is not None and posted.version < newest
+        stale.append(older)
+        if not older:
+            if posted.street is not None and (not exists or posted.topic != "orders/paid"):
+                street = posted.street
+            elif not exists and is_order:
+                street = posted.body["shipping_address"]["address1"]
+        exists = exists or is_order
+        newest = posted.version if newest is None else max(newest, posted.version)
+    return street, stale
+
+
+async def test_an_orders_versions_posted_in_any_order_end_in_version_order(start_intake):
+    """Nothing stalls (every post answered, the outbox drains, nothing stays parked); every 202
+    is a canonical order or a kept raw payload with its reason; the order ships to the address
+    of its newest version, and each stale document is kept saying so."""
+    intake = await start_intake()
+    loop = asyncio.get_running_loop()
+    numbers = iter(range(5000, 10**6))
+
+    def run(coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=60)
+
+    @settings(
+        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        channel = data.draw(st.sampled_from(CHANNELS))
+        history = data.draw(shuffled_history(channel, next(numbers)))
+        answers = []
+        for posted in history:
+            headers = {"X-Shopify-Topic": posted.topic} if posted.topic else {}
+            answer = run(intake.post_webhook(channel, posted.body, headers=headers))
+            assert answer.status_code == 202, answer.text
+            answers.append(answer.json())
+        run(intake.settled())
+        order_id = answers[0]["order_id"]
+        street, stale = _expected(history)
+        row = run(intake.db.fetchrow("SELECT canonical FROM orders WHERE order_id = $1", order_id))
+        assert row is not None, "every document of the order was answered 202: it is an order"
+        assert json.loads(row["canonical"])["ship_to"]["line1"].startswith(street), (
+            channel,
+            history,
+        )
+        for answer, set_aside in zip(answers, stale, strict=True):
+            kept = run(
+                intake.db.fetchrow(
+                    "SELECT status, error FROM raw_payloads WHERE payload_id = $1",
+                    answer["raw_payload_id"],
+                )
+            )
+            assert kept["status"] == "accepted"
+            assert (kept["error"] or "").startswith("stale") == set_aside, (kept, history)
+        parked = run(intake.db.fetchval("SELECT count(*) FROM parked_updates"))
+        assert parked == 0, "an update waits for an order that arrived"
+
+    await asyncio.to_thread(fuzz)

@@ -124,6 +124,7 @@ def assert_sound(order: ParsedOrder) -> None:
         order.placed_at.utcoffset() is not None and order.placed_at.utcoffset().total_seconds() == 0
     )
     assert order.ship_by is None or order.ship_by.utcoffset().total_seconds() == 0
+    assert order.version is None or order.version.utcoffset().total_seconds() == 0
     assert order.currency in CURRENCIES
     assert order.ship_to.country == "" or order.ship_to.country in COUNTRIES
     assert order.external_id
@@ -181,3 +182,17 @@ def test_payload_with_documented_keys_and_any_values_parses_or_is_malformed(chan
 @given(payload=json_values)
 def test_any_json_value_is_malformed_or_parsed(channel, payload):
     parse_or_refuse(channel, payload)
+
+
+VERSIONS = {  # each documented order's version, its channel's update time
+    "shopify": "2025-06-19T06:00:05+00:00",
+    "amazon": "2025-06-19T06:12:40+00:00",
+    "shopee": "2025-06-19T06:05:00+00:00",
+    "tiktok": "2025-06-19T06:03:20+00:00",
+    "aliexpress": "2025-06-19T06:05:12+00:00",  # gmt_modified, US Pacific daylight time
+}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_documented_order_tells_its_version(channel):
+    assert parse(channel, documented(channel)).version.isoformat() == VERSIONS[channel]

@@ -102,8 +102,8 @@ async def take(
     row = await store.lock_order_by_key(uow.conn, *key)
     updates, set_aside = document.updates, []
     if row is None and document.order is not None:
-        dropped, parked_version = await versions.drop_stale_parked(uow, document.order)
-        set_aside += dropped
+        # Parked updates it makes stale are recorded on the order, not as this document's.
+        parked_version = await versions.drop_stale_parked(uow, document.order)
         await take_marketplace_order(uow, document.payload, document.order, rules)
         if parked_version is not None:  # the order is taken with the parked updates applied
             await versions.advance_to(uow.conn, *key, parked_version)

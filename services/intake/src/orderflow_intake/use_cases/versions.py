@@ -116,19 +116,16 @@ async def advance_to(
         await advance(conn, row, version)
 
 
-async def drop_stale_parked(
-    uow: UnitOfWork, order: adapters.ParsedOrder
-) -> tuple[list[str], datetime | None]:
+async def drop_stale_parked(uow: UnitOfWork, order: adapters.ParsedOrder) -> datetime | None:
     """Updates parked before their order arrived, older than the order document or than another
     parked update of the same kind, are dropped, each recorded: the order is taken with the
-    newest only. The reasons, one per dropped update, and the newest version parked."""
+    newest only. The newest version parked."""
     parked = await store.parked_for(uow.conn, order.channel, order.external_id)
     versions = [(update, _parked_version(update)) for update in parked]
     newest: dict[str, datetime] = {}
     for update, version in versions:
         if version is not None and update["kind"] != "cancel":
             newest[update["kind"]] = max(version, newest.get(update["kind"], version))
-    reasons = []
     for update, version in versions:
         newer = [v for v in (order.version, newest.get(update["kind"])) if v is not None]
         if update["kind"] == "cancel" or version is None or not newer or version >= max(newer):
@@ -143,8 +140,7 @@ async def drop_stale_parked(
             uow.conn, order_id_for(order.channel, order.external_id), order.channel, detail
         )
         await store.drop_parked(uow.conn, [update["update_id"]])
-        reasons.append(reason)
-    return reasons, max(newest.values(), default=None)
+    return max(newest.values(), default=None)
 
 
 def _parked_version(update: asyncpg.Record) -> datetime | None:
