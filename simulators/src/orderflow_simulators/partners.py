@@ -148,8 +148,7 @@ class Warehouse:
             await self._report(task.shipment_id, task.order_id, task.location_id, "rejected",
                                correlation_id, reason="over capacity")  # fmt: skip
             return
-        digest = int(hashlib.sha256(task.shipment_id.encode()).hexdigest()[:12], 16)
-        tracking = f"{task.carrier[:3].upper()}{digest % 10**10:010d}"
+        tracking = tracking_number(task.carrier, task.shipment_id)
         for status in ("picked", "packed", "shipped"):
             if self.delay_s:
                 await asyncio.sleep(self.delay_s)
@@ -196,6 +195,22 @@ class Warehouse:
             ),
             correlation_id,
         )
+
+
+def tracking_number(carrier: str, shipment_id: str) -> str:
+    """A number in the carrier's own format (the marketplaces check it), the same for a shipment
+    every time."""
+    digest = int(hashlib.sha256(shipment_id.encode()).hexdigest()[:24], 16)
+    formats = {
+        "usps": f"94{digest % 10**20:020d}",
+        "ups": f"1Z{digest % 16**16:016X}",
+        "dhl": f"{digest % 10**10:010d}",
+        "dpd": f"{digest % 10**14:014d}",
+        "yunexpress": f"YT{digest % 10**16:016d}",
+        "4px": f"4PX{digest % 10**12:012d}",
+        "sf-express": f"SF{digest % 10**12:012d}",
+    }
+    return formats.get(carrier, f"{carrier[:3].upper()}{digest % 10**10:010d}")
 
 
 class Carrier:

@@ -17,6 +17,14 @@ from tests.integration.inventory.support import plan_for
 pytestmark = pytest.mark.integration
 
 
+USPS_1 = "9400100000000000000001"  # a number in USPS's format: the upload is not held
+
+
+def usps_number(order_id: str) -> str:
+    """One USPS-format number per order ("order-2": 94 then 2 in 20 digits)."""
+    return f"94{int(''.join(c for c in order_id if c.isdigit())):020d}"
+
+
 async def _reserved(system: TestSystem, start):
     await system.create_topics(["us-ontario"])
     await start(system, "fulfillment")
@@ -44,14 +52,14 @@ async def test_carrier_news_before_the_warehouse_ships_is_kept_and_applied(
     bus, task = await _reserved(system, start)
     await bus.publish(
         topics.CARRIER_TRACKING,
-        "USP1",
-        TrackingUpdated(tracking_number="USP1", carrier="usps", status="in_transit"),
+        USPS_1,
+        TrackingUpdated(tracking_number=USPS_1, carrier="usps", status="in_transit"),
     )
     await bus.flush()
     fulfillment = await system.db("fulfillment")
     await eventually(lambda: fulfillment.fetchval("SELECT count(*) FROM early_tracking"))
     for status in ("picked", "packed", "shipped"):
-        await bus.publish(topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, status, "USP1"))
+        await bus.publish(topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, status, USPS_1))
     await bus.flush()
 
     statuses = await system.read(topics.FULFILLMENT_STATUS, until=lambda seen: len(seen) >= 5)
@@ -60,7 +68,7 @@ async def test_carrier_news_before_the_warehouse_ships_is_kept_and_applied(
     ]  # fmt: skip
     uploads = await system.read(topics.MARKETPLACE_TRACKING, until=lambda seen: len(seen) >= 1)
     assert isinstance(uploads[0].event, TrackingNumberAssigned)
-    assert uploads[0].event.tracking_number == "USP1"
+    assert uploads[0].event.tracking_number == USPS_1
 
 
 async def test_impossible_transitions_are_refused_and_recorded(system: TestSystem, start) -> None:
@@ -113,7 +121,7 @@ async def test_a_burst_of_news_for_several_shipments_is_applied_in_journey_order
     ]
     for task in tasks:  # the second "packed" is a warehouse's resend: no news
         for status in ("picked", "packed", "packed", "shipped"):
-            tracking = f"TRK-{task.order_id}" if status == "shipped" else ""
+            tracking = usps_number(task.order_id) if status == "shipped" else ""
             await bus.publish(
                 topics.WAREHOUSE_EVENTS, task.shipment_id, _report(task, status, tracking)
             )
@@ -121,7 +129,7 @@ async def test_a_burst_of_news_for_several_shipments_is_applied_in_journey_order
     for task in tasks:
         for status in ("in_transit", "delivered"):
             news = TrackingUpdated(
-                tracking_number=f"TRK-{task.order_id}", carrier="usps", status=status
+                tracking_number=usps_number(task.order_id), carrier="usps", status=status
             )
             await bus.publish(topics.CARRIER_TRACKING, news.tracking_number, news)
     await bus.flush()
@@ -134,11 +142,11 @@ async def test_a_burst_of_news_for_several_shipments_is_applied_in_journey_order
     fulfillment = await system.db("fulfillment")
     assert (
         await fulfillment.fetchval(
-            "SELECT count(*) FROM shipments WHERE status = 'delivered' AND tracking_number LIKE 'TRK-%'"
+            "SELECT count(*) FROM shipments WHERE status = 'delivered' AND tracking_number LIKE '94%'"
         )
         == 2
     )
     uploads = await system.read(topics.MARKETPLACE_TRACKING, until=lambda seen: len(seen) >= 2)
     assert sorted(m.event.tracking_number for m in uploads) == sorted(
-        f"TRK-{task.order_id}" for task in tasks
+        usps_number(task.order_id) for task in tasks
     )

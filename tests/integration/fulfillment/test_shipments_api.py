@@ -41,7 +41,7 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
     db = await system.db("fulfillment")
     # The warehouse reports only on a pick task it received.
     await eventually(lambda: db.fetchval("SELECT count(*) = 2 FROM shipments"))
-    await ship(partners, "o-1", "o-1-us-ontario", "9400")
+    await ship(partners, "o-1", "o-1-us-ontario", "9400100000000000000001")
     await eventually(
         lambda: db.fetchval(
             "SELECT status = 'shipped' FROM shipments WHERE shipment_id = 'o-1-us-ontario'"
@@ -57,7 +57,7 @@ async def test_shipments_and_their_history_are_readable(system: TestSystem, star
         missing = await client.get("/shipments/nope")
         bad_status = await client.get("/shipments", params={"status": "teleported"})
 
-    assert (one["status"], one["tracking_number"]) == ("shipped", "9400")
+    assert (one["status"], one["tracking_number"]) == ("shipped", "9400100000000000000001")
     assert [h["status"] for h in one["history"]] == [
         "pick_requested",
         "picked",

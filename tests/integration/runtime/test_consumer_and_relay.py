@@ -165,6 +165,8 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "cancelled_orders",
             "refused_reports",
             "ship_by_escalations",
+            "tracking_uploads",
+            "tracking_upload_answers",
         },
         "notifications": {
             "contacts",

@@ -60,7 +60,9 @@ async def test_a_reservation_after_the_cancellation_issues_no_pick_task(fulfillm
 
 async def test_a_shipment_that_left_starts_its_return(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
-    await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+    await report(
+        fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400100000000000000001"
+    )
 
     [(topic, _, news)] = sent(await fulfillment.deliver(topics.ORDERS, cancelled()))
     assert topic == topics.FULFILLMENT_STATUS
@@ -81,7 +83,9 @@ async def test_a_warehouse_that_ships_anyway_is_followed_and_flagged(fulfillment
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
     await fulfillment.deliver(topics.ORDERS, cancelled())
     emitted = sent(
-        await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+        await report(
+            fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400100000000000000001"
+        )
     )
 
     assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)] == [
@@ -107,7 +111,9 @@ async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulf
 
 async def test_a_new_address_after_the_parcel_left_is_noted_as_too_late(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
-    await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+    await report(
+        fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400100000000000000001"
+    )
     changed = OrderAddressChanged(
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )

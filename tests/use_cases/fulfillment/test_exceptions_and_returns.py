@@ -16,10 +16,14 @@ SHIPMENT = "o-1-us-ontario"
 
 async def shipped(fulfillment: DrivenService) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
-    await report(fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400")
+    await report(
+        fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400100000000000000001"
+    )
 
 
-def carrier(status: str, tracking: str = "9400", detail: str = "") -> TrackingUpdated:
+def carrier(
+    status: str, tracking: str = "9400100000000000000001", detail: str = ""
+) -> TrackingUpdated:
     return TrackingUpdated(tracking_number=tracking, carrier="usps", status=status, detail=detail)
 
 
@@ -159,8 +163,8 @@ async def test_a_return_label_may_not_reuse_another_parcels_number(fulfillment) 
     async with fulfillment.unit_of_work() as uow:
         await returns.request_return(uow, SHIPMENT, "wrong size")
         try:
-            await returns.issue_return_label(uow, SHIPMENT, "9400")
+            await returns.issue_return_label(uow, SHIPMENT, "9400100000000000000001")
         except returns.ReturnRefused as refused:
-            assert str(refused) == "tracking number 9400 is another parcel's"
+            assert str(refused) == "tracking number 9400100000000000000001 is another parcel's"
         else:
             raise AssertionError("the label was issued")

@@ -51,6 +51,13 @@ async def test_a_level_reached_between_two_checks_is_not_announced_late(fulfillm
 
 async def test_a_shipped_shipment_is_not_escalated(fulfillment) -> None:
     await reserve(fulfillment, "o-1")
-    await report(fulfillment, "o-1-us-ontario", "picked", "packed", "shipped", tracking="9400")
+    await report(
+        fulfillment,
+        "o-1-us-ontario",
+        "picked",
+        "packed",
+        "shipped",
+        tracking="9400100000000000000001",
+    )
 
     assert await escalations_at(fulfillment, 11) == []

@@ -69,7 +69,14 @@ async def test_a_reservation_seen_again_issues_nothing(fulfillment) -> None:
 async def test_shipped_tells_the_marketplace_the_tracking_number(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
     emitted = sent(
-        await report(fulfillment, "o-1-us-ontario", "picked", "packed", "shipped", tracking="9400")
+        await report(
+            fulfillment,
+            "o-1-us-ontario",
+            "picked",
+            "packed",
+            "shipped",
+            tracking="9400100000000000000001",
+        )
     )
 
     assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)] == [
@@ -82,16 +89,25 @@ async def test_shipped_tells_the_marketplace_the_tracking_number(fulfillment) ->
         topics.MARKETPLACE_TRACKING,
         topics.channel_order_key("shopify", "ext-o-1"),
     )
-    assert (told.tracking_number, told.carrier) == ("9400", "usps")
+    assert (told.tracking_number, told.carrier) == ("9400100000000000000001", "usps")
 
 
 async def test_carrier_news_before_shipped_waits_for_it(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
-    early = TrackingUpdated(tracking_number="9400", carrier="usps", status="in_transit")
+    early = TrackingUpdated(
+        tracking_number="9400100000000000000001", carrier="usps", status="in_transit"
+    )
     assert await fulfillment.deliver(topics.CARRIER_TRACKING, early) == []  # parked
 
     emitted = sent(
-        await report(fulfillment, "o-1-us-ontario", "picked", "packed", "shipped", tracking="9400")
+        await report(
+            fulfillment,
+            "o-1-us-ontario",
+            "picked",
+            "packed",
+            "shipped",
+            tracking="9400100000000000000001",
+        )
     )
     assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)][-2:] == [
         "shipped",
@@ -102,7 +118,10 @@ async def test_carrier_news_before_shipped_waits_for_it(fulfillment) -> None:
 async def test_an_impossible_step_is_refused_and_changes_nothing(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
 
-    assert await report(fulfillment, "o-1-us-ontario", "shipped", tracking="9400") == []
+    assert (
+        await report(fulfillment, "o-1-us-ontario", "shipped", tracking="9400100000000000000001")
+        == []
+    )
     refused = await fulfillment.conn.fetch(
         "SELECT status FROM shipment_history WHERE shipment_id = 'o-1-us-ontario' AND NOT accepted"
     )

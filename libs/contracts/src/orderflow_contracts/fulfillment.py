@@ -89,11 +89,19 @@ class PickTaskRejected(Event):
 
 
 class TrackingNumberAssigned(Event):
+    """The tracking upload to the order's marketplace: one shipment's number, with the
+    marketplace's own code for the carrier and the lines it carries. The marketplace answers
+    with `TrackingUploadAnswered`; `attempt` counts the uploads of this shipment."""
+
     channel: str
     external_id: str
     order_id: str
     carrier: str
     tracking_number: str
+    shipment_id: str = ""
+    carrier_code: str = Field(default="", description="the marketplace's code for the carrier")
+    lines: tuple[OrderLine, ...] = ()
+    attempt: int = 1
 
 
 class ShipByEscalated(Event):

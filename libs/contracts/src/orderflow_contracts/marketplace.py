@@ -45,3 +45,16 @@ class MarketplacePaymentChanged(Event):
     captured: bool
     status: str = ""
     version: datetime | None = Field(default=None, description=_VERSION)
+
+
+class TrackingUploadAnswered(Event):
+    """The marketplace's answer to a tracking upload (`TrackingNumberAssigned`): accepted, or
+    refused with its message; `retryable` when it may succeed later (rate limited, down)."""
+
+    channel: str
+    external_id: str
+    shipment_id: str
+    tracking_number: str
+    accepted: bool
+    retryable: bool = False
+    message: str = ""

@@ -46,6 +46,20 @@ class ShipmentDetail(ShipmentView):
     history: list[HistoryEntry] = Field(description="oldest first")
 
 
+class TrackingUpload(BaseModel):
+    shipment_id: str
+    order_id: str
+    channel: str
+    tracking_number: str
+    carrier_code: str
+    status: str = Field(description="held, sent, accepted, retrying or refused")
+    attempts: int
+    reason: str = Field(description="why it is held or refused, or the last retryable answer")
+    next_attempt_at: datetime | None
+    last_answer: str = Field(description="the marketplace's latest message")
+    updated_at: datetime
+
+
 class ReturnRequest(BaseModel):
     reason: str = Field(description="the refund reason, kept with the shipment")
 
@@ -89,7 +103,7 @@ class ShipKpis(BaseModel):
 def router(service: RunningService) -> APIRouter:
     api = APIRouter()
     # The ship-by routes first: /shipments/{shipment_id} would take "at-risk" for an id.
-    for resource in (_ship_by_clock, _shipments, _returns, _refused_reports):
+    for resource in (_ship_by_clock, _shipments, _returns, _tracking_uploads, _refused_reports):
         api.include_router(resource(service))
     return api
 
@@ -203,6 +217,24 @@ async def _one(service: RunningService, shipment_id: str) -> ShipmentDetail:
             raise HTTPException(404, f"no shipment {shipment_id}")
         history = await store.history(conn, [shipment_id])
     return _detail(found[0], history)
+
+
+def _tracking_uploads(service: RunningService) -> APIRouter:
+    api = APIRouter(tags=["tracking uploads"])
+
+    @api.get(
+        "/tracking-uploads",
+        summary="Tracking uploads to the marketplaces, newest change first; held ones say why",
+    )
+    async def list_uploads(
+        status: str | None = Query(None, pattern="^(held|sent|accepted|retrying|refused)$"),
+        limit: int = Query(50, ge=1, le=500),
+    ) -> list[TrackingUpload]:
+        async with service.pool.acquire() as conn:
+            rows = await store.tracking_uploads(conn, status, limit)
+        return [TrackingUpload.model_validate(dict(row)) for row in rows]
+
+    return api
 
 
 def _refused_reports(service: RunningService) -> APIRouter:

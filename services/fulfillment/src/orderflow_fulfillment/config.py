@@ -9,3 +9,6 @@ class Settings(ServiceSettings):
     ship_by_check_interval_s: float = Field(
         default=60, gt=0, description="how often shipments are checked against their ship-by"
     )
+    upload_retry_interval_s: float = Field(
+        default=10, gt=0, description="how often tracking uploads due a retry are sent again"
+    )

@@ -2,14 +2,10 @@
 a shipment's journey shares."""
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import (
-    ShipmentStatus,
-    ShipmentStatusChanged,
-    TrackingNumberAssigned,
-)
+from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_runtime import UnitOfWork
 
-from orderflow_fulfillment import domain, store
+from orderflow_fulfillment import domain, store, uploads
 
 
 def advance(
@@ -39,11 +35,13 @@ def advance(
         )
         return False
     book.change(shipment, new, tracking_number, note=note)
-    announce(uow, shipment, reason)
+    announce(uow, book, shipment, reason)
     return True
 
 
-def announce(uow: UnitOfWork, shipment: store.Shipment, reason: str = "") -> None:
+def announce(
+    uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment, reason: str = ""
+) -> None:
     uow.emit(
         topics.FULFILLMENT_STATUS,
         shipment.order_id,
@@ -65,17 +63,7 @@ def announce(uow: UnitOfWork, shipment: store.Shipment, reason: str = "") -> Non
         status=shipment.status.value,
     )
     if shipment.status is ShipmentStatus.SHIPPED:
-        uow.emit(
-            topics.MARKETPLACE_TRACKING,
-            topics.channel_order_key(shipment.channel, shipment.external_id),
-            TrackingNumberAssigned(
-                channel=shipment.channel,
-                external_id=shipment.external_id,
-                order_id=shipment.order_id,
-                carrier=shipment.carrier,
-                tracking_number=shipment.tracking_number,
-            ),
-        )
+        uploads.upload_shipped(uow, book, shipment)
 
 
 def start_return(

@@ -20,13 +20,13 @@ async def create_shipments(
     """Create the shipments not seen before, with their first history row; returns their ids."""
     rows = await conn.fetch(
         "INSERT INTO shipments (shipment_id, order_id, channel, external_id, location_id, carrier,"
-        " service, status, lines, placed_at, ship_by)"
+        " service, status, lines, placed_at, ship_by, carrier_code)"
         " SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service, $8,"
-        " lines::jsonb, placed_at, ship_by"
+        " lines::jsonb, placed_at, ship_by, carrier_code"
         " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
-        " $7::text[], $9::text[], $10::timestamptz[], $11::timestamptz[])"
+        " $7::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[])"
         " AS s(shipment_id, order_id, channel, external_id, location_id, carrier, service, lines,"
-        " placed_at, ship_by)"
+        " placed_at, ship_by, carrier_code)"
         " ON CONFLICT DO NOTHING RETURNING shipment_id",
         [shipment.shipment_id for _, shipment in planned],
         [plan.order_id for plan, _ in planned],
@@ -39,12 +39,25 @@ async def create_shipments(
         [_lines.dump_json(shipment.lines).decode() for _, shipment in planned],
         [plan.placed_at for plan, _ in planned],
         [plan.ship_by for plan, _ in planned],
+        [shipment.carrier_code for _, shipment in planned],
     )
     created = [row["shipment_id"] for row in rows]
     if created:
         first = ShipmentStatus.PICK_REQUESTED.value
         await _insert_history(conn, [(shipment_id, first, True, "") for shipment_id in created])
     return set(created)
+
+
+@dataclass(frozen=True)
+class UploadRow:
+    """A shipment's first tracking upload: sent (attempt 1), or held with why."""
+
+    shipment_id: str
+    channel: str
+    tracking_number: str
+    carrier_code: str
+    status: str
+    reason: str = ""
 
 
 @dataclass
@@ -64,6 +77,7 @@ class Shipment:
     return_reason: str = ""
     return_tracking_number: str = ""
     carrier_news_at: datetime | None = None
+    carrier_code: str = ""
 
     @property
     def lines(self) -> tuple[OrderLine, ...]:
@@ -84,6 +98,7 @@ class ShipmentBook:
     _changed: set[str] = field(default_factory=set)
     _by_tracking: dict[str, Shipment] | None = None
     _history: list[tuple[str, str, bool, str]] = field(default_factory=list)
+    uploads: list[UploadRow] = field(default_factory=list)
 
     @classmethod
     async def load(
@@ -98,8 +113,8 @@ class ShipmentBook:
             "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, status,"
             " coalesce(tracking_number, '') AS tracking_number, lines::text AS lines_json,"
             " cancel_requested_at IS NOT NULL AS cancel_requested, return_reason,"
-            " coalesce(return_tracking_number, '') AS return_tracking_number, carrier_news_at"
-            " FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
+            " coalesce(return_tracking_number, '') AS return_tracking_number, carrier_news_at,"
+            " carrier_code FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
             " OR return_tracking_number = ANY($2::text[]) OR order_id = ANY($3::text[])"
             " ORDER BY shipment_id FOR UPDATE",
             sorted(set(shipment_ids)),
@@ -172,8 +187,23 @@ class ShipmentBook:
             )
         if self._history:
             await _insert_history(conn, self._history)
+        await _insert_uploads(conn, self.uploads)
         self._changed.clear()
         self._history.clear()
+        self.uploads.clear()
+
+
+async def _insert_uploads(conn: asyncpg.Connection, uploads: list[UploadRow]) -> None:
+    if uploads:
+        await conn.executemany(
+            "INSERT INTO tracking_uploads (shipment_id, channel, tracking_number, carrier_code,"
+            " status, attempts, reason) VALUES ($1, $2, $3, $4, $5,"
+            " CASE WHEN $5 = 'sent' THEN 1 ELSE 0 END, $6) ON CONFLICT DO NOTHING",
+            [
+                (u.shipment_id, u.channel, u.tracking_number, u.carrier_code, u.status, u.reason)
+                for u in uploads
+            ],
+        )
 
 
 def _shipment(row: asyncpg.Record) -> Shipment:
@@ -383,5 +413,87 @@ async def tracking_number_taken(conn: asyncpg.Connection, tracking_number: str) 
             "SELECT EXISTS (SELECT 1 FROM shipments WHERE tracking_number = $1"
             " OR return_tracking_number = $1)",
             tracking_number,
+        )
+    )
+
+
+async def lock_upload(conn: asyncpg.Connection, shipment_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT shipment_id, status, attempts, tracking_number FROM tracking_uploads"
+        " WHERE shipment_id = $1 FOR UPDATE",
+        shipment_id,
+    )
+
+
+async def record_answer(
+    conn: asyncpg.Connection,
+    shipment_id: str,
+    attempt: int,
+    accepted: bool,
+    retryable: bool,
+    message: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO tracking_upload_answers (shipment_id, attempt, accepted, retryable, message)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        shipment_id,
+        attempt,
+        accepted,
+        retryable,
+        message,
+    )
+
+
+async def settle_upload(
+    conn: asyncpg.Connection,
+    shipment_id: str,
+    status: str,
+    reason: str,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    await conn.execute(
+        "UPDATE tracking_uploads SET status = $2, reason = $3, next_attempt_at = $4,"
+        " updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
+        status,
+        reason,
+        next_attempt_at,
+    )
+
+
+async def take_due_uploads(
+    conn: asyncpg.Connection, now: datetime, limit: int = 200
+) -> list[asyncpg.Record]:
+    """Uploads whose retry is due, marked sent again (one more attempt), with what to send."""
+    return list(
+        await conn.fetch(
+            "WITH due AS (SELECT shipment_id FROM tracking_uploads"
+            " WHERE status = 'retrying' AND next_attempt_at <= $1"
+            " ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+            " UPDATE tracking_uploads u SET status = 'sent', attempts = u.attempts + 1,"
+            " next_attempt_at = NULL, updated_at = now() FROM due, shipments s"
+            " WHERE u.shipment_id = due.shipment_id AND s.shipment_id = u.shipment_id"
+            " RETURNING u.shipment_id, u.attempts, u.carrier_code, u.tracking_number, s.order_id,"
+            " s.channel, s.external_id, s.carrier, s.lines::text AS lines",
+            now,
+            limit,
+        )
+    )
+
+
+async def tracking_uploads(
+    conn: asyncpg.Connection, status: str | None, limit: int
+) -> list[asyncpg.Record]:
+    return list(
+        await conn.fetch(
+            "SELECT u.shipment_id, s.order_id, u.channel, u.tracking_number, u.carrier_code,"
+            " u.status, u.attempts, u.reason, u.next_attempt_at, u.updated_at,"
+            " coalesce((SELECT a.message FROM tracking_upload_answers a"
+            "  WHERE a.shipment_id = u.shipment_id ORDER BY a.id DESC LIMIT 1), '')"
+            "  AS last_answer"
+            " FROM tracking_uploads u JOIN shipments s USING (shipment_id)"
+            " WHERE ($1::text IS NULL OR u.status = $1) ORDER BY u.updated_at DESC LIMIT $2",
+            status,
+            limit,
         )
     )
