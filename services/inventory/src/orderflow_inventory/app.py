@@ -3,7 +3,7 @@ from datetime import timedelta
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
-from orderflow_inventory import api, store, use_cases
+from orderflow_inventory import api, privacy, store, use_cases
 from orderflow_inventory.config import Settings
 from orderflow_inventory.handlers import subscriptions
 
@@ -19,6 +19,11 @@ def create_spec(settings: Settings) -> ServiceSpec:
     async def expire_reservations(uow: UnitOfWork) -> int:
         return await use_cases.expire_unconfirmed(uow, ttl)
 
+    retention = timedelta(days=settings.pii_retention_days)
+
+    async def purge_buyer_addresses(uow: UnitOfWork) -> int:
+        return await privacy.use_cases.purge_expired(uow, retention)
+
     return ServiceSpec(
         name="inventory",
         migrations_package="orderflow_inventory",
@@ -27,6 +32,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         background=(
             every(settings.expiry_check_interval_s, expire_reservations),
             every(settings.slow_mover_check_interval_s, use_cases.flag_slow_movers),
+            every(settings.pii_purge_interval_s, purge_buyer_addresses),
         ),
         api=api.router,
     )

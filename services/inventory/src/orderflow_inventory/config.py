@@ -14,3 +14,12 @@ class Settings(ServiceSettings):
     )
     expiry_check_interval_s: float = Field(default=30, gt=0)
     slow_mover_check_interval_s: float = Field(default=3600, gt=0)
+    pii_retention_days: float = Field(
+        default=90,
+        gt=0,
+        description="the buyer's address lines leave a reservation's plan this long after it was"
+        " committed, released or expired",
+    )
+    pii_purge_interval_s: float = Field(
+        default=3600, gt=0, description="how often the retention purge looks for what is due"
+    )

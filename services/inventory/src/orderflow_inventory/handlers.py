@@ -3,11 +3,12 @@
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import PickTaskRejected, ShipmentStatusChanged
 from orderflow_contracts.intake import OrderCancelled
+from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
 from orderflow_runtime import Subscriptions
 
-from orderflow_inventory import use_cases
+from orderflow_inventory import privacy, use_cases
 
 subscriptions = Subscriptions()
 subscriptions.on_batch(topics.ROUTING_PLANS, ShipmentsPlanned)(use_cases.reserve_plans)
@@ -17,4 +18,7 @@ subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
     use_cases.confirm_or_commit
 )
 subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.release_cancelled)
+subscriptions.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(
+    privacy.use_cases.erase_customer
+)
 subscriptions.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(use_cases.release_rejected_lines)

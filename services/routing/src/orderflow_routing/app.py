@@ -1,10 +1,11 @@
+from datetime import timedelta
 from functools import partial
 
 from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
-from orderflow_runtime import RunningService, ServiceSpec
+from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
-from orderflow_routing import api, store
+from orderflow_routing import api, privacy, store
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.handlers import subscriptions
@@ -20,11 +21,17 @@ def create_spec(settings: Settings) -> ServiceSpec:
             await store.load_network(conn, setup)
             await references.current(conn)
 
+    retention = timedelta(days=settings.pii_retention_days)
+
+    async def purge_buyer_data(uow: UnitOfWork) -> int:
+        return await privacy.use_cases.purge_expired(uow, retention)
+
     return ServiceSpec(
         name="routing",
         migrations_package="orderflow_routing",
         subscriptions=subscriptions(settings, None, references),
         on_start=load_network,
         replicas=(topics.INVENTORY_LEVELS,),
+        background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=partial(api.router, references=references),
     )

@@ -11,9 +11,10 @@ from orderflow_contracts.inventory import (
     StockLevelChanged,
     StockReserved,
 )
+from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_runtime import Subscriptions
 
-from orderflow_routing import replan, use_cases
+from orderflow_routing import privacy, replan, use_cases
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.reference import ReferenceData
@@ -34,6 +35,7 @@ def subscriptions(
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(use_cases.hold_short_order)
     subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.confirm_reserved)
     subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(use_cases.refresh_replica)
+    subs.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(privacy.use_cases.erase_customer)
     subs.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(
         partial(replan.replan_rejected_lines, decide=replan.deciding_with(refs))
     )
