@@ -1,5 +1,6 @@
 from orderflow_contracts.envelope import Event
 from orderflow_contracts.order import Address, CanonicalOrder, Value
+from orderflow_contracts.setup import Product
 
 
 class OrderAccepted(Event):
@@ -38,3 +39,12 @@ class OrderPaymentCaptured(Event):
     order_id: str
     channel: str
     external_id: str
+
+
+class ProductDefined(Event):
+    """A master SKU added or changed through intake's API (PUT /products/{sku}): what routing
+    (weight, dimensions) and inventory (tier, lead time) need to know of a product that is not
+    in the seller setup. On catalog.products, keyed by SKU, compacted: the latest definition of
+    every product stays readable."""
+
+    product: Product

@@ -19,9 +19,18 @@ class LeadTime(Value):
     longest_days: float = Field(gt=0)
 
 
+class Dimensions(Value):
+    """The packed product's outer size, in millimetres."""
+
+    length_mm: int = Field(gt=0)
+    width_mm: int = Field(gt=0)
+    height_mm: int = Field(gt=0)
+
+
 class Product(Value):
     sku: str
     weight_grams: int = Field(gt=0)
+    dimensions: Dimensions | None = None
     tier: Tier = "regular"
     lead_time: LeadTime = LeadTime(average_days=14, longest_days=21)
     attributes: tuple[str, ...] = Field(

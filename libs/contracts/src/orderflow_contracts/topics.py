@@ -15,9 +15,10 @@ FULFILLMENT_ALERTS = "fulfillment.alerts"  # key: order id
 MARKETPLACE_TRACKING = "marketplace.tracking"  # key: channel:external_id
 NOTIFICATIONS_SENT = "notifications.sent"  # key: order id
 PRIVACY_ERASURES = "privacy.erasures"  # key: erasure id
+CATALOG_PRODUCTS = "catalog.products"  # key: SKU, compacted
 
 PICK_TASKS_PATTERN = r"warehouse\.[^.]+\.pick-tasks"
-COMPACTED = frozenset({INVENTORY_LEVELS})
+COMPACTED = frozenset({INVENTORY_LEVELS, CATALOG_PRODUCTS})
 
 BUS_TOPICS = (
     MARKETPLACE_ORDERS,
@@ -34,6 +35,7 @@ BUS_TOPICS = (
     MARKETPLACE_TRACKING,
     NOTIFICATIONS_SENT,
     PRIVACY_ERASURES,
+    CATALOG_PRODUCTS,
 )
 
 

@@ -108,13 +108,18 @@ def canonicalise(
     the canonical order and reported as a hold reason."""
     lines: list[OrderLine] = []
     reasons: list[HoldReason] = []
+    unknown: list[str] = []
     places = minor_units(parsed.currency)
     for line in parsed.lines:
         listing = listing_of(line, listings, by_item or {})
         if listing is None:
-            reasons.append(HoldReason(code="unknown_sku", detail=unmapped(parsed.channel, line)))
+            unknown.append(unmapped(parsed.channel, line))
             continue
         lines.extend(_master_lines(line, components_of(listing), places))
+    if unknown:
+        # One hold names every unmapped line, so one round of mapping and one release do.
+        detail = "; ".join(dict.fromkeys(unknown))
+        reasons.append(HoldReason(code="unknown_sku", detail=detail))
     reasons.extend(_address_reasons(parsed, postal_codes or packaged_postal_code_rules()))
     if not parsed.currency:
         reasons.append(

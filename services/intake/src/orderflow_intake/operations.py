@@ -10,8 +10,9 @@ from typing import Any
 import asyncpg
 import structlog
 from orderflow_contracts import topics
+from orderflow_contracts.intake import ProductDefined
 from orderflow_contracts.order import Address
-from orderflow_contracts.setup import ChannelListing
+from orderflow_contracts.setup import ChannelListing, Product
 from orderflow_runtime import UnitOfWork
 from orderflow_runtime import unit_of_work as runtime_unit_of_work
 
@@ -153,18 +154,19 @@ async def reparse_raw(
     return {"status": "accepted", "external_id": document.external_id}
 
 
-async def put_listing(pool: asyncpg.Pool, listing: ChannelListing, actor: str) -> None:
-    """Create or replace a channel SKU's mapping, audited; `catalog.ListingConflict` when it is
-    ambiguous with another channel SKU."""
+async def put_listings(pool: asyncpg.Pool, listings: list[ChannelListing], actor: str) -> None:
+    """Create or replace channel SKUs' mappings, all or none, each audited;
+    `catalog.ListingConflict` when one is ambiguous with another channel SKU."""
     async with unit_of_work(pool) as uow:
-        await store.put_listing(uow.conn, listing)
-        await store.audit(
-            uow.conn,
-            f"listing:{listing.channel}:{listing.channel_sku}",
-            "put",
-            actor,
-            {"components": [c.model_dump() for c in listing.components]},
-        )
+        for listing in listings:
+            await store.put_listing(uow.conn, listing)
+            await store.audit(
+                uow.conn,
+                f"listing:{listing.channel}:{listing.channel_sku}",
+                "put",
+                actor,
+                {"components": [c.model_dump() for c in listing.components]},
+            )
 
 
 async def put_item_listing(
@@ -204,3 +206,20 @@ async def waive(
         outcome = await use_cases.rescreen(uow, await store.lock_order(uow.conn, order_id), rules)
     log.info("order.hold_waived", order_id=order_id, actor=actor, code=code, outcome=outcome)
     return outcome
+
+
+async def put_product(pool: asyncpg.Pool, product: Product, actor: str) -> bool:
+    """Add or change a master SKU, audited, and announce it on catalog.products (same
+    transaction, through the outbox) for the services that ship and stock it. True: new."""
+    async with unit_of_work(pool, correlation_id=f"product:{product.sku}") as uow:
+        created = await store.put_product(uow.conn, product)
+        await store.audit(
+            uow.conn,
+            f"product:{product.sku}",
+            "create" if created else "change",
+            actor,
+            product.model_dump(mode="json"),
+        )
+        uow.emit(topics.CATALOG_PRODUCTS, product.sku, ProductDefined(product=product))
+    log.info("product.defined", sku=product.sku, actor=actor, created=created)
+    return created

@@ -13,6 +13,7 @@ from orderflow_intake.api import (
     listings,
     order_actions,
     orders,
+    products,
     raw,
     webhooks,
 )
@@ -33,5 +34,6 @@ def create_router(
     known_skus = frozenset(product.sku for product in setup.products)
     router.include_router(listings.create_router(pool, known_skus))
     router.include_router(item_listings.create_router(pool, known_skus))
+    router.include_router(products.create_router(pool, setup))
     router.include_router(kpis.create_router(pool))
     return router

@@ -7,11 +7,11 @@ from fastapi import APIRouter, HTTPException, Path
 from orderflow_contracts.setup import ChannelListing
 
 from orderflow_intake import catalog, operations, store
-from orderflow_intake.api.listings import Actor, components_of
+from orderflow_intake.api.listings import Actor, components_of, known_skus
 from orderflow_intake.api.schemas import ItemListingOut, ListingIn, Problem
 
 
-def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
+def create_router(pool: asyncpg.Pool, setup_skus: frozenset[str]) -> APIRouter:
     router = APIRouter(prefix="/listings", tags=["listings"])
 
     @router.put(
@@ -35,7 +35,7 @@ def create_router(pool: asyncpg.Pool, known_skus: frozenset[str]) -> APIRouter:
         listing = ChannelListing(
             channel=channel, channel_sku=channel_item_id, components=tuple(body.components)
         )
-        problems = catalog.component_problems(listing, known_skus)
+        problems = catalog.component_problems(listing, await known_skus(pool, setup_skus))
         if problems:
             raise HTTPException(422, f"{channel} item {channel_item_id}: {'; '.join(problems)}")
         await operations.put_item_listing(pool, listing, channel_item_id, actor)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from orderflow_contracts.order import Address, CanonicalOrder
-from orderflow_contracts.setup import ListingComponent
+from orderflow_contracts.setup import Dimensions, LeadTime, ListingComponent, Tier
 from pydantic import BaseModel, ConfigDict, Field
 
 from orderflow_intake.screening import OperatorWaivable
@@ -142,10 +142,39 @@ class ListingIn(Body):
     components: list[ListingComponent] = Field(min_length=1)
 
 
+class ChannelSkuListing(ListingIn):
+    channel_sku: str = Field(min_length=1)
+
+
+class ListingsIn(Body):
+    listings: list[ChannelSkuListing] = Field(min_length=1, max_length=500)
+
+
 class ListingOut(Body):
     channel: str
     channel_sku: str
     components: list[ListingComponent]
+
+
+class ProductIn(Body):
+    """A master SKU: what routing weighs and measures, what screening checks, what inventory
+    plans with."""
+
+    weight_grams: int = Field(gt=0, description="packed weight")
+    dimensions: Dimensions | None = Field(default=None, description="packed size")
+    attributes: list[str] = Field(
+        default=[],
+        description="restricted-goods flags screening checks against the destination's rules"
+        " (rules/restricted_goods.json), e.g. lithium_battery_loose, aerosol, e_cigarette,"
+        " liquid_flammable",
+    )
+    tier: Tier = "regular"
+    lead_time: LeadTime = LeadTime(average_days=14, longest_days=21)
+
+
+class ProductOut(ProductIn):
+    sku: str
+    source: str = Field(description="setup (the seller setup file) or api (PUT /products)")
 
 
 class RawPayload(Body):

@@ -33,6 +33,13 @@ from orderflow_intake.store.orders import (
     set_ship_to,
     waive,
 )
+from orderflow_intake.store.products import (
+    all_products,
+    attributes_of,
+    product,
+    product_skus,
+    put_product,
+)
 from orderflow_intake.store.records import (
     audit,
     audit_of,
@@ -49,6 +56,8 @@ __all__ = [
     "accept",
     "all_item_listings",
     "all_listings",
+    "all_products",
+    "attributes_of",
     "audit",
     "audit_of",
     "cancel",
@@ -74,8 +83,11 @@ __all__ = [
     "orders_page",
     "park",
     "parked_for",
+    "product",
+    "product_skus",
     "put_item_listing",
     "put_listing",
+    "put_product",
     "raw_payload",
     "raw_payloads",
     "recent_orders_of",

@@ -15,7 +15,14 @@ from orderflow_intake import adapters, store
 from orderflow_intake.domain import Components
 from orderflow_intake.screening import ScreeningRules, customer_key
 from orderflow_intake.store import batch
-from orderflow_intake.use_cases.screen import held_event, json_value, screen, screen_with, settle
+from orderflow_intake.use_cases.screen import (
+    attributes_for,
+    held_event,
+    json_value,
+    screen,
+    screen_with,
+    settle,
+)
 from orderflow_intake.use_cases.updates import apply_cancel
 
 log = structlog.get_logger()
@@ -62,6 +69,11 @@ async def take_new_orders(fresh: Fresh, rules: ScreeningRules) -> None:
     orders, one insert of the screened orders and their holds."""
     conn = fresh[-1][0].unit.conn
     listings, by_item = await _listings_of(conn, [order for _, order in fresh])
+    attributes = await attributes_for(
+        conn,
+        rules,
+        [c for found in (listings, by_item) for m in found.values() for c in m.values()],
+    )
     recent = await batch.recent_orders_by_customer(
         conn,
         [customer_key(order.channel, order.customer) for _, order in fresh],
@@ -77,6 +89,7 @@ async def take_new_orders(fresh: Fresh, rules: ScreeningRules) -> None:
             recent.get(customer, []),
             rules,
             by_item=by_item.get(parsed.channel, {}),
+            attributes=attributes,
         )
         recent.setdefault(customer, []).append(order)  # later orders of the poll come after it
         reasons.sort(key=lambda reason: reason.code)

@@ -38,11 +38,14 @@ async def screen(
     listings = await store.listings_for(conn, parsed.channel, skus)
     item_ids = [line.channel_item_id for line in parsed.lines if line.channel_item_id]
     by_item = await store.item_listings_for(conn, parsed.channel, item_ids) if item_ids else {}
+    attributes = await attributes_for(conn, rules, [*listings.values(), *by_item.values()])
     customer = customer_key(parsed.channel, parsed.customer)
     recent = await store.recent_orders_of(
         conn, customer, parsed.placed_at, rules.duplicate_window, received_before=received_before
     )
-    order, reasons = screen_with(parsed, listings, recent, rules, by_item=by_item)
+    order, reasons = screen_with(
+        parsed, listings, recent, rules, by_item=by_item, attributes=attributes
+    )
     return order, [reason for reason in reasons if reason.code not in waived]
 
 
@@ -53,14 +56,26 @@ def screen_with(
     rules: ScreeningRules,
     *,
     by_item: Mapping[str, Components] | None = None,
+    attributes: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[CanonicalOrder, list[HoldReason]]:
-    """Screening itself, pure: what the queries above (or a batch's) found is passed in."""
+    """Screening itself, pure: what the queries above (or a batch's) found is passed in.
+    `attributes`: the products' (attributes_for); the setup's when not given."""
     order, reasons = domain.canonicalise(parsed, listings, rules.postal_codes, by_item)
-    reasons.extend(rules.restricted.reasons(order, rules.attributes))
+    known = rules.attributes if attributes is None else attributes
+    reasons.extend(rules.restricted.reasons(order, known))
     duplicate = duplicate_reason(order, recent, rules.duplicate_window)
     if duplicate is not None:
         reasons.append(duplicate)
     return order, reasons
+
+
+async def attributes_for(
+    conn: asyncpg.Connection, rules: ScreeningRules, listings: Iterable[Components]
+) -> dict[str, frozenset[str]]:
+    """The screening attributes of the master SKUs these listings ship: the seller setup's,
+    and the API's products (PUT /products/{sku}) over them."""
+    skus = {sku for components in listings for sku, _ in components}
+    return {**rules.attributes, **await store.attributes_of(conn, skus)}
 
 
 def parse_row(row: asyncpg.Record) -> adapters.ParsedOrder:
