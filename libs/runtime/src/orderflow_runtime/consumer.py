@@ -27,6 +27,7 @@ from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.metrics import ServiceMetrics
 from orderflow_runtime.offsets import OffsetCommits
+from orderflow_runtime.tracing import Tracing
 from orderflow_runtime.unit_of_work import UnitOfWork, log_fields
 
 log = structlog.get_logger()
@@ -191,6 +192,7 @@ class EventConsumer:
         backoff_s: float,
         commit_interval_s: float,
         metrics: ServiceMetrics | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self._source = source
         self._consumer = consumer
@@ -204,6 +206,7 @@ class EventConsumer:
         self._backoff_s = backoff_s
         self._offsets = OffsetCommits(consumer, commit_interval_s)
         self._metrics = metrics
+        self._tracing = tracing
         self._next: dict[TopicPartition, int] = {}  # the next offset to read, per partition
         self.stats = ConsumerStats()
 
@@ -269,7 +272,7 @@ class EventConsumer:
         if not read:
             return
         deliveries = [delivery for _, delivery in read]
-        started = time.perf_counter()
+        started, started_ns = time.perf_counter(), time.time_ns()
         try:
             async with transaction(self._pool) as conn:
                 _, duplicates = await handle_batch(conn, self._source, deliveries)
@@ -277,6 +280,12 @@ class EventConsumer:
             self.stats.batches += 1  # handled in one transaction
             if self._metrics is not None:
                 self._metrics.observe_batch(len(deliveries), time.perf_counter() - started)
+            if self._tracing is not None:
+                self._tracing.handled(
+                    [(self._names.logical(r.topic), d.envelope) for r, d in read],
+                    started_ns,
+                    time.time_ns(),
+                )
         except Exception as error:  # one bad message must not sink its batch: isolate it
             log.warning(
                 "consumer.batch_retrying_one_by_one", error=repr(error), size=len(deliveries)

@@ -24,6 +24,7 @@ from orderflow_contracts.envelope import headers_as_bytes
 from orderflow_runtime.db import close_broken, transaction
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS
 from orderflow_runtime.kafka import TopicNames
+from orderflow_runtime.tracing import Tracing
 
 log = structlog.get_logger()
 
@@ -119,8 +120,10 @@ class Relay:
         retention: timedelta,
         cluster_id: Callable[[], Awaitable[str]],
         cluster_check_interval_s: float,
+        tracing: Tracing | None = None,
     ) -> None:
         self._pool = pool
+        self._tracing = tracing
         self._dsn = dsn
         self._producer = producer
         self._names = names
@@ -203,7 +206,7 @@ class Relay:
             await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({_PUBLISH_LOCK})")
             try:
                 rows = await conn.fetch(
-                    "SELECT id, topic, key, value, headers FROM outbox"
+                    "SELECT id, topic, key, value, headers, created_at FROM outbox"
                     " WHERE sent_at IS NULL AND refused_at IS NULL"
                     " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                     self._batch,
@@ -225,6 +228,12 @@ class Relay:
                     await conn.execute("ROLLBACK")
                 raise
         self.published += len(rows)
+        if self._tracing is not None:
+            self._tracing.published(
+                (row["topic"], json.loads(row["headers"]), row["created_at"])
+                for row in rows
+                if row["id"] not in refused
+            )
         return len(rows)
 
     async def _send(self, rows: list[asyncpg.Record]) -> dict[int, str]:

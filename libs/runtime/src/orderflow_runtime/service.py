@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import functools
 import gc
+import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.metrics import ServiceMetrics, Snapshot
 from orderflow_runtime.outbox import Relay
 from orderflow_runtime.settings import ServiceSettings
+from orderflow_runtime.tracing import Tracing
 from orderflow_runtime.unit_of_work import UnitOfWork
 
 log = structlog.get_logger()
@@ -139,6 +141,14 @@ class RunningService:
         log.info("service.stopped", service=self.spec.name)
 
 
+def _tracing(service: str, settings: ServiceSettings) -> Tracing | None:
+    endpoint = settings.otlp_endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+    if not endpoint:
+        return None
+    log.info("service.tracing", service=service, endpoint=endpoint)
+    return Tracing.over_otlp(service, endpoint)
+
+
 async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> RunningService:
     pool = await create_pool(settings.database_url, settings.db_pool_size)
     closers: list[Callable[[], Awaitable[Any]]] = [pool.close]
@@ -152,6 +162,9 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     await kafka_consumer.start()
     closers.append(kafka_consumer.stop)
     metrics = ServiceMetrics()
+    tracing = _tracing(spec.name, settings)
+    if tracing is not None:
+        closers.append(lambda: asyncio.to_thread(tracing.shutdown))
     service = RunningService(
         spec=spec,
         settings=settings,
@@ -171,6 +184,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
             backoff_s=settings.retry_backoff_s,
             commit_interval_s=settings.offset_commit_interval_s,
             metrics=metrics,
+            tracing=tracing,
         ),
         relay=Relay(
             pool,
@@ -182,6 +196,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
             retention=timedelta(hours=settings.outbox_retention_hours),
             cluster_id=functools.partial(cluster_id, settings.kafka_bootstrap_servers),
             cluster_check_interval_s=settings.cluster_check_interval_s,
+            tracing=tracing,
         ),
         closers=closers,
     )

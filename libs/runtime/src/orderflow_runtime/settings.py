@@ -52,4 +52,9 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 4
     http_port: int = Field(default=0, description="the HTTP API and /healthz; 0 serves none")
     log_format: Literal["console", "json"] = "console"
+    otlp_endpoint: str = Field(
+        default="",
+        description="an OTLP/HTTP collector's base URL (e.g. http://127.0.0.1:4318) to export"
+        " traces to; empty: OTEL_EXPORTER_OTLP_ENDPOINT if set, else no traces",
+    )
     log_level: str = "INFO"
