@@ -132,3 +132,36 @@ async def test_an_answer_after_the_upload_settled_is_kept_and_changes_nothing(fu
 
     assert (await upload(fulfillment))["status"] == "accepted"
     assert await fulfillment.conn.fetchval("SELECT count(*) FROM tracking_upload_answers") == 2
+
+
+async def test_a_held_upload_is_sent_again_corrected(fulfillment) -> None:
+    await ship(fulfillment, tracking="USP0123456789")
+    async with fulfillment.unit_of_work() as uow:
+        try:
+            await uploads.send_again(uow, SHIPMENT, tracking_number="USP9")
+        except uploads.UploadRefused as refused:
+            assert str(refused) == "USP9 is not a usps tracking number"
+        else:
+            raise AssertionError("a bad number was sent")
+        await uploads.send_again(uow, SHIPMENT, tracking_number=USPS)
+        [again] = [m.envelope.event() for m in uow.outgoing]
+
+    assert (again.tracking_number, again.attempt, again.carrier_code) == (USPS, 1, "USPS")
+    assert (await upload(fulfillment))["status"] == "sent"
+    assert (
+        await fulfillment.conn.fetchval(
+            "SELECT tracking_number FROM shipments WHERE shipment_id = $1", SHIPMENT
+        )
+        == USPS
+    )
+
+
+async def test_an_upload_waiting_for_its_answer_is_not_sent_again(fulfillment) -> None:
+    await ship(fulfillment)
+    async with fulfillment.unit_of_work() as uow:
+        try:
+            await uploads.send_again(uow, SHIPMENT)
+        except uploads.UploadRefused as refused:
+            assert str(refused) == "the upload is sent: only a held or refused one is resent"
+        else:
+            raise AssertionError("sent twice")

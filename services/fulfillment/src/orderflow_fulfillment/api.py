@@ -14,7 +14,7 @@ from orderflow_contracts.order import OrderLine
 from orderflow_runtime import RunningService
 from pydantic import BaseModel, Field
 
-from orderflow_fulfillment import returns, store
+from orderflow_fulfillment import returns, store, uploads
 
 
 class HistoryEntry(BaseModel):
@@ -58,6 +58,11 @@ class TrackingUpload(BaseModel):
     next_attempt_at: datetime | None
     last_answer: str = Field(description="the marketplace's latest message")
     updated_at: datetime
+
+
+class UploadCorrection(BaseModel):
+    tracking_number: str = Field(default="", description="the right number; empty: as it was")
+    carrier_code: str = Field(default="", description="the marketplace's code; empty: as it was")
 
 
 class ReturnRequest(BaseModel):
@@ -233,6 +238,27 @@ def _tracking_uploads(service: RunningService) -> APIRouter:
         async with service.pool.acquire() as conn:
             rows = await store.tracking_uploads(conn, status, limit)
         return [TrackingUpload.model_validate(dict(row)) for row in rows]
+
+    @api.post(
+        "/tracking-uploads/{shipment_id}/send",
+        summary="Send a held or refused upload again, corrected where given",
+        status_code=202,
+        responses={
+            404: {"description": "no upload for that shipment"},
+            409: {"description": "it cannot be sent as asked; says why"},
+        },
+    )
+    async def send_again(shipment_id: str, body: UploadCorrection) -> dict[str, str]:
+        try:
+            async with service.unit_of_work() as uow:
+                await uploads.send_again(
+                    uow, shipment_id, body.tracking_number.strip(), body.carrier_code.strip()
+                )
+        except LookupError as missing:
+            raise HTTPException(404, str(missing)) from missing
+        except uploads.UploadRefused as refused:
+            raise HTTPException(409, str(refused)) from refused
+        return {"status": "sent"}
 
     return api
 

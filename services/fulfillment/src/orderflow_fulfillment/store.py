@@ -497,3 +497,42 @@ async def tracking_uploads(
             limit,
         )
     )
+
+
+async def upload_to_send(conn: asyncpg.Connection, shipment_id: str) -> asyncpg.Record | None:
+    """A shipment's upload with what sending it needs, locked."""
+    return await conn.fetchrow(
+        "SELECT u.status, u.attempts, u.tracking_number, u.carrier_code, s.order_id, s.channel,"
+        " s.external_id, s.carrier, s.lines::text AS lines"
+        " FROM tracking_uploads u JOIN shipments s USING (shipment_id)"
+        " WHERE u.shipment_id = $1 FOR UPDATE OF u",
+        shipment_id,
+    )
+
+
+async def resend_upload(
+    conn: asyncpg.Connection, shipment_id: str, tracking_number: str, carrier_code: str
+) -> int:
+    """The upload sent again as corrected (the shipment's tracking number with it, so the
+    carrier's news on it is matched); returns its attempt."""
+    await conn.execute(
+        "UPDATE shipments SET tracking_number = $2, updated_at = now() WHERE shipment_id = $1"
+        " AND tracking_number IS DISTINCT FROM $2",
+        shipment_id,
+        tracking_number,
+    )
+    await conn.execute(
+        "INSERT INTO shipment_history (shipment_id, status, accepted, note)"
+        " SELECT shipment_id, status, true, $2 FROM shipments WHERE shipment_id = $1",
+        shipment_id,
+        f"tracking upload sent again by an operator: {tracking_number} as {carrier_code}",
+    )
+    attempt = await conn.fetchval(
+        "UPDATE tracking_uploads SET status = 'sent', attempts = attempts + 1, reason = '',"
+        " tracking_number = $2, carrier_code = $3, next_attempt_at = NULL, updated_at = now()"
+        " WHERE shipment_id = $1 RETURNING attempts",
+        shipment_id,
+        tracking_number,
+        carrier_code,
+    )
+    return int(attempt)

@@ -115,3 +115,30 @@ async def retry_uploads(uow: UnitOfWork, now: datetime) -> int:
               row["carrier"], row["carrier_code"], row["tracking_number"],
               _lines.validate_json(row["lines"]), row["attempts"])  # fmt: skip
     return len(due)
+
+
+class UploadRefused(Exception):
+    """The upload cannot be sent as asked; the message says why."""
+
+
+async def send_again(
+    uow: UnitOfWork, shipment_id: str, tracking_number: str = "", carrier_code: str = ""
+) -> None:
+    """An operator sends a held or refused upload again, corrected where they say; checked as
+    the first upload was."""
+    row = await store.upload_to_send(uow.conn, shipment_id)
+    if row is None:
+        raise LookupError(f"no tracking upload for shipment {shipment_id}")
+    if row["status"] not in ("held", "refused"):
+        raise UploadRefused(f"the upload is {row['status']}: only a held or refused one is resent")
+    number = tracking_number or row["tracking_number"]
+    upload = upload_rules.check(
+        row["channel"], row["carrier"], carrier_code or row["carrier_code"], number
+    )
+    if upload.problem:
+        raise UploadRefused(upload.problem)
+    if number != row["tracking_number"] and await store.tracking_number_taken(uow.conn, number):
+        raise UploadRefused(f"tracking number {number} is another parcel's")
+    attempt = await store.resend_upload(uow.conn, shipment_id, number, upload.carrier_code)
+    _send(uow, row["order_id"], row["channel"], row["external_id"], shipment_id, row["carrier"],
+          upload.carrier_code, number, _lines.validate_json(row["lines"]), attempt)  # fmt: skip
