@@ -203,6 +203,7 @@ def test_amazon_buyer_comes_from_buyer_info(amazon_documented):
 
 
 def test_amazon_currency_comes_from_order_total(amazon_documented):
+    amazon_documented["order"]["MarketplaceId"] = "A1PA6795UKMFR9"  # Amazon.de
     amazon_documented["order"]["OrderTotal"] = {"CurrencyCode": "EUR", "Amount": "62.48"}
     for item in amazon_documented["items"]:
         item["ItemPrice"]["CurrencyCode"] = "EUR"
@@ -220,6 +221,7 @@ def test_amazon_line_priced_in_another_currency_is_malformed(amazon_documented):
 
 def test_amazon_pending_order_takes_its_currency_from_the_item_prices(amazon_documented):
     del amazon_documented["order"]["OrderTotal"]
+    amazon_documented["order"]["MarketplaceId"] = "A1F83G8C2ARO7P"  # Amazon.co.uk
     for item in amazon_documented["items"]:
         item["ItemPrice"]["CurrencyCode"] = "GBP"
     assert parse_amazon(amazon_documented).currency == "GBP"
@@ -438,10 +440,15 @@ def test_shopify_currency_that_is_not_iso_4217_is_malformed(shopify_documented):
         parse("shopify", shopify_documented)
 
 
-def test_shopify_price_is_rounded_to_the_currency_minor_unit(shopify_documented):
+def test_shopify_price_finer_than_the_currency_minor_unit_is_refused_not_rounded(
+    shopify_documented,
+):
     shopify_documented["currency"] = "JPY"
     shopify_documented["line_items"][0]["price"] = "1999.5"
-    assert parse("shopify", shopify_documented).lines[0].unit_price == Decimal("2000")
+    with pytest.raises(
+        MalformedChannelPayload, match=r"line_items\.0\.price: 1999\.5 JPY is finer"
+    ):
+        parse("shopify", shopify_documented)
 
 
 # --- Amazon: a JPY order with multi-quantity lines (unit prices rounded) ----------------------

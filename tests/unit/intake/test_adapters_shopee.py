@@ -119,9 +119,11 @@ def test_shopee_payment_is_captured_unless_unpaid_pending_or_cancelled(
 
 
 def test_shopee_vietnamese_dong_prices_have_no_minor_unit(shopee_documented):
+    shopee_documented["region"] = shopee_documented["recipient_address"]["region"] = "VN"
     shopee_documented["currency"] = "VND"
     shopee_documented["item_list"][0]["model_discounted_price"] = 149500.4
-    assert str(parse("shopee", shopee_documented).lines[0].unit_price) == "149500"
+    with pytest.raises(MalformedChannelPayload, match=r"149500\.4 VND is finer than VND.s minor"):
+        parse("shopee", shopee_documented)
 
 
 def test_shopee_simulator_payload_parses():

@@ -43,7 +43,7 @@ from orderflow_intake.adapters.fields import (
     CurrencyCode,
     UsPacificTimestamp,
     country_code,
-    in_minor_units,
+    exact_minor_units,
     language_for_country,
 )
 
@@ -146,7 +146,9 @@ def _line(index: int, child: _ChildOrder, currency: str) -> ChannelLine:
     return ChannelLine(
         channel_sku=child.sku_code or "",
         quantity=child.product_count,
-        unit_price=in_minor_units(price.amount, currency),
+        unit_price=exact_minor_units(
+            price.amount, currency, f"child_order_list.{index}.product_price.amount"
+        ),
     )
 
 

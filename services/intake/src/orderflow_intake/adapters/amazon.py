@@ -9,7 +9,9 @@
   ItemPrice's currency stands in, then the currency of the `MarketplaceId` (SP-API's table of
   marketplace ids, one country each). Otherwise the currency is unknown ("") and intake holds
   the order: a later payment capture re-reads this same payload, and no currency is invented.
-  A line priced in another currency than the order is refused.
+  A currency other than the marketplace's (a JPY price on the US marketplace) is refused, and
+  so is a line priced in another currency than the order, or an amount finer than the
+  currency's minor unit (a fractional JPY amount is never rounded).
 - SP-API documents every date as ISO 8601 in UTC, so a date without a zone is read as UTC.
 - `LatestShipDate` is the ship-by deadline; `LastUpdateDate` the order's version.
 - Pending (not yet charged), PendingAvailability (pre-orders) and Canceled orders are not paid.
@@ -29,7 +31,12 @@ from orderflow_intake.adapters.base import (
     PayloadProblem,
     reports_malformed,
 )
-from orderflow_intake.adapters.fields import UtcTimestamp, in_minor_units, language_for_country
+from orderflow_intake.adapters.fields import (
+    UtcTimestamp,
+    exact_minor_units,
+    in_minor_units,
+    language_for_country,
+)
 
 _UNPAID_STATUSES = {"Pending", "PendingAvailability", "Canceled"}
 
@@ -107,12 +114,24 @@ class _AmazonPayload(ChannelModel):
 
 
 def _currency(parsed: _AmazonPayload) -> str:
+    marketplace_id = (parsed.order.MarketplaceId or "").strip()
+    marketplace = MARKETPLACE_CURRENCIES.get(marketplace_id, "")
+    prices = [
+        (f"items.{index}.ItemPrice.CurrencyCode", item.ItemPrice.CurrencyCode)
+        for index, item in enumerate(parsed.items)
+        if item.ItemPrice
+    ]
     if parsed.order.OrderTotal:
-        return parsed.order.OrderTotal.CurrencyCode
-    prices = [item.ItemPrice for item in parsed.items if item.ItemPrice]
-    if prices:
-        return prices[0].CurrencyCode
-    return MARKETPLACE_CURRENCIES.get((parsed.order.MarketplaceId or "").strip(), "")
+        prices.insert(0, ("order.OrderTotal.CurrencyCode", parsed.order.OrderTotal.CurrencyCode))
+    if not prices:
+        return marketplace
+    field, currency = prices[0]
+    if marketplace and currency != marketplace:
+        raise PayloadProblem(
+            field,
+            f"{currency} is not the currency of marketplace {marketplace_id} ({marketplace})",
+        )
+    return currency
 
 
 def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
@@ -122,7 +141,8 @@ def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
             f"items.{index}.ItemPrice.CurrencyCode",
             f"{price.CurrencyCode} differs from the order currency {currency}",
         )
-    line_total = in_minor_units(price.Amount if price else Decimal(0), currency)
+    amount_field = f"items.{index}.ItemPrice.Amount"
+    line_total = exact_minor_units(price.Amount if price else Decimal(0), currency, amount_field)
     return ChannelLine(
         channel_sku=item.SellerSKU,
         quantity=item.QuantityOrdered,

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from orderflow_intake.adapters.base import PayloadProblem
 from orderflow_intake.adapters.iso import COUNTRIES, CURRENCIES, minor_units
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -33,6 +34,21 @@ def _currency_code(value: object) -> object:
 
 
 CurrencyCode = Annotated[str, BeforeValidator(_currency_code)]
+
+
+def exact_minor_units(amount: Decimal, currency: str, field: str) -> Decimal:
+    """The amount in the currency's minor unit, refused (PayloadProblem naming the field) when
+    it is finer than that: 25.99 JPY is no JPY amount (JPY has no minor unit) and is never
+    rounded to 26; 19.950 USD is 19.95."""
+    exact = in_minor_units(amount, currency)
+    if exact != amount:
+        places = minor_units(currency)
+        raise PayloadProblem(
+            field,
+            f"{amount} {currency} is finer than {currency}'s minor unit ({places} decimal"
+            f" places, ISO 4217): refused, not rounded",
+        )
+    return exact
 
 
 def in_minor_units(amount: Decimal, currency: str) -> Decimal:

@@ -7,7 +7,8 @@ recipient_address, item_list, pay_time and buyer_username.
   its `item_id:model_id` (model_id 0 for an item without variations).
 - `model_discounted_price` is the price of one unit after the item's own promotion and before
   vouchers and coins (Shopee reports per-line subtotals only in escrow details, not here);
-  prices are JSON numbers in `currency`, rounded to its minor unit.
+  prices are JSON numbers in `currency`, the currency of the order's `region` (another is
+  refused); an amount finer than its minor unit is refused, never rounded.
 - `recipient_address` has no street lines: `full_address` is the street address, with any
   `district` and `town` not already in it added as line 2. Its `region` is the two-letter
   country; the order's own `region` stands in when it is missing.
@@ -32,6 +33,7 @@ from orderflow_intake.adapters.base import (
     ChannelLine,
     ChannelModel,
     ParsedOrder,
+    PayloadProblem,
     join,
     reports_malformed,
 )
@@ -41,11 +43,25 @@ from orderflow_intake.adapters.fields import (
     CurrencyCode,
     UnixTime,
     UnixTimeOrUnset,
-    in_minor_units,
+    exact_minor_units,
     language_for_country,
 )
 
 _UNPAID_STATUSES = {"UNPAID", "PENDING", "CANCELLED"}
+# Each Shopee marketplace (the order's `region`) sells in its country's currency.
+REGION_CURRENCIES = {
+    "SG": "SGD",
+    "MY": "MYR",
+    "TH": "THB",
+    "ID": "IDR",
+    "VN": "VND",
+    "PH": "PHP",
+    "TW": "TWD",
+    "BR": "BRL",
+    "MX": "MXN",
+    "CO": "COP",
+    "CL": "CLP",
+}
 
 
 class _ShopeeAddress(ChannelModel):
@@ -105,19 +121,26 @@ def _ship_by(order: _ShopeeOrder) -> datetime | None:
     return handling_starts + timedelta(days=order.days_to_ship) if handling_starts else None
 
 
-def _line(item: _ShopeeItem, currency: str) -> ChannelLine:
+def _line(index: int, item: _ShopeeItem, currency: str) -> ChannelLine:
+    price_field = f"item_list.{index}.model_discounted_price"
     sku = item.model_sku or item.item_sku or ""
     return ChannelLine(
         channel_sku=sku,
         channel_item_id="" if sku or not item.item_id else f"{item.item_id}:{item.model_id or 0}",
         quantity=item.model_quantity_purchased,
-        unit_price=in_minor_units(item.model_discounted_price, currency),
+        unit_price=exact_minor_units(item.model_discounted_price, currency, price_field),
     )
 
 
 @reports_malformed("shopee", expected="one order of get_order_detail's response.order_list")
 def parse_shopee(payload: Any) -> ParsedOrder:
     order = _ShopeeOrder.model_validate(payload)
+    expected = REGION_CURRENCIES.get(order.region, order.currency)
+    if order.currency != expected:
+        raise PayloadProblem(
+            "currency",
+            f"{order.currency} is not the currency of Shopee {order.region} ({expected})",
+        )
     ship_to = _ship_to(order.recipient_address or _ShopeeAddress(), order.region)
     return ParsedOrder(
         channel="shopee",
@@ -128,7 +151,7 @@ def parse_shopee(payload: Any) -> ParsedOrder:
             buyer_id=str(order.buyer_user_id or "").strip(),
         ),
         ship_to=ship_to,
-        lines=tuple(_line(item, order.currency) for item in order.item_list),
+        lines=tuple(_line(i, item, order.currency) for i, item in enumerate(order.item_list)),
         currency=order.currency,
         placed_at=order.create_time,
         ship_by=_ship_by(order),

@@ -35,7 +35,7 @@ from orderflow_intake.adapters.fields import (
     CountryCode,
     CurrencyCode,
     ZonedTimestamp,
-    in_minor_units,
+    exact_minor_units,
 )
 
 _CAPTURED_STATUSES = {"paid", "partially_refunded", None}
@@ -113,9 +113,9 @@ def parse_shopify(payload: Any) -> ParsedOrder:
             ChannelLine(
                 channel_sku=item.sku or "",
                 quantity=item.quantity,
-                unit_price=in_minor_units(item.price, order.currency),
+                unit_price=exact_minor_units(item.price, order.currency, f"line_items.{i}.price"),
             )
-            for item in order.line_items
+            for i, item in enumerate(order.line_items)
         ),
         currency=order.currency,
         placed_at=order.created_at,

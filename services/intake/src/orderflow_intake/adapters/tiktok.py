@@ -42,9 +42,10 @@ from orderflow_intake.adapters.fields import (
     CurrencyCode,
     UnixTime,
     UnixTimeOrUnset,
-    in_minor_units,
+    exact_minor_units,
     language_for_country,
 )
+from orderflow_intake.adapters.iso import minor_units
 
 _UNPAID_STATUSES = {"UNPAID", "CANCELLED"}
 _CITY_LEVEL_NAMES = {"city", "town", "post town"}
@@ -128,6 +129,10 @@ def _still_ordered(items: list[_TikTokLineItem]) -> list[_TikTokLineItem]:
     return ordered or items
 
 
+def _minor(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
 def _lines(items: list[_TikTokLineItem], currency: str) -> tuple[ChannelLine, ...]:
     for index, item in enumerate(items):
         if item.currency not in (None, currency):
@@ -135,8 +140,9 @@ def _lines(items: list[_TikTokLineItem], currency: str) -> tuple[ChannelLine, ..
                 f"line_items.{index}.currency",
                 f"{item.currency} differs from the order currency {currency}",
             )
+        exact_minor_units(item.sale_price, currency, f"line_items.{index}.sale_price")
     units: Counter[tuple[str, Decimal]] = Counter(
-        (item.seller_sku or "", in_minor_units(item.sale_price, currency))
+        (item.seller_sku or "", item.sale_price.quantize(_minor(currency)))
         for item in _still_ordered(items)
     )
     return tuple(
