@@ -61,3 +61,17 @@ async def test_a_shipped_shipment_is_not_escalated(fulfillment) -> None:
     )
 
     assert await escalations_at(fulfillment, 11) == []
+
+
+async def test_a_shipment_a_3pl_accepted_is_still_watched(fulfillment) -> None:
+    await reserve(fulfillment, "o-1")
+    await report(fulfillment, "o-1-us-ontario", "accepted")
+
+    assert await escalations_at(fulfillment, 5) == [("o-1", 50)]
+
+
+async def test_a_rejected_shipment_is_not_escalated(fulfillment) -> None:
+    await reserve(fulfillment, "o-1")
+    await report(fulfillment, "o-1-us-ontario", "rejected")
+
+    assert await escalations_at(fulfillment, 11) == []

@@ -356,7 +356,7 @@ async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyn
             " SELECT s.shipment_id, s.order_id, s.location_id, s.channel, s.ship_by,"
             "  max(l.level) AS level"
             " FROM shipments s CROSS JOIN unnest($2::int[]) AS l(level)"
-            " WHERE s.status IN ('pick_requested', 'picked', 'packed')"
+            " WHERE s.status IN ('pick_requested', 'accepted', 'picked', 'packed')"
             "  AND s.ship_by IS NOT NULL AND s.placed_at IS NOT NULL"
             "  AND $1 >= s.placed_at + (s.ship_by - s.placed_at) * (l.level / 100.0)"
             " GROUP BY s.shipment_id),"
@@ -380,7 +380,7 @@ async def at_risk(
             " round((extract(epoch FROM $1 - placed_at)"
             "  / greatest(extract(epoch FROM ship_by - placed_at), 1) * 100)::numeric)::int"
             "  AS percent_used"
-            " FROM shipments WHERE status IN ('pick_requested', 'picked', 'packed')"
+            " FROM shipments WHERE status IN ('pick_requested', 'accepted', 'picked', 'packed')"
             " AND ship_by IS NOT NULL AND placed_at IS NOT NULL"
             " AND $1 >= placed_at + (ship_by - placed_at) * ($2 / 100.0)"
             " ORDER BY ship_by, shipment_id",
