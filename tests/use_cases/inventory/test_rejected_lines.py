@@ -35,13 +35,15 @@ async def test_a_rejection_gives_the_reservation_back_at_that_location(inventory
     assert reason == "rejected at us-ontario: over capacity"
 
 
-async def test_a_short_pick_gives_back_only_the_units_short(inventory) -> None:
+async def test_a_short_pick_gives_back_only_the_units_short_and_takes_them_off_hand(
+    inventory,
+) -> None:
     await receive(inventory, "MUG-RED", "us-ontario", 5)
     await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 3)))
 
     await inventory.deliver(topics.FULFILLMENT_STATUS, rejected(2, short=True))
 
-    assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 1)
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (3, 1)  # the 2 short are not there
     line = await inventory.conn.fetchrow(
         "SELECT quantity, released FROM reservation_lines WHERE shipment_id = 'o-1-us-ontario'"
     )

@@ -4,13 +4,16 @@ reservation at that location is given back, and routing's re-plan of only those 
 
 from collections import Counter
 from collections.abc import Callable
+from uuid import UUID
 
 from orderflow_contracts.fulfillment import PickTaskRejected
 from orderflow_contracts.routing import ShipmentsPlanned
+from orderflow_contracts.warehouse import StockAdjusted
 from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_inventory import domain, store
 from orderflow_inventory.use_cases.levels import after_stock_change, fill_backorders
+from orderflow_inventory.use_cases.stock_events import apply_warehouse_document
 
 Announce = Callable[[UnitOfWork, domain.Decision], None]
 
@@ -32,8 +35,30 @@ async def release_rejected_lines(uow: UnitOfWork, event: PickTaskRejected) -> No
         location_id=event.location_id,
         skus=skus,
     )
+    if event.short_pick and uow.cause is not None:
+        await _not_on_the_shelf(uow, event, units, uow.cause.event_id)
     await fill_backorders(uow, freed)
     await after_stock_change(uow, skus)
+
+
+async def _not_on_the_shelf(
+    uow: UnitOfWork, event: PickTaskRejected, units: Counter[str], event_id: UUID
+) -> None:
+    """A short pick says the units are not there: on hand goes down by them, as a warehouse's
+    adjustment would (once per shipment; held with the reason if that would leave less than
+    is reserved), so they are not routed there again."""
+    for sku, missing in sorted(units.items()):
+        await apply_warehouse_document(
+            uow,
+            StockAdjusted(
+                sku=sku,
+                location_id=event.location_id,
+                delta=-missing,
+                reason=f"picked short: {event.reason}",
+                reference=f"short:{event.shipment_id}",
+            ),
+            event_id,
+        )
 
 
 async def reserve_replans(items: list[Item[ShipmentsPlanned]], announce: Announce) -> None:
