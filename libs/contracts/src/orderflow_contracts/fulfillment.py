@@ -41,6 +41,7 @@ class PickTaskIssued(Event):
     service: str
     ship_to: Address
     lines: tuple[OrderLine, ...]
+    currency: str = Field(default="", description="ISO 4217, of the lines' prices")
 
 
 class PickTaskCancelled(Event):

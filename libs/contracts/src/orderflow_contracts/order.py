@@ -20,6 +20,11 @@ class Address(Value):
     region: str = ""
     postal_code: str = ""
     country: str = Field(default="", description="ISO 3166-1 alpha-2")
+    phone: str = Field(
+        default="",
+        description="the recipient's phone, as the channel gives it (maybe masked): carriers"
+        " print it on the label and call it on delivery",
+    )
 
 
 class Customer(Value):
@@ -33,10 +38,24 @@ class Customer(Value):
     )
 
 
+class LineProperty(Value):
+    """What the buyer asked for a line (Shopify line item properties: engraving text, a gift
+    note), for the warehouse."""
+
+    name: str
+    value: str
+    units: int = Field(
+        default=0, ge=0, description="how many of the line's units it is for; 0: every unit"
+    )
+
+
 class OrderLine(Value):
     sku: str = Field(description="master SKU")
     quantity: int = Field(gt=0)
     unit_price: Decimal = Decimal("0")
+    properties: tuple[LineProperty, ...] = Field(
+        default=(), description="what the buyer asked for these units (engraving text...)"
+    )
     line_total: Decimal | None = Field(
         default=None,
         description="what the whole line costs, exact: the lines add up to the order's goods"
@@ -70,7 +89,22 @@ def _merged(sku: str, lines: list[OrderLine], places: int | None) -> OrderLine:
     unit_price = (total / quantity).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     exact = any(line.line_total is not None for line in lines)
     return OrderLine(
-        sku=sku, quantity=quantity, unit_price=unit_price, line_total=total if exact else None
+        sku=sku,
+        quantity=quantity,
+        unit_price=unit_price,
+        line_total=total if exact else None,
+        properties=_merged_properties(lines),
+    )
+
+
+def _merged_properties(lines: list[OrderLine]) -> tuple[LineProperty, ...]:
+    """Each merged line's properties, kept for the units they were asked for."""
+    if len(lines) == 1:
+        return lines[0].properties
+    return tuple(
+        prop if prop.units else prop.model_copy(update={"units": line.quantity})
+        for line in lines
+        for prop in line.properties
     )
 
 
@@ -79,16 +113,35 @@ def _places(price: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+class OrderTotals(Value):
+    """What the buyer pays, as the channel tells it, exact, in the order's currency."""
+
+    goods: Decimal = Field(description="the lines, after their own discounts")
+    discounts: Decimal = Field(default=Decimal(0), description="order-level discounts")
+    shipping: Decimal = Decimal(0)
+    tax: Decimal = Decimal(0)
+    tax_included: bool = Field(default=False, description="tax is part of goods and shipping")
+    total: Decimal
+
+
 class CanonicalOrder(Value):
     order_id: str
     channel: str
     external_id: str
+    order_number: str = Field(
+        default="",
+        description="the marketplace's own order number the buyer and seller see (Shopify's"
+        " name, #1001); empty where it is the external id",
+    )
     customer: Customer
     ship_to: Address
     lines: tuple[OrderLine, ...]
     currency: str = Field(default="USD", description="ISO 4217")
     placed_at: datetime
     ship_by: datetime | None = None
+    totals: OrderTotals | None = Field(
+        default=None, description="None where the channel's payload does not tell them"
+    )
     deliver_by: datetime | None = Field(
         default=None,
         description="the latest delivery the channel promised the buyer, where it says; routing"

@@ -29,6 +29,7 @@ class ShipmentsPlanned(Event):
     attempt: int
     ship_to: Address
     shipments: tuple[PlannedShipment, ...]
+    currency: str = Field(default="", description="ISO 4217, of the lines' prices")
     placed_at: datetime | None = None
     ship_by: datetime | None = Field(
         default=None, description="when the marketplace expects the order to have shipped"
