@@ -146,7 +146,7 @@ async def test_a_new_product_is_added_over_the_api_and_orders_of_it_are_accepted
     assert (announced.product.weight_grams, announced.product.dimensions.height_mm) == (460, 100)
 
 
-async def test_a_new_products_restricted_flags_hold_orders_to_where_they_are_banned(
+async def test_restricted_flags_hold_orders_until_the_product_is_corrected_not_on_release(
     start_intake,
 ):
     intake = await start_intake()
@@ -160,8 +160,17 @@ async def test_a_new_products_restricted_flags_hold_orders_to_where_they_are_ban
     order["shipping_address"].update(
         address1="10 Bayfront Avenue", city="", province_code=None, zip="018956", country_code="SG"
     )
-    taken = (await intake.post_webhook("shopify", order)).json()
-    assert await intake.open_holds(taken["order_id"]) == ["restricted_goods"]
+    order_id = (await intake.post_webhook("shopify", order)).json()["order_id"]
+    assert await intake.open_holds(order_id) == ["restricted_goods"]
+    released = await intake.http.post(f"/orders/{order_id}/release", headers=OPS)
+    assert released.json()["status"] == "held"  # a release does not waive banned goods
+
+    not_a_vape = {"weight_grams": 80, "attributes": []}  # the flag was a mistake
+    assert (await intake.http.put("/products/VAPE-PEN", json=not_a_vape, headers=OPS)).is_success
+    released = await intake.http.post(f"/orders/{order_id}/release", headers=OPS)
+    assert released.json()["status"] == "accepted"
+    audit = await intake.db.fetch("SELECT action FROM audit WHERE subject = 'product:VAPE-PEN'")
+    assert [row["action"] for row in audit] == ["create", "change"]
 
     bad = await intake.http.put(
         "/products/X-1", json={"weight_grams": 1, "attributes": ["E-Cig"]}, headers=OPS

@@ -33,14 +33,17 @@ SCREENING_CODES = frozenset(
     }
 )
 # An operator's judgement settles these for good: a released probable duplicate is not one.
-# A released reparse_changed_lines ships the order as routed.
-WAIVABLE_CODES = frozenset({"restricted_goods", "probable_duplicate", "reparse_changed_lines"})
+# A released reparse_changed_lines ships the order as routed. Not restricted_goods: a release
+# cannot make a carrier take banned goods; the product's attributes or the address are
+# corrected, or the order is cancelled.
+WAIVABLE_CODES = frozenset({"probable_duplicate", "reparse_changed_lines"})
 # What POST /orders/{id}/waive settles with a reason: facts an operator can check outside
 # intake (Shopify's manual capture: the payment is authorized and captured at shipment; an
 # address that is deliverable as it stands). Not the others: an unknown SKU is mapped, an
-# unknown country or a bad address corrected, an order with restricted goods or an unknown
-# currency cancelled (no reason makes a carrier take it or a price readable), an unroutable or
-# after-shipment hold released or cancelled.
+# unknown country or a bad address corrected, restricted goods cleared by correcting a wrongly
+# flagged product or the address, else cancelled like an unknown currency (no reason makes a
+# carrier take banned goods or a price readable), an unroutable or after-shipment hold released
+# or cancelled.
 OperatorWaivable = Literal[
     "payment_not_captured", "incomplete_address", "postal_code_format", "probable_duplicate"
 ]

@@ -110,7 +110,8 @@ class Waiver(Body):
         " on the authorization; incomplete_address, postal_code_format: the operator checked"
         " the address is deliverable as it stands; probable_duplicate: not a duplicate."
         " Other holds take another action: unknown_sku a listing, unknown_country an address"
-        " correction, restricted_goods and unknown_currency a cancellation, unroutable a release"
+        " correction, restricted_goods a product (PUT /products) or address correction or a"
+        " cancellation, unknown_currency a cancellation, unroutable a release"
     )
     reason: str = Field(min_length=1, max_length=1000, description="why, kept in the audit")
 
