@@ -10,20 +10,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI, Header, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import Histogram
 
+from orderflow_runtime.access import actor
 from orderflow_runtime.metrics import CONTENT_TYPE
 
 SWAGGER_UI = Path(__file__).parent / "swagger_ui"  # swagger-ui-dist, see its VERSION file
 
-# Who takes an operator's action, recorded with it in the audit.
-Actor = Annotated[
-    str, Header(alias="X-Actor", min_length=1, max_length=200, description="who does this")
-]
+# Who takes an operator's action, recorded with it in the audit: the API key's operator, or
+# the X-Actor header where the API is open.
+Actor = Annotated[str, Depends(actor)]
 
 
 def build_api(
@@ -32,7 +32,10 @@ def build_api(
     router: APIRouter | None,
     metrics: Callable[[], Awaitable[bytes]],
     request_seconds: Histogram,
+    guard: Any = None,
 ) -> FastAPI:
+    """`guard`: the dependency the service's own routes run first (`access.guard`); /healthz,
+    /metrics and /docs stay open to orchestrators, Prometheus and readers."""
     # Swagger UI from the package, not a CDN: /docs works offline (ReDoc, CDN-only, is off).
     api = FastAPI(title=title, version="0.1.0", docs_url=None, redoc_url=None)
     api.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
@@ -73,7 +76,7 @@ def build_api(
         return Response(await metrics(), media_type=CONTENT_TYPE)
 
     if router is not None:
-        api.include_router(router)
+        api.include_router(router, dependencies=[guard] if guard is not None else None)
     return api
 
 

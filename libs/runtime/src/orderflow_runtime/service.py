@@ -16,7 +16,7 @@ import asyncpg
 import structlog
 from fastapi import APIRouter, FastAPI
 
-from orderflow_runtime import inbox, outbox
+from orderflow_runtime import access, inbox, outbox
 from orderflow_runtime.catch_up import catch_up
 from orderflow_runtime.consumer import EventConsumer, Subscriptions
 from orderflow_runtime.db import apply_migrations, create_pool, transaction
@@ -78,6 +78,8 @@ class ServiceSpec:
     api: Callable[["RunningService"], APIRouter] | None = None
     # Compacted topics this service keeps a replica of: read to their end before it consumes.
     replicas: tuple[str, ...] = ()
+    # Route prefixes that change the setup: only an admin's key may call them.
+    admin_routes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,6 +109,7 @@ class RunningService:
             "published": self.relay.published,
             "outbox_unsent": backlog.unsent,
             "outbox_refused": backlog.refused,
+            "api_access": "keys" if self.settings.api_keys_file else "open",
         }
 
     async def prometheus_text(self) -> bytes:
@@ -139,6 +142,18 @@ class RunningService:
                 async with asyncio.timeout(10):
                     await close()
         log.info("service.stopped", service=self.spec.name)
+
+
+def _keys(service: str, settings: ServiceSettings) -> access.Keys | None:
+    if settings.api_keys_file is None:
+        log.warning(
+            "service.api_open",
+            service=service,
+            detail="no API keys file: anyone who reaches the port may act, as whoever X-Actor"
+            " names; set <SERVICE>_API_KEYS_FILE",
+        )
+        return None
+    return access.Keys.load(settings.api_keys_file)
 
 
 def _tracing(service: str, settings: ServiceSettings) -> Tracing | None:
@@ -226,6 +241,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         spec.api(service) if spec.api else None,
         service.prometheus_text,
         metrics.http_seconds,
+        access.guard(_keys(spec.name, settings), spec.admin_routes),
     )
     if settings.http_port:
         server = ApiServer(service.api, settings.http_port)

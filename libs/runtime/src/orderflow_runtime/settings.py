@@ -1,6 +1,7 @@
 """Settings every service shares. Each service subclasses with its own env prefix
 (INTAKE_, ROUTING_, ...); nothing but the composition root reads the environment."""
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -52,6 +53,11 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 4
     http_port: int = Field(default=0, description="the HTTP API and /healthz; 0 serves none")
     log_format: Literal["console", "json"] = "console"
+    api_keys_file: Path | None = Field(
+        default=None,
+        description="operators' API keys and roles (orderflow_runtime.access); unset: the API"
+        " is open and X-Actor names the actor",
+    )
     otlp_endpoint: str = Field(
         default="",
         description="an OTLP/HTTP collector's base URL (e.g. http://127.0.0.1:4318) to export"

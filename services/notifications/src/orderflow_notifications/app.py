@@ -31,4 +31,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
             every(settings.delay_check_interval_s, tell_predicted_delays),
         ),
         api=api.router,
+        admin_routes=("/preferences",),  # the seller's; a customer's own are an operator's
     )
