@@ -12,7 +12,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
 from orderflow_contracts.warehouse import StockReceived, WarehouseReported
 from orderflow_simulators import payloads
-from orderflow_simulators.partners import Carrier, Warehouse
+from orderflow_simulators.partners import Carrier, TrackingDesk, Warehouse
 from orderflow_testing.system import TestSystem, eventually
 
 from tests.conftest import seller_setup, start_service
@@ -55,7 +55,7 @@ async def place(system: TestSystem, number: int, lines: list[tuple[str, int]], c
 
 
 @asynccontextmanager
-async def partners_running(*partners: Warehouse | Carrier) -> AsyncIterator[None]:
+async def partners_running(*partners: Warehouse | Carrier | TrackingDesk) -> AsyncIterator[None]:
     running = [asyncio.create_task(partner.run()) for partner in partners]
     try:
         yield
@@ -78,17 +78,26 @@ def all_are(status: str, count: int) -> Callable[[list[tuple[str, str]]], bool]:
     return lambda seen: len(seen) == count and all(s == status for _, s in seen)
 
 
-async def test_a_split_order_ships_from_two_locations(system: TestSystem) -> None:
+async def test_a_split_order_ships_from_two_locations_and_both_uploads_are_accepted(
+    system: TestSystem,
+) -> None:
     await open_for_business(system, {("MUG-RED", "us-ontario"): 5, ("LAMP-DESK", "cn-shenzhen"): 5})
     await place(system, 1, [("MUG-RED", 2), ("LAMP-DESK", 1)], "US")
     setup = seller_setup()
     fulfillment, inventory = await system.db("fulfillment"), await system.db("inventory")
 
     async with partners_running(
-        Warehouse(await system.bus("warehouse"), setup), Carrier(await system.bus("carrier"))
+        Warehouse(await system.bus("warehouse"), setup),
+        Carrier(await system.bus("carrier")),
+        TrackingDesk(await system.bus("marketplace"), hiccups=0.0),
     ):
         await eventually(
             lambda: _holds(shipments(fulfillment), all_are("delivered", 2)), timeout_s=40
+        )
+        await eventually(
+            lambda: fulfillment.fetchval(
+                "SELECT count(*) = 2 FROM tracking_uploads WHERE status = 'accepted'"
+            )
         )
 
     assert sorted(await shipments(fulfillment)) == [

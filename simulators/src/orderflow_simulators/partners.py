@@ -1,4 +1,5 @@
-"""Three partners: a marketplace that sells, a warehouse that ships, a carrier that delivers."""
+"""The partners: a marketplace that sells (and its tracking desk, which answers uploads), a
+warehouse that ships, a carrier that delivers."""
 
 import asyncio
 import hashlib
@@ -9,8 +10,16 @@ from dataclasses import dataclass
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
-from orderflow_contracts.fulfillment import PickTaskCancelled, PickTaskIssued
-from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
+from orderflow_contracts.fulfillment import (
+    PickTaskCancelled,
+    PickTaskIssued,
+    TrackingNumberAssigned,
+)
+from orderflow_contracts.marketplace import (
+    MarketplaceOrderCancelled,
+    MarketplaceOrderPublished,
+    TrackingUploadAnswered,
+)
 from orderflow_contracts.setup import SellerSetup
 from orderflow_contracts.warehouse import StockReceived, WarehouseReported
 
@@ -90,6 +99,42 @@ class Marketplace:
                 channel=channel, external_id=external_id, reason="buyer cancelled"
             )
             await self.bus.publish(topics.MARKETPLACE_ORDERS, key, cancellation)
+
+
+class TrackingDesk:
+    """A marketplace's tracking API: answers each upload, accepting it, or (a share
+    `hiccups`) refusing it as retryable (rate limited), as marketplaces do under load."""
+
+    def __init__(self, bus: PartnerBus, hiccups: float = 0.05, seed: int = 13) -> None:
+        self.bus = bus
+        self.hiccups = hiccups
+        self.rng = random.Random(seed)
+        self.accepted = 0
+
+    async def run(self) -> None:
+        async for envelope, event in self.bus.events(
+            "sim-marketplace-tracking", topics=[topics.MARKETPLACE_TRACKING]
+        ):
+            if isinstance(event, TrackingNumberAssigned):
+                await self._answer(event, envelope.correlation_id)
+
+    async def _answer(self, upload: TrackingNumberAssigned, correlation_id: str) -> None:
+        limited = self.rng.random() < self.hiccups
+        await self.bus.publish(
+            topics.MARKETPLACE_TRACKING,
+            topics.channel_order_key(upload.channel, upload.external_id),
+            TrackingUploadAnswered(
+                channel=upload.channel,
+                external_id=upload.external_id,
+                shipment_id=upload.shipment_id,
+                tracking_number=upload.tracking_number,
+                accepted=not limited,
+                retryable=limited,
+                message="429 rate limited" if limited else "",
+            ),
+            correlation_id,
+        )
+        self.accepted += 0 if limited else 1
 
 
 class Warehouse:

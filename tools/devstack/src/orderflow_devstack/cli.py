@@ -17,7 +17,7 @@ from pathlib import Path
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime.logs import configure_logging
 from orderflow_simulators.bus import PartnerBus
-from orderflow_simulators.partners import Carrier, Marketplace, Warehouse
+from orderflow_simulators.partners import Carrier, Marketplace, TrackingDesk, Warehouse
 from rich.console import Console
 from rich.live import Live
 
@@ -106,6 +106,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
         started = time.monotonic()
         partners = [
             Marketplace(buses[0], setup, rate).run(),
+            TrackingDesk(buses[0]).run(),
             warehouse.run(),
             Carrier(buses[2]).run(),
             observer.run(),
