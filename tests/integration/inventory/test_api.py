@@ -49,6 +49,12 @@ async def test_stock_reservation_and_ledger_are_readable(system: TestSystem, sta
         "/reconciliation",
     ):
         assert path in openapi["paths"]
+    async with api(service) as client:
+        metrics = (await client.get("/metrics")).text
+        kpis = (await client.get("/kpis")).json()
+    assert 'orderflow_kpi{kpi="oversold_units"} 0.0' in metrics  # the canary, for alerting
+    assert f'orderflow_kpi{{kpi="on_hand"}} {float(kpis["on_hand"])}' in metrics
+    assert 'kpi="inventory_accuracy"' not in metrics  # no count yet: no sample, not a false 0
 
 
 async def test_bad_requests_get_a_clear_4xx(system: TestSystem, start) -> None:

@@ -3,8 +3,8 @@ batches, their size and duration, lag per partition), its outbox and relay (back
 oldest unsent row, refused rows, published), and its HTTP API's latency. Each service has a
 registry of its own: tests run several services in one process."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -27,6 +27,7 @@ class Snapshot:
     outbox_unsent: int
     outbox_oldest_unsent_s: float
     outbox_refused: int
+    kpis: Mapping[str, float | None] = field(default_factory=dict)  # the service's own
 
 
 class _SnapshotCollector(Collector):
@@ -78,6 +79,13 @@ class _SnapshotCollector(Collector):
             ),
         ):
             yield GaugeMetricFamily(name, documentation, value)
+        kpis = GaugeMetricFamily(
+            "orderflow_kpi", "The service's KPIs, as its /kpis answers by default", labels=["kpi"]
+        )
+        for kpi, figure in sorted(s.kpis.items()):
+            if figure is not None:  # a ratio of nothing yet: no sample rather than a false 0
+                kpis.add_metric([kpi], figure)
+        yield kpis
 
 
 class ServiceMetrics:

@@ -7,7 +7,7 @@ import functools
 import gc
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -80,6 +80,8 @@ class ServiceSpec:
     replicas: tuple[str, ...] = ()
     # Route prefixes that change the setup: only an admin's key may call them.
     admin_routes: tuple[str, ...] = ()
+    # The service's KPIs by name, read at each /metrics scrape (orderflow_kpi{kpi=...}).
+    kpis: Callable[[asyncpg.Connection], Awaitable[Mapping[str, float | None]]] | None = None
 
 
 @dataclass
@@ -115,6 +117,10 @@ class RunningService:
     async def prometheus_text(self) -> bytes:
         backlog = await outbox.backlog(self.pool)
         stats = self.consumer.stats
+        kpis: Mapping[str, float | None] = {}
+        if self.spec.kpis is not None:
+            async with self.pool.acquire() as conn:
+                kpis = await self.spec.kpis(conn)
         return self.metrics.render(
             Snapshot(
                 processed=stats.processed,
@@ -127,6 +133,7 @@ class RunningService:
                 outbox_unsent=backlog.unsent,
                 outbox_oldest_unsent_s=backlog.oldest_unsent_s,
                 outbox_refused=backlog.refused,
+                kpis=kpis,
             )
         )
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
-from orderflow_inventory import api, privacy, store, use_cases
+from orderflow_inventory import api, kpis, privacy, store, use_cases
 from orderflow_inventory.config import Settings
 from orderflow_inventory.handlers import subscriptions
 
@@ -35,4 +35,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
             every(settings.pii_purge_interval_s, purge_buyer_addresses),
         ),
         api=api.router,
+        kpis=kpis.for_metrics,
     )

@@ -1,7 +1,9 @@
 """Stock KPIs over a trailing window of days, from the counts the store takes."""
 
+import asyncpg
 from pydantic import BaseModel, Field
 
+from orderflow_inventory import store
 from orderflow_inventory.replenishment import SLOW_MOVER_DAYS
 
 
@@ -51,3 +53,9 @@ def of(figures: dict[str, int], window_days: int) -> InventoryKpis:
 
 def _ratio(part: float, whole: float) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+async def for_metrics(conn: asyncpg.Connection, window_days: int = 30) -> dict[str, float | None]:
+    """The KPIs over the default window, by name, for /metrics."""
+    figures = of(await store.kpis.figures(conn, window_days), window_days)
+    return figures.model_dump(exclude={"window_days"})
