@@ -17,7 +17,7 @@ from pathlib import Path
 
 from orderflow_runtime.logs import configure_logging
 
-from orderflow_bench import ceiling, compare, inventory, latency, lifecycle, pipeline
+from orderflow_bench import ceiling, compare, inventory, latency, lifecycle, pipeline, planning
 from orderflow_bench.figures import CaseResult, print_table, wide_console, write_json
 from orderflow_bench.system import BenchSession
 
@@ -33,6 +33,7 @@ CASES: dict[str, Case] = {
     "flash-sale": inventory.run_flash_sale,
     "inventory": inventory.run_inventory,
     "scale-out": pipeline.run_scale_out,
+    "planning": planning.run,
 }
 BENCH_DIR = Path(__file__).resolve().parents[2]  # bench/ of the repository
 RESULTS_DIR = BENCH_DIR / "results"

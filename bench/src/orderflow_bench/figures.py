@@ -119,6 +119,7 @@ FLASH_VS_ROW_LOCK = Target("x row lock", ">=", 3)
 OVERSOLD = Target("oversold", "==", 0, "units")
 HOT_WITHIN_2X_OF_SPREAD = Target("hot / spread", ">=", 0.5)
 SCALE_OUT = Target("x one instance", ">=", 1.5)
+PLANNING_FLAT = Target("50x200 / 10x40", "<=", 1.5)
 
 
 # The results
