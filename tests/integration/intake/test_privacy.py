@@ -54,7 +54,9 @@ def _has_pii(text: str) -> bool:
     return any(value in lowered for value in ("ana.silva", "912 345 678", "rua augusta", "silva"))
 
 
-async def test_an_erasure_empties_the_customers_data_in_intake_and_is_announced(start_intake):
+async def test_an_erasure_empties_the_customers_data_in_intake_and_is_announced(
+    start_intake, capfd
+):
     intake = await start_intake()
     anas, others = await _two_customers(intake)
 
@@ -92,6 +94,9 @@ async def test_an_erasure_empties_the_customers_data_in_intake_and_is_announced(
     assert (event.erasure_id, event.order_ids) == (erasure_id, (anas,))
     assert event.email_digest == email_digest(EMAIL)
     assert not _has_pii(announced[0].envelope.model_dump_json())
+    logged = "".join(capfd.readouterr())  # the webhooks', the refusal's and the erasure's lines
+    assert erasure_id in logged and "document.unreadable" in logged
+    assert not _has_pii(logged)
 
 
 async def test_an_erasure_is_complete_once_every_service_answered(start_intake):
