@@ -40,6 +40,8 @@ async def test_the_delivery_log_and_failures_by_reason(system: TestSystem, start
         [told] = (await client.get("/orders/o-1/notifications")).json()
         [untold] = (await client.get("/notifications", params={"status": "unreachable"})).json()
         summary = (await client.get("/notifications/summary")).json()
+        kpis = (await client.get("/kpis")).json()
+        metrics = (await client.get("/metrics")).text
 
     assert (told["kind"], told["status"], told["channel"], told["recipient"]) == (
         "shipped",
@@ -63,3 +65,7 @@ async def test_the_delivery_log_and_failures_by_reason(system: TestSystem, start
         "by_status": {"sent": 1, "unreachable": 1},
         "failures_by_reason": {"NoAddress": 1},
     }
+    assert (kpis["queued"], kpis["sent"], kpis["unreachable"]) == (2, 1, 1)
+    assert (kpis["sent_share"], kpis["unreachable_share"]) == (0.5, 0.5)
+    assert kpis["time_to_tell_p50_s"] >= 0
+    assert 'orderflow_kpi{kpi="unreachable_share"} 0.5' in metrics

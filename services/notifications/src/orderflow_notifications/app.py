@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from orderflow_runtime import ServiceSpec, UnitOfWork, every
 
-from orderflow_notifications import api, delays, privacy
+from orderflow_notifications import api, delays, kpis, privacy
 from orderflow_notifications.config import Settings
 from orderflow_notifications.handlers import subscriptions
 from orderflow_notifications.sender import sender_task
@@ -31,5 +31,6 @@ def create_spec(settings: Settings) -> ServiceSpec:
             every(settings.delay_check_interval_s, tell_predicted_delays),
         ),
         api=api.router,
+        kpis=kpis.for_metrics,
         admin_routes=("/preferences",),  # the seller's; a customer's own are an operator's
     )

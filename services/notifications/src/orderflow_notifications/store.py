@@ -377,3 +377,20 @@ async def predicted_late(
             history_days,
         )
     )
+
+
+async def kpi_figures(conn: asyncpg.Connection, hours: float) -> asyncpg.Record:
+    """Notifications queued in the last `hours`: by outcome, and the time from queued to told."""
+    return await conn.fetchrow(
+        "SELECT count(*) AS queued,"
+        " count(*) FILTER (WHERE status = 'sent') AS sent,"
+        " count(*) FILTER (WHERE status = 'unreachable') AS unreachable,"
+        " count(*) FILTER (WHERE status IN ('failed', 'unconfirmed')) AS failed,"
+        " count(*) FILTER (WHERE status = 'suppressed') AS suppressed,"
+        " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at))"
+        "  AS told_p50_s,"
+        " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at))"
+        "  AS told_p90_s"
+        " FROM notifications WHERE created_at > now() - make_interval(secs => $1::float8 * 3600)",
+        hours,
+    )

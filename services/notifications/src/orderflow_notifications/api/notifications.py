@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from orderflow_runtime import RunningService
 from pydantic import BaseModel, Field
 
-from orderflow_notifications import store
+from orderflow_notifications import kpis, store
 
 Status = Literal[
     "awaiting_contact",
@@ -69,6 +69,13 @@ def router(service: RunningService) -> APIRouter:
     ) -> list[NotificationView]:
         async with service.pool.acquire() as conn:
             return await _views(conn, await store.notifications(conn, status=status, limit=limit))
+
+    @api.get("/kpis", summary="Sent, unreachable and failed shares, time to tell the customer")
+    async def notification_kpis(
+        hours: float = Query(24, gt=0, le=24 * 90),
+    ) -> kpis.NotificationKpis:
+        async with service.pool.acquire() as conn:
+            return await kpis.over(conn, hours)
 
     @api.get("/notifications/summary", summary="Counts by status, and failures by reason")
     async def summary() -> Summary:
