@@ -55,6 +55,11 @@ async def test_an_erasure_empties_the_contact_stops_the_queue_and_answers_once(
         requested_at="2026-12-05T12:00:00Z",
     )
 
+    await db.execute(
+        "INSERT INTO customer_preferences (email, opted_out, updated_by) VALUES"
+        " ('o-1@example.com', true, 'o-1@example.com'), ('o-3@example.com', true, 'x')"
+    )
+
     envelope = await bus.publish(topics.PRIVACY_ERASURES, "e-1", request)
     await bus.publish_raw(topics.PRIVACY_ERASURES, "e-1", envelope.to_bytes())
     await bus.flush()
@@ -67,7 +72,7 @@ async def test_an_erasure_empties_the_contact_stops_the_queue_and_answers_once(
     assert answer == CustomerDataErased(
         erasure_id="e-1",
         service="notifications",
-        counts={"contacts": 2, "recipients": 1, "queued_stopped": 1},
+        counts={"contacts": 2, "recipients": 1, "queued_stopped": 1, "preferences": 1},
     )
     contacts = await db.fetch("SELECT order_id, name, email FROM contacts ORDER BY order_id")
     assert [tuple(c) for c in contacts] == [
@@ -76,6 +81,8 @@ async def test_an_erasure_empties_the_contact_stops_the_queue_and_answers_once(
         ("o-3", "Lin", "o-3@example.com"),
     ]
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE recipient LIKE 'o-1%'") == 0
+    kept = await db.fetchval("SELECT array_agg(email) FROM customer_preferences")
+    assert kept == ["o-3@example.com"]
     stopped = await db.fetchrow(
         "SELECT n.status, d.outcome, d.detail FROM notifications n"
         " JOIN delivery_log d ON d.notification_id = n.id WHERE n.order_id = 'o-4'"

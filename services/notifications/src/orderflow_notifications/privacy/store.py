@@ -18,8 +18,8 @@ def _digest(text: str) -> str:
 async def erase_customer(
     conn: asyncpg.Connection, order_ids: list[str], digest: str
 ) -> dict[str, int]:
-    """Empty the contacts and recipients of these orders and of that e-mail; give up on what is
-    still queued for them."""
+    """Empty the contacts and recipients of these orders and of that e-mail, give up on what is
+    still queued for them, and forget the customer's own preferences."""
     contacts = await conn.fetch(
         "UPDATE contacts SET name = '', email = '' WHERE (order_id = ANY($1::text[])"
         f" OR {_digest('email')} = $2) AND (name <> '' OR email <> '') RETURNING order_id",
@@ -35,7 +35,17 @@ async def erase_customer(
         orders,
         digest,
     )
-    return {"contacts": len(contacts), "recipients": recipients, "queued_stopped": stopped}
+    preferences = await conn.fetchval(
+        "WITH gone AS (DELETE FROM customer_preferences"
+        f" WHERE {_digest('email')} = $1 RETURNING 1) SELECT count(*) FROM gone",
+        digest,
+    )
+    return {
+        "contacts": len(contacts),
+        "recipients": recipients,
+        "queued_stopped": stopped,
+        "preferences": preferences,
+    }
 
 
 async def _give_up_queued(conn: asyncpg.Connection, order_ids: list[str]) -> int:
