@@ -15,6 +15,7 @@ FIELDS = {
     "order_id": "0f1e2d3c",
     "carrier": "usps",
     "tracking_number": "9400111899223197428490",
+    "tracking_url": "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223197428490",
 }
 
 
@@ -88,6 +89,8 @@ def test_every_placeholder_is_substituted(kind, language):
     assert FIELDS["order_id"] in message.body
     if kind in ON_THE_WAY:  # the others come before a parcel left, or after it came back
         assert FIELDS["tracking_number"] in message.body
+    if kind in ON_THE_WAY and kind != "delivered":  # still on its way: where to follow it
+        assert FIELDS["tracking_url"] in message.body
 
 
 def test_missing_field_is_left_as_its_placeholder():
@@ -156,3 +159,13 @@ def test_a_missing_folder_is_refused(tmp_path: Path):
 def test_unknown_kind_is_an_error():
     with pytest.raises(KeyError):
         render("returned", "en", **FIELDS)
+
+
+def test_a_parcel_is_followed_on_its_carriers_page_or_on_a_tracker_that_knows_most():
+    from orderflow_notifications.tracking import tracking_url
+
+    assert tracking_url("USPS", "9400 1118") == (
+        "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400%201118"
+    )
+    assert tracking_url("4px", "4PX123") == "https://t.17track.net/en#nums=4PX123"
+    assert tracking_url("4px", "") == ""

@@ -7,6 +7,7 @@ from email.mime.text import MIMEText
 import asyncpg
 
 from orderflow_notifications import templates
+from orderflow_notifications.tracking import tracking_url
 from orderflow_notifications.webhook import WebhookPoster
 
 
@@ -55,6 +56,7 @@ def compose(rows: list[asyncpg.Record], catalog: templates.Catalog) -> templates
             order_id=row["order_id"],
             carrier=row["carrier"],
             tracking_number=row["tracking_number"],
+            tracking_url=tracking_url(row["carrier"], row["tracking_number"]),
         )
         for row in rows
     ]

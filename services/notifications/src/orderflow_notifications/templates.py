@@ -20,7 +20,7 @@ KINDS = (
     "cancelled",
     "return_received",
 )
-FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number"})
+FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number", "tracking_url"})
 FALLBACK = "en"
 
 
