@@ -155,3 +155,18 @@ async def test_a_short_pick_after_picking_is_refused(fulfillment) -> None:
         == []
     )
     assert await refusals(fulfillment) == [("short_picked", "de-3pl", "a short pick after picked")]
+
+
+async def test_a_rejection_after_the_order_was_cancelled_is_not_replanned(fulfillment) -> None:
+    from orderflow_contracts.intake import OrderCancelled
+
+    await two_lines_at_the_3pl(fulfillment)
+    await fulfillment.deliver(
+        topics.ORDERS, OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1")
+    )
+    emitted = sent(
+        await fulfillment.deliver(topics.WAREHOUSE_EVENTS, warehouse("rejected", reason="closed"))
+    )
+
+    assert [type(e).__name__ for _, _, e in emitted] == ["ShipmentStatusChanged"]
+    assert emitted[0][2].status == "rejected"

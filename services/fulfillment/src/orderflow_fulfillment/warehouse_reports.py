@@ -107,7 +107,8 @@ def _short_pick(
     book.touch(shipment)
     note = f"picked short ({reason}): {_describe(missing)} re-planned elsewhere"
     advance(uow, book, shipment, ShipmentStatus.PICKED, note=note, reason=reason)
-    _tell_rejected(uow, shipment, missing, reason, short_pick=True)
+    if not shipment.cancel_requested:
+        _tell_rejected(uow, shipment, missing, reason, short_pick=True)
     return ""
 
 
@@ -128,8 +129,12 @@ def _reject(
     reason: str,
     short_pick: bool = False,
 ) -> None:
-    if advance(uow, book, shipment, ShipmentStatus.REJECTED, note=reason, reason=reason):
-        _tell_rejected(uow, shipment, lines, reason, short_pick=short_pick)
+    if not advance(uow, book, shipment, ShipmentStatus.REJECTED, note=reason, reason=reason):
+        return
+    if shipment.cancel_requested:  # the order is cancelled: nothing to re-plan
+        book.note(shipment, "rejected after the order was cancelled: not re-planned")
+        return
+    _tell_rejected(uow, shipment, lines, reason, short_pick=short_pick)
 
 
 def _tell_rejected(
