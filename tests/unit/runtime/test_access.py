@@ -5,7 +5,14 @@ import json
 from pathlib import Path
 
 import pytest
-from orderflow_runtime.access import Keys, KeysFileError, Role, add_operator, required_role
+from orderflow_runtime.access import (
+    Keys,
+    KeysFileError,
+    Role,
+    add_operator,
+    guard,
+    required_role,
+)
 
 
 def test_an_added_operator_is_known_by_their_key_and_the_file_keeps_no_key(tmp_path: Path):
@@ -46,3 +53,29 @@ def test_reading_needs_read_acting_operate_and_the_setup_admin():
     assert required_role("GET", "/preferences", admin) is Role.ADMIN
     assert required_role("PUT", "/preferences-of-someone", admin) is Role.OPERATE
     assert json.dumps([r.name for r in Role]) == '["READ", "OPERATE", "ADMIN"]'
+
+
+async def test_public_routes_need_no_key_and_the_rest_do(tmp_path: Path):
+    import httpx
+    from fastapi import APIRouter, FastAPI
+
+    keys_file = tmp_path / "keys.json"
+    key = add_operator(keys_file, "lin@seller", Role.READ)
+    routes = APIRouter()
+
+    @routes.post("/webhooks/shopify")
+    async def webhook() -> str:
+        return "taken"
+
+    @routes.get("/orders")
+    async def orders() -> list[str]:
+        return []
+
+    app = FastAPI()
+    app.include_router(routes, dependencies=[guard(Keys.load(keys_file), (), ("/webhooks",))])
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://x"
+    ) as client:
+        assert (await client.post("/webhooks/shopify")).status_code == 200
+        assert (await client.get("/orders")).status_code == 401
+        assert (await client.get("/orders", headers={"X-API-Key": key})).status_code == 200

@@ -75,21 +75,28 @@ class Keys:
         return self.by_digest.get(digest(key))
 
 
+def _under(path: str, routes: tuple[str, ...]) -> bool:
+    return any(path == route or path.startswith(route.rstrip("/") + "/") for route in routes)
+
+
 def required_role(method: str, path: str, admin_routes: tuple[str, ...]) -> Role:
-    if any(path == route or path.startswith(route.rstrip("/") + "/") for route in admin_routes):
+    if _under(path, admin_routes):
         return Role.ADMIN
     return Role.READ if method in ("GET", "HEAD", "OPTIONS") else Role.OPERATE
 
 
-def guard(keys: Keys | None, admin_routes: tuple[str, ...]) -> object:
-    """The dependency every route of a service's own API runs first."""
+def guard(
+    keys: Keys | None, admin_routes: tuple[str, ...], public_routes: tuple[str, ...] = ()
+) -> object:
+    """The dependency every route of a service's own API runs first. `public_routes` answer
+    partners who prove themselves otherwise (a marketplace's webhook signs its body)."""
 
     async def authorize(
         request: Request,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
         x_api_key: Annotated[str | None, Depends(_API_KEY)],
     ) -> None:
-        if keys is None:
+        if keys is None or _under(request.url.path, public_routes):
             return
         key = x_api_key or (bearer.credentials if bearer else "")
         operator = keys.operator(key) if key else None

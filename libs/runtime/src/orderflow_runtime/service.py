@@ -49,18 +49,22 @@ BackgroundTask = Callable[["RunningService"], Coroutine[Any, Any, None]]
 
 def every(interval_s: float, work: Callable[[UnitOfWork], Awaitable[Any]]) -> BackgroundTask:
     """A background task doing `work` in its own unit of work every `interval_s`; a round the
-    database fails is logged and the next one tries again."""
+    database fails is logged and the next one tries again. A count `work` returns (records it
+    handled) is added, once committed, to /metrics' orderflow_periodic_work_items{work=...}."""
+    name = getattr(work, "__name__", repr(work))
 
     async def run(service: "RunningService") -> None:
         while True:
             try:
                 async with service.unit_of_work() as uow:
-                    await work(uow)
+                    handled = await work(uow)
+                if isinstance(handled, int) and not isinstance(handled, bool) and handled > 0:
+                    service.metrics.periodic_items.labels(work=name).inc(handled)
             except (asyncpg.PostgresError, OSError) as error:
                 log.error(
                     "service.periodic_work_failed",
                     service=service.spec.name,
-                    work=getattr(work, "__name__", repr(work)),
+                    work=name,
                     error=repr(error),
                 )
             await asyncio.sleep(interval_s)
@@ -80,6 +84,8 @@ class ServiceSpec:
     replicas: tuple[str, ...] = ()
     # Route prefixes that change the setup: only an admin's key may call them.
     admin_routes: tuple[str, ...] = ()
+    # Route prefixes partners call without an operator's key (they prove themselves otherwise).
+    public_routes: tuple[str, ...] = ()
     # The service's KPIs by name, read at each /metrics scrape (orderflow_kpi{kpi=...}).
     kpis: Callable[[asyncpg.Connection], Awaitable[Mapping[str, float | None]]] | None = None
 
@@ -248,7 +254,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         spec.api(service) if spec.api else None,
         service.prometheus_text,
         metrics.http_seconds,
-        access.guard(_keys(spec.name, settings), spec.admin_routes),
+        access.guard(_keys(spec.name, settings), spec.admin_routes, spec.public_routes),
     )
     if settings.http_port:
         server = ApiServer(service.api, settings.http_port)
