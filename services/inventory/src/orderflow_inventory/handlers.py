@@ -2,7 +2,7 @@
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import PickTaskRejected, ShipmentStatusChanged
-from orderflow_contracts.intake import OrderCancelled
+from orderflow_contracts.intake import OrderCancelled, ProductDefined
 from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted, StockCounted, StockReceived
@@ -22,3 +22,4 @@ subscriptions.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(
     privacy.use_cases.erase_customer
 )
 subscriptions.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(use_cases.release_rejected_lines)
+subscriptions.on(topics.CATALOG_PRODUCTS, ProductDefined)(use_cases.define_product)

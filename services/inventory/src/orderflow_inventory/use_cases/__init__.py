@@ -1,11 +1,12 @@
 """inventory's use cases, one module per kind of news: plans (routing's plans reserved),
 stock_events (the warehouses' documents), shipments (fulfillment's news), releases
-(cancellations and expiry), replans (lines a warehouse will not ship: given back there, their
-re-plan reserved) and levels (what follows every change of stock: backorders filled, the levels
+(cancellations and expiry), products (those intake's API defines), replans (lines a warehouse
+will not ship: given back there, their re-plan reserved) and levels (what follows every change of stock: backorders filled, the levels
 feed, alerts). Business refusals are events, not exceptions."""
 
 from orderflow_inventory.use_cases.levels import after_stock_change, flag_slow_movers
 from orderflow_inventory.use_cases.plans import reserve_plans
+from orderflow_inventory.use_cases.products import define_product
 from orderflow_inventory.use_cases.releases import expire_unconfirmed, release_cancelled
 from orderflow_inventory.use_cases.replans import release_rejected_lines
 from orderflow_inventory.use_cases.shipments import confirm_or_commit
@@ -20,6 +21,7 @@ __all__ = [
     "apply_stock_event",
     "apply_warehouse_document",
     "confirm_or_commit",
+    "define_product",
     "expire_unconfirmed",
     "flag_slow_movers",
     "release_cancelled",
