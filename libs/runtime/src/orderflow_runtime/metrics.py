@@ -6,7 +6,7 @@ registry of its own: tests run several services in one process."""
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -108,6 +108,12 @@ class ServiceMetrics:
             "HTTP requests, by method, route and status",
             ["method", "route", "status"],
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )
+        self.periodic_items = Counter(
+            "orderflow_periodic_work_items",
+            "Records each periodic task handled, by task (a retention purge: records erased)",
+            ["work"],
             registry=self.registry,
         )
         self._snapshot = _SnapshotCollector()

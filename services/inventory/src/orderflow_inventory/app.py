@@ -21,7 +21,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
 
     retention = timedelta(days=settings.pii_retention_days)
 
-    async def purge_buyer_addresses(uow: UnitOfWork) -> int:
+    async def purge_buyer_data(uow: UnitOfWork) -> int:
         return await privacy.use_cases.purge_expired(uow, retention)
 
     return ServiceSpec(
@@ -32,7 +32,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         background=(
             every(settings.expiry_check_interval_s, expire_reservations),
             every(settings.slow_mover_check_interval_s, use_cases.flag_slow_movers),
-            every(settings.pii_purge_interval_s, purge_buyer_addresses),
+            every(settings.pii_purge_interval_s, purge_buyer_data),
         ),
         api=api.router,
         kpis=kpis.for_metrics,
