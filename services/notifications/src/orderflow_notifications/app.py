@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from orderflow_runtime import ServiceSpec, UnitOfWork, every
 
-from orderflow_notifications import api, privacy
+from orderflow_notifications import api, delays, kpis, privacy
 from orderflow_notifications.config import Settings
 from orderflow_notifications.handlers import subscriptions
 from orderflow_notifications.sender import sender_task
@@ -12,17 +12,25 @@ from orderflow_notifications.templates import Catalog
 def create_spec(settings: Settings) -> ServiceSpec:
     retention = timedelta(days=settings.pii_retention_days)
 
-    async def purge_contacts(uow: UnitOfWork) -> int:
+    async def purge_buyer_data(uow: UnitOfWork) -> int:
         return await privacy.use_cases.purge_expired(uow, retention)
+
+    forecast = delays.DelayForecast(settings.delay_quantile, settings.delay_min_samples)
+
+    async def tell_predicted_delays(uow: UnitOfWork) -> int:
+        return await delays.tell_predicted_delays(uow, forecast, settings.merge_window_s)
 
     return ServiceSpec(
         name="notifications",
         migrations_package="orderflow_notifications",
-        subscriptions=subscriptions,
+        subscriptions=subscriptions(settings.merge_window_s),
         # A seller's template folder that does not read stops the service here, at start.
         background=(
             sender_task(settings, Catalog.load(settings.templates_dir)),
-            every(settings.pii_purge_interval_s, purge_contacts),
+            every(settings.pii_purge_interval_s, purge_buyer_data),
+            every(settings.delay_check_interval_s, tell_predicted_delays),
         ),
         api=api.router,
+        kpis=kpis.for_metrics,
+        admin_routes=("/preferences",),  # the seller's; a customer's own are an operator's
     )
