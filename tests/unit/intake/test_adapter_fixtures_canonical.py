@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from orderflow_contracts.order import Address, CanonicalOrder, Customer, OrderLine
+from orderflow_contracts.order import Address, CanonicalOrder, Customer, OrderLine, OrderTotals
 from orderflow_intake.adapters import parse
 from orderflow_intake.domain import canonicalise, order_id_for
 
@@ -34,6 +34,7 @@ SHOPIFY = CanonicalOrder(
         region="BE",
         postal_code="10115",
         country="DE",
+        phone="+49 30 5555 0100",
     ),
     # Unit prices before the SUMMER10 code, which Shopify does not apportion to lines here.
     lines=(
@@ -43,6 +44,16 @@ SHOPIFY = CanonicalOrder(
     currency="EUR",
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),  # 08:00 at +02:00
     ship_by=None,
+    order_number="#1042",
+    # 89.80 - 8.98 + 4.90 (DHL Paket) = 85.72, the 13.69 VAT included.
+    totals=OrderTotals(
+        goods=Decimal("89.80"),
+        discounts=Decimal("8.98"),
+        shipping=Decimal("4.90"),
+        tax=Decimal("13.69"),
+        tax_included=True,
+        total=Decimal("85.72"),
+    ),
 )
 
 AMAZON = CanonicalOrder(
@@ -60,6 +71,7 @@ AMAZON = CanonicalOrder(
         region="Tokyo",
         postal_code="150-0002",
         country="JP",
+        phone="+81 3-5555-0100",
     ),
     # ItemPrice is the whole line: 1000 JPY for 3 (333 each, rounded), 2999 for 2 (1499.5 -> 1500).
     lines=(
@@ -69,6 +81,15 @@ AMAZON = CanonicalOrder(
     currency="JPY",
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),
     ship_by=datetime(2025, 6, 21, 14, 59, 59, tzinfo=UTC),
+    # 1000 + 2999 - 300 (PromotionDiscount) = 3699, prices with tax on Amazon.co.jp.
+    totals=OrderTotals(
+        goods=Decimal("3999"),
+        discounts=Decimal("300"),
+        shipping=Decimal("0"),
+        tax=Decimal("0"),
+        tax_included=True,
+        total=Decimal("3699"),
+    ),
 )
 
 SHOPEE = CanonicalOrder(
@@ -85,6 +106,7 @@ SHOPEE = CanonicalOrder(
         region="Wilayah Persekutuan Kuala Lumpur",
         postal_code="59100",
         country="MY",
+        phone="******789",  # as Shopee masks it
     ),
     # model_discounted_price per unit; the lines add up to total_amount 168.50.
     lines=(
@@ -110,6 +132,7 @@ TIKTOK = CanonicalOrder(
         region="California",
         postal_code="95110",
         country="US",
+        phone="(+1)408*****00",  # as TikTok Shop masks it
     ),
     # One line item per unit: two red mugs at 12.49 and a cable at 5.99, sub_total 30.97.
     lines=(
@@ -119,6 +142,14 @@ TIKTOK = CanonicalOrder(
     currency="USD",
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),  # create_time 1750312800
     ship_by=datetime(2025, 6, 21, 23, 59, 59, tzinfo=UTC),  # rts_sla_time 1750550399
+    # sub_total 30.97 (after 7.00 of discounts), free shipping, 2.56 tax added: 33.53.
+    totals=OrderTotals(
+        goods=Decimal("30.97"),
+        shipping=Decimal("0"),
+        tax=Decimal("2.56"),
+        other=Decimal("0"),
+        total=Decimal("33.53"),
+    ),
 )
 
 ALIEXPRESS = CanonicalOrder(
@@ -134,6 +165,7 @@ ALIEXPRESS = CanonicalOrder(
         region="Oregon",
         postal_code="97477",
         country="US",
+        phone="+1 5415550123",  # phone_country and mobile_no
     ),
     # product_price is the unit price before the order's 3.00 discount.
     lines=(

@@ -53,6 +53,7 @@ def test_shopify_documented_order_ships_to_the_shipping_address(shopify_document
         region="KY",
         postal_code="40003",
         country="US",
+        phone="555-555-SHIP",
     )
 
 
@@ -193,6 +194,7 @@ def test_amazon_documented_order_ships_to_the_shipping_address(amazon_documented
         region="WA",
         postal_code="98109-5210",
         country="US",
+        phone="+1 206-555-0100",
     )
 
 
@@ -206,7 +208,9 @@ def test_amazon_currency_comes_from_order_total(amazon_documented):
     amazon_documented["order"]["MarketplaceId"] = "A1PA6795UKMFR9"  # Amazon.de
     amazon_documented["order"]["OrderTotal"] = {"CurrencyCode": "EUR", "Amount": "62.48"}
     for item in amazon_documented["items"]:
-        item["ItemPrice"]["CurrencyCode"] = "EUR"
+        for money in item.values():
+            if isinstance(money, dict) and "CurrencyCode" in money:
+                money["CurrencyCode"] = "EUR"
     assert parse_amazon(amazon_documented).currency == "EUR"
 
 
@@ -414,6 +418,7 @@ def test_shopify_eur_order_customer_and_address():
         region="BE",
         postal_code="10115",
         country="DE",
+        phone="+49 30 5555 0100",
     )
 
 
@@ -485,6 +490,7 @@ def test_amazon_jp_order_ships_by_latest_ship_date_and_goes_to_japan():
         region="Tokyo",
         postal_code="150-0002",
         country="JP",
+        phone="+81 3-5555-0100",
     )
 
 

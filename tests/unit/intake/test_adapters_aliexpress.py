@@ -54,6 +54,7 @@ def test_aliexpress_receipt_address_maps_to_ship_to(aliexpress_documented):
         region="Oregon",
         postal_code="97477",
         country="US",
+        phone="+1 5415550123",
     )
 
 

@@ -49,6 +49,7 @@ def test_shopee_recipient_address_maps_to_ship_to(shopee_documented):
         region="Wilayah Persekutuan Kuala Lumpur",
         postal_code="59100",
         country="MY",
+        phone="******789",
     )
 
 

@@ -73,6 +73,7 @@ def test_tiktok_recipient_address_uses_district_levels(tiktok_documented):
         region="California",
         postal_code="95110",
         country="US",
+        phone="(+1)408*****00",
     )
 
 

@@ -121,7 +121,17 @@ class OrderTotals(Value):
     shipping: Decimal = Decimal(0)
     tax: Decimal = Decimal(0)
     tax_included: bool = Field(default=False, description="tax is part of goods and shipping")
+    other: Decimal = Field(
+        default=Decimal(0),
+        description="other charges the channel adds (TikTok Shop's fees, Shopify's tips)",
+    )
     total: Decimal
+
+    @property
+    def expected_total(self) -> Decimal:
+        """What goods, discounts, shipping, tax and other charges add up to."""
+        tax = Decimal(0) if self.tax_included else self.tax
+        return self.goods - self.discounts + self.shipping + tax + self.other
 
 
 class CanonicalOrder(Value):

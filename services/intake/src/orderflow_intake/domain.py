@@ -15,6 +15,7 @@ from orderflow_contracts.order import CanonicalOrder, OrderLine, merge_lines
 
 from orderflow_intake.adapters import ChannelLine, ParsedOrder
 from orderflow_intake.adapters.iso import COUNTRIES, minor_units
+from orderflow_intake.totals import totals_reasons
 
 _ORDER_NAMESPACE = uuid.UUID("5a4c1f0e-6b7d-4e0f-9a51-0f6c2d9b8e11")
 
@@ -144,7 +145,10 @@ def canonicalise(
         currency=parsed.currency,
         placed_at=parsed.placed_at,
         ship_by=parsed.ship_by,
+        order_number=parsed.order_number,
+        totals=parsed.totals,
     )
+    reasons.extend(totals_reasons(parsed))
     return order, reasons
 
 
@@ -160,6 +164,7 @@ def _master_lines(line: ChannelLine, components: Components, places: int) -> lis
             quantity=quantity,
             unit_price=(total / quantity).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP),
             line_total=total,
+            properties=line.properties,
         )
         for (sku, _), quantity, total in zip(components, quantities, totals, strict=True)
     ]

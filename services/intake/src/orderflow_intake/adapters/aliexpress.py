@@ -94,6 +94,10 @@ class _ReceiptAddress(ChannelModel):
     province: str | None = None
     zip: str | None = None
     country: AliExpressCountry = ""
+    phone_country: str | None = None
+    mobile_no: str | None = None
+    phone_area: str | None = None
+    phone_number: str | None = None
 
 
 class _ChildOrder(ChannelModel):
@@ -133,7 +137,14 @@ def _ship_to(address: _ReceiptAddress) -> Address:
         region=address.province or "",
         postal_code=address.zip or "",
         country=address.country,
+        phone=_phone(address),
     )
+
+
+def _phone(address: _ReceiptAddress) -> str:
+    """The mobile number, else the phone (area and number), after the country calling code."""
+    number = join(address.mobile_no) or join(address.phone_area, address.phone_number)
+    return join(address.phone_country, number) if number else ""
 
 
 def _line(index: int, child: _ChildOrder, currency: str) -> ChannelLine:

@@ -13,6 +13,10 @@
   so is a line priced in another currency than the order, or an amount finer than the
   currency's minor unit (a fractional JPY amount is never rounded).
 - SP-API documents every date as ISO 8601 in UTC, so a date without a zone is read as UTC.
+- Totals: the items' ItemPrice less PromotionDiscount and ShippingDiscount, plus ShippingPrice
+  and, on Amazon.com and Amazon.ca where prices exclude tax, ItemTax and ShippingTax, is
+  OrderTotal; an order whose totals do not add up is held. The ShippingAddress's Phone is
+  carried for the carrier.
 - `LatestShipDate` is the ship-by deadline; `LastUpdateDate` the order's version.
 - Pending (not yet charged), PendingAvailability (pre-orders) and Canceled orders are not paid.
 """
@@ -20,7 +24,7 @@
 from decimal import Decimal
 from typing import Any
 
-from orderflow_contracts.order import Address, Customer
+from orderflow_contracts.order import Address, Customer, OrderTotals
 from pydantic import Field
 
 from orderflow_intake.adapters import fields
@@ -83,6 +87,7 @@ class _AmazonAddress(ChannelModel):
     StateOrRegion: str | None = None
     PostalCode: str | None = None
     CountryCode: fields.CountryCode = ""
+    Phone: str | None = None
 
 
 class _AmazonBuyer(ChannelModel):
@@ -106,6 +111,11 @@ class _AmazonItem(ChannelModel):
     SellerSKU: str
     QuantityOrdered: int = Field(gt=0)
     ItemPrice: _Money | None = None
+    ShippingPrice: _Money | None = None
+    ItemTax: _Money | None = None
+    ShippingTax: _Money | None = None
+    PromotionDiscount: _Money | None = None
+    ShippingDiscount: _Money | None = None
 
 
 class _AmazonPayload(ChannelModel):
@@ -151,6 +161,39 @@ def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
     )
 
 
+# Where item prices exclude tax (OrderTotal adds ItemTax and ShippingTax): North America.
+_TAX_ADDED = {"ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"}
+
+
+def _sum(items: list[_AmazonItem], *names: str) -> Decimal:
+    moneys = [getattr(item, name) for item in items for name in names]
+    return sum((money.Amount for money in moneys if money is not None), Decimal(0))
+
+
+def _totals(parsed: _AmazonPayload, currency: str) -> OrderTotals | None:
+    """Pending orders carry no OrderTotal, nor totals then."""
+    total = parsed.order.OrderTotal
+    if total is None:
+        return None
+    items = parsed.items
+    for index, item in enumerate(items):
+        for name in ("ShippingPrice", "ItemTax", "ShippingTax", "PromotionDiscount"):
+            money = getattr(item, name)
+            if money is not None and money.CurrencyCode != currency:
+                raise PayloadProblem(
+                    f"items.{index}.{name}.CurrencyCode",
+                    f"{money.CurrencyCode} differs from the order currency {currency}",
+                )
+    return OrderTotals(
+        goods=_sum(items, "ItemPrice"),
+        discounts=_sum(items, "PromotionDiscount", "ShippingDiscount"),
+        shipping=_sum(items, "ShippingPrice"),
+        tax=_sum(items, "ItemTax", "ShippingTax"),
+        tax_included=(parsed.order.MarketplaceId or "").strip() not in _TAX_ADDED,
+        total=total.Amount,
+    )
+
+
 def _ship_to(address: _AmazonAddress) -> Address:
     return Address(
         name=address.Name or "",
@@ -160,6 +203,7 @@ def _ship_to(address: _AmazonAddress) -> Address:
         region=address.StateOrRegion or "",
         postal_code=address.PostalCode or "",
         country=address.CountryCode,
+        phone=address.Phone or "",
     )
 
 
@@ -187,4 +231,5 @@ def parse_amazon(payload: Any) -> ParsedOrder:
         ship_by=order.LatestShipDate,
         payment_captured=order.OrderStatus not in _UNPAID_STATUSES,
         version=order.LastUpdateDate,
+        totals=_totals(parsed, currency),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from orderflow_contracts.order import Address, Customer, Value
+from orderflow_contracts.order import Address, Customer, LineProperty, OrderTotals, Value
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -16,6 +16,7 @@ class ChannelLine(Value):
     quantity: int
     unit_price: Decimal
     line_total: Decimal | None = None  # where the channel tells it: exact, unlike unit x quantity
+    properties: tuple[LineProperty, ...] = ()  # what the buyer asked for it (engraving text)
     channel_item_id: str = Field(
         default="",
         description="a line without a seller SKU: the channel's own id of what it sells (Shopee"
@@ -39,6 +40,8 @@ class ParsedOrder(Value):
     placed_at: datetime
     ship_by: datetime | None = None
     payment_captured: bool = True
+    order_number: str = ""  # the marketplace's own number the buyer sees, where not the id
+    totals: OrderTotals | None = None
     version: datetime | None = Field(
         default=None,
         description="the channel's version of this order document (its update time), when it"

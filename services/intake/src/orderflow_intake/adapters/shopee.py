@@ -66,6 +66,7 @@ REGION_CURRENCIES = {
 
 class _ShopeeAddress(ChannelModel):
     name: str | None = None
+    phone: str | None = None
     town: str | None = None
     district: str | None = None
     city: str | None = None
@@ -111,6 +112,7 @@ def _ship_to(address: _ShopeeAddress, order_region: str) -> Address:
         region=address.state or "",
         postal_code=address.zipcode or "",
         country=address.region or order_region,
+        phone=address.phone or "",
     )
 
 

@@ -5,6 +5,11 @@
 - `created_at` is ISO 8601 with the shop's UTC offset; Shopify always sends the offset, so a
   timestamp without one is refused rather than guessed.
 - Shopify has no ship-by deadline: `ship_by` stays None.
+- Carried for the seller and the warehouse: `name` (#1001, the order number), the shipping
+  address's `phone` (else the order's), each line's `properties` (engraving text), and the
+  totals: `total_line_items_price` less `total_discounts`, plus `shipping_lines` prices,
+  `total_tax` (unless `taxes_included`) and `total_tip_received`, is `total_price`; an order
+  whose totals do not add up is held.
 - `updated_at` is the order's version: an orders/updated older than the last one applied is
   recorded and ignored.
 - Payment is captured for `financial_status` paid or partially_refunded (or absent, as in
@@ -12,6 +17,7 @@
   refunded orders are not.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from orderflow_contracts import Event
@@ -20,7 +26,7 @@ from orderflow_contracts.marketplace import (
     MarketplaceOrderCancelled,
     MarketplacePaymentChanged,
 )
-from orderflow_contracts.order import Address, Customer
+from orderflow_contracts.order import Address, Customer, LineProperty, OrderTotals
 from pydantic import Field
 
 from orderflow_intake.adapters.base import (
@@ -50,12 +56,23 @@ class _ShopifyAddress(ChannelModel):
     province_code: str | None = None
     zip: str | None = None
     country_code: CountryCode = ""
+    phone: str | None = None
+
+
+class _ShopifyProperty(ChannelModel):
+    name: str
+    value: str | int | float | bool | None = None
+
+
+class _ShopifyShippingLine(ChannelModel):
+    price: Amount
 
 
 class _ShopifyLineItem(ChannelModel):
     sku: str | None
     quantity: int = Field(gt=0)
     price: Amount
+    properties: list[_ShopifyProperty] | None = None
 
 
 class _ShopifyCustomer(ChannelModel):
@@ -66,7 +83,9 @@ class _ShopifyCustomer(ChannelModel):
 
 class _ShopifyOrder(ChannelModel):
     id: int
+    name: str | None = None
     email: str | None = None
+    phone: str | None = None
     created_at: ZonedTimestamp
     updated_at: ZonedTimestamp | None = None
     currency: CurrencyCode
@@ -75,10 +94,18 @@ class _ShopifyOrder(ChannelModel):
     customer: _ShopifyCustomer | None = None
     shipping_address: _ShopifyAddress | None = None
     line_items: list[_ShopifyLineItem] = Field(min_length=1)
+    shipping_lines: list[_ShopifyShippingLine] = []
+    total_line_items_price: Amount | None = None
+    total_discounts: Amount = Decimal(0)
+    total_tax: Amount = Decimal(0)
+    taxes_included: bool = False
+    total_tip_received: Amount = Decimal(0)
+    total_price: Amount | None = None
 
 
-def _ship_to(address: _ShopifyAddress) -> Address:
+def _ship_to(address: _ShopifyAddress, order_phone: str | None) -> Address:
     return Address(
+        phone=address.phone or order_phone or "",
         name=join(address.first_name, address.last_name),
         line1=address.address1 or "",
         line2=address.address2 or "",
@@ -98,6 +125,32 @@ def _customer(order: _ShopifyOrder) -> Customer:
     )
 
 
+def _line(index: int, item: _ShopifyLineItem, currency: str) -> ChannelLine:
+    return ChannelLine(
+        channel_sku=item.sku or "",
+        quantity=item.quantity,
+        unit_price=exact_minor_units(item.price, currency, f"line_items.{index}.price"),
+        properties=tuple(
+            LineProperty(name=prop.name, value="" if prop.value is None else str(prop.value))
+            for prop in item.properties or ()
+        ),
+    )
+
+
+def _totals(order: _ShopifyOrder) -> OrderTotals | None:
+    if order.total_line_items_price is None or order.total_price is None:
+        return None
+    return OrderTotals(
+        goods=order.total_line_items_price,
+        discounts=order.total_discounts,
+        shipping=sum((line.price for line in order.shipping_lines), Decimal(0)),
+        tax=order.total_tax,
+        tax_included=order.taxes_included,
+        other=order.total_tip_received,
+        total=order.total_price,
+    )
+
+
 @reports_malformed(
     "shopify",
     expected="the orders/create webhook body: the Order itself, id and line_items at the top",
@@ -108,15 +161,10 @@ def parse_shopify(payload: Any) -> ParsedOrder:
         channel="shopify",
         external_id=str(order.id),
         customer=_customer(order),
-        ship_to=_ship_to(order.shipping_address or _ShopifyAddress()),
-        lines=tuple(
-            ChannelLine(
-                channel_sku=item.sku or "",
-                quantity=item.quantity,
-                unit_price=exact_minor_units(item.price, order.currency, f"line_items.{i}.price"),
-            )
-            for i, item in enumerate(order.line_items)
-        ),
+        ship_to=_ship_to(order.shipping_address or _ShopifyAddress(), order.phone),
+        lines=tuple(_line(i, item, order.currency) for i, item in enumerate(order.line_items)),
+        order_number=order.name or "",
+        totals=_totals(order),
         currency=order.currency,
         placed_at=order.created_at,
         payment_captured=order.financial_status in _CAPTURED_STATUSES,

@@ -17,6 +17,9 @@
   are unix seconds. The ship-by deadline
   is `rts_sla_time` (by when the parcel must be ready to ship, which TikTok scores as late
   dispatch), else `shipping_due_time`.
+- Totals: `payment.sub_total` (after discounts) plus `shipping_fee`, `tax` and the fees is
+  `total_amount`; an order whose totals do not add up is held. The recipient's
+  `phone_number` is carried for the carrier.
 - UNPAID and CANCELLED orders are not paid. ON_HOLD orders are paid (TikTok only keeps the
   buyer's cancellation window open), so they count as paid.
 """
@@ -25,7 +28,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from orderflow_contracts.order import Address, Customer
+from orderflow_contracts.order import Address, Customer, OrderTotals
 from pydantic import Field
 
 from orderflow_intake.adapters.base import (
@@ -68,6 +71,7 @@ class _TikTokAddress(ChannelModel):
     address_line4: str | None = None
     postal_code: str | None = None
     region_code: CountryCode = ""
+    phone_number: str | None = None
     district_info: list[_DistrictLevel] = []
 
 
@@ -80,6 +84,36 @@ class _TikTokLineItem(ChannelModel):
 
 class _TikTokPayment(ChannelModel):
     currency: CurrencyCode
+    sub_total: Amount | None = None
+    shipping_fee: Amount = Decimal(0)
+    tax: Amount = Decimal(0)
+    retail_delivery_fee: Amount = Decimal(0)
+    small_order_fee: Amount = Decimal(0)
+    buyer_service_fee: Amount = Decimal(0)
+    handling_fee: Amount = Decimal(0)
+    item_insurance_fee: Amount = Decimal(0)
+    shipping_insurance_fee: Amount = Decimal(0)
+    total_amount: Amount | None = None
+
+    def totals(self) -> OrderTotals | None:
+        """sub_total is after the seller's and TikTok's discounts; tax is added."""
+        if self.sub_total is None or self.total_amount is None:
+            return None
+        fees = (
+            self.retail_delivery_fee,
+            self.small_order_fee,
+            self.buyer_service_fee,
+            self.handling_fee,
+            self.item_insurance_fee,
+            self.shipping_insurance_fee,
+        )
+        return OrderTotals(
+            goods=self.sub_total,
+            shipping=self.shipping_fee,
+            tax=self.tax,
+            other=sum(fees, Decimal(0)),
+            total=self.total_amount,
+        )
 
 
 class _TikTokOrder(ChannelModel):
@@ -121,6 +155,7 @@ def _ship_to(address: _TikTokAddress) -> Address:
         region=_state(address.district_info),
         postal_code=address.postal_code or "",
         country=address.region_code,
+        phone=address.phone_number or "",
     )
 
 
@@ -171,4 +206,5 @@ def parse_tiktok(payload: Any) -> ParsedOrder:
         ship_by=order.rts_sla_time or order.shipping_due_time,
         payment_captured=order.status not in _UNPAID_STATUSES,
         version=order.update_time,
+        totals=order.payment.totals(),
     )
