@@ -46,6 +46,9 @@ async def test_each_attempt_is_explained_with_inventorys_answer(system: TestSyst
     assert first["outcome"] == "planned"
     assert [s["location_id"] for s in first["chosen"]] == ["us-ontario"]
     assert first["rejected_by_inventory"] == [shortage.model_dump()]
+    assert (first["method"], first["reference_version"], first["total"]) == ("exact", 1, "5.90")
+    [chosen] = [p for p in first["plans"] if p["verdict"] == "chosen"]
+    assert chosen["cost"]["shipping"] == "5.90" and chosen["locations"] == ["us-ontario"]
     assert {c["location_id"] for c in first["candidates"]} == {
         "us-ontario",
         "de-3pl",

@@ -10,12 +10,14 @@ import httpx
 import pytest
 from orderflow_contracts import topics
 from orderflow_routing import what_if_cli
+from orderflow_runtime.access import Role, add_operator
 from orderflow_testing.system import TestSystem, eventually
 
 from tests.integration.routing.test_replica_at_start import publish_level
 from tests.use_cases.conftest import accepted
 
 pytestmark = pytest.mark.integration
+LIN = {"X-Actor": "lin"}  # the API is open here (no keys file): the caller names themself
 
 
 def _priced(reference: dict, carrier: str, base: str) -> dict:
@@ -44,11 +46,11 @@ async def test_a_new_version_is_used_by_the_next_order_and_a_what_if_replays_it(
         reference = first["reference"]
 
         twice = reference | {"locations": reference["locations"] * 2, "version": 2}
-        invalid = await client.put("/reference", json=twice, params={"changed_by": "lin"})
-        stale = await client.put("/reference", json=reference, params={"changed_by": "lin"})
+        invalid = await client.put("/reference", json=twice, headers=LIN)
+        stale = await client.put("/reference", json=reference, headers=LIN)
         dearer_usps = _priced(reference, "usps", "50") | {"version": 2}
         stored = await client.put(
-            "/reference", json=dearer_usps, params={"changed_by": "lin", "note": "usps rise"}
+            "/reference", json=dearer_usps, headers=LIN, params={"note": "usps rise"}
         )
         assert invalid.status_code == 422
         assert "location us-ontario is given 2 times" in invalid.text
@@ -101,3 +103,27 @@ async def test_a_new_version_is_used_by_the_next_order_and_a_what_if_replays_it(
     assert printed["changes"] == report["changes"]
     assert await routing.fetchval("SELECT count(*) FROM outbox") == outbox  # nothing emitted
     assert await routing.fetchval("SELECT count(*) FROM decisions") == 1
+
+
+async def test_only_an_admin_changes_the_reference_data_and_is_named_for_it(
+    system: TestSystem, start, tmp_path
+) -> None:
+    keys_file = tmp_path / "keys.json"
+    operator = add_operator(keys_file, "lin@seller", Role.OPERATE)
+    admin = add_operator(keys_file, "boss@seller", Role.ADMIN)
+    await system.create_topics([])
+    service = await start(system, "routing", api_keys_file=keys_file)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://routing"
+    ) as client:
+        as_admin = {"X-API-Key": admin, "X-Actor": "mallory"}
+        reading = await client.get("/reference", headers={"X-API-Key": operator})
+        reference = (await client.get("/reference", headers=as_admin)).json()["reference"]
+        refused = await client.put(
+            "/reference", json=reference | {"version": 2}, headers={"X-API-Key": operator}
+        )
+        stored = await client.put("/reference", json=reference | {"version": 2}, headers=as_admin)
+
+    assert reading.status_code == 403 and "needs admin" in reading.text
+    assert refused.status_code == 403
+    assert stored.status_code == 200 and stored.json()["changed_by"] == "boss@seller"

@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, HTTPException, Query
 from orderflow_runtime import RunningService
+from orderflow_runtime.http import Actor
 from pydantic import BaseModel, Field, ValidationError
 
 from orderflow_routing import store, what_if
@@ -109,13 +110,14 @@ def _changing(service: RunningService, references: References) -> APIRouter:
         summary="Store a new version; the next order uses it, on every instance",
         responses={
             409: {"description": "its version is not the latest + 1"},
+            403: {"description": "an operator without the admin role"},
             422: {"description": "not valid: every problem is named"},
         },
     )
     async def replace(
         reference: ReferenceData,
-        changed_by: str = Query(min_length=1, description="who, for the audit trail"),
-        note: str = Query("", description="why"),
+        changed_by: Actor,
+        note: str = Query("", description="why, for the audit trail"),
     ) -> VersionInfo:
         async with service.pool.acquire() as conn:
             if not await store.save_reference(conn, reference, changed_by, note):
