@@ -202,3 +202,28 @@ async def test_a_failed_delivery_comes_back_and_is_restocked(system: TestSystem)
 
 async def _holds(value, check) -> bool:
     return bool(check(await value))
+
+
+async def test_a_short_pick_ships_the_rest_and_replans_the_unit_short(system: TestSystem) -> None:
+    await open_for_business(system, {("MUG-RED", "de-3pl"): 5, ("MUG-RED", "cn-shenzhen"): 5})
+    await place(system, 5, [("MUG-RED", 2)], "DE")
+    fulfillment, inventory = await system.db("fulfillment"), await system.db("inventory")
+    warehouse = Warehouse(await system.bus("warehouse"), seller_setup(), short_at={"de-3pl"})
+
+    async with partners_running(warehouse, Carrier(await system.bus("carrier"))):
+        await eventually(
+            lambda: _holds(shipments(fulfillment), all_are("delivered", 2)), timeout_s=40
+        )
+
+    quantities = await fulfillment.fetch(
+        "SELECT location_id, (lines->0->>'quantity')::int AS units FROM shipments"
+        " ORDER BY created_at"
+    )
+    assert [(r["location_id"], r["units"]) for r in quantities] == [
+        ("de-3pl", 1),
+        ("cn-shenzhen", 1),
+    ]
+    # de-3pl: 1 shipped, 1 not on the shelf; cn-shenzhen: 1 shipped.
+    await eventually(lambda: _holds(stock_of(inventory), lambda s: s == {
+        ("MUG-RED", "de-3pl"): (3, 0), ("MUG-RED", "cn-shenzhen"): (4, 0)
+    }))  # fmt: skip

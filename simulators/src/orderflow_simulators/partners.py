@@ -140,7 +140,8 @@ class TrackingDesk:
 class Warehouse:
     """Every location of the seller at once: receives stock, picks, packs and ships; stops a
     pick task cancelled before it shipped. A location in `rejects_at` is a 3PL that rejects
-    every pick task (over capacity)."""
+    every pick task (over capacity); one in `short_at` finds one unit of a task's first line
+    missing (it picks the rest, when there is any)."""
 
     def __init__(
         self,
@@ -148,11 +149,13 @@ class Warehouse:
         setup: SellerSetup,
         delay_s: float = 0.0,
         rejects_at: Collection[str] = (),
+        short_at: Collection[str] = (),
     ) -> None:
         self.bus = bus
         self.setup = setup
         self.delay_s = delay_s
         self.rejects_at = frozenset(rejects_at)
+        self.short_at = frozenset(short_at)
         self.shipped = 0
         self._stopped: set[str] = set()
         self._left: set[str] = set()
@@ -193,6 +196,23 @@ class Warehouse:
             await self._report(task.shipment_id, task.order_id, task.location_id, "rejected",
                                correlation_id, reason="over capacity")  # fmt: skip
             return
+        if task.location_id in self.short_at:
+            short = (task.lines[0].model_copy(update={"quantity": 1}),)
+            await self.bus.publish(
+                topics.WAREHOUSE_EVENTS,
+                task.shipment_id,
+                WarehouseReported(
+                    shipment_id=task.shipment_id,
+                    order_id=task.order_id,
+                    location_id=task.location_id,
+                    status="short_picked",
+                    reason="not on the shelf",
+                    lines=short,
+                ),
+                correlation_id,
+            )
+            if sum(line.quantity for line in task.lines) == 1:
+                return  # nothing left to pick: the short pick was a rejection
         tracking = tracking_number(task.carrier, task.shipment_id)
         for status in ("picked", "packed", "shipped"):
             if self.delay_s:
