@@ -313,3 +313,54 @@ def test_never_more_shipments_than_the_cost_justifies(situation) -> None:
         assert decision.total < min(Decimal(p["cost"]["total"]) for p in singles)
     feasible = [Decimal(p["cost"]["total"]) for p in decision.plans if p.get("feasible")]
     assert decision.total == min(feasible)  # no seller preferences in this reference
+
+
+# --- the search beyond small orders -----------------------------------------------------------
+
+WIDE = Network(
+    ReferenceData.model_validate(
+        {
+            "locations": [{"location_id": f"eu-{n:02d}", "country": "DE"} for n in range(12)],
+            "services": [
+                {"carrier": "dpd", "service": "classic",
+                 "locations": [f"eu-{n:02d}" for n in range(12)],
+                 "lanes": [lane("DE", "DE", band_card((5000, "5.00"), base="5", per_kg="1"), 1, 2)]},
+            ],
+        }
+    )
+)  # fmt: skip
+WIDE_SKUS = [f"S{n}" for n in range(6)]
+
+
+def test_an_order_no_three_locations_can_ship_is_covered_greedily() -> None:
+    held = {f"eu-{n:02d}": {f"S{n}": 1} for n in range(5)}
+    decision = decide({f"S{n}": 1 for n in range(5)}, "DE", held, network=WIDE)
+    assert decision.method == "heuristic, then a greedy cover"
+    assert shipped(decision) == [(f"eu-{n:02d}", "dpd/classic") for n in range(5)]
+    assert decision.reason.startswith("split over 5 locations: no single location holds")
+
+
+@st.composite
+def wide_situations(draw):
+    skus = draw(st.lists(st.sampled_from(WIDE_SKUS), min_size=1, max_size=6, unique=True))
+    lines = {sku: draw(st.integers(1, 3)) for sku in skus}
+    held = {f"eu-{n:02d}": {sku: draw(st.integers(0, 3)) for sku in skus} for n in range(12)}
+    return lines, held
+
+
+@settings(max_examples=150, deadline=None)
+@given(wide_situations())
+def test_the_heuristic_ships_exactly_the_order_from_stock_that_holds_it(situation) -> None:
+    lines, held = situation
+    decision = decide(lines, "DE", held, network=WIDE)
+    enough = all(sum(h[sku] for h in held.values()) >= qty for sku, qty in lines.items())
+    assert decision.routed == enough, decision.reason
+    shipped_units: Counter[str] = Counter()
+    for shipment in decision.shipments:
+        for line in shipment.lines:
+            assert 0 < line.quantity <= held[shipment.location_id][line.sku]
+            shipped_units[line.sku] += line.quantity
+    if decision.routed:
+        assert shipped_units == Counter(lines)
+        one_holds_all = any(all(h[s] >= q for s, q in lines.items()) for h in held.values())
+        assert len(decision.shipments) == 1 or not one_holds_all  # 5.00 a parcel, 10 a split
