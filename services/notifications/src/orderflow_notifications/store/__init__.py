@@ -1,0 +1,47 @@
+"""notifications' tables, a module per concern; callers use `store.<name>`."""
+
+from orderflow_notifications.store.contacts import known_orders, save_contacts
+from orderflow_notifications.store.preferences import (
+    confirm_channels,
+    customer_preferences,
+    seller_preferences,
+    set_customer_preferences,
+    set_seller_preferences,
+)
+from orderflow_notifications.store.queue import (
+    Attempt,
+    News,
+    give_up_unconfirmed,
+    hold,
+    lease_due,
+    mark_sending,
+    queue,
+    record_attempts,
+)
+from orderflow_notifications.store.transits import Departure, note_transits, predicted_late
+from orderflow_notifications.store.views import delivery_logs, kpi_figures, notifications, summary
+
+__all__ = [
+    "Attempt",
+    "Departure",
+    "News",
+    "confirm_channels",
+    "customer_preferences",
+    "delivery_logs",
+    "give_up_unconfirmed",
+    "hold",
+    "known_orders",
+    "kpi_figures",
+    "lease_due",
+    "mark_sending",
+    "note_transits",
+    "notifications",
+    "predicted_late",
+    "queue",
+    "record_attempts",
+    "save_contacts",
+    "seller_preferences",
+    "set_customer_preferences",
+    "set_seller_preferences",
+    "summary",
+]

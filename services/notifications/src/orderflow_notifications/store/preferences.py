@@ -1,0 +1,54 @@
+"""What customers and the seller want to hear, and when."""
+
+from typing import Any
+
+import asyncpg
+
+
+async def confirm_channels(conn: asyncpg.Connection) -> frozenset[str]:
+    """The sales channels whose buyers hear 'confirmed' (the seller's choice)."""
+    return frozenset(await conn.fetchval("SELECT confirm_channels FROM seller_preferences") or ())
+
+
+async def customer_preferences(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM customer_preferences WHERE email = lower($1)", email)
+
+
+async def set_customer_preferences(
+    conn: asyncpg.Connection, email: str, wanted: dict[str, Any], actor: str
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO customer_preferences AS p (email, opted_out, kinds_off, time_zone,"
+        " quiet_from, quiet_until, updated_by) VALUES (lower($1), $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (email) DO UPDATE SET opted_out = $2, kinds_off = $3, time_zone = $4,"
+        "  quiet_from = $5, quiet_until = $6, updated_by = $7, updated_at = now()"
+        " RETURNING *",
+        email,
+        wanted["opted_out"],
+        wanted["kinds_off"],
+        wanted["time_zone"],
+        wanted["quiet_from"],
+        wanted["quiet_until"],
+        actor,
+    )
+
+
+async def seller_preferences(conn: asyncpg.Connection) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "SELECT confirm_channels, quiet_from, quiet_until, updated_at, updated_by"
+        " FROM seller_preferences"
+    )
+
+
+async def set_seller_preferences(
+    conn: asyncpg.Connection, wanted: dict[str, Any], actor: str
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "UPDATE seller_preferences SET confirm_channels = $1, quiet_from = $2, quiet_until = $3,"
+        " updated_by = $4, updated_at = now()"
+        " RETURNING confirm_channels, quiet_from, quiet_until, updated_at, updated_by",
+        wanted["confirm_channels"],
+        wanted["quiet_from"],
+        wanted["quiet_until"],
+        actor,
+    )

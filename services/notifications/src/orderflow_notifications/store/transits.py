@@ -1,0 +1,64 @@
+"""Each shipment's way per lane, and what it predicts."""
+
+from dataclasses import dataclass
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class Departure:
+    shipment_id: str
+    order_id: str
+    carrier: str
+    tracking_number: str
+    correlation_id: str
+
+
+async def note_transits(
+    conn: asyncpg.Connection, departed: list[Departure], arrived: list[str]
+) -> None:
+    """Shipments that left and shipments that arrived, now: each lane's transit times."""
+    await conn.execute(
+        "INSERT INTO transits (shipment_id, order_id, carrier, tracking_number, correlation_id)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+        " ON CONFLICT (shipment_id) DO NOTHING",
+        [d.shipment_id for d in departed],
+        [d.order_id for d in departed],
+        [d.carrier for d in departed],
+        [d.tracking_number for d in departed],
+        [d.correlation_id for d in departed],
+    )
+    await conn.execute(
+        "UPDATE transits SET delivered_at = now()"
+        " WHERE shipment_id = ANY($1::text[]) AND delivered_at IS NULL",
+        arrived,
+    )
+
+
+async def predicted_late(
+    conn: asyncpg.Connection, quantile: float, min_samples: int, history_days: float
+) -> list[asyncpg.Record]:
+    """Shipments on their way whose lane's `quantile` transit (over its deliveries of the last
+    `history_days`, if at least `min_samples`) brings them after their order's promise, while
+    the promise still lies ahead, and whose customer has not heard of a delay yet."""
+    return list(
+        await conn.fetch(
+            "WITH lanes AS (SELECT t.carrier, c.country, count(*) AS samples,"
+            "  percentile_cont($1) WITHIN GROUP"
+            "   (ORDER BY extract(epoch FROM t.delivered_at - t.shipped_at)) AS transit_s"
+            "  FROM transits t JOIN contacts c USING (order_id)"
+            "  WHERE t.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
+            "  GROUP BY 1, 2 HAVING count(*) >= $2)"
+            " SELECT t.*, c.deliver_by, l.samples, l.transit_s,"
+            "  t.shipped_at + make_interval(secs => l.transit_s) AS expected_by"
+            " FROM transits t JOIN contacts c USING (order_id)"
+            " JOIN lanes l ON l.carrier = t.carrier AND l.country = c.country"
+            " WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
+            "  AND t.shipped_at + make_interval(secs => l.transit_s) > c.deliver_by"
+            "  AND NOT EXISTS (SELECT 1 FROM notifications n"
+            "   WHERE n.shipment_id = t.shipment_id AND n.kind = 'delayed')",
+            quantile,
+            min_samples,
+            history_days,
+        )
+    )
