@@ -60,6 +60,7 @@ def _issue(uow: UnitOfWork, plan: ShipmentsPlanned, shipment: PlannedShipment) -
             service=shipment.service,
             ship_to=plan.ship_to,
             lines=shipment.lines,
+            currency=plan.currency,
         ),
     )
     uow.emit(

@@ -204,9 +204,10 @@ def _split_units(
     for location in sorted(locations, key=lambda loc: (-search.held(loc, line.sku), loc)):
         units = min(left, search.held(location, line.sku))
         if units:
-            parts.append(
-                (location, OrderLine(sku=line.sku, quantity=units, unit_price=line.unit_price))
+            part = OrderLine(
+                sku=line.sku, quantity=units, unit_price=line.unit_price, properties=line.properties
             )
+            parts.append((location, part))
             left -= units
     return tuple(parts) if left == 0 else None
 
@@ -224,6 +225,7 @@ def greedy_cover(search: Search, holders: list[str]) -> Candidate | None:
     """The fewest locations, most units first, for an order no set of up to 3 can ship."""
     remaining = {line.sku: line.quantity for line in search.lines}
     prices = {line.sku: line.unit_price for line in search.lines}
+    wishes = {line.sku: line.properties for line in search.lines}
     taken: dict[str, list[OrderLine]] = {}
     while any(remaining.values()):
         cover = {
@@ -238,7 +240,10 @@ def greedy_cover(search: Search, holders: list[str]) -> Candidate | None:
         for sku, qty in remaining.items():
             units = min(qty, search.held(best, sku))
             if units:
-                taken[best].append(OrderLine(sku=sku, quantity=units, unit_price=prices[sku]))
+                line = OrderLine(
+                    sku=sku, quantity=units, unit_price=prices[sku], properties=wishes[sku]
+                )
+                taken[best].append(line)
                 remaining[sku] -= units
     return search.candidate(tuple(taken), {loc: tuple(lines) for loc, lines in taken.items()})
 

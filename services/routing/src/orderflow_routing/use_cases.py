@@ -144,6 +144,7 @@ def _decide(
         shipments=shipments,
         placed_at=order.placed_at,
         ship_by=order.ship_by,
+        currency=order.currency,
     )
     return store.Outcome(plan, decision.reason, explanation)
 
