@@ -177,6 +177,13 @@ ALIEXPRESS = CanonicalOrder(
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),  # 2025-06-18 23:00:00 US Pacific (PDT)
     # paid 23:01:30 PDT, plus the longest goods_prepare_time (5 days)
     ship_by=datetime(2025, 6, 24, 6, 1, 30, tzinfo=UTC),
+    # 15.99 + 2 x 11.65 + 5.00 = 44.29, less the 3.00 discount, free shipping: 41.29.
+    totals=OrderTotals(
+        goods=Decimal("44.29"),
+        discounts=Decimal("3.00"),
+        shipping=Decimal("0.00"),
+        total=Decimal("41.29"),
+    ),
 )
 
 CASES = {

@@ -9,6 +9,9 @@ GlobalAeopTpOrderDetailDto), the seller-side successor of
   AliExpress's TOP JSON wraps lists in an object named after the element type
   (`{"global_aeop_tp_child_order_dto": [...]}`); the bare list is accepted too.
 - The currency is `order_amount.currency_code`, else the first product price's.
+- Totals: the products less `order_discount_info`, plus `logistics_amount`, is `order_amount`;
+  an order whose totals do not add up is held. The receipt address's `phone_country` and
+  `mobile_no` (else `phone_area` and `phone_number`) are the recipient's phone.
 - AliExpress shares no buyer e-mail: the buyer is known by its login id, `buyerloginid`, else
   `buyer_info.login_id` (the buyer's identity for probable duplicates).
 - `receipt_address`: `contact_person`, `address` (else `detail_address`), `address2`, `city`,
@@ -25,9 +28,10 @@ GlobalAeopTpOrderDetailDto), the seller-side successor of
 
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
-from orderflow_contracts.order import Address, Customer
+from orderflow_contracts.order import Address, Customer, OrderTotals
 from pydantic import BeforeValidator, Field
 
 from orderflow_intake.adapters.base import (
@@ -119,6 +123,8 @@ class _AliExpressOrder(ChannelModel):
     order_status: str
     fund_status: str | None = None
     order_amount: _Money | None = None
+    order_discount_info: _Money | None = None
+    logistics_amount: _Money | None = None
     buyer_signer_fullname: str | None = None
     buyerloginid: str | None = None
     buyer_info: _BuyerInfo | None = None
@@ -163,6 +169,30 @@ def _line(index: int, child: _ChildOrder, currency: str) -> ChannelLine:
     )
 
 
+def _totals(order: _AliExpressOrder, currency: str) -> OrderTotals | None:
+    """The products (product_price x product_count) less order_discount_info, plus
+    logistics_amount, is order_amount."""
+    if order.order_amount is None:
+        return None
+    extras = {
+        "order_discount_info": order.order_discount_info,
+        "logistics_amount": order.logistics_amount,
+    }
+    for name, money in extras.items():
+        if money is not None and money.currency_code != currency:
+            raise PayloadProblem(
+                f"{name}.currency_code",
+                f"{money.currency_code} differs from the order currency {currency}",
+            )
+    children = order.child_order_list
+    return OrderTotals(
+        goods=sum((c.product_price.amount * c.product_count for c in children), Decimal(0)),
+        discounts=order.order_discount_info.amount if order.order_discount_info else Decimal(0),
+        shipping=order.logistics_amount.amount if order.logistics_amount else Decimal(0),
+        total=order.order_amount.amount,
+    )
+
+
 def _ship_by(order: _AliExpressOrder) -> datetime | None:
     handling_days = [c.goods_prepare_time for c in order.child_order_list]
     known_days = [days for days in handling_days if days is not None]
@@ -203,5 +233,6 @@ def parse_aliexpress(payload: Any) -> ParsedOrder:
         placed_at=order.gmt_create,
         ship_by=_ship_by(order),
         payment_captured=_paid(order),
+        totals=_totals(order, currency),
         version=order.gmt_modified,
     )
