@@ -7,6 +7,7 @@ from orderflow_routing import store
 from orderflow_routing.reference import ReferenceData
 from orderflow_testing.use_cases import DrivenService
 
+from tests.conftest import seller_setup
 from tests.use_cases.conftest import accepted
 from tests.use_cases.routing.test_planning import events, stock
 
@@ -63,3 +64,22 @@ async def test_a_location_at_capacity_today_ships_no_more(routing: DrivenService
     assert isinstance(second, OrderUnroutable)  # the same poll: counted as it plans
     assert isinstance(third, OrderUnroutable)  # a later poll: counted in location_load
     assert third.reason.endswith("(at capacity today: us-ontario)")
+
+
+async def test_the_setup_file_gives_a_new_version_only_until_an_operator_stores_one(
+    routing: DrivenService,
+) -> None:
+    setup = seller_setup()
+    assert await store.load_network(routing.conn, setup) == 1  # unchanged: the same version
+    dearer = setup.model_copy(
+        update={"rates": tuple(r.model_copy(update={"base": r.base + 1}) for r in setup.rates)}
+    )
+    assert await store.load_network(routing.conn, dearer) == 2  # the file changed
+    await _store_version(routing)  # an operator's version 3
+    assert await store.load_network(routing.conn, setup) == 3  # the file is ignored now
+    history = await store.reference_history(routing.conn)
+    assert [(row["version"], row["source"]) for row in history] == [
+        (3, "api"),
+        (2, "setup"),
+        (1, "setup"),
+    ]
