@@ -16,7 +16,7 @@ from orderflow_contracts.order import Address, Customer
 
 # The address fields that name or find a person; country, region and the postal area stay, for
 # the order's facts (accounting, KPIs, carrier zones) to keep meaning something.
-ERASED_ADDRESS_FIELDS = ("name", "line1", "line2", "city")
+ERASED_ADDRESS_FIELDS = ("name", "line1", "line2", "city", "phone")
 ERASED_CUSTOMER_FIELDS = ("name", "email", "buyer_id")
 POSTAL_AREA_LENGTH = 3  # what is kept of a postal code: "SW1A 1AA" -> "SW1", "94107" -> "941"
 

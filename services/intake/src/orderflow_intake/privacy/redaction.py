@@ -25,7 +25,7 @@ def personal_values(customer: Customer, *addresses: Address | None) -> set[str]:
     values = {customer.name, customer.email, customer.buyer_id}
     for address in addresses:
         if address is not None:
-            values |= {address.name, address.line1, address.line2, address.city}
+            values |= {address.name, address.line1, address.line2, address.city, address.phone}
     return {value.strip() for value in values if len(value.strip()) >= _SHORTEST_VALUE}
 
 
