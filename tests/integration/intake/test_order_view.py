@@ -63,6 +63,8 @@ async def test_orders_are_found_by_id_channel_order_email_status_and_date(start_
     assert await ids(customer_email="ADA@x.org") == [placed["clean"]]
     assert await ids(status="held") == sorted([placed["unknown"], placed["no_street"]])
     assert await ids(channel="amazon") == [placed["amazon"]]
+    clean = (await intake.http.get(f"/orders/{placed['clean']}")).json()
+    assert await ids(correlation_id=clean["correlation_id"]) == [placed["clean"]]
     assert await ids(received_from=(now - timedelta(hours=1)).isoformat()) == sorted(
         placed.values()
     )

@@ -19,6 +19,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
     @router.get("/orders", response_model=OrderPage, summary="Find orders")
     async def list_orders(
         order_id: str | None = None,
+        correlation_id: str | None = None,
         channel: str | None = None,
         external_id: str | None = None,
         customer_email: str | None = None,
@@ -30,6 +31,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
     ) -> OrderPage:
         filters = {
             "order_id": order_id,
+            "correlation_id": correlation_id,
             "channel": channel,
             "external_id": external_id,
             "customer_email": customer_email,

@@ -14,6 +14,7 @@ async def orders_page(
 ) -> tuple[list[asyncpg.Record], int]:
     columns = {
         "order_id": "o.order_id = ${}",
+        "correlation_id": "o.correlation_id = ${}",
         "channel": "o.channel = ${}",
         "external_id": "o.external_id = ${}",
         "customer_email": "o.customer_email = lower(${})",
