@@ -67,6 +67,9 @@ async def test_a_failed_delivery_is_returned_through_the_api(system: TestSystem,
     for status in ("in_transit", "delivered"):
         back = TrackingUpdated(tracking_number="RET-1", carrier="usps", status=status)
         await partners.publish(topics.CARRIER_TRACKING, "RET-1", back)
+    await partners.flush()
+    # The warehouse restocks what it received: its report follows the carrier's on another topic.
+    await eventually(lambda: db.fetchval("SELECT status = 'return_received' FROM shipments"))
     restocked = WarehouseReported(
         shipment_id=SHIPMENT, order_id="o-1", status="restocked", location_id="us-ontario"
     )
