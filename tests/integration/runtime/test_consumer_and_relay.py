@@ -140,7 +140,14 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "erasures",
             "erasure_progress",
         },
-        "routing": {"stock_replica", "orders", "decisions", "reference_versions", "location_load"},
+        "routing": {
+            "stock_replica",
+            "orders",
+            "decisions",
+            "reference_versions",
+            "location_load",
+            "erased_orders",
+        },
         "inventory": {
             "stock",
             "reservations",
@@ -157,6 +164,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "daily_sales",
             "alert_state",
             "alerts",
+            "erased_orders",
         },
         "fulfillment": {
             "shipments",
@@ -175,6 +183,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "seller_preferences",
             "customer_preferences",
             "transits",
+            "erased_orders",
         },
     }
     for name, own in expected.items():

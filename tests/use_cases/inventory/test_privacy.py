@@ -67,3 +67,16 @@ async def test_the_retention_purge_empties_plans_settled_long_ago(inventory) -> 
     assert (purged, again) == (1, 0)
     assert await _ship_to(inventory, "o-1") == Address(country="US")
     assert (await _ship_to(inventory, "o-2")).line1 == "1 Main St"
+
+
+async def test_a_plan_read_after_its_erasure_is_erased_by_the_next_purge(inventory) -> None:
+    await inventory.deliver(topics.PRIVACY_ERASURES, REQUEST)
+    await _two_reserved(inventory)
+    assert (await _ship_to(inventory, "o-1")).line1 == "1 Main St"
+
+    async with inventory.unit_of_work() as uow:
+        purged = await use_cases.purge_expired(uow, timedelta(days=90))
+
+    assert purged == 1
+    assert await _ship_to(inventory, "o-1") == Address(country="US")
+    assert (await _ship_to(inventory, "o-2")).line1 == "1 Main St"

@@ -22,6 +22,7 @@ async def erase_customer(uow: UnitOfWork, event: CustomerErasureRequested) -> No
     rows = await store.lock_plans_of_orders(uow.conn, list(event.order_ids))
     await _erase(uow.conn, rows)
     counts = {"reservations": len(rows)}
+    await store.remember_erased(uow.conn, event.erasure_id, list(event.order_ids))
     uow.emit(
         topics.PRIVACY_ERASURES,
         event.erasure_id,

@@ -69,13 +69,15 @@ async def purge_settled(
     conn: asyncpg.Connection, settled_before: datetime, limit: int
 ) -> dict[str, int]:
     """Empty the contact and recipients of up to `limit` orders whose notifications are all
-    settled (none queued or sending) and none newer than the cutoff."""
+    settled (none queued or sending) and none newer than the cutoff, and of orders an erasure
+    named whose contact arrived after it."""
     contacts = await conn.fetch(
         "WITH due AS (SELECT c.order_id FROM contacts c"
         "  WHERE (c.name <> '' OR c.email <> '')"
-        "  AND EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = c.order_id)"
-        "  AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = c.order_id"
-        "   AND (n.status IN ('awaiting_contact', 'pending', 'sending') OR n.created_at >= $1))"
+        "  AND (c.order_id IN (SELECT order_id FROM erased_orders) OR ("
+        "   EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = c.order_id)"
+        "   AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = c.order_id"
+        "    AND (n.status IN ('awaiting_contact', 'pending', 'sending') OR n.created_at >= $1))))"
         "  ORDER BY c.order_id LIMIT $2 FOR UPDATE OF c SKIP LOCKED)"
         " UPDATE contacts c SET name = '', email = '' FROM due WHERE c.order_id = due.order_id"
         " RETURNING c.order_id",
@@ -88,4 +90,16 @@ async def purge_settled(
         " SELECT count(*) FROM emptied",
         [row["order_id"] for row in contacts],
     )
-    return {"contacts": len(contacts), "recipients": recipients}
+    # Only an erased order can still have news queued (its contact came after its erasure).
+    stopped = await _give_up_queued(conn, [row["order_id"] for row in contacts])
+    return {"contacts": len(contacts), "recipients": recipients, "queued_stopped": stopped}
+
+
+async def remember_erased(conn: asyncpg.Connection, erasure_id: str, order_ids: list[str]) -> None:
+    """The erasure's order ids, so what of them arrives later is erased too."""
+    await conn.execute(
+        "INSERT INTO erased_orders (order_id, erasure_id)"
+        " SELECT unnest($1::text[]), $2 ON CONFLICT (order_id) DO NOTHING",
+        order_ids,
+        erasure_id,
+    )

@@ -14,6 +14,7 @@ SERVICE = "notifications"
 async def erase_customer(uow: UnitOfWork, event: CustomerErasureRequested) -> None:
     """Empty the customer's contacts and recipients, stop what is queued for them, and say so."""
     counts = await store.erase_customer(uow.conn, list(event.order_ids), event.email_digest)
+    await store.remember_erased(uow.conn, event.erasure_id, list(event.order_ids))
     uow.emit(
         topics.PRIVACY_ERASURES,
         event.erasure_id,

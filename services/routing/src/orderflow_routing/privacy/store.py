@@ -24,10 +24,12 @@ async def lock_orders_of_customer(
 async def lock_orders_due(
     conn: asyncpg.Connection, settled_before: datetime, limit: int
 ) -> list[asyncpg.Record]:
-    """Reserved or unroutable orders untouched since the cutoff, not erased yet."""
+    """Reserved or unroutable orders untouched since the cutoff, and orders an erasure named
+    that arrived after it, not erased yet."""
     return await conn.fetch(  # type: ignore[no-any-return]
         "SELECT order_id, accepted::text AS accepted FROM orders WHERE pii_erased_at IS NULL"
-        " AND status IN ('reserved', 'unroutable') AND updated_at < $1"
+        " AND ((status IN ('reserved', 'unroutable') AND updated_at < $1)"
+        "  OR order_id IN (SELECT order_id FROM erased_orders))"
         " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED",
         settled_before,
         limit,
@@ -39,4 +41,14 @@ async def save_erased(conn: asyncpg.Connection, orders: list[tuple[str, str]]) -
     await conn.executemany(
         "UPDATE orders SET accepted = $2::jsonb, pii_erased_at = now() WHERE order_id = $1",
         orders,
+    )
+
+
+async def remember_erased(conn: asyncpg.Connection, erasure_id: str, order_ids: list[str]) -> None:
+    """The erasure's order ids, so what of them arrives later is erased too."""
+    await conn.execute(
+        "INSERT INTO erased_orders (order_id, erasure_id)"
+        " SELECT unnest($1::text[]), $2 ON CONFLICT (order_id) DO NOTHING",
+        order_ids,
+        erasure_id,
     )

@@ -24,6 +24,7 @@ async def erase_customer(uow: UnitOfWork, event: CustomerErasureRequested) -> No
     rows = await store.lock_orders_of_customer(uow.conn, list(event.order_ids), event.email_digest)
     await _erase(uow.conn, rows)
     counts = {"orders": len(rows)}
+    await store.remember_erased(uow.conn, event.erasure_id, list(event.order_ids))
     uow.emit(
         topics.PRIVACY_ERASURES,
         event.erasure_id,
