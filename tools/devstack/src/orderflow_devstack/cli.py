@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.live import Live
 
 from orderflow_devstack import screen
+from orderflow_devstack.console import ConsoleProcess
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.readiness import routing_sees_stock
@@ -54,12 +55,13 @@ async def infra_up(partitions: int) -> int:
     return 0
 
 
-def _print_addresses(endpoints: Endpoints, services: ServiceProcesses) -> None:
+def _print_addresses(endpoints: Endpoints, services: ServiceProcesses, console_url: str) -> None:
     console.print(f"Kafka {endpoints.bootstrap_servers}  PostgreSQL {endpoints.postgres_url}")
     console.print(
         "HTTP APIs: "
         + "  ".join(f"{name} http://127.0.0.1:{port}" for name, port in services.http_ports.items())
     )
+    console.print(f"[bold]operators' console {console_url}[/]")
 
 
 async def run_system(seconds: float, rate: float, partitions: int, stock: int) -> int:
@@ -86,6 +88,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
     observer = Observer(endpoints.bootstrap_servers)
     tasks: list[asyncio.Task[None]] = []
     elapsed = 0.0
+    web: ConsoleProcess | None = None
     try:
         for bus in buses:
             await bus.start()
@@ -96,7 +99,9 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
                 f"[red]not ready: {', '.join(not_ready)}[/] — see {LOG_DIR}/<service>.log"
             )
             return 1
-        _print_addresses(endpoints, services)
+        web = ConsoleProcess(endpoints.bootstrap_servers, services.http_ports, LOG_DIR)
+        web.start()
+        _print_addresses(endpoints, services, web.url)
         warehouse = Warehouse(buses[1], setup)
         await warehouse.receive_stock(stock)
         console.print("opening stock sent; waiting until routing's stock replica holds it …")
@@ -112,8 +117,10 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
             observer.run(),
         ]
         tasks = [asyncio.create_task(partner) for partner in partners]
-        elapsed = await _show(observer, services, stop, started, seconds)
+        elapsed = await _show(observer, services, stop, started, seconds, web.url)
     finally:
+        if web is not None:
+            web.stop()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -140,13 +147,14 @@ async def _show(
     stop: asyncio.Event,
     started: float,
     seconds: float,
+    console_url: str,
 ) -> float:
     """Refresh the screen every second until Ctrl-C or `seconds`; returns the time shown."""
     with Live(console=console, refresh_per_second=2) as live:
         while True:
             elapsed = time.monotonic() - started
             services.supervise()
-            live.update(screen.render(observer.journey, elapsed, services.status()))
+            live.update(screen.render(observer.journey, elapsed, services.status(), console_url))
             if stop.is_set() or (seconds and elapsed >= seconds):
                 return elapsed
             with contextlib.suppress(TimeoutError):

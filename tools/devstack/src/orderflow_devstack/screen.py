@@ -24,8 +24,15 @@ WHERE = {
 }
 
 
-def render(journey: Journey, elapsed_s: float, services: dict[str, str]) -> Table:
-    table = Table(title=f"orderflow — live ({elapsed_s:,.0f} s)", show_header=True, min_width=60)
+def render(
+    journey: Journey, elapsed_s: float, services: dict[str, str], console_url: str = ""
+) -> Table:
+    table = Table(
+        title=f"orderflow — live ({elapsed_s:,.0f} s)",
+        caption=f"operators' console: {console_url}" if console_url else None,
+        show_header=True,
+        min_width=60,
+    )
     table.add_column("step")
     table.add_column("count", justify="right")
     table.add_column("where to look", style="dim")

@@ -1,0 +1,30 @@
+"""Where the console listens and where the five services and the broker are: from the
+environment (CONSOLE_INTAKE_URL, ..., CONSOLE_KAFKA_BOOTSTRAP_SERVERS, CONSOLE_HTTP_PORT)."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SERVICES = ("intake", "routing", "inventory", "fulfillment", "notifications")
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    upstreams: dict[str, str] = field(default_factory=dict)  # service -> base URL
+    bootstrap_servers: str = ""  # empty: no dead letters to show
+    http_port: int = 8090
+    actor: str = "console"  # X-Actor of the actions when the page names nobody
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ConsoleSettings":
+        upstreams = {
+            service: env[f"CONSOLE_{service.upper()}_URL"].rstrip("/")
+            for service in SERVICES
+            if env.get(f"CONSOLE_{service.upper()}_URL")
+        }
+        return cls(
+            upstreams=upstreams,
+            bootstrap_servers=env.get("CONSOLE_KAFKA_BOOTSTRAP_SERVERS", ""),
+            http_port=int(env.get("CONSOLE_HTTP_PORT", "8090")),
+            actor=env.get("CONSOLE_ACTOR", "console"),
+        )
