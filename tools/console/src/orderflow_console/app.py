@@ -30,7 +30,8 @@ def create_app(settings: ConsoleSettings, client: httpx.AsyncClient | None = Non
         if client is None:
             await upstreams.client.aclose()
 
-    app = FastAPI(title="orderflow console", lifespan=lifespan)
+    # No Swagger UI: it would load its assets from a CDN; /openapi.json describes the API.
+    app = FastAPI(title="orderflow console", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -46,6 +46,7 @@ def _view(record: Any) -> dict[str, Any]:
         "source_offset": headers.get("dlq.source.offset", ""),
         "consumer_group": headers.get("dlq.consumer.group", ""),
         "failed_at": headers.get("dlq.failed_at", ""),
+        "replayed_from": headers.get("dlq.replayed_from", ""),  # a replay that failed again
         "headers": headers,
         "value": value[:PREVIEW_CHARS],
         "value_bytes": len(record.value or b""),

@@ -171,7 +171,7 @@ async function showDeadLetters() {
     <table data-testid="dead-letters"><thead><tr><th>id</th><th>from</th><th>error</th><th>value</th><th></th></tr></thead>
     <tbody>${letters.map((l) => `
       <tr data-letter="${esc(l.id)}"><td>${esc(l.id)}<br><span class="muted">${when(l.failed_at)}</span></td>
-      <td>${esc(l.source_topic)} p${esc(l.source_partition)} @${esc(l.source_offset)}<br><span class="muted">${esc(l.consumer_group)}</span></td>
+      <td>${esc(l.source_topic)} p${esc(l.source_partition)} @${esc(l.source_offset)}<br><span class="muted">${esc(l.consumer_group)}</span>${l.replayed_from ? `<br><span class="muted">replay of ${esc(l.replayed_from)}</span>` : ""}</td>
       <td><pre>${esc(l.error)}</pre></td><td><pre>${esc(l.value)}</pre></td>
       <td><button data-replay="${esc(l.id)}">Replay</button></td></tr>`).join("") || `<tr><td colspan="5" class="muted">no dead letters</td></tr>`}
     </tbody></table>`;

@@ -1,0 +1,223 @@
+"""The operators' console in a real browser (Debian's Chromium, headless, driven by
+Playwright) against `orderflow run`'s whole stack: the embedded broker and PostgreSQL, the five
+services, the simulated partners and the console, as `make run` starts them. Opens an order's
+timeline, releases a held order, replays a dead letter; screenshots go to the test's tmp_path
+(their paths are printed)."""
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.marketplace import MarketplaceOrderPublished
+from orderflow_intake.domain import order_id_for
+from orderflow_simulators import payloads
+from orderflow_simulators.bus import PartnerBus
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium (/usr/bin/chromium); .ci/run installs it",
+    ),
+]
+ORDERFLOW = str(Path(sys.executable).parent / "orderflow")  # the command `make run` runs
+# The flags that keep Chromium off the network it cannot reach here (and on CI).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_S = 150
+WAIT_MS = 30_000
+
+
+class Stack:
+    def __init__(self, output: Path) -> None:
+        self.output = output
+
+    def text(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def wait_for(self, pattern: str, process: subprocess.Popen[bytes]) -> str:
+        deadline = time.monotonic() + STARTUP_S
+        while time.monotonic() < deadline:
+            if found := re.search(pattern, self.text()):
+                return found.group(1)
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"'orderflow run' never printed {pattern!r}:\n{self.text()}")
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """`orderflow run` (what `make run` runs) in tmp_path, until the test ends."""
+    output = tmp_path / "orderflow-run.txt"
+    with open(output, "wb") as out:
+        process = subprocess.Popen(
+            [
+                ORDERFLOW,
+                "run",
+                "--rate",
+                "2",
+                "--stock",
+                "500",
+            ],
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+    printed = Stack(output)
+    try:
+        console = printed.wait_for(r"operators' console (http://\S+/)", process)
+        kafka = printed.wait_for(r"Kafka (\S+)", process)
+        yield {"console": console, "kafka": kafka}
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _publish(kafka: str, email: str, poison: str) -> list[str]:
+    """Two orders by one customer with the same items (the second is held as a probable
+    duplicate) and bytes on marketplace.orders that are no envelope (a dead letter)."""
+
+    async def publish() -> list[str]:
+        bus = PartnerBus(kafka, "console-test")
+        await bus.start()
+        ids = []
+        try:
+            for number in (9_100_001, 9_100_002):
+                order = payloads.shopify_order(
+                    number + uuid.uuid4().int % 800_000, [("MUG-RED", 1)], email=email
+                )
+                external = payloads.external_id("shopify", order)
+                await bus.publish(
+                    topics.MARKETPLACE_ORDERS,
+                    topics.channel_order_key("shopify", external),
+                    MarketplaceOrderPublished(channel="shopify", payload=order),
+                )
+                await bus.flush()
+                ids.append(order_id_for("shopify", external))
+            await bus.publish_raw(topics.MARKETPLACE_ORDERS, poison, poison.encode() + b' {"payl')
+            await bus.flush()
+        finally:
+            await bus.stop()
+        return ids
+
+    return asyncio.run(publish())
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def test_an_operator_follows_an_order_releases_a_hold_and_replays_a_dead_letter(
+    stack: dict[str, str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    console = stack["console"]
+    poison = f"console-test-poison-{uuid.uuid4().hex[:8]}"
+    first, duplicate = _publish(
+        stack["kafka"], f"console-{uuid.uuid4().hex[:8]}@example.com", poison
+    )
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+
+    def shot(page: Any, name: str) -> None:
+        path = shots / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        print(f"screenshot: {path}")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(WAIT_MS)
+
+            def open_view(hash_route: str, ready: str) -> None:
+                """Open the view, reloading until `ready` (a selector) is on it."""
+                deadline = time.monotonic() + WAIT_MS / 1000
+                while True:
+                    page.goto(f"{console}#{hash_route}")
+                    page.reload()
+                    page.wait_for_selector("#view[data-ready=true]")
+                    if page.locator(ready).count() or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.5)
+                expect(page.locator(ready).first).to_be_visible()
+
+            open_view("/orders", "table[data-testid=orders] tbody tr")
+            shot(page, "1-orders")
+
+            # the held duplicate, released from the exception queue
+            held = f"tr[data-order='{duplicate}']"
+            open_view("/exceptions", held)
+            expect(page.locator(held)).to_contain_text("probable_duplicate")
+            shot(page, "2-exception-queue")
+            page.locator(f"{held} button[data-action=release]").click()
+            expect(page.locator("#flash")).to_contain_text(f"released {duplicate}: accepted")
+            assert _get(f"{console}api/intake/orders/{duplicate}")["status"] == "accepted"
+            shot(page, "3-released")
+
+            # the first order's timeline, by its correlation id, once it has a pick task
+            correlation = _get(f"{console}api/intake/orders/{first}")["correlation_id"]
+            open_view(f"/order/{correlation}", "tr[data-step='pick task']")
+            expect(page.locator("[data-testid=timeline-order]")).to_have_text(first)
+            for step in ("received", "screened: accepted", "planned", "reserved", "pick task"):
+                expect(page.locator(f"tr[data-step='{step}']").first).to_be_visible()
+            shot(page, "4-timeline")
+
+            # the poison bytes, dead-lettered by intake, replayed to marketplace.orders
+            letter = f"tr[data-letter]:has-text('{poison}')"
+            open_view("/dead-letters", letter)
+            expect(page.locator(letter)).to_have_count(1)
+            expect(page.locator(letter)).to_contain_text("marketplace.orders")
+            page.locator(f"{letter} button[data-replay]").click()
+            expect(page.locator("#flash")).to_contain_text("to marketplace.orders partition")
+            shot(page, "5-replayed")
+            # still poison: intake dead-letters the replayed copy again, under a new id
+            deadline = time.monotonic() + WAIT_MS / 1000
+            while page.locator(letter).count() < 2 and time.monotonic() < deadline:
+                page.reload()
+                page.wait_for_selector("#view[data-ready=true]")
+                time.sleep(0.5)
+            expect(page.locator(letter)).to_have_count(2)
+            expect(page.locator(letter).first).to_contain_text("replay of marketplace.orders.dlq:")
+            shot(page, "6-dead-lettered-again")
+
+            open_view("/kpis", "[data-kpi='oversold units']")
+            expect(page.locator("[data-kpi='oversold units'] .value")).to_have_text("0")
+            shot(page, "7-kpis")
+        finally:
+            browser.close()
