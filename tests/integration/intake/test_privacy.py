@@ -168,3 +168,52 @@ async def test_the_retention_purge_erases_orders_closed_long_enough_ago_only(sta
         for r in await intake.db.fetch("SELECT body FROM raw_payloads ORDER BY payload_id")
     ]
     assert [_has_pii(body) for body in bodies] == [False, False, False]
+
+
+async def _purged_twice(intake) -> tuple[int, int]:
+    counts = []
+    for _ in range(2):
+        async with intake.service.unit_of_work() as uow:
+            counts.append(await use_cases.purge_expired(uow, timedelta(days=90)))
+    return counts[0], counts[1]
+
+
+async def _anas_data_left(intake, anas: str) -> list[bool]:
+    row = await intake.db.fetchrow(
+        "SELECT canonical::text, raw_payload::text, channel_ship_to::text FROM orders"
+        " WHERE order_id = $1",
+        anas,
+    )
+    bodies = await intake.db.fetch("SELECT body FROM raw_payloads ORDER BY payload_id")
+    return [_has_pii(text or "") for text in row] + [
+        _has_pii(bytes(b["body"]).decode()) for b in bodies
+    ]
+
+
+async def test_what_the_channel_sends_again_after_an_erasure_is_erased_by_the_next_purge(
+    start_intake,
+):
+    intake = await start_intake()
+    anas, _ = await _two_customers(intake)
+    erased = await intake.http.post("/privacy/erasures", json={"email": EMAIL}, headers=OPS)
+    assert erased.status_code == 202
+
+    # the same document again on the webhook: a new raw body holds the buyer
+    assert (await intake.post_webhook("shopify", _anas_order(301))).status_code == 202
+    assert any(await _anas_data_left(intake, anas))
+    purged, again = await _purged_twice(intake)
+    assert purged >= 1 and again == 0
+    assert await _anas_data_left(intake, anas) == [False] * 7
+
+    # a changed document on the topic: the order itself holds the buyer again
+    moved = _anas_order(301)
+    moved["shipping_address"]["address1"] = "Rua Augusta 14"
+    await intake.publish_order("shopify", moved, str(moved["id"]))
+    await eventually(
+        lambda: intake.db.fetchval(
+            "SELECT canonical::text LIKE '%Augusta 14%' FROM orders WHERE order_id = $1", anas
+        )
+    )
+    purged, again = await _purged_twice(intake)
+    assert purged >= 1 and again == 0
+    assert await _anas_data_left(intake, anas) == [False] * 7

@@ -73,16 +73,24 @@ async def lock_orders_of_customer(conn: asyncpg.Connection, digest: str) -> list
 
 
 async def lock_orders_due(
-    conn: asyncpg.Connection, closed_before: datetime, limit: int
+    conn: asyncpg.Connection, closed_before: datetime, resent_since: datetime, limit: int
 ) -> list[asyncpg.Record]:
-    """Shipped or cancelled orders closed before the cutoff whose data is not erased yet."""
+    """Shipped or cancelled orders closed before the cutoff whose data is not erased yet, and
+    erased orders the channel has sent again since their erasure: changed after it, or with a
+    body received after it (since `resent_since`, the rounds that may not have seen it)."""
     return await conn.fetch(  # type: ignore[no-any-return]
         "SELECT order_id, channel, external_id, canonical::text AS canonical, raw_payload::text"
         " AS raw_payload, ship_to_override::text AS ship_to_override, channel_ship_to::text AS"
-        " channel_ship_to FROM orders WHERE pii_erased_at IS NULL"
-        " AND status IN ('shipped', 'cancelled') AND coalesce(shipped_at, cancelled_at) < $1"
-        " ORDER BY coalesce(shipped_at, cancelled_at) LIMIT $2 FOR UPDATE SKIP LOCKED",
+        " channel_ship_to FROM orders o WHERE (pii_erased_at IS NULL"
+        "  AND status IN ('shipped', 'cancelled') AND coalesce(shipped_at, cancelled_at) < $1)"
+        " OR (pii_erased_at IS NOT NULL AND updated_at > pii_erased_at)"
+        " OR order_id IN (SELECT e.order_id FROM raw_payloads r JOIN orders e"
+        "  ON (e.channel, e.external_id) = (r.channel, r.external_id)"
+        "  WHERE r.pii_erased_at IS NULL AND r.received_at > $2"
+        "  AND e.pii_erased_at IS NOT NULL AND r.received_at > e.pii_erased_at)"
+        " ORDER BY coalesce(shipped_at, cancelled_at) LIMIT $3 FOR UPDATE OF o SKIP LOCKED",
         closed_before,
+        resent_since,
         limit,
     )
 

@@ -23,6 +23,9 @@ from orderflow_intake.privacy import store
 from orderflow_intake.privacy.redaction import personal_values, redact_body, redact_document
 
 SERVICE = "intake"
+# How far back a round looks for bodies of erased orders the channel sent again: rounds are an
+# hour apart by default, so a day covers the rounds a database outage may have cost.
+RESENT_LOOKBACK = timedelta(days=1)
 OrderKey = tuple[str, str]  # (channel, external id)
 
 
@@ -71,10 +74,12 @@ async def record_erased(uow: UnitOfWork, event: CustomerDataErased) -> None:
 
 async def purge_expired(uow: UnitOfWork, retention: timedelta, limit: int = 500) -> int:
     """Erase the personal data of up to `limit` orders shipped or cancelled longer than
-    `retention` ago, their raw payloads, and refused bodies older than that; returns how many
-    records were erased (0: nothing was due)."""
-    cutoff = datetime.now(UTC) - retention
-    orders = await store.lock_orders_due(uow.conn, cutoff, limit)
+    `retention` ago, their raw payloads, and refused bodies older than that; and again of
+    erased orders the channel sent since. Returns how many records were erased (0: nothing was
+    due)."""
+    now = datetime.now(UTC)
+    cutoff = now - retention
+    orders = await store.lock_orders_due(uow.conn, cutoff, now - RESENT_LOOKBACK, limit)
     values = await _erase_orders(uow.conn, orders)
     raws = await store.lock_raw_payloads_due(uow.conn, list(values), cutoff, limit)
     counts = {
