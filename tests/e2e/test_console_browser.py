@@ -100,26 +100,25 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
             process.wait()
 
 
-def _publish(kafka: str, email: str, poison: str) -> list[str]:
-    """Two orders by one customer with the same items (the second is held as a probable
-    duplicate) and bytes on marketplace.orders that are no envelope (a dead letter)."""
+def _publish(kafka: str, orders: list[tuple[str, str]], poison: str) -> list[str]:
+    """Shopify orders of one unit each, as (channel SKU, e-mail), then bytes on
+    marketplace.orders that are no envelope (a dead letter); the orders' ids."""
 
     async def publish() -> list[str]:
         bus = PartnerBus(kafka, "console-test")
         await bus.start()
         ids = []
+        first_number = 9_100_000 + uuid.uuid4().int % 800_000
         try:
-            for number in (9_100_001, 9_100_002):
-                order = payloads.shopify_order(
-                    number + uuid.uuid4().int % 800_000, [("MUG-RED", 1)], email=email
-                )
+            for number, (channel_sku, email) in enumerate(orders, start=first_number):
+                order = payloads.shopify_order(number, [(channel_sku, 1)], email=email)
                 external = payloads.external_id("shopify", order)
                 await bus.publish(
                     topics.MARKETPLACE_ORDERS,
                     topics.channel_order_key("shopify", external),
                     MarketplaceOrderPublished(channel="shopify", payload=order),
                 )
-                await bus.flush()
+                await bus.flush()  # the duplicate after its first
                 ids.append(order_id_for("shopify", external))
             await bus.publish_raw(topics.MARKETPLACE_ORDERS, poison, poison.encode() + b' {"payl')
             await bus.flush()
@@ -135,16 +134,17 @@ def _get(url: str) -> Any:
         return json.load(response)
 
 
-def test_an_operator_follows_an_order_releases_a_hold_and_replays_a_dead_letter(
+def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
     stack: dict[str, str], tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     console = stack["console"]
     poison = f"console-test-poison-{uuid.uuid4().hex[:8]}"
-    first, duplicate = _publish(
-        stack["kafka"], f"console-{uuid.uuid4().hex[:8]}@example.com", poison
-    )
+    buyer, unlisted = f"console-{uuid.uuid4().hex[:8]}@example.com", f"UNLISTED-{poison[-8:]}"
+    orders = [("MUG-RED", buyer), ("MUG-RED", buyer), (unlisted, "other@example.com")]
+    # the second is held as a probable duplicate of the first; the third for an unknown SKU
+    first, duplicate, unmapped = _publish(stack["kafka"], orders, poison)
     shots = tmp_path / "screenshots"
     shots.mkdir()
 
@@ -190,6 +190,19 @@ def test_an_operator_follows_an_order_releases_a_hold_and_replays_a_dead_letter(
             assert _get(f"{console}api/intake/orders/{duplicate}")["status"] == "accepted"
             shot(page, "3-released")
 
+            # the unknown SKU mapped to a master SKU, then the order released
+            held = f"tr[data-order='{unmapped}']"
+            open_view("/exceptions", held)
+            expect(page.locator(held)).to_contain_text("unknown_sku")
+            page.locator(f"{held} summary:has-text('Map SKU')").click()
+            page.locator(f"{held} form[data-action=map-sku] input[name=channel_sku]").fill(unlisted)
+            page.locator(f"{held} form[data-action=map-sku] input[name=sku]").fill("MUG-BLUE")
+            shot(page, "3b-map-sku")
+            page.locator(f"{held} form[data-action=map-sku] button").click()
+            expect(page.locator("#flash")).to_contain_text(f"released {unmapped}: accepted")
+            lines = _get(f"{console}api/intake/orders/{unmapped}")["order"]["lines"]
+            assert [line["sku"] for line in lines] == ["MUG-BLUE"]
+
             # the first order's timeline, by its correlation id, once it has a pick task
             correlation = _get(f"{console}api/intake/orders/{first}")["correlation_id"]
             open_view(f"/order/{correlation}", "tr[data-step='pick task']")
@@ -216,8 +229,12 @@ def test_an_operator_follows_an_order_releases_a_hold_and_replays_a_dead_letter(
             expect(page.locator(letter).first).to_contain_text("replay of marketplace.orders.dlq:")
             shot(page, "6-dead-lettered-again")
 
+            open_view("/stock", "table[data-testid=stock] tbody tr")
+            expect(page.locator("table[data-testid=stock]")).to_contain_text("MUG-RED")
+            shot(page, "7-stock")
+
             open_view("/kpis", "[data-kpi='oversold units']")
             expect(page.locator("[data-kpi='oversold units'] .value")).to_have_text("0")
-            shot(page, "7-kpis")
+            shot(page, "8-kpis")
         finally:
             browser.close()

@@ -58,3 +58,9 @@ def test_the_screen_shows_the_counts_and_where_to_look() -> None:
     assert re.search(r"held \(exception queue\)\s+│\s+1\s+│ intake /exceptions", text)
     assert re.search(r"dead-lettered messages\s+│\s+2\s+│ <topic>\.dlq", text)
     assert "intake /healthz" in text
+
+
+def test_the_screen_shows_the_operators_console() -> None:
+    console = Console(width=140, record=True)
+    console.print(render(Journey(), 1.0, {}, "http://127.0.0.1:23106/"))
+    assert "operators' console: http://127.0.0.1:23106/" in console.export_text()
