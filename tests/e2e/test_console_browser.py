@@ -15,6 +15,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,10 @@ def _publish(kafka: str, orders: list[tuple[str, str]], poison: str) -> list[str
             await bus.stop()
         return ids
 
-    return asyncio.run(publish())
+    # In a thread of its own: asyncio.run here would leave this thread without an event loop
+    # for the tests after this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, publish()).result()
 
 
 def _get(url: str) -> Any:
