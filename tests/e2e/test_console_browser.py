@@ -101,9 +101,9 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
             process.wait()
 
 
-def _publish(kafka: str, orders: list[tuple[str, str]], poison: str) -> list[str]:
-    """Shopify orders of one unit each, as (channel SKU, e-mail), then bytes on
-    marketplace.orders that are no envelope (a dead letter); the orders' ids."""
+def _publish(kafka: str, orders: list[tuple[str, str, dict[str, str]]], poison: str) -> list[str]:
+    """Shopify orders of one unit each, as (channel SKU, e-mail, address changes), then bytes
+    on marketplace.orders that are no envelope (a dead letter); the orders' ids."""
 
     async def publish() -> list[str]:
         bus = PartnerBus(kafka, "console-test")
@@ -111,8 +111,10 @@ def _publish(kafka: str, orders: list[tuple[str, str]], poison: str) -> list[str
         ids = []
         first_number = 9_100_000 + uuid.uuid4().int % 800_000
         try:
-            for number, (channel_sku, email) in enumerate(orders, start=first_number):
-                order = payloads.shopify_order(number, [(channel_sku, 1)], email=email)
+            for number, (channel_sku, email, address) in enumerate(orders, start=first_number):
+                order = payloads.shopify_order(
+                    number, [(channel_sku, 1)], email=email, address_overrides=address
+                )
                 external = payloads.external_id("shopify", order)
                 await bus.publish(
                     topics.MARKETPLACE_ORDERS,
@@ -146,9 +148,15 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
     console = stack["console"]
     poison = f"console-test-poison-{uuid.uuid4().hex[:8]}"
     buyer, unlisted = f"console-{uuid.uuid4().hex[:8]}@example.com", f"UNLISTED-{poison[-8:]}"
-    orders = [("MUG-RED", buyer), ("MUG-RED", buyer), (unlisted, "other@example.com")]
-    # the second is held as a probable duplicate of the first; the third for an unknown SKU
-    first, duplicate, unmapped = _publish(stack["kafka"], orders, poison)
+    no_street = {"address1": "", "zip": ""}
+    orders = [
+        ("MUG-RED", buyer, {}),
+        ("MUG-RED", buyer, {}),  # held: a probable duplicate of the first
+        (unlisted, "other@example.com", {}),  # held: an unknown SKU
+        ("MUG-RED", "third@example.com", no_street),  # held: an incomplete address
+        (f"{unlisted}-X", "fourth@example.com", {}),  # held, to be cancelled
+    ]
+    first, duplicate, unmapped, homeless, unwanted = _publish(stack["kafka"], orders, poison)
     shots = tmp_path / "screenshots"
     shots.mkdir()
 
@@ -206,6 +214,28 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
             expect(page.locator("#flash")).to_contain_text(f"released {unmapped}: accepted")
             lines = _get(f"{console}api/intake/orders/{unmapped}")["order"]["lines"]
             assert [line["sku"] for line in lines] == ["MUG-BLUE"]
+
+            # the address completed, and the order screened again
+            held = f"tr[data-order='{homeless}']"
+            open_view("/exceptions", held)
+            page.locator(f"{held} summary:has-text('Fix address')").click()
+            form = f"{held} form[data-action=address]"
+            page.wait_for_selector(f"{form}[data-prefilled=true]")  # the order's own address
+            expect(page.locator(f"{form} input[name=name]")).to_have_value("Ada Lovelace")
+            address = payloads.ADDRESSES["US"]
+            for field in ("line1", "postal_code"):
+                page.locator(f"{form} input[name={field}]").fill(address[field])
+            page.locator(f"{form} button").click()
+            expect(page.locator("#flash")).to_contain_text(f"address of {homeless}: accepted")
+
+            # a held order cancelled with a reason
+            held = f"tr[data-order='{unwanted}']"
+            open_view("/exceptions", held)
+            page.locator(f"{held} summary:has-text('Cancel')").click()
+            page.locator(f"{held} form[data-action=cancel] input[name=reason]").fill("buyer asked")
+            page.locator(f"{held} form[data-action=cancel] button").click()
+            expect(page.locator("#flash")).to_contain_text(f"cancelled {unwanted}: cancelled")
+            assert _get(f"{console}api/intake/orders/{unwanted}")["cancel_reason"] == "buyer asked"
 
             # the first order's timeline, by its correlation id, once it has a pick task
             correlation = _get(f"{console}api/intake/orders/{first}")["correlation_id"]

@@ -99,9 +99,9 @@ function actionsFor(orderId, channel, codes) {
   return `
     <button data-action="release" data-order="${id}">Release</button>
     <details class="action"><summary>Fix address</summary><form data-action="address" data-order="${id}">
-      <input name="name" placeholder="name"><input name="line1" placeholder="street" required><input name="line2" placeholder="line 2">
-      <input name="city" placeholder="city" required><input name="region" placeholder="region"><input name="postal_code" placeholder="postal code" required>
-      <input name="country" placeholder="country (US)" size="4" required><button>Save and screen again</button></form></details>
+      <input name="name" placeholder="name" required><input name="line1" placeholder="street" required><input name="line2" placeholder="line 2">
+      <input name="city" placeholder="city"><input name="region" placeholder="region"><input name="postal_code" placeholder="postal code">
+      <input name="country" placeholder="country (US)" size="4" required><input name="phone" placeholder="phone"><button>Save and screen again</button></form></details>
     <details class="action"><summary>Map SKU</summary><form data-action="map-sku" data-order="${id}" data-channel="${esc(channel)}">
       <input name="channel_sku" placeholder="channel SKU" required><input name="sku" placeholder="master SKU" required>
       <input name="quantity" type="number" value="1" min="1" size="3"><button>Map, then release</button></form></details>
@@ -114,6 +114,20 @@ function bindActions(refresh) {
   };
   view.querySelectorAll("button[data-action=release]").forEach((button) => {
     button.onclick = () => run(`released ${button.dataset.order}`, () => api(`/api/intake/orders/${encodeURIComponent(button.dataset.order)}/release`, { method: "POST", body: { note: "released in the console" } }));
+  });
+  // The address form starts as the order's address: the operator corrects what is wrong.
+  view.querySelectorAll("form[data-action=address]").forEach((form) => {
+    const details = form.closest("details");
+    details.addEventListener("toggle", async () => {
+      if (!details.open || form.dataset.prefilled) return;
+      try {
+        const found = await api(`/api/intake/orders/${encodeURIComponent(form.dataset.order)}`);
+        for (const [name, value] of Object.entries(found.order.ship_to || {})) {
+          if (form.elements[name] && !form.elements[name].value) form.elements[name].value = value;
+        }
+      } catch (error) { say(`the order's address could not be read: ${error.message}`, true); }
+      form.dataset.prefilled = "true";
+    });
   });
   view.querySelectorAll("form[data-action]").forEach((form) => {
     form.onsubmit = (event) => {
