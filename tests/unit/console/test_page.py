@@ -1,0 +1,34 @@
+"""The console's page is served by the console itself, and nothing on it is fetched from
+anywhere else (no CDN): every asset and API call is on the console's own origin."""
+
+import re
+from pathlib import Path
+
+import httpx
+import orderflow_console
+from orderflow_console.app import create_app
+from orderflow_console.config import ConsoleSettings
+
+STATIC = Path(orderflow_console.__file__).parent / "static"
+
+
+async def test_the_page_and_its_assets_are_served_by_the_console() -> None:
+    app = create_app(ConsoleSettings())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://console"
+    ) as console:
+        page = await console.get("/")
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
+        answers = [await console.get(asset) for asset in assets]
+        services = (await console.get("/api/services")).json()
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert sorted(assets) == ["/static/console.css", "/static/console.js"]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert services == {"services": {}, "dead_letters": False}
+
+
+def test_nothing_is_loaded_from_another_origin() -> None:
+    for asset in STATIC.iterdir():
+        text = asset.read_text()
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text), asset.name
+        assert "@import" not in text and "url(" not in text, asset.name
