@@ -3,9 +3,9 @@ doubled effects, what the customer's inbox received, where orders are stuck, and
 was ever oversold or drifted from inventory's ledger."""
 
 import re
-from email.message import EmailMessage
 from collections import Counter
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 import asyncpg

@@ -2,8 +2,8 @@
 
 - read: every GET;
 - operate: every other method (release, fix an address, cancel, replay...);
-- admin: what changes the setup (the service's admin routes: reference data, catalog, seller
-  preferences), besides all of the above.
+- admin: what changes the setup (other methods on the service's admin routes: reference data,
+  catalog, seller preferences), besides all of the above.
 
 The keys file holds each operator's name, role and the SHA-256 of their key, never the key:
 `python -m orderflow_runtime.access add <file> <name> <role>` adds one and prints its key once.
@@ -80,9 +80,9 @@ def _under(path: str, routes: tuple[str, ...]) -> bool:
 
 
 def required_role(method: str, path: str, admin_routes: tuple[str, ...]) -> Role:
-    if _under(path, admin_routes):
-        return Role.ADMIN
-    return Role.READ if method in ("GET", "HEAD", "OPTIONS") else Role.OPERATE
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return Role.READ
+    return Role.ADMIN if _under(path, admin_routes) else Role.OPERATE
 
 
 def guard(

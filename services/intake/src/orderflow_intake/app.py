@@ -44,4 +44,6 @@ def create_spec(settings: Settings) -> ServiceSpec:
         on_start=load_reference_data,
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=routes,
+        public_routes=("/webhooks",),  # a marketplace signs its webhooks: no operator key
+        admin_routes=("/listings", "/products"),
     )

@@ -36,4 +36,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
         ),
         api=api.router,
         kpis=kpis.for_metrics,
+        admin_routes=("/products", "/locations", "/channels"),
     )

@@ -34,5 +34,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
         replicas=(topics.INVENTORY_LEVELS,),
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=partial(api.router, references=references),
-        admin_routes=("/reference",),  # the reference data: reading it too, as a whole
+        admin_routes=("/reference",),  # changing the reference data; reading it is read
     )
