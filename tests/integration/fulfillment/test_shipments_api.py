@@ -105,7 +105,14 @@ async def test_at_risk_shipments_and_ship_kpis(system: TestSystem, start) -> Non
     ) as client:
         at_risk = (await client.get("/shipments/at-risk", params={"percent": 80})).json()
         kpis = (await client.get("/kpis")).json()
+        metrics = (await client.get("/metrics")).text
 
     assert [(s["order_id"], s["percent_used"]) for s in at_risk] == [("o-late", 90)]
     assert (kpis["shipped"], kpis["on_time_ship_rate"]) == (1, 1.0)
     assert 1.9 < kpis["order_to_ship_p50_hours"] < 2.5
+    assert (kpis["at_risk"], kpis["late"]) == (1, 0)
+    # /metrics carries the same figures, for dashboards and alerts.
+    assert 'orderflow_kpi{kpi="on_time_ship_rate"} 1.0' in metrics
+    assert 'orderflow_kpi{kpi="at_risk"} 1.0' in metrics
+    p50 = f'orderflow_kpi{{kpi="order_to_ship_p50_hours"}} {float(kpis["order_to_ship_p50_hours"])}'
+    assert p50 in metrics

@@ -4,7 +4,7 @@ the ship-by clock (at-risk shipments, KPIs), and the warehouse reports refused."
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -14,7 +14,7 @@ from orderflow_contracts.order import OrderLine
 from orderflow_runtime import RunningService
 from pydantic import BaseModel, Field
 
-from orderflow_fulfillment import returns, store, uploads
+from orderflow_fulfillment import kpis, returns, store, uploads
 
 
 class HistoryEntry(BaseModel):
@@ -95,16 +95,6 @@ class AtRisk(BaseModel):
     percent_used: int = Field(description="of the time from placement to ship-by; over 100: late")
 
 
-class ShipKpis(BaseModel):
-    days: int
-    shipped: int
-    on_time_ship_rate: float | None = Field(
-        description="shipped by their ship-by, of those with one"
-    )
-    order_to_ship_p50_hours: float | None
-    order_to_ship_p90_hours: float | None
-
-
 def router(service: RunningService) -> APIRouter:
     api = APIRouter()
     # The ship-by routes first: /shipments/{shipment_id} would take "at-risk" for an id.
@@ -125,17 +115,10 @@ def _ship_by_clock(service: RunningService) -> APIRouter:
             rows = await store.at_risk(conn, datetime.now(UTC), percent)
         return [AtRisk.model_validate(dict(row)) for row in rows]
 
-    @api.get("/kpis", summary="On-time ship rate and order-to-ship time")
-    async def kpis(days: int = Query(7, ge=1, le=365)) -> ShipKpis:
+    @api.get("/kpis", summary="On-time ship rate, order-to-ship time, shipments at risk")
+    async def ship_kpis(days: int = Query(7, ge=1, le=365)) -> kpis.ShipKpis:
         async with service.pool.acquire() as conn:
-            row = await store.ship_kpis(conn, datetime.now(UTC) - timedelta(days=days))
-        return ShipKpis(
-            days=days,
-            shipped=row["shipped"],
-            on_time_ship_rate=_float(row["on_time_rate"]),
-            order_to_ship_p50_hours=_float(row["order_to_ship_p50_hours"]),
-            order_to_ship_p90_hours=_float(row["order_to_ship_p90_hours"]),
-        )
+            return await kpis.of(conn, days)
 
     return api
 
@@ -283,10 +266,6 @@ def _detail(row: asyncpg.Record, history: dict[str, list[asyncpg.Record]]) -> Sh
         **_fields(row),
         history=[HistoryEntry.model_validate(dict(h)) for h in history.get(row["shipment_id"], [])],
     )
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else round(float(value), 4)
 
 
 def _fields(row: asyncpg.Record) -> dict[str, Any]:

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from orderflow_runtime import ServiceSpec, UnitOfWork, every
 
-from orderflow_fulfillment import api, uploads, use_cases
+from orderflow_fulfillment import api, kpis, uploads, use_cases
 from orderflow_fulfillment.config import Settings
 from orderflow_fulfillment.handlers import subscriptions
 
@@ -23,4 +23,5 @@ def create_spec(settings: Settings) -> ServiceSpec:
             every(settings.upload_retry_interval_s, retry_tracking_uploads),
         ),
         api=api.router,
+        kpis=kpis.for_metrics,
     )
