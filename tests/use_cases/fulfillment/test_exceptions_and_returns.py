@@ -168,3 +168,27 @@ async def test_a_return_label_may_not_reuse_another_parcels_number(fulfillment) 
             assert str(refused) == "tracking number 9400100000000000000001 is another parcel's"
         else:
             raise AssertionError("the label was issued")
+
+
+async def test_carrier_news_on_a_return_label_before_it_is_ours_is_applied_then(
+    fulfillment,
+) -> None:
+    await shipped(fulfillment)
+    await fulfillment.deliver(topics.CARRIER_TRACKING, carrier("delivered"))
+    early = await fulfillment.deliver(
+        topics.CARRIER_TRACKING, carrier("delivered", "RET-1"), carrier("in_transit", "RET-1")
+    )
+    assert statuses(early) == []  # nobody's number yet: parked, not dropped
+    async with fulfillment.unit_of_work() as uow:
+        await returns.request_return(uow, SHIPMENT, "wrong size")
+        await returns.issue_return_label(uow, SHIPMENT, "RET-1")
+        told = statuses(uow.outgoing)
+
+    assert told == [
+        "return_requested",
+        "return_label_issued",
+        "return_in_transit",
+        "return_received",
+    ]
+    assert await status_of(fulfillment) == "return_received"
+    assert not await fulfillment.conn.fetchval("SELECT count(*) FROM early_tracking")

@@ -1,11 +1,12 @@
 """Returns an operator (or the marketplace's return request, through them) starts: the return
 requested with its refund reason, then its label's tracking number, on which the carrier
-reports the parcel coming back. The warehouse reports it received, restocked or written off."""
+reports the parcel coming back (news on it from before the label was parked, and is applied
+now). The warehouse reports it received, restocked or written off."""
 
 from orderflow_contracts.fulfillment import ShipmentStatus
 from orderflow_runtime import UnitOfWork
 
-from orderflow_fulfillment import store
+from orderflow_fulfillment import domain, store
 from orderflow_fulfillment.journey import advance, start_return
 
 
@@ -46,8 +47,20 @@ async def issue_return_label(
         ShipmentStatus.RETURN_LABEL_ISSUED,
         note=f"return label {tracking_number}",
     )
+    await _apply_early_news(uow, book, shipment)
     await book.save(uow.conn)
     return shipment
+
+
+async def _apply_early_news(
+    uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment
+) -> None:
+    """The carrier may report on the label's number before it is ours: its news waited for it."""
+    number = shipment.return_tracking_number
+    parked = await store.take_parked_tracking(uow.conn, [number])
+    legs = {domain.RETURN_LEG.get(status, status) for status in parked.get(number, [])}
+    for status in sorted(legs, key=list(ShipmentStatus).index):
+        advance(uow, book, shipment, status, note="the carrier's news from before the label")
 
 
 async def _one(uow: UnitOfWork, shipment_id: str) -> tuple[store.ShipmentBook, store.Shipment]:
