@@ -2,7 +2,7 @@
 re-plan elsewhere joins the order's reservation."""
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import PickTaskRejected
+from orderflow_contracts.fulfillment import PickTaskRejected, ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.order import OrderLine
 
@@ -84,3 +84,30 @@ async def test_a_return_restocked_is_back_on_hand_once(inventory) -> None:
     await inventory.deliver(topics.FULFILLMENT_STATUS, restocked)
 
     assert await stock(inventory, "MUG-RED", "us-ontario") == (7, 0)
+
+
+def return_news(status: str, location: str, *lines: tuple[str, int]) -> ShipmentStatusChanged:
+    return ShipmentStatusChanged(
+        order_id="o-1",
+        shipment_id="o-1-us-ontario",
+        location_id=location,
+        status=ShipmentStatus(status),
+        carrier="usps",
+        lines=tuple(OrderLine(sku=sku, quantity=units) for sku, units in lines),
+    )
+
+
+async def test_a_return_is_restocked_once_however_its_news_comes(inventory) -> None:
+    await receive(inventory, "MUG-RED", "us-ontario", 5)
+    await receive(inventory, "MUG-RED", "de-3pl", 5)
+    two_lines = (("MUG-RED", 2), ("MUG-RED", 1))  # one SKU on two lines: 3 units back
+    await inventory.deliver(
+        topics.FULFILLMENT_STATUS,
+        return_news("written_off", "us-ontario", *two_lines),  # changes nothing here
+        return_news("restocked", "us-ontario", *two_lines),
+        return_news("restocked", "us-ontario", *two_lines),  # told twice
+        return_news("restocked", "de-3pl", *two_lines),  # the same return, elsewhere
+    )
+
+    assert await stock(inventory, "MUG-RED", "us-ontario") == (8, 0)
+    assert await stock(inventory, "MUG-RED", "de-3pl") == (5, 0)

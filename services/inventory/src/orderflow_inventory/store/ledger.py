@@ -87,3 +87,12 @@ async def reconcile(conn: asyncpg.Connection) -> list[dict[str, Any]]:
         " ORDER BY sku, location_id"
     )
     return [dict(row) for row in rows]
+
+
+async def adjusted_skus(conn: asyncpg.Connection, reference: str) -> dict[str, str]:
+    """The SKUs an adjustment document already moved, at any location: SKU -> location."""
+    rows = await conn.fetch(
+        "SELECT sku, location_id FROM movements WHERE kind = 'adjustment' AND reference = $1",
+        reference,
+    )
+    return {row["sku"]: row["location_id"] for row in rows}
