@@ -90,6 +90,7 @@ def amazon_order(
             "AmazonOrderId": f"902-{order_number:07d}-{order_number % 9973:07d}",
             "PurchaseDate": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "LatestShipDate": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "LatestDeliveryDate": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "OrderStatus": "Unshipped",
             "FulfillmentChannel": "MFN",
             "MarketplaceId": "ATVPDKIKX0DER",
@@ -145,6 +146,8 @@ def shopee_order(
         "pay_time": _unix(now),
         "days_to_ship": 2,
         "ship_by_date": _unix(now + timedelta(days=2)),
+        "edt_from": _unix(now + timedelta(days=4)),
+        "edt_to": _unix(now + timedelta(days=7)),
         "buyer_username": "ada.lovelace",
         "recipient_address": {
             "name": "Ada Lovelace",
@@ -194,6 +197,7 @@ def tiktok_order(
         "paid_time": _unix(now),
         "rts_sla_time": _unix(now + timedelta(days=2)),
         "shipping_due_time": _unix(now + timedelta(days=3)),
+        "delivery_due_time": _unix(now + timedelta(days=10)),
         "buyer_email": f"buyer{order_number}@scs2.tiktok.com",
         "payment": {"currency": currency, "sub_total": total, "total_amount": total},
         "recipient_address": {

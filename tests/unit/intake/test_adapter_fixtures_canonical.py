@@ -81,6 +81,7 @@ AMAZON = CanonicalOrder(
     currency="JPY",
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),
     ship_by=datetime(2025, 6, 21, 14, 59, 59, tzinfo=UTC),
+    deliver_by=datetime(2025, 6, 24, 14, 59, 59, tzinfo=UTC),  # LatestDeliveryDate
     # 1000 + 2999 - 300 (PromotionDiscount) = 3699, prices with tax on Amazon.co.jp.
     totals=OrderTotals(
         goods=Decimal("3999"),
@@ -117,6 +118,7 @@ SHOPEE = CanonicalOrder(
     currency="MYR",
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),  # create_time 1750312800
     ship_by=datetime(2025, 6, 22, 6, 0, tzinfo=UTC),  # ship_by_date 1750572000
+    deliver_by=datetime(2025, 6, 27, 6, 0, tzinfo=UTC),  # edt_to 1751004000
 )
 
 TIKTOK = CanonicalOrder(
@@ -142,6 +144,7 @@ TIKTOK = CanonicalOrder(
     currency="USD",
     placed_at=datetime(2025, 6, 19, 6, 0, tzinfo=UTC),  # create_time 1750312800
     ship_by=datetime(2025, 6, 21, 23, 59, 59, tzinfo=UTC),  # rts_sla_time 1750550399
+    deliver_by=datetime(2025, 6, 27, 6, 0, tzinfo=UTC),  # delivery_due_time 1751004000
     # sub_total 30.97 (after 7.00 of discounts), free shipping, 2.56 tax added: 33.53.
     totals=OrderTotals(
         goods=Decimal("30.97"),

@@ -145,6 +145,7 @@ def canonicalise(
         currency=parsed.currency,
         placed_at=parsed.placed_at,
         ship_by=parsed.ship_by,
+        deliver_by=parsed.deliver_by,
         order_number=parsed.order_number,
         totals=parsed.totals,
     )

@@ -21,7 +21,8 @@ GlobalAeopTpOrderDetailDto), the seller-side successor of
   documents; the older compact form "yyyyMMddHHmmssSSS-0700" carries its own offset.
 - AliExpress gives a handling time, not a deadline: `goods_prepare_time` days per child order,
   counted from payment. The ship-by deadline is `gmt_pay_success` plus the longest of them, and
-  None before payment.
+  None before payment. The order detail documents no promised delivery date: deliver_by stays
+  None (routing falls back on its own promise per channel and country).
 - Not paid: PLACE_ORDER_SUCCESS (awaiting payment), RISK_CONTROL (payment under AliExpress's
   risk check, not to be shipped yet), or a `fund_status` other than PAY_SUCCESS.
 """

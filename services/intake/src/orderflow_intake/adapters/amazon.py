@@ -17,7 +17,8 @@
   and, on Amazon.com and Amazon.ca where prices exclude tax, ItemTax and ShippingTax, is
   OrderTotal; an order whose totals do not add up is held. The ShippingAddress's Phone is
   carried for the carrier.
-- `LatestShipDate` is the ship-by deadline; `LastUpdateDate` the order's version.
+- `LatestShipDate` is the ship-by deadline, `LatestDeliveryDate` the latest delivery promised
+  to the buyer (deliver_by); `LastUpdateDate` the order's version.
 - Pending (not yet charged), PendingAvailability (pre-orders) and Canceled orders are not paid.
 """
 
@@ -99,6 +100,7 @@ class _AmazonOrder(ChannelModel):
     AmazonOrderId: str = Field(min_length=1)
     PurchaseDate: UtcTimestamp
     LatestShipDate: UtcTimestamp | None = None
+    LatestDeliveryDate: UtcTimestamp | None = None
     LastUpdateDate: UtcTimestamp | None = None
     OrderStatus: str
     MarketplaceId: str | None = None
@@ -229,6 +231,7 @@ def parse_amazon(payload: Any) -> ParsedOrder:
         currency=currency,
         placed_at=order.PurchaseDate,
         ship_by=order.LatestShipDate,
+        deliver_by=order.LatestDeliveryDate,
         payment_captured=order.OrderStatus not in _UNPAID_STATUSES,
         version=order.LastUpdateDate,
         totals=_totals(parsed, currency),

@@ -39,6 +39,10 @@ class ParsedOrder(Value):
     currency: str = Field(description="ISO 4217; empty when the payload does not tell it")
     placed_at: datetime
     ship_by: datetime | None = None
+    deliver_by: datetime | None = Field(
+        default=None,
+        description="the latest delivery the channel promised the buyer, where it tells one",
+    )
     payment_captured: bool = True
     order_number: str = ""  # the marketplace's own number the buyer sees, where not the id
     totals: OrderTotals | None = None

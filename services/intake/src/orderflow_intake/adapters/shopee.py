@@ -14,6 +14,9 @@ recipient_address, item_list, pay_time and buyer_username.
   country; the order's own `region` stands in when it is missing.
 - `create_time`, `pay_time`, `ship_by_date` and `update_time` (the order's version) are unix
   seconds (UTC by definition).
+- The promised delivery (deliver_by) is `edt_to`, the latest estimated delivery time, which
+  get_order_detail returns with the optional field `edt` (Shopee documents it for Brazil only;
+  elsewhere the order promises no date).
 - The ship-by deadline is `ship_by_date`; before Shopee sets it (0), `days_to_ship` days from
   payment, or from creation for cash-on-delivery orders.
 - UNPAID, PENDING (still being checked by Shopee) and CANCELLED orders are not paid. Cash on
@@ -96,6 +99,7 @@ class _ShopeeOrder(ChannelModel):
     update_time: UnixTimeOrUnset = None
     pay_time: UnixTimeOrUnset = None
     ship_by_date: UnixTimeOrUnset = None
+    edt_to: UnixTimeOrUnset = None
     days_to_ship: int | None = Field(default=None, ge=0, le=365)
     recipient_address: _ShopeeAddress | None = None
     item_list: list[_ShopeeItem] = Field(min_length=1)
@@ -157,6 +161,7 @@ def parse_shopee(payload: Any) -> ParsedOrder:
         currency=order.currency,
         placed_at=order.create_time,
         ship_by=_ship_by(order),
+        deliver_by=order.edt_to,
         payment_captured=order.order_status not in _UNPAID_STATUSES,
         version=order.update_time,
     )

@@ -4,7 +4,8 @@
   and `discount_codes` are not apportioned to lines), in the shop currency `currency`.
 - `created_at` is ISO 8601 with the shop's UTC offset; Shopify always sends the offset, so a
   timestamp without one is refused rather than guessed.
-- Shopify has no ship-by deadline: `ship_by` stays None.
+- Shopify has no ship-by deadline nor promised delivery date: `ship_by` and `deliver_by` stay
+  None.
 - Carried for the seller and the warehouse: `name` (#1001, the order number), the shipping
   address's `phone` (else the order's), each line's `properties` (engraving text), and the
   totals: `total_line_items_price` less `total_discounts`, plus `shipping_lines` prices,

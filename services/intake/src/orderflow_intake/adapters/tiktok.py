@@ -16,7 +16,8 @@
 - `create_time`, `rts_sla_time`, `shipping_due_time` and `update_time` (the order's version)
   are unix seconds. The ship-by deadline
   is `rts_sla_time` (by when the parcel must be ready to ship, which TikTok scores as late
-  dispatch), else `shipping_due_time`.
+  dispatch), else `shipping_due_time`. The latest delivery (deliver_by) is `delivery_due_time`:
+  an order not DELIVERED by then is cancelled by TikTok Shop.
 - Totals: `payment.sub_total` (after discounts) plus `shipping_fee`, `tax` and the fees is
   `total_amount`; an order whose totals do not add up is held. The recipient's
   `phone_number` is carried for the carrier.
@@ -123,6 +124,7 @@ class _TikTokOrder(ChannelModel):
     update_time: UnixTimeOrUnset = None
     rts_sla_time: UnixTimeOrUnset = None
     shipping_due_time: UnixTimeOrUnset = None
+    delivery_due_time: UnixTimeOrUnset = None
     buyer_email: str | None = None
     payment: _TikTokPayment
     recipient_address: _TikTokAddress | None = None
@@ -204,6 +206,7 @@ def parse_tiktok(payload: Any) -> ParsedOrder:
         currency=currency,
         placed_at=order.create_time,
         ship_by=order.rts_sla_time or order.shipping_due_time,
+        deliver_by=order.delivery_due_time,
         payment_captured=order.status not in _UNPAID_STATUSES,
         version=order.update_time,
         totals=order.payment.totals(),
