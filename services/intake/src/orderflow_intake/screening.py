@@ -30,6 +30,7 @@ SCREENING_CODES = frozenset(
         "payment_not_captured",
         "restricted_goods",
         "probable_duplicate",
+        "totals_do_not_add_up",
     }
 )
 # An operator's judgement settles these for good: a released probable duplicate is not one.
@@ -39,13 +40,19 @@ SCREENING_CODES = frozenset(
 WAIVABLE_CODES = frozenset({"probable_duplicate", "reparse_changed_lines"})
 # What POST /orders/{id}/waive settles with a reason: facts an operator can check outside
 # intake (Shopify's manual capture: the payment is authorized and captured at shipment; an
-# address that is deliverable as it stands). Not the others: an unknown SKU is mapped, an
+# address that is deliverable as it stands; totals that do not add up, once the operator found
+# in the channel's seller centre what the buyer paid, e.g. a fee or rebate intake does not
+# read). Not the others: an unknown SKU is mapped, an
 # unknown country or a bad address corrected, restricted goods cleared by correcting a wrongly
 # flagged product or the address, else cancelled like an unknown currency (no reason makes a
 # carrier take banned goods or a price readable), an unroutable or after-shipment hold released
 # or cancelled.
 OperatorWaivable = Literal[
-    "payment_not_captured", "incomplete_address", "postal_code_format", "probable_duplicate"
+    "payment_not_captured",
+    "incomplete_address",
+    "postal_code_format",
+    "probable_duplicate",
+    "totals_do_not_add_up",
 ]
 
 
