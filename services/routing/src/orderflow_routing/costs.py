@@ -9,7 +9,7 @@ A plan adds a split penalty per shipment beyond the first (see search.py)."""
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from orderflow_routing.reference import CarrierService, Lane, ProductSize, Site,
 
 CENT = Decimal("0.01")
 DEFAULT_PRODUCT = ProductSize(sku="?", weight_grams=1000)
+SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -128,15 +129,42 @@ def shipping(service: CarrierService, lane: Lane, parcel: Parcel, remote: bool) 
     return ((price + surcharge) * fuel).quantize(CENT)
 
 
-def ships_at(site: Site, now: datetime) -> datetime:
-    """When a shipment planned `now` leaves: today at the cut-off, or tomorrow's after it."""
-    local = now.astimezone(ZoneInfo(site.timezone))
+def ships_at(site: Site, now: datetime, business_days: bool = False) -> datetime:
+    """When a shipment planned `now` leaves: today at the cut-off, or tomorrow's after it, in
+    the location's own time; a carrier counting business days collects Monday to Friday."""
+    zone = ZoneInfo(site.timezone)
+    local = now.astimezone(zone)
     if site.cutoff is None:
-        return now
-    day: date = local.date() + timedelta(
-        days=int(local.timetz().replace(tzinfo=None) > site.cutoff)
-    )
-    return datetime.combine(day, site.cutoff, ZoneInfo(site.timezone))
+        leaves = local
+    else:
+        day: date = local.date() + timedelta(days=int(local.time() > site.cutoff))
+        leaves = datetime.combine(day, site.cutoff, zone)
+    if business_days and _weekend(leaves):
+        monday = leaves.date() + timedelta(days=7 - leaves.weekday())
+        leaves = datetime.combine(monday, site.cutoff or time(0), zone)
+    return leaves
+
+
+def arrival(leaves: datetime, transit_days: float, business_days: bool) -> datetime:
+    """`transit_days` after `leaves`: calendar days, or business days (Saturdays and Sundays
+    not counted, nothing arrives on them)."""
+    if not business_days:
+        return leaves + timedelta(days=transit_days)
+    whole, part = divmod(transit_days, 1)
+    at = leaves
+    for _ in range(int(whole)):
+        at = _skip_weekend(at + timedelta(days=1))
+    return _skip_weekend(at + timedelta(days=part))
+
+
+def _weekend(at: datetime) -> bool:
+    return at.weekday() >= SATURDAY
+
+
+def _skip_weekend(at: datetime) -> datetime:
+    while _weekend(at):
+        at += timedelta(days=1)
+    return at
 
 
 def lateness(
@@ -177,9 +205,10 @@ def quote(
     price = shipping(service, lane, parcel, order.remote)
     if isinstance(price, str):
         return price
-    leaves = ships_at(site, order.now)
-    p50 = leaves + timedelta(days=lane.transit_p50_days)
-    p90 = leaves + timedelta(days=lane.transit_p90_days)
+    business = service.transit_days == "business"
+    leaves = ships_at(site, order.now, business)
+    p50 = arrival(leaves, lane.transit_p50_days, business)
+    p90 = arrival(leaves, lane.transit_p90_days, business)
     late, why = lateness(order, leaves, p90, weights)
     parts = Parts(price, handling(site, parcel), late, capacity_part(site, used_today, weights))
     return Quote(service, parts, leaves, p50, p90, why)

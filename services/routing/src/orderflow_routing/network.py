@@ -3,9 +3,10 @@ service serves a destination, the seller's preference among locations, and the b
 service for one parcel from one location."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.setup import RoutingRules, SellerSetup
@@ -141,6 +142,13 @@ class Network:
         abroad = int(self.rules.same_market_first and not same_market)
         why = f"{'same market, ' if same_market else ''}priority {site.priority}"
         return Preference(abroad, site.priority, why)
+
+    def local_day(self, location_id: str, now: datetime) -> date:
+        """The location's own date at `now`: its capacity counts per its day, not UTC's."""
+        return now.astimezone(ZoneInfo(self.sites[location_id].timezone)).date()
+
+    def local_days(self, now: datetime) -> dict[str, date]:
+        return {loc: self.local_day(loc, now) for loc in self.sites}
 
     def never_splits(self, channel: str) -> bool:
         return channel in self.rules.never_split_channels

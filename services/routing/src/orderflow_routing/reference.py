@@ -128,6 +128,11 @@ class CarrierService(Value):
     dim_divisor: int | None = Field(
         default=None, gt=0, description="cm3 per chargeable kg; None: actual weight only"
     )
+    transit_days: Literal["business", "calendar"] = Field(
+        default="business",
+        description="how its lanes' transit days count; business: it neither collects nor"
+        " delivers on Saturdays and Sundays",
+    )
     fuel_percent: Decimal = Field(default=Decimal(0), ge=0)
     remote_area_surcharge: Money = Field(default=Decimal(0), ge=0)
     restrictions: Restrictions = Restrictions()

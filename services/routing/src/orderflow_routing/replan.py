@@ -29,7 +29,7 @@ def deciding_with(references: use_cases.References) -> Decide:
     ) -> store.Outcome:
         network = await references.current(conn)
         now = datetime.now(UTC)
-        load = await store.used_today(conn, now.date())
+        load = await store.used_today(conn, network.local_days(now))
         return use_cases._decide(accepted, attempt, network, stock, now, load)
 
     return decide
@@ -57,7 +57,7 @@ async def replan_rejected_lines(uow: UnitOfWork, event: PickTaskRejected, decide
     plan = outcome.plan
     if plan is not None:
         plan = plan.model_copy(update={"replaces_shipment_id": event.shipment_id})
-    outcome = store.Outcome(plan, outcome.reason, outcome.explanation | replanned)
+    outcome = store.Outcome(plan, outcome.reason, outcome.explanation | replanned, outcome.days)
     await store.record_decisions(uow.conn, [(event.order_id, attempt, outcome)])
     use_cases._announce(uow, event.order_id, attempt, outcome)
     uow.log.info(

@@ -2,7 +2,8 @@
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -107,24 +108,31 @@ async def reference_history(conn: asyncpg.Connection) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-async def used_today(conn: asyncpg.Connection, day: date) -> dict[str, int]:
-    rows = await conn.fetch("SELECT location_id, shipments FROM location_load WHERE day = $1", day)
+async def used_today(conn: asyncpg.Connection, days: Mapping[str, date]) -> dict[str, int]:
+    """Shipments planned at each location on its own day (`days`: its local date now)."""
+    rows = await conn.fetch(
+        "SELECT l.location_id, l.shipments FROM location_load l"
+        " JOIN unnest($1::text[], $2::date[]) AS d(loc, day)"
+        " ON l.location_id = d.loc AND l.day = d.day",
+        list(days),
+        list(days.values()),
+    )
     return {row["location_id"]: row["shipments"] for row in rows}
 
 
-async def _add_load(conn: asyncpg.Connection, locations: list[str]) -> None:
-    """Count planned shipments against each location's capacity of today (UTC), in key
+async def _add_load(conn: asyncpg.Connection, shipped: list[tuple[str, date]]) -> None:
+    """Count planned shipments against each location's capacity of its own day, in key
     order (two batches counting at once must not deadlock)."""
-    counts = Counter(locations)
+    counts = Counter(shipped)
     ordered = sorted(counts)
     await conn.execute(
         "INSERT INTO location_load (location_id, day, shipments)"
-        " SELECT loc, (now() AT TIME ZONE 'UTC')::date, n"
-        " FROM unnest($1::text[], $2::int[]) AS d(loc, n)"
+        " SELECT * FROM unnest($1::text[], $2::date[], $3::int[])"
         " ON CONFLICT (location_id, day)"
         " DO UPDATE SET shipments = location_load.shipments + EXCLUDED.shipments",
-        ordered,
-        [counts[loc] for loc in ordered],
+        [loc for loc, _ in ordered],
+        [day for _, day in ordered],
+        [counts[key] for key in ordered],
     )
 
 
@@ -198,6 +206,7 @@ class Outcome:
     plan: ShipmentsPlanned | None  # None: unroutable
     reason: str
     explanation: dict[str, Any]
+    days: Mapping[str, date] = field(default_factory=dict)  # each shipment's location's day
 
 
 async def record_decisions(
@@ -224,7 +233,13 @@ async def record_decisions(
         [json.dumps(o.explanation, default=str) for _, _, o in decisions],
     )
     await _add_load(
-        conn, [s.location_id for _, _, o in decisions if o.plan for s in o.plan.shipments]
+        conn,
+        [
+            (s.location_id, o.days[s.location_id])
+            for _, _, o in decisions
+            if o.plan
+            for s in o.plan.shipments
+        ],
     )
 
 

@@ -52,7 +52,7 @@ async def plan_orders(items: list[Item[OrderAccepted]], references: References) 
     stock = dict(await store.stock_for(conn, skus))
     network = await references.current(conn)
     now = datetime.now(UTC)
-    load = await store.used_today(conn, now.date())
+    load = await store.used_today(conn, network.local_days(now))
     outcomes = [_decide(item.event, attempt, network, stock, now, load) for item, attempt in fresh]
     await store.record_decisions(
         conn,
@@ -87,7 +87,7 @@ async def replan_rejected(
     stock = dict(await store.stock_for(uow.conn, store.line_skus(accepted.order.lines)))
     network = await references.current(uow.conn)
     now = datetime.now(UTC)
-    load = await store.used_today(uow.conn, now.date())
+    load = await store.used_today(uow.conn, network.local_days(now))
     outcome = _decide(accepted, attempt + 1, network, stock, now, load)
     await store.record_decisions(uow.conn, [(event.order_id, attempt + 1, outcome)])
     _announce(uow, event.order_id, attempt + 1, outcome)
@@ -146,7 +146,8 @@ def _decide(
         ship_by=order.ship_by,
         currency=order.currency,
     )
-    return store.Outcome(plan, decision.reason, explanation)
+    days = {s.location_id: network.local_day(s.location_id, now) for s in shipments}
+    return store.Outcome(plan, decision.reason, explanation, days)
 
 
 def explain(decision: domain.Decision, version: int) -> dict[str, object]:
