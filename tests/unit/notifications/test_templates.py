@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,85 @@ def test_a_parcel_is_followed_on_its_carriers_page_or_on_a_tracker_that_knows_mo
     )
     assert tracking_url("4px", "4PX123") == "https://t.17track.net/en#nums=4PX123"
     assert tracking_url("4px", "") == ""
+
+
+ETA = (date(2026, 12, 8), date(2026, 12, 10))
+
+
+@pytest.mark.parametrize("language", PACKAGED.languages)
+def test_the_expected_delivery_is_written_in_each_language_and_left_out_when_unknown(language):
+    told = render("shipped", language, eta=ETA, **FIELDS)
+    silent = render("shipped", language, **FIELDS)
+    assert (told.language, told.fell_back) == (language, False)
+    assert "$" not in told.body + silent.body
+    added = set(told.body.split("\n")) - set(silent.body.split("\n"))
+    assert len(added) == 1  # one line more, the rest the same
+    assert told.body.count("\n") == silent.body.count("\n") + 1
+    assert ("2569" if language == "th" else "2026") in added.pop()  # Thai: the Buddhist year
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Expected delivery: December 8, 2026 \u2013 December 10, 2026"),
+        ("de", "Voraussichtliche Zustellung: 8. Dezember 2026 \u2013 10. Dezember 2026"),
+        ("fr", "Livraison pr\u00e9vue : du 8 d\u00e9cembre 2026 au 10 d\u00e9cembre 2026"),
+        (
+            "ja",
+            "\u304a\u5c4a\u3051\u4e88\u5b9a\uff1a2026\u5e7412\u67088\u65e5\uff5e2026\u5e7412\u670810\u65e5",
+        ),
+    ],
+)
+def test_dates_follow_the_languages_own_format(language, line):
+    assert line in render("shipped", language, eta=ETA, **FIELDS).body.split("\n")
+
+
+def test_one_expected_day_is_written_once():
+    day = (date(2026, 12, 8), date(2026, 12, 8))
+    assert "Expected delivery: December 8, 2026" in render("shipped", "en", eta=day).body.split(
+        "\n"
+    )
+
+
+@pytest.mark.parametrize("language", PACKAGED.languages)
+def test_the_return_link_shows_on_delivered_only_when_the_seller_gave_one(language):
+    told = render("delivered", language, return_url="https://shop.example/r/o-1", **FIELDS)
+    silent = render("delivered", language, **FIELDS)
+    assert "https://shop.example/r/o-1" in told.body
+    assert (told.language, told.fell_back) == (language, False)
+    assert "$" not in silent.body and silent.body.count("\n") == told.body.count("\n") - 1
+
+
+def test_a_language_without_its_lines_says_them_in_english_and_says_so(tmp_path: Path):
+    (tmp_path / "ko.toml").write_text(
+        '[shipped]\nsubject = "\ubc1c\uc1a1"\nbody = "$name \ub2d8\\n$eta_line"\n'
+    )
+    catalog = Catalog.load(tmp_path)
+    message = catalog.render("shipped", "ko", eta=ETA, **FIELDS)
+    assert message.body.endswith("Expected delivery: December 8, 2026 \u2013 December 10, 2026")
+    assert message.fell_back
+    assert not catalog.render("shipped", "ko", **FIELDS).fell_back  # nothing said in English
+
+
+def test_a_seller_rewrites_the_lines_and_the_date_format(tmp_path: Path):
+    (tmp_path / "en.toml").write_text(
+        '[lines]\neta = "Arrives $eta"\n[dates]\nformat = "{day}/{month_number}/{year}"\n'
+    )
+    message = Catalog.load(tmp_path).render("shipped", "en", eta=ETA, **FIELDS)
+    assert "Arrives 8/12/2026 \u2013 10/12/2026" in message.body.split("\n")
+
+
+@pytest.mark.parametrize(
+    ("content", "complaint"),
+    [
+        ('[lines]\neta = "By $when"\n', "uses when"),
+        ('[lines]\nfooter = "x"\n', "[lines] has only eta, return"),
+        ('[dates]\nformat = "{weekday}"\n', "unknown {part}"),
+        ('[dates]\nmonths = ["Jan"]\n', "twelve months"),
+    ],
+)
+def test_broken_lines_or_dates_are_refused_at_load(tmp_path, content, complaint):
+    (tmp_path / "fr.toml").write_text(content)
+    with pytest.raises(TemplateError, match=r"fr\.toml") as refused:
+        Catalog.load(tmp_path)
+    assert complaint in str(refused.value)

@@ -23,7 +23,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="notifications",
         migrations_package="orderflow_notifications",
-        subscriptions=subscriptions(settings.merge_window_s),
+        subscriptions=subscriptions(settings.merge_window_s, forecast),
         # A seller's template folder that does not read stops the service here, at start.
         background=(
             sender_task(settings, Catalog.load(settings.templates_dir)),

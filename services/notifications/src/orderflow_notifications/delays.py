@@ -20,6 +20,9 @@ class DelayForecast:
     history_days: float = 30
 
 
+DEFAULT_FORECAST = DelayForecast()
+
+
 async def tell_predicted_delays(
     uow: UnitOfWork, forecast: DelayForecast, merge_window_s: float = 0
 ) -> int:

@@ -10,17 +10,22 @@ from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_runtime import Subscriptions
 
 from orderflow_notifications import privacy, use_cases
+from orderflow_notifications.delays import DEFAULT_FORECAST, DelayForecast
 
 
-def subscriptions(merge_window_s: float = 0) -> Subscriptions:
+def subscriptions(
+    merge_window_s: float = 0, forecast: DelayForecast = DEFAULT_FORECAST
+) -> Subscriptions:
     """`merge_window_s`: what is queued is due that much later, so an order's burst of news
-    goes out as one message."""
+    goes out as one message. `forecast`: which lanes say enough for an expected delivery."""
     subs = Subscriptions()
     within = partial(partial, merge_window_s=merge_window_s)
-    subs.on_batch(topics.ORDERS, OrderAccepted)(within(use_cases.remember_contacts))
+    subs.on_batch(topics.ORDERS, OrderAccepted)(
+        partial(use_cases.remember_contacts, merge_window_s=merge_window_s, forecast=forecast)
+    )
     subs.on_batch(topics.ORDERS, OrderCancelled)(within(use_cases.tell_cancelled))
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
-        within(use_cases.queue_notifications)
+        partial(use_cases.queue_notifications, merge_window_s=merge_window_s, forecast=forecast)
     )
     subs.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(
         within(use_cases.tell_backordered)

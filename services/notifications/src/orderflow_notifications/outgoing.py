@@ -1,12 +1,16 @@
 """What goes out: the message for one or several notifications of an order, as an e-mail or as
 a webhook's body, and the channel that reaches its customer."""
 
+from datetime import date
 from email.header import Header
 from email.mime.text import MIMEText
+from string import Template
+from urllib.parse import quote
 
 import asyncpg
 
 from orderflow_notifications import templates
+from orderflow_notifications.preferences import zone_of
 from orderflow_notifications.tracking import tracking_url
 from orderflow_notifications.webhook import WebhookPoster
 
@@ -41,8 +45,31 @@ def webhook_body(
         "body": message.body,
         "carrier": row["carrier"],
         "tracking_number": row["tracking_number"],
+        "expected_delivery": [day.isoformat() for day in expected_days(row) or ()],
+        "return_url": return_url(row),
         "correlation_id": row["correlation_id"],
     }
+
+
+def expected_days(row: asyncpg.Record) -> tuple[date, date] | None:
+    """The first and last day the parcel is expected, in its customer's time zone."""
+    if row["eta_first"] is None or row["eta_last"] is None:
+        return None
+    zone = zone_of(row["country"], row["time_zone"])
+    return row["eta_first"].astimezone(zone).date(), row["eta_last"].astimezone(zone).date()
+
+
+RETURN_URL_FIELDS = frozenset({"order_id", "external_id", "sales_channel"})
+
+
+def return_url(row: asyncpg.Record) -> str:
+    """Where the customer of a delivered order returns an item: the seller's return portal for
+    its sales channel, if any."""
+    if row["kind"] != "delivered" or not row["return_url_template"]:
+        return ""
+    return Template(row["return_url_template"]).safe_substitute(
+        {field: quote(row[field] or "", safe="") for field in RETURN_URL_FIELDS}
+    )
 
 
 def compose(rows: list[asyncpg.Record], catalog: templates.Catalog) -> templates.Message:
@@ -57,6 +84,8 @@ def compose(rows: list[asyncpg.Record], catalog: templates.Catalog) -> templates
             carrier=row["carrier"],
             tracking_number=row["tracking_number"],
             tracking_url=tracking_url(row["carrier"], row["tracking_number"]),
+            eta=expected_days(row),
+            return_url=return_url(row),
         )
         for row in rows
     ]

@@ -1,13 +1,20 @@
 """Message templates per kind and language, as files: `messages/<language>.toml` in the
 package, each overridable by a file of the same name in a seller's folder. English has every
-kind and is the fallback; a message sent in it for lack of a translation says so."""
+kind and is the fallback; a message sent in it for lack of a translation says so.
+
+Besides the kinds, a file has `[lines]`, the lines a body shows only when there is something to
+say (`eta`, in a body `$eta_line`: the expected delivery; `return`, in a body `$return_line`:
+where to return an item), and `[dates]`, how the language writes a date: `format` with {day},
+{month}, {month_number}, {year} and {buddhist_year}, the twelve `months`, and `range` with {first} and {last}."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
+from typing import Any
 
 KINDS = (
     "confirmed",
@@ -21,6 +28,10 @@ KINDS = (
     "return_received",
 )
 FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number", "tracking_url"})
+# Each optional line: its placeholder in a body, and the one placeholder it adds to FIELDS.
+OPTIONAL_LINES = {"eta": ("eta_line", "eta"), "return": ("return_line", "return_url")}
+BODY_FIELDS = FIELDS | {placeholder for placeholder, _ in OPTIONAL_LINES.values()}
+DATES = {"format": str, "months": list, "range": str}
 FALLBACK = "en"
 
 
@@ -37,20 +48,51 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Language:
+    """One language's file: its messages by kind, its optional lines, how it writes dates."""
+
+    kinds: dict[str, tuple[Template, Template]] = field(default_factory=dict)
+    lines: dict[str, Template] = field(default_factory=dict)
+    dates: dict[str, Any] = field(default_factory=dict)
+
+    def updated(self, other: "Language") -> "Language":
+        return Language(
+            self.kinds | other.kinds, self.lines | other.lines, self.dates | other.dates
+        )
+
+    def written(self, day: date) -> str:
+        return str(self.dates["format"]).format(
+            day=day.day,
+            month=self.dates["months"][day.month - 1],
+            month_number=day.month,
+            year=day.year,
+            buddhist_year=day.year + 543,
+        )
+
+    def dates_between(self, first: date, last: date) -> str:
+        if first == last:
+            return self.written(first)
+        return str(self.dates["range"]).format(first=self.written(first), last=self.written(last))
+
+
+@dataclass(frozen=True)
 class Catalog:
-    by_language: dict[str, dict[str, tuple[Template, Template]]]
+    by_language: dict[str, Language]
 
     @classmethod
     def load(cls, overrides: Path | None = None) -> "Catalog":
-        """The packaged templates, each kind of each language replaced by a seller's file of
-        that language in `overrides`, if given."""
+        """The packaged templates, each kind, line and date setting of each language replaced by
+        a seller's file of that language in `overrides`, if given."""
         by_language = _read_folder(files("orderflow_notifications").joinpath("messages"))
         if overrides is not None:
             if not overrides.is_dir():
                 raise TemplateError(f"{overrides}: no such folder of templates")
-            for language, kinds in _read_folder(overrides).items():
-                by_language.setdefault(language, {}).update(kinds)
-        missing = sorted(set(KINDS) - set(by_language.get(FALLBACK, {})))
+            for language, own in _read_folder(overrides).items():
+                by_language[language] = by_language.get(language, Language()).updated(own)
+        english = by_language.get(FALLBACK, Language())
+        missing = [kind for kind in KINDS if kind not in english.kinds]
+        missing += [f"[lines] {line}" for line in OPTIONAL_LINES if line not in english.lines]
+        missing += [f"[dates] {key}" for key in DATES if key not in english.dates]
         if missing:
             raise TemplateError(f"{FALLBACK}.toml, the fallback, lacks {', '.join(missing)}")
         return cls(by_language)
@@ -59,23 +101,57 @@ class Catalog:
     def languages(self) -> list[str]:
         return sorted(self.by_language)
 
-    def render(self, kind: str, language: str, **fields: str) -> Message:
-        """`kind` in `language` ("pt-BR" reads as "pt"), else in English."""
+    def render(
+        self,
+        kind: str,
+        language: str,
+        *,
+        eta: tuple[date, date] | None = None,
+        return_url: str = "",
+        **fields: str,
+    ) -> Message:
+        """`kind` in `language` ("pt-BR" reads as "pt"), else in English. The body's expected
+        delivery line shows the days `eta` spans, if given; its return line `return_url`, if
+        given; else the line is left out."""
         if kind not in KINDS:
             raise KeyError(f"no message for {kind!r}; kinds: {', '.join(KINDS)}")
         wanted = language.split("-")[0].lower()
-        templates = self.by_language.get(wanted, {}).get(kind)
+        own = self.by_language.get(wanted, Language())
+        english = self.by_language[FALLBACK]
+        templates = own.kinds.get(kind)
         written_in = wanted if templates else FALLBACK
-        subject, body = templates or self.by_language[FALLBACK][kind]
+        words = own if templates else english
+        subject, body = templates or english.kinds[kind]
+        fell_back = written_in != wanted
+        said = {"eta": "", "return": return_url}
+        if eta is not None:
+            dating = words if DATES.keys() <= words.dates.keys() else english
+            fell_back |= dating is not words
+            said["eta"] = dating.dates_between(*eta)
+        for line, (placeholder, value) in OPTIONAL_LINES.items():
+            if not said[line] or placeholder not in body.get_identifiers():
+                continue
+            line_template = words.lines.get(line)
+            if line_template is None:
+                line_template, fell_back = english.lines[line], True
+            fields[placeholder] = line_template.safe_substitute(fields, **{value: said[line]})
         return Message(
             subject.safe_substitute(fields),
-            body.safe_substitute(fields),
+            _without_empty_lines(body, fields).safe_substitute(fields),
             written_in,
-            fell_back=written_in != wanted,
+            fell_back=fell_back,
         )
 
 
-def _read_folder(folder: Traversable) -> dict[str, dict[str, tuple[Template, Template]]]:
+def _without_empty_lines(body: Template, fields: dict[str, str]) -> Template:
+    """`body` without the lines that hold only an optional line with nothing to say."""
+    empty = {f"${p}" for p, _ in OPTIONAL_LINES.values() if not fields.get(p)}
+    empty |= {"${" + e[1:] + "}" for e in empty}
+    kept = [line for line in body.template.split("\n") if line.strip() not in empty]
+    return Template("\n".join(kept))
+
+
+def _read_folder(folder: Traversable) -> dict[str, Language]:
     return {
         entry.name.removesuffix(".toml"): _read_file(entry)
         for entry in folder.iterdir()
@@ -83,33 +159,69 @@ def _read_folder(folder: Traversable) -> dict[str, dict[str, tuple[Template, Tem
     }
 
 
-def _read_file(entry: Traversable) -> dict[str, tuple[Template, Template]]:
+def _read_file(entry: Traversable) -> Language:
     try:
         document = tomllib.loads(entry.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise TemplateError(f"{entry.name}: not TOML: {error}") from None
+    lines = _read_lines(entry.name, document.pop("lines", {}))
+    dates = _read_dates(entry.name, document.pop("dates", {}))
     kinds: dict[str, tuple[Template, Template]] = {}
     for kind, message in document.items():
         if kind not in KINDS:
-            raise TemplateError(f"{entry.name}: [{kind}] is not a kind ({', '.join(KINDS)})")
+            raise TemplateError(
+                f"{entry.name}: [{kind}] is not a kind ({', '.join(KINDS)}), [lines] or [dates]"
+            )
         if not isinstance(message, dict) or set(message) != {"subject", "body"}:
             raise TemplateError(f"{entry.name}: [{kind}] needs exactly a subject and a body")
         kinds[kind] = (
-            _checked(entry.name, kind, message["subject"]),
-            _checked(entry.name, kind, message["body"]),
+            _checked(entry.name, kind, message["subject"], FIELDS),
+            _checked(entry.name, kind, message["body"], BODY_FIELDS),
         )
-    return kinds
+    return Language(kinds, lines, dates)
 
 
-def _checked(file: str, kind: str, text: object) -> Template:
+def _read_lines(file: str, lines: object) -> dict[str, Template]:
+    if not isinstance(lines, dict) or set(lines) - set(OPTIONAL_LINES):
+        raise TemplateError(f"{file}: [lines] has only {', '.join(OPTIONAL_LINES)}")
+    return {
+        line: _checked(file, f"lines.{line}", text, FIELDS | {OPTIONAL_LINES[line][1]})
+        for line, text in lines.items()
+    }
+
+
+def _read_dates(file: str, dates: object) -> dict[str, Any]:
+    if not isinstance(dates, dict) or set(dates) - set(DATES):
+        raise TemplateError(f"{file}: [dates] has only {', '.join(DATES)}")
+    for key, kind in DATES.items():
+        if key in dates and not isinstance(dates[key], kind):
+            raise TemplateError(f"{file}: [dates] {key} must be a {kind.__name__}")
+    if "months" in dates and len(dates["months"]) != 12:
+        raise TemplateError(f"{file}: [dates] months names twelve months")
+    try:
+        example = date(2026, 12, 5)
+        Language(dates=DATES_EXAMPLE | dates).dates_between(example, example.replace(day=8))
+    except (KeyError, IndexError, ValueError) as error:
+        raise TemplateError(f"{file}: [dates] uses an unknown {{part}}: {error}") from None
+    return dates
+
+
+DATES_EXAMPLE: dict[str, Any] = {
+    "format": "{year}-{month_number}-{day}",
+    "months": [str(n) for n in range(1, 13)],
+    "range": "{first} - {last}",
+}
+
+
+def _checked(file: str, kind: str, text: object, known: frozenset[str]) -> Template:
     if not isinstance(text, str) or not text.strip():
         raise TemplateError(f"{file}: [{kind}] has an empty subject or body")
     template = Template(text)
-    unknown = set(template.get_identifiers()) - FIELDS
+    unknown = set(template.get_identifiers()) - known
     if unknown or not template.is_valid():
         raise TemplateError(
             f"{file}: [{kind}] uses {', '.join(sorted(unknown)) or 'a malformed $placeholder'};"
-            f" known: {', '.join(sorted(FIELDS))}"
+            f" known: {', '.join(sorted(known))}"
         )
     return template
 
@@ -117,6 +229,6 @@ def _checked(file: str, kind: str, text: object) -> Template:
 PACKAGED = Catalog.load()
 
 
-def render(kind: str, language: str, **fields: str) -> Message:
+def render(kind: str, language: str, **fields: Any) -> Message:
     """From the packaged templates."""
     return PACKAGED.render(kind, language, **fields)

@@ -9,6 +9,7 @@ from orderflow_contracts.inventory import OrderBackordered
 from orderflow_runtime import Item
 
 from orderflow_notifications import store
+from orderflow_notifications.delays import DEFAULT_FORECAST, DelayForecast
 
 log = structlog.get_logger()
 
@@ -25,11 +26,22 @@ NEWS_OF_STATUS = {
 }
 
 
-async def remember_contacts(items: list[Item[OrderAccepted]], merge_window_s: float) -> None:
+async def remember_contacts(
+    items: list[Item[OrderAccepted]],
+    merge_window_s: float,
+    forecast: DelayForecast = DEFAULT_FORECAST,
+) -> None:
     """Keep each order's contact; its buyer hears 'confirmed' where the seller chose so for its
-    sales channel (marketplaces confirm orders themselves)."""
+    sales channel (marketplaces confirm orders themselves). 'shipped' news that came before the
+    contact gets its expected delivery now that the destination is known."""
     conn = items[-1].unit.conn
-    await store.save_contacts(conn, [item.event.order for item in items])
+    if shipped_before := await store.save_contacts(conn, [item.event.order for item in items]):
+        await store.set_expected_arrivals(
+            conn,
+            await store.expected_arrivals(
+                conn, shipped_before, forecast.min_samples, forecast.history_days
+            ),
+        )
     confirming = await store.confirm_channels(conn)
     news = [
         store.News(
@@ -45,12 +57,17 @@ async def remember_contacts(items: list[Item[OrderAccepted]], merge_window_s: fl
 
 
 async def queue_notifications(
-    items: list[Item[ShipmentStatusChanged]], merge_window_s: float
+    items: list[Item[ShipmentStatusChanged]],
+    merge_window_s: float,
+    forecast: DelayForecast = DEFAULT_FORECAST,
 ) -> None:
     """One notification per shipment and kind; each departure and arrival is noted, for the
-    lanes' transit times."""
+    lanes' transit times, and a departure's message says when it is expected, where its lane
+    knows."""
+    conn = items[-1].unit.conn
+    departed = [item.event for item in items if item.event.status is ShipmentStatus.SHIPPED]
     await store.note_transits(
-        items[-1].unit.conn,
+        conn,
         [
             store.Departure(
                 item.event.shipment_id,
@@ -64,6 +81,16 @@ async def queue_notifications(
         ],
         [item.event.shipment_id for item in items if item.event.status is ShipmentStatus.DELIVERED],
     )
+    etas = (
+        await store.expected_arrivals(
+            conn,
+            [event.shipment_id for event in departed],
+            forecast.min_samples,
+            forecast.history_days,
+        )
+        if departed
+        else {}
+    )
     await _queue(
         items,
         [
@@ -74,6 +101,9 @@ async def queue_notifications(
                 correlation_id=item.unit.correlation_id,
                 carrier=item.event.carrier,
                 tracking_number=item.event.tracking_number,
+                eta=etas.get(item.event.shipment_id)
+                if item.event.status is ShipmentStatus.SHIPPED
+                else None,
             )
             for item in items
             if item.event.status in NEWS_OF_STATUS

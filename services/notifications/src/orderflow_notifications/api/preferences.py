@@ -1,6 +1,7 @@
 """What customers and the seller want to hear, and when: changed at once, without a restart."""
 
 from datetime import datetime
+from string import Template
 from typing import Annotated, Self
 
 from fastapi import APIRouter, HTTPException, Path
@@ -9,6 +10,7 @@ from orderflow_runtime.http import Actor
 from pydantic import BaseModel, Field, model_validator
 
 from orderflow_notifications import preferences, store, templates
+from orderflow_notifications.outgoing import RETURN_URL_FIELDS
 
 Hour = Annotated[int, Field(ge=0, le=23)]
 Email = Annotated[str, Path(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
@@ -56,6 +58,25 @@ class SellerPreferences(QuietHoursBoth):
         description="sales channels whose buyers hear 'confirmed' (marketplaces confirm orders"
         " themselves: usually only the seller's own store)",
     )
+    return_urls: dict[str, str] = Field(
+        default={},
+        description="the return portal a 'delivered' message links to, by sales channel ('*':"
+        ' any other), e.g. {"shopify": "https://shop.example/returns?order=$external_id"};'
+        f" placeholders: {', '.join(sorted('$' + f for f in RETURN_URL_FIELDS))}. A channel"
+        " with none: the message has no return link",
+    )
+
+    @model_validator(mode="after")
+    def _return_urls_read(self) -> Self:
+        for channel, url in self.return_urls.items():
+            template = Template(url)
+            unknown = set(template.get_identifiers()) - RETURN_URL_FIELDS
+            if not url.startswith(("https://", "http://")) or unknown or not template.is_valid():
+                raise ValueError(
+                    f"return_urls[{channel!r}]: {url!r} is no http(s) URL with placeholders of"
+                    f" {', '.join(sorted('$' + f for f in RETURN_URL_FIELDS))}"
+                )
+        return self
 
 
 class Recorded(BaseModel):
@@ -94,16 +115,18 @@ def router(service: RunningService) -> APIRouter:
             row = await store.set_customer_preferences(conn, email, wanted.model_dump(), actor)
         return CustomerPreferencesView.model_validate(dict(row))
 
-    @api.get("/preferences", summary="The seller's: who hears 'confirmed', quiet hours")
+    @api.get(
+        "/preferences", summary="The seller's: who hears 'confirmed', quiet hours, return portals"
+    )
     async def seller() -> SellerPreferencesView:
         async with service.pool.acquire() as conn:
             row = await store.seller_preferences(conn)
-        return SellerPreferencesView.model_validate(dict(row))
+        return SellerPreferencesView.model_validate(row)
 
     @api.put("/preferences", summary="Set the seller's; a customer's own quiet hours win")
     async def set_seller(wanted: SellerPreferences, actor: Actor) -> SellerPreferencesView:
         async with service.pool.acquire() as conn:
             row = await store.set_seller_preferences(conn, wanted.model_dump(), actor)
-        return SellerPreferencesView.model_validate(dict(row))
+        return SellerPreferencesView.model_validate(row)
 
     return api

@@ -18,7 +18,13 @@ from orderflow_notifications.store.queue import (
     queue,
     record_attempts,
 )
-from orderflow_notifications.store.transits import Departure, note_transits, predicted_late
+from orderflow_notifications.store.transits import (
+    Departure,
+    expected_arrivals,
+    note_transits,
+    predicted_late,
+    set_expected_arrivals,
+)
 from orderflow_notifications.store.views import delivery_logs, kpi_figures, notifications, summary
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "confirm_channels",
     "customer_preferences",
     "delivery_logs",
+    "expected_arrivals",
     "give_up_unconfirmed",
     "hold",
     "known_orders",
@@ -42,6 +49,7 @@ __all__ = [
     "save_contacts",
     "seller_preferences",
     "set_customer_preferences",
+    "set_expected_arrivals",
     "set_seller_preferences",
     "summary",
 ]

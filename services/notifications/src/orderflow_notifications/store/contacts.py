@@ -4,8 +4,10 @@ import asyncpg
 from orderflow_contracts.order import CanonicalOrder
 
 
-async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) -> None:
-    """Keep each order's contact, and release the notifications that were waiting for it."""
+async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) -> list[str]:
+    """Keep each order's contact, and release the notifications that were waiting for it;
+    returns the shipments whose 'shipped' news was among them (it still lacks its expected
+    delivery, which needs the destination)."""
     columns = (
         [order.order_id for order in orders],
         [order.customer.name for order in orders],
@@ -24,12 +26,13 @@ async def save_contacts(conn: asyncpg.Connection, orders: list[CanonicalOrder]) 
         " ON CONFLICT (order_id) DO NOTHING",
         *columns,
     )
-    await conn.execute(
+    released = await conn.fetch(
         "UPDATE notifications n SET status = 'pending', recipient = c.email, language = c.language"
         " FROM contacts c WHERE c.order_id = n.order_id AND n.order_id = ANY($1::text[])"
-        " AND n.status = 'awaiting_contact'",
+        " AND n.status = 'awaiting_contact' RETURNING n.shipment_id, n.kind",
         columns[0],
     )
+    return [row["shipment_id"] for row in released if row["kind"] == "shipped"]
 
 
 async def known_orders(conn: asyncpg.Connection, order_ids: list[str]) -> set[str]:

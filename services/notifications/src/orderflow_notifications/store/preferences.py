@@ -1,5 +1,6 @@
 """What customers and the seller want to hear, and when."""
 
+import json
 from typing import Any
 
 import asyncpg
@@ -33,22 +34,31 @@ async def set_customer_preferences(
     )
 
 
-async def seller_preferences(conn: asyncpg.Connection) -> asyncpg.Record:
-    return await conn.fetchrow(
-        "SELECT confirm_channels, quiet_from, quiet_until, updated_at, updated_by"
-        " FROM seller_preferences"
-    )
+async def seller_preferences(conn: asyncpg.Connection) -> dict[str, Any]:
+    row = await conn.fetchrow(f"SELECT {_SELLER_COLUMNS} FROM seller_preferences")
+    return _seller(row)
 
 
 async def set_seller_preferences(
     conn: asyncpg.Connection, wanted: dict[str, Any], actor: str
-) -> asyncpg.Record:
-    return await conn.fetchrow(
+) -> dict[str, Any]:
+    row = await conn.fetchrow(
         "UPDATE seller_preferences SET confirm_channels = $1, quiet_from = $2, quiet_until = $3,"
-        " updated_by = $4, updated_at = now()"
-        " RETURNING confirm_channels, quiet_from, quiet_until, updated_at, updated_by",
+        " return_urls = $4::jsonb, updated_by = $5, updated_at = now()"
+        f" RETURNING {_SELLER_COLUMNS}",
         wanted["confirm_channels"],
         wanted["quiet_from"],
         wanted["quiet_until"],
+        json.dumps(wanted["return_urls"]),
         actor,
     )
+    return _seller(row)
+
+
+_SELLER_COLUMNS = (
+    "confirm_channels, quiet_from, quiet_until, return_urls::text, updated_at, updated_by"
+)
+
+
+def _seller(row: asyncpg.Record) -> dict[str, Any]:
+    return dict(row) | {"return_urls": json.loads(row["return_urls"])}

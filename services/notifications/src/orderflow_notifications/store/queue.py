@@ -2,6 +2,7 @@
 most once, and the log of every attempt."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
 
@@ -18,6 +19,7 @@ class News:
     correlation_id: str
     carrier: str = ""
     tracking_number: str = ""
+    eta: tuple[datetime, datetime] | None = None  # expected between these, where it is known
 
 
 async def queue(
@@ -28,13 +30,15 @@ async def queue(
     as one message; returns the (shipment, kind) pairs queued now."""
     rows = await conn.fetch(
         "INSERT INTO notifications (order_id, shipment_id, kind, tracking_number, carrier, status,"
-        " recipient, language, correlation_id, next_attempt_at)"
+        " recipient, language, correlation_id, next_attempt_at, eta_first, eta_last)"
         " SELECT e.order_id, e.shipment_id, e.kind, e.tracking_number, e.carrier,"
         "  CASE WHEN c.order_id IS NULL THEN 'awaiting_contact' ELSE 'pending' END,"
         "  coalesce(c.email, ''), coalesce(c.language, ''), e.correlation_id,"
-        "  now() + make_interval(secs => $7)"
-        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
-        "  WITH ORDINALITY AS e(order_id, shipment_id, kind, tracking_number, carrier, correlation_id, n)"
+        "  now() + make_interval(secs => $7), e.eta_first, e.eta_last"
+        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+        "  $8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY"
+        "  AS e(order_id, shipment_id, kind, tracking_number, carrier, correlation_id, eta_first,"
+        "   eta_last, n)"
         " LEFT JOIN contacts c USING (order_id) ORDER BY e.n"
         " ON CONFLICT (shipment_id, kind) DO NOTHING RETURNING shipment_id, kind",
         [item.order_id for item in news],
@@ -44,6 +48,8 @@ async def queue(
         [item.carrier for item in news],
         [item.correlation_id for item in news],
         merge_window_s,
+        [item.eta[0] if item.eta else None for item in news],
+        [item.eta[1] if item.eta else None for item in news],
     )
     return [(row["shipment_id"], row["kind"]) for row in rows]
 
@@ -54,7 +60,8 @@ async def lease_due(
     """What is due, oldest first, held for one sending round: it stays 'pending' but is not due
     again for `lease_s`, so a round that dies before it begins a message leaves it to the next.
     With `bursts`, the news of the same orders not yet due and never tried comes along, to go
-    out in the same message. Each row carries its contact, the customer's preferences and the seller's."""
+    out in the same message. Each row carries its contact, the customer's preferences and the
+    seller's, and the seller's return portal for the order's sales channel, if any."""
     rows = await conn.fetch(
         "WITH due AS (SELECT id, order_id, next_attempt_at AS due_at FROM notifications"
         "  WHERE status = 'pending' AND next_attempt_at <= now()"
@@ -71,7 +78,8 @@ async def lease_due(
         " WHERE n.id = t.id"
         " RETURNING n.*, c.name, c.sales_channel, c.external_id, c.country, t.due_at,"
         "  p.opted_out, p.kinds_off, p.time_zone, p.quiet_from, p.quiet_until,"
-        "  s.quiet_from AS seller_quiet_from, s.quiet_until AS seller_quiet_until",
+        "  s.quiet_from AS seller_quiet_from, s.quiet_until AS seller_quiet_until,"
+        "  coalesce(s.return_urls ->> c.sales_channel, s.return_urls ->> '*', '') AS return_url_template",
         limit,
         lease_s,
         bursts,

@@ -1,6 +1,7 @@
 """Each shipment's way per lane, and what it predicts."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
 
@@ -61,4 +62,46 @@ async def predicted_late(
             min_samples,
             history_days,
         )
+    )
+
+
+async def expected_arrivals(
+    conn: asyncpg.Connection, shipment_ids: list[str], min_samples: int, history_days: float
+) -> dict[str, tuple[datetime, datetime]]:
+    """When each of these shipments on their way is expected: between its lane's p50 and p90
+    transit after it left, for the lanes with at least `min_samples` deliveries in the last
+    `history_days`. A shipment whose lane says too little (or whose contact is not known yet:
+    no destination) is left out."""
+    rows = await conn.fetch(
+        "WITH wanted AS (SELECT t.shipment_id, t.carrier, t.shipped_at, c.country"
+        "  FROM transits t JOIN contacts c USING (order_id) WHERE t.shipment_id = ANY($1::text[])),"
+        " lanes AS (SELECT h.carrier, hc.country, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP"
+        "   (ORDER BY extract(epoch FROM h.delivered_at - h.shipped_at)) AS transit_s"
+        "  FROM transits h JOIN contacts hc USING (order_id)"
+        "  WHERE h.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
+        "  AND h.carrier IN (SELECT carrier FROM wanted)"
+        "  AND hc.country IN (SELECT country FROM wanted)"
+        "  GROUP BY 1, 2 HAVING count(*) >= $2)"
+        " SELECT w.shipment_id,"
+        "  w.shipped_at + make_interval(secs => l.transit_s[1]) AS first,"
+        "  w.shipped_at + make_interval(secs => l.transit_s[2]) AS last"
+        " FROM wanted w JOIN lanes l USING (carrier, country)",
+        shipment_ids,
+        min_samples,
+        history_days,
+    )
+    return {row["shipment_id"]: (row["first"], row["last"]) for row in rows}
+
+
+async def set_expected_arrivals(
+    conn: asyncpg.Connection, expected: dict[str, tuple[datetime, datetime]]
+) -> None:
+    """The expected delivery of 'shipped' news queued before it was known."""
+    await conn.execute(
+        "UPDATE notifications n SET eta_first = e.first, eta_last = e.last"
+        " FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS e(shipment_id, first, last)"
+        " WHERE n.shipment_id = e.shipment_id AND n.kind = 'shipped' AND n.status = 'pending'",
+        list(expected),
+        [first for first, _ in expected.values()],
+        [last for _, last in expected.values()],
     )
