@@ -16,7 +16,17 @@ async def release_lines(
     conn: asyncpg.Connection, shipment_id: str, units: Sequence[tuple[str, int]], reason: str
 ) -> list[Key]:
     """Give back these units (per SKU) of the shipment's unshipped lines: a line given back
-    whole is marked released, one given back in part keeps the rest. Returns the keys freed."""
+    whole is marked released, one given back in part keeps the rest. Returns the keys freed.
+    Lines an expiry gave back already free nothing, but those units are not held again."""
+    await conn.execute(
+        "UPDATE reservation_lines l"
+        " SET quantity = greatest(l.quantity - r.units, 1), expired = l.quantity > r.units"
+        " FROM unnest($2::text[], $3::int[]) AS r(sku, units)"
+        " WHERE l.shipment_id = $1 AND l.sku = r.sku AND l.expired AND NOT l.committed",
+        shipment_id,
+        [sku for sku, _ in units],
+        [count for _, count in units],
+    )
     rows = await conn.fetch(
         "UPDATE reservation_lines l"
         " SET quantity = CASE WHEN l.quantity > r.units THEN l.quantity - r.units"

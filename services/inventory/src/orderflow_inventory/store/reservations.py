@@ -168,6 +168,66 @@ async def commit_shipments(
     return shipped, [m for m in movements if m.kind == "discrepancy"]
 
 
+async def skus_expired(conn: asyncpg.Connection, shipment_ids: Sequence[str]) -> list[str]:
+    """SKUs of these shipments' lines that their reservation's expiry gave back."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT sku FROM reservation_lines"
+        " WHERE shipment_id = ANY($1::text[]) AND expired AND NOT committed",
+        list(shipment_ids),
+    )
+    return [row["sku"] for row in rows]
+
+
+async def hold_again(
+    conn: asyncpg.Connection, shipment_ids: Sequence[str]
+) -> tuple[list[Line], list[Line]]:
+    """The warehouse works on these shipments: their lines an expiry gave back are reserved
+    again where the stock is still free, and their orders' reservations confirmed (they hold
+    until shipped or cancelled). Returns the lines held again and those short of free stock (they stay given back; if they ship, the commit records the discrepancy). The
+    caller holds the SKUs' locks."""
+    rows = await conn.fetch(
+        "SELECT order_id, shipment_id, sku, location_id, quantity FROM reservation_lines"
+        " WHERE shipment_id = ANY($1::text[]) AND expired AND NOT committed"
+        " ORDER BY shipment_id, sku",
+        list(shipment_ids),
+    )
+    free = await stock.lock_free_stock(conn, [(row["sku"], row["location_id"]) for row in rows])
+    held: Counter[Key] = Counter()
+    again: list[Line] = []
+    short: list[Line] = []
+    for row in rows:
+        key = (row["sku"], row["location_id"])
+        line: Line = (row["order_id"], row["shipment_id"], *key, row["quantity"])
+        if free.get(key, 0) - held[key] >= row["quantity"]:
+            held[key] += row["quantity"]
+            again.append(line)
+        else:
+            short.append(line)
+    if not again:
+        return again, short
+    await conn.execute(
+        "UPDATE reservation_lines SET released = false, expired = false"
+        " WHERE (shipment_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+        [shipment for _, shipment, _, _, _ in again],
+        [sku for _, _, sku, _, _ in again],
+    )
+    await stock.change_stock(conn, {}, held)
+    await ledger.record(
+        conn,
+        [
+            Movement(sku, location, "reservation", order, reserved_delta=units,
+                     reason=f"held again after its expiry: the warehouse works on {shipment}")
+            for order, shipment, sku, location, units in again
+        ],
+    )  # fmt: skip
+    await conn.execute(
+        "UPDATE reservations SET status = 'confirmed', updated_at = now()"
+        " WHERE order_id = ANY($1::text[]) AND status = 'expired'",
+        sorted({order for order, _, _, _, _ in again}),
+    )
+    return again, short
+
+
 async def release(conn: asyncpg.Connection, order_id: str) -> list[Key]:
     """Give back what an order holds and is not shipped yet, and close its backorders; returns
     the keys freed. An order released before any plan is remembered, so a late plan for it
@@ -183,6 +243,11 @@ async def release(conn: asyncpg.Connection, order_id: str) -> list[Key]:
         )
         return []
     if status not in LIVE:
+        # Cancelled after it expired: nothing of it is to be held again if its news comes.
+        await conn.execute(
+            "UPDATE reservation_lines SET expired = false WHERE order_id = $1 AND expired",
+            order_id,
+        )
         return []
     return await _give_back(conn, [order_id], "release")
 
@@ -232,9 +297,11 @@ async def _give_back(conn: asyncpg.Connection, order_ids: Sequence[str], kind: s
     ids = list(order_ids)
     await backorders.close(conn, ids)
     lines = await conn.fetch(
-        "UPDATE reservation_lines SET released = true WHERE order_id = ANY($1::text[])"
+        "UPDATE reservation_lines SET released = true, expired = ($2::text = 'expiry')"
+        " WHERE order_id = ANY($1::text[])"
         " AND NOT committed AND NOT released RETURNING order_id, sku, location_id, quantity",
         ids,
+        kind,
     )
     freed: Counter[tuple[Key, str]] = Counter()  # per key and order: the ledger names the order
     reserved: Counter[Key] = Counter()

@@ -26,9 +26,16 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     unit = items[-1].unit
     shipped = [i for i in items if i.event.status is ShipmentStatus.SHIPPED]
     shipment_ids = [item.event.shipment_id for item in shipped]
+    at_work = [i.event.shipment_id for i in items if i.event.status in _AT_THE_WAREHOUSE]
+    expired_skus = await store.reservations.skus_expired(unit.conn, at_work)  # mostly none
     await store.stock.lock_skus(
-        unit.conn, await store.reservations.skus_of_shipments(unit.conn, shipment_ids)
+        unit.conn,
+        sorted(
+            set(await store.reservations.skus_of_shipments(unit.conn, shipment_ids))
+            | set(expired_skus)
+        ),
     )
+    held_again = await _hold_again(items, at_work) if expired_skus else []
     await store.reservations.confirm(unit.conn, sorted({item.event.order_id for item in items}))
     committed, discrepancies = await store.reservations.commit_shipments(unit.conn, shipment_ids)
     correlation = {item.event.shipment_id: item.unit.correlation_id for item in shipped}
@@ -52,8 +59,35 @@ async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
     if sold:
         await store.sales.record(unit.conn, sorted(sold.items()), datetime.now(UTC).date())
         await store.alerts.clear_slow_movers(unit.conn, sorted(sold))
-        await after_stock_change(unit, sorted(sold))
+    if sold or held_again:
+        await after_stock_change(unit, sorted(set(sold) | set(held_again)))
     await restock_returns(items)
+
+
+# The warehouse has the pick task and has not shipped it: its stock must stay held.
+_AT_THE_WAREHOUSE = frozenset(
+    {
+        ShipmentStatus.PICK_REQUESTED,
+        ShipmentStatus.ACCEPTED,
+        ShipmentStatus.PICKED,
+        ShipmentStatus.PACKED,
+    }
+)
+
+
+async def _hold_again(items: list[Item[ShipmentStatusChanged]], at_work: list[str]) -> list[str]:
+    """Reservations that expired before the warehouse's news came: held again where the stock
+    is still free; returns the SKUs held again."""
+    again, short = await store.reservations.hold_again(items[-1].unit.conn, at_work)
+    unit_of = {item.event.shipment_id: item.unit for item in items}
+    for lines, event in ((again, "reservation.held_again"), (short, "reservation.stock_gone")):
+        for order_id, shipment_id, sku, location_id, units in lines:
+            log_of = unit_of[shipment_id].log
+            (log_of.info if lines is again else log_of.warning)(
+                event, order_id=order_id, shipment_id=shipment_id, sku=sku,
+                location_id=location_id, units=units,
+            )  # fmt: skip
+    return sorted({sku for _, _, sku, _, _ in again})
 
 
 def _log_commits(
