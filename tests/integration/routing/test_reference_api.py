@@ -99,8 +99,9 @@ async def test_a_new_version_is_used_by_the_next_order_and_a_what_if_replays_it(
     cli = ["--patch", str(patch_file), "--since", window["since"], "--database-url", url]
     await asyncio.to_thread(what_if_cli.main, cli)  # a process of its own, as from a shell
     out = capsys.readouterr().out  # the services' logs too: the report is the last thing
-    printed = json.loads(out[out.rindex('{\n  "baseline"') :])
+    printed = json.loads(out[out.rindex('{\n  "decisions_in_window"') :])
     assert printed["changes"] == report["changes"]
+    assert printed["decisions_in_window"] == printed["replayed"] == 1
     assert await routing.fetchval("SELECT count(*) FROM outbox") == outbox  # nothing emitted
     assert await routing.fetchval("SELECT count(*) FROM decisions") == 1
 
@@ -127,3 +128,32 @@ async def test_only_an_admin_changes_the_reference_data_and_is_named_for_it(
     assert reading.status_code == 200  # reading the setup is a reader's
     assert refused.status_code == 403 and "needs admin" in refused.text
     assert stored.status_code == 200 and stored.json()["changed_by"] == "boss@seller"
+
+
+async def test_a_window_too_large_for_one_request_is_refused_with_the_cli_to_use(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics([])
+    service = await start(system, "routing")
+    routing = await system.db("routing")
+    await routing.execute(
+        "INSERT INTO decisions (order_id, attempt, outcome, explanation, decided_at)"
+        " SELECT 'o-' || n, 1, 'planned', '{}', now() - interval '30 minutes'"
+        " FROM generate_series(1, 2001) AS n"
+    )
+    now = datetime.now(UTC)
+    hour = {"since": (now - timedelta(hours=1)).isoformat(), "until": now.isoformat()}
+    minutes = {"since": (now - timedelta(minutes=10)).isoformat(), "until": now.isoformat()}
+    cheaper_split = {"patch": {"weights": {"split_per_extra_shipment": "0"}}}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://routing"
+    ) as client:
+        too_large = await client.post("/what-if", json=hour | cheaper_split)
+        narrower = await client.post("/what-if", json=minutes | cheaper_split)
+
+    assert too_large.status_code == 413, too_large.text
+    detail = too_large.json()["detail"]
+    assert "holds 2,001 decisions" in detail and "at most 2,000" in detail
+    assert f"orderflow-routing-what-if --since {hour['since']}" in detail
+    assert narrower.status_code == 200, narrower.text
+    assert narrower.json()["decisions_in_window"] == 0

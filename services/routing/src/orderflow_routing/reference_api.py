@@ -29,10 +29,12 @@ class StoredReference(VersionInfo):
     reference: ReferenceData
 
 
+MOST_OVER_HTTP = 2_000  # decisions a what-if replays within one request
+
+
 class WhatIfRequest(BaseModel):
     since: datetime
     until: datetime
-    limit: int = Field(default=1000, ge=1, le=20_000)
     reference: dict[str, Any] | None = Field(
         default=None, description="a whole reference document to replay against"
     )
@@ -50,6 +52,16 @@ def changed_reference(current: ReferenceData, request: WhatIfRequest) -> Referen
         return ReferenceData.model_validate(body)
     except ValidationError as error:
         raise HTTPException(422, _problems(error)) from error
+
+
+def _too_many(held: int, request: WhatIfRequest) -> str:
+    window = f"--since {request.since.isoformat()} --until {request.until.isoformat()}"
+    return (
+        f"the window holds {held:,} decisions; a what-if over HTTP replays at most"
+        f" {MOST_OVER_HTTP:,}. Narrow since/until, or replay it from a shell on routing's"
+        f" database: orderflow-routing-what-if {window} --patch change.json"
+        " (or --reference document.json)"
+    )
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -131,10 +143,23 @@ def _changing(service: RunningService, references: References) -> APIRouter:
         info = await _stored(service, reference.version)
         return VersionInfo.model_validate(info.model_dump(exclude={"reference"}))
 
-    @api.post("/what-if", summary="Replay past decisions against changed reference data")
+    @api.post(
+        "/what-if",
+        summary="Replay past decisions against changed reference data",
+        responses={
+            413: {
+                "description": f"the window holds more than {MOST_OVER_HTTP:,} decisions:"
+                " narrow it, or run orderflow-routing-what-if on routing's database"
+            },
+            422: {"description": "the changed reference data is not valid: every problem named"},
+        },
+    )
     async def replay(request: WhatIfRequest) -> what_if.Report:
         async with service.pool.acquire() as conn:
             changed = changed_reference((await references.current(conn)).data, request)
-            return await what_if.replay(conn, changed, request.since, request.until, request.limit)
+            held = await store.count_decisions_between(conn, request.since, request.until)
+            if held > MOST_OVER_HTTP:
+                raise HTTPException(413, _too_many(held, request))
+            return await what_if.replay(conn, changed, request.since, request.until)
 
     return api

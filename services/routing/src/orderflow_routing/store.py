@@ -308,8 +308,20 @@ class PastDecision:
     decided_at: datetime
 
 
+async def count_decisions_between(
+    conn: asyncpg.Connection, since: datetime, until: datetime
+) -> int:
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM decisions WHERE decided_at >= $1 AND decided_at < $2",
+            since,
+            until,
+        )
+    )
+
+
 async def decisions_between(
-    conn: asyncpg.Connection, since: datetime, until: datetime, limit: int
+    conn: asyncpg.Connection, since: datetime, until: datetime, limit: int | None
 ) -> list[PastDecision]:
     """Decisions made in [since, until), oldest first, with the order they planned."""
     rows = await conn.fetch(

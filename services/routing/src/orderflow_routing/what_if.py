@@ -4,6 +4,7 @@ made with; nothing is emitted or stored. Each decision is replayed with the stoc
 and the time it saw (kept in its explanation; a decision made before those were kept is
 replayed against today's replica, and counted as such)."""
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from orderflow_routing.reference import ReferenceData
 from orderflow_routing.use_cases import order_costs
 
 SHOWN_CHANGES = 100
+YIELD_EVERY = 25  # decisions replayed between two turns of the event loop
 
 
 class Figures(BaseModel):
@@ -58,6 +60,8 @@ class Change(BaseModel):
 
 
 class Report(BaseModel):
+    decisions_in_window: int = 0
+    replayed: int = Field(default=0, description="fewer than in the window only under a limit")
     baseline: Figures = Field(
         default_factory=Figures, description="as planned with the version each decision used"
     )
@@ -149,12 +153,27 @@ class Replay:
 
 
 async def replay(
-    conn: asyncpg.Connection, changed: ReferenceData, since: datetime, until: datetime, limit: int
+    conn: asyncpg.Connection,
+    changed: ReferenceData,
+    since: datetime,
+    until: datetime,
+    limit: int | None = None,
 ) -> Report:
+    """Planning is CPU work: the event loop gets a turn every YIELD_EVERY decisions, so a
+    service's consumers and API keep going while its API replays a window."""
     run = Replay(conn, domain.Network(changed))
-    for past in await store.decisions_between(conn, since, until, limit):
+    pasts = await store.decisions_between(conn, since, until, limit)
+    for done, past in enumerate(pasts, 1):
         await run.add(past)
+        if done % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
     report = run.report
+    report.replayed = len(pasts)
+    report.decisions_in_window = (
+        len(pasts)
+        if limit is None or len(pasts) < limit
+        else await store.count_decisions_between(conn, since, until)
+    )
     report.late_share = {
         "baseline": report.baseline.late_share,
         "what_if": report.what_if.late_share,

@@ -5,6 +5,9 @@ the same over HTTP).
 orderflow-routing-what-if --patch cheaper-split.json                 the last 24 hours
 orderflow-routing-what-if --since 2026-12-01T00:00Z --reference v3.json --limit 5000
 
+Unlike POST /what-if (at most 2,000 decisions), a window of any size: 50,000 decisions take
+minutes of one core, on the machine it runs on, not routing's.
+
 The database is ROUTING_DATABASE_URL's, or --database-url."""
 
 import argparse
@@ -33,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     changed.add_argument("--reference", type=Path, help="a whole reference document")
     parser.add_argument("--since", type=datetime.fromisoformat, help="default: 24 hours ago")
     parser.add_argument("--until", type=datetime.fromisoformat, help="default: now")
-    parser.add_argument("--limit", type=int, default=1000)
+    parser.add_argument(
+        "--limit", type=int, help="the window's first N decisions only (default: all of them)"
+    )
     parser.add_argument("--database-url", help="default: ROUTING_DATABASE_URL")
     return parser
 
