@@ -217,3 +217,53 @@ async def test_address_change_after_shipment_is_an_exception(start_intake) -> No
     events = await intake.emitted(order_id)
     assert isinstance(events[-1], OrderHeld)
     assert not any(isinstance(event, OrderCancelled) for event in events)
+
+
+def _news(order_id: str, shipment: int, status: ShipmentStatus, reason: str = ""):
+    return ShipmentStatusChanged(
+        order_id=order_id,
+        shipment_id=f"{order_id}-{shipment}",
+        location_id="us-ontario",
+        status=status,
+        carrier="usps",
+        reason=reason,
+    )
+
+
+async def test_the_warehouses_answer_to_a_cancellation_is_in_the_orders_audit(
+    start_intake,
+) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(29)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    cancel = MarketplaceOrderCancelled(channel="shopify", external_id=external_id, reason="buyer")
+    await intake.publish(topics.MARKETPLACE_ORDERS, _key(external_id), cancel)
+    await intake.status_of(order_id, "cancelled")
+    too_late = "order cancelled before it shipped"
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        _news(order_id, 1, ShipmentStatus.CANCELLED),  # stopped in time
+        _news(order_id, 2, ShipmentStatus.SHIPPED),  # too late: it left, its return starts
+        _news(order_id, 2, ShipmentStatus.RETURN_REQUESTED, too_late),
+        _news("o-not-ours", 1, ShipmentStatus.CANCELLED),  # an order intake does not know
+    )
+    await intake.handled(6)
+
+    audit = (await intake.http.get(f"/orders/{order_id}/audit")).json()
+    answers = [(a["action"], a["actor"], a["detail"]) for a in audit if a["actor"] == "fulfillment"]
+    assert answers == [
+        (
+            "shipment_stopped",
+            "fulfillment",
+            {"shipment_id": f"{order_id}-1", "location_id": "us-ontario", "reason": ""},
+        ),
+        (
+            "return_started",
+            "fulfillment",
+            {"shipment_id": f"{order_id}-2", "location_id": "us-ontario", "reason": too_late},
+        ),
+    ]
+    assert await intake.db.fetchval("SELECT count(*) FROM audit WHERE actor = 'fulfillment'") == 2
+    assert (await intake.http.get(f"/orders/{order_id}")).json()["status"] == "cancelled"

@@ -226,3 +226,24 @@ async def mark_shipped(conn: asyncpg.Connection, order_ids: list[str]) -> list[s
         order_ids,
     )
     return [row["order_id"] for row in rows]
+
+
+async def note_shipment_answers(
+    conn: asyncpg.Connection, notes: list[tuple[str, str, dict[str, str]]]
+) -> set[str]:
+    """Fulfillment's answers (order id, action, detail) in the audit trail of the orders intake
+    knows, in one statement; returns those orders."""
+    if not notes:
+        return set()
+    rows = await conn.fetch(
+        "INSERT INTO audit (subject, action, actor, detail)"
+        " SELECT 'order:' || n.order_id, n.action, 'fulfillment', n.detail::jsonb"
+        " FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY"
+        "  AS n(order_id, action, detail, position)"
+        " JOIN orders o ON o.order_id = n.order_id ORDER BY n.position"
+        " RETURNING subject",
+        [order_id for order_id, _, _ in notes],
+        [action for _, action, _ in notes],
+        [json.dumps(detail) for _, _, detail in notes],
+    )
+    return {row["subject"].removeprefix("order:") for row in rows}

@@ -1,5 +1,6 @@
-"""Marketplace updates to known orders: cancellations, address and payment changes, and the
-shipment that turns a late cancellation into an exception."""
+"""Marketplace updates to known orders: cancellations, address and payment changes, the
+shipment that turns a late cancellation into an exception, and the warehouse's answer to a
+cancellation (stopped in time, or a return started)."""
 
 from datetime import datetime
 from typing import Any
@@ -223,3 +224,39 @@ async def note_shipments(items: list[Item[ShipmentStatusChanged]]) -> None:
     }
     for order_id in await store.mark_shipped(items[-1].unit.conn, list(left)):
         log.info("order.shipped", order_id=order_id, correlation_id=left[order_id])
+    await _note_warehouse_answers(items)
+
+
+# The warehouse's answer to a cancellation: stopped in time, or too late (it left: its return
+# starts). A return an operator starts for a refund is the order's news too.
+_ANSWERS = {
+    ShipmentStatus.CANCELLED: "shipment_stopped",
+    ShipmentStatus.RETURN_REQUESTED: "return_started",
+}
+
+
+async def _note_warehouse_answers(items: list[Item[ShipmentStatusChanged]]) -> None:
+    """Each answer in the order's audit trail, by fulfillment (GET /orders/{id}/audit)."""
+    notes = [
+        (item.event, _ANSWERS[ShipmentStatus(item.event.status)], item.unit)
+        for item in items
+        if ShipmentStatus(item.event.status) in _ANSWERS
+    ]
+    noted = await store.note_shipment_answers(
+        items[-1].unit.conn,
+        [
+            (
+                news.order_id,
+                action,
+                {
+                    "shipment_id": news.shipment_id,
+                    "location_id": news.location_id,
+                    "reason": news.reason,
+                },
+            )
+            for news, action, _ in notes
+        ],
+    )
+    for news, action, unit in notes:
+        if news.order_id in noted:
+            unit.log.info(f"order.{action}", order_id=news.order_id, shipment_id=news.shipment_id)
