@@ -4,6 +4,8 @@ names follow each channel's public API documentation; each module says which sha
 from collections.abc import Mapping
 from typing import Any
 
+from orderflow_contracts.marketplace import MarketplaceOrderCancelled
+
 from orderflow_intake.adapters.aliexpress import parse_aliexpress
 from orderflow_intake.adapters.amazon import parse_amazon
 from orderflow_intake.adapters.base import (
@@ -17,6 +19,14 @@ from orderflow_intake.adapters.shopee import parse_shopee
 from orderflow_intake.adapters.shopify import parse_shopify, shopify_topic_updates
 from orderflow_intake.adapters.tiktok import parse_tiktok
 from orderflow_intake.adapters.updates import is_update, parse_update
+
+
+def cancellation_of(order: ParsedOrder) -> MarketplaceOrderCancelled:
+    reason = order.cancelled or f"cancelled on {order.channel}"
+    return MarketplaceOrderCancelled(
+        channel=order.channel, external_id=order.external_id, reason=reason, version=order.version
+    )
+
 
 ADAPTERS: Mapping[str, Adapter] = {
     "shopify": parse_shopify,
@@ -48,6 +58,10 @@ def read(channel: str, payload: Any, shopify_topic: str = "") -> ChannelDocument
         )
     order = parse(channel, payload)
     updates = shopify_topic_updates(shopify_topic, payload, order) if shopify_topic else ()
+    if order.cancelled is not None:
+        # A cancelled order's document (a resend, a re-fetch) tells a cancellation, not a
+        # payment change: its payment reads as not captured only because it was cancelled.
+        updates = (cancellation_of(order),)
     return ChannelDocument(channel, order.external_id, payload, order, updates, "", order.version)
 
 

@@ -233,6 +233,7 @@ def parse_amazon(payload: Any) -> ParsedOrder:
         ship_by=order.LatestShipDate,
         deliver_by=order.LatestDeliveryDate,
         payment_captured=order.OrderStatus not in _UNPAID_STATUSES,
+        cancelled="" if order.OrderStatus == "Canceled" else None,
         version=order.LastUpdateDate,
         totals=_totals(parsed, currency),
     )

@@ -44,6 +44,11 @@ class ParsedOrder(Value):
         description="the latest delivery the channel promised the buyer, where it tells one",
     )
     payment_captured: bool = True
+    cancelled: str | None = Field(
+        default=None,
+        description='the document says the channel cancelled the order: why ("" when it does'
+        " not say why); None when it is not cancelled",
+    )
     order_number: str = ""  # the marketplace's own number the buyer sees, where not the id
     totals: OrderTotals | None = None
     version: datetime | None = Field(

@@ -95,6 +95,7 @@ class _ShopeeOrder(ChannelModel):
     currency: CurrencyCode
     cod: bool = False
     order_status: str
+    cancel_reason: str | None = None
     create_time: UnixTime
     update_time: UnixTimeOrUnset = None
     pay_time: UnixTimeOrUnset = None
@@ -163,5 +164,6 @@ def parse_shopee(payload: Any) -> ParsedOrder:
         ship_by=_ship_by(order),
         deliver_by=order.edt_to,
         payment_captured=order.order_status not in _UNPAID_STATUSES,
+        cancelled=(order.cancel_reason or "") if order.order_status == "CANCELLED" else None,
         version=order.update_time,
     )

@@ -91,6 +91,8 @@ class _ShopifyOrder(ChannelModel):
     updated_at: ZonedTimestamp | None = None
     currency: CurrencyCode
     financial_status: str | None = None
+    cancelled_at: str | None = None
+    cancel_reason: str | None = None
     customer_locale: str | None = None
     customer: _ShopifyCustomer | None = None
     shipping_address: _ShopifyAddress | None = None
@@ -169,6 +171,7 @@ def parse_shopify(payload: Any) -> ParsedOrder:
         currency=order.currency,
         placed_at=order.created_at,
         payment_captured=order.financial_status in _CAPTURED_STATUSES,
+        cancelled=(order.cancel_reason or "") if order.cancelled_at else None,
         version=order.updated_at,
     )
 

@@ -120,6 +120,7 @@ class _TikTokPayment(ChannelModel):
 class _TikTokOrder(ChannelModel):
     id: str = Field(min_length=1)
     status: str
+    cancel_reason: str | None = None
     create_time: UnixTime
     update_time: UnixTimeOrUnset = None
     rts_sla_time: UnixTimeOrUnset = None
@@ -208,6 +209,7 @@ def parse_tiktok(payload: Any) -> ParsedOrder:
         ship_by=order.rts_sla_time or order.shipping_due_time,
         deliver_by=order.delivery_due_time,
         payment_captured=order.status not in _UNPAID_STATUSES,
+        cancelled=(order.cancel_reason or "") if order.status == "CANCELLED" else None,
         version=order.update_time,
         totals=order.payment.totals(),
     )

@@ -110,6 +110,8 @@ async def take(
     elif row is not None:
         stale, updates = await versions.set_aside_if_stale_document(uow, row, document)
         set_aside += [stale] if stale else []
+        if not stale and row["status"] == "cancelled":
+            return [await versions.set_aside_after_cancellation(uow, row, document)]
         if not stale and document.order is not None and not updates:
             resend = await versions.resent(uow, row, document)
             updates = resend.updates

@@ -38,6 +38,7 @@ Update = MarketplaceAddressChanged | MarketplacePaymentChanged | MarketplaceOrde
 STALE = "stale_update_ignored"
 RESENT = "order_resent"
 RESENT_LINES = "resent_changed_lines"
+AFTER_CANCELLATION = "ignored_after_cancellation"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -99,6 +100,27 @@ async def set_aside_if_stale_document(
     }
     await _record(uow.conn, row["order_id"], document.channel, detail)
     return reason, cancels
+
+
+async def set_aside_after_cancellation(
+    uow: UnitOfWork, row: asyncpg.Record, document: adapters.ChannelDocument
+) -> str:
+    """A cancelled order stays cancelled: a document about it sent again (the cancelled order
+    re-fetched, a late paid or updated one) is recorded on the order with why, and ignored."""
+    what = "order sent again" if document.order is not None else "update"
+    told = [type(update).__name__ for update in document.updates] or document.kind
+    reason = (
+        f"{document.channel} {what} for an order cancelled {_iso(row['cancelled_at'])}:"
+        " a cancelled order stays cancelled; recorded and ignored"
+    )
+    detail = {
+        "reason": reason,
+        "update": told,
+        "status": document.status,
+        "content": document.payload,
+    }
+    await _record(uow.conn, row["order_id"], document.channel, detail, action=AFTER_CANCELLATION)
+    return reason
 
 
 async def advance(conn: asyncpg.Connection, row: asyncpg.Record, version: datetime | None) -> None:
