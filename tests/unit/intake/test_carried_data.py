@@ -74,3 +74,22 @@ def test_totals_that_do_not_add_up_hold_the_order_with_both_figures(shopify_eur)
 
 def test_totals_that_add_up_hold_nothing(shopify_eur):
     assert canonicalise(parse("shopify", shopify_eur), LISTED)[1] == []
+
+
+def test_amazon_customization_and_gift_message_reach_the_line():
+    """SP-API OrderItem.BuyerInfo: Amazon Custom's CustomizedURL (the ZIP holding the engraving
+    text) and GiftMessageText, as Shopify's line item properties are carried."""
+    payload = json.loads((FIXTURE.parent / "amazon_jp_multi_quantity.json").read_text())
+    url = "https://zme-caps.amazon.com/t/example-customization/1"
+    payload["items"][0]["BuyerInfo"] = {
+        "BuyerCustomizedInfo": {"CustomizedURL": url},
+        "GiftMessageText": "For Ada",
+    }
+    listed = {"AMZ-MUG-RED": ("MUG-RED", 1), "AMZ-TOWEL": ("TOWEL-BATH", 1)}
+    order, _ = canonicalise(parse("amazon", payload), listed)
+    mug, towel = order.lines
+    assert mug.properties == (
+        LineProperty(name="Customization", value=url),
+        LineProperty(name="Gift message", value="For Ada"),
+    )
+    assert towel.properties == ()

@@ -17,6 +17,10 @@
   and, on Amazon.com and Amazon.ca where prices exclude tax, ItemTax and ShippingTax, is
   OrderTotal; an order whose totals do not add up is held. The ShippingAddress's Phone is
   carried for the carrier.
+- What the buyer asked per line (the OrderItem's `BuyerInfo`, returned with getOrderItems
+  under a restricted data token): `BuyerCustomizedInfo.CustomizedURL` (Amazon Custom: a ZIP with
+  the customization's text and choices, e.g. engraving) becomes the line property
+  `Customization`, `GiftMessageText` the property `Gift message`.
 - `LatestShipDate` is the ship-by deadline, `LatestDeliveryDate` the latest delivery promised
   to the buyer (deliver_by); `LastUpdateDate` the order's version.
 - Pending (not yet charged), PendingAvailability (pre-orders) and Canceled orders are not paid.
@@ -25,7 +29,7 @@
 from decimal import Decimal
 from typing import Any
 
-from orderflow_contracts.order import Address, Customer, OrderTotals
+from orderflow_contracts.order import Address, Customer, LineProperty, OrderTotals
 from pydantic import Field
 
 from orderflow_intake.adapters import fields
@@ -109,6 +113,15 @@ class _AmazonOrder(ChannelModel):
     ShippingAddress: _AmazonAddress | None = None
 
 
+class _CustomizedInfo(ChannelModel):
+    CustomizedURL: str | None = None
+
+
+class _ItemBuyerInfo(ChannelModel):
+    BuyerCustomizedInfo: _CustomizedInfo | None = None
+    GiftMessageText: str | None = None
+
+
 class _AmazonItem(ChannelModel):
     SellerSKU: str
     QuantityOrdered: int = Field(gt=0)
@@ -118,6 +131,7 @@ class _AmazonItem(ChannelModel):
     ShippingTax: _Money | None = None
     PromotionDiscount: _Money | None = None
     ShippingDiscount: _Money | None = None
+    BuyerInfo: _ItemBuyerInfo | None = None
 
 
 class _AmazonPayload(ChannelModel):
@@ -160,7 +174,18 @@ def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
         quantity=item.QuantityOrdered,
         unit_price=in_minor_units(line_total / item.QuantityOrdered, currency),
         line_total=line_total,
+        properties=_asked_for(item.BuyerInfo),
     )
+
+
+def _asked_for(buyer: _ItemBuyerInfo | None) -> tuple[LineProperty, ...]:
+    """What the buyer asked for the line: Amazon Custom's customization (the URL of its ZIP,
+    which holds the text and choices) and the gift message."""
+    if buyer is None:
+        return ()
+    customized = buyer.BuyerCustomizedInfo.CustomizedURL if buyer.BuyerCustomizedInfo else None
+    asked = [("Customization", customized), ("Gift message", buyer.GiftMessageText)]
+    return tuple(LineProperty(name=name, value=value) for name, value in asked if value)
 
 
 # Where item prices exclude tax (OrderTotal adds ItemTax and ShippingTax): North America.
