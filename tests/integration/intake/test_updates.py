@@ -3,7 +3,11 @@ when repeated, exceptions after shipment."""
 
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.fulfillment import (
+    AddressChangeTooLate,
+    ShipmentStatus,
+    ShipmentStatusChanged,
+)
 from orderflow_contracts.intake import (
     OrderAccepted,
     OrderAddressChanged,
@@ -267,3 +271,35 @@ async def test_the_warehouses_answer_to_a_cancellation_is_in_the_orders_audit(
     ]
     assert await intake.db.fetchval("SELECT count(*) FROM audit WHERE actor = 'fulfillment'") == 2
     assert (await intake.http.get(f"/orders/{order_id}")).json()["status"] == "cancelled"
+
+
+async def test_an_address_change_too_late_to_relabel_is_in_the_orders_audit(
+    start_intake,
+) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(30)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    too_late = AddressChangeTooLate(
+        order_id=order_id,
+        shipment_id=f"{order_id}-1",
+        location_id="us-ontario",
+        status=ShipmentStatus.SHIPPED,
+        tracking_number="9400",
+    )
+    await intake.publish(topics.FULFILLMENT_STATUS, order_id, too_late)
+    await intake.handled(2)
+
+    audit = (await intake.http.get(f"/orders/{order_id}/audit")).json()
+    assert [(a["action"], a["actor"], a["detail"]) for a in audit] == [
+        (
+            "address_change_too_late",
+            "fulfillment",
+            {
+                "shipment_id": f"{order_id}-1",
+                "location_id": "us-ontario",
+                "reason": "too late to relabel: already shipped",
+                "tracking_number": "9400",
+            },
+        )
+    ]

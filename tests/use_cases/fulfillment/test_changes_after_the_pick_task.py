@@ -3,6 +3,7 @@ late for the shipment that already left."""
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
+    AddressChangeTooLate,
     PickTaskAddressChanged,
     PickTaskCancelled,
     PickTaskIssued,
@@ -118,7 +119,14 @@ async def test_a_new_address_after_the_parcel_left_is_noted_as_too_late(fulfillm
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
 
-    assert await fulfillment.deliver(topics.ORDERS, changed) == []
+    [(topic, key, too_late)] = sent(await fulfillment.deliver(topics.ORDERS, changed))
     assert await notes(fulfillment) == [
         "address changed after the shipment left: too late to relabel"
     ]
+    assert (topic, key) == (topics.FULFILLMENT_STATUS, "o-1")
+    assert isinstance(too_late, AddressChangeTooLate)
+    assert (too_late.shipment_id, too_late.status, too_late.tracking_number) == (
+        SHIPMENT,
+        "shipped",
+        "9400100000000000000001",
+    )

@@ -89,6 +89,17 @@ class PickTaskRejected(Event):
     short_pick: bool = False
 
 
+class AddressChangeTooLate(Event):
+    """The buyer's new address came after the shipment left (`status`: where it was): it was
+    not relabelled and goes to the old address. Intake records it on the order."""
+
+    order_id: str
+    shipment_id: str
+    location_id: str
+    status: ShipmentStatus
+    tracking_number: str = ""
+
+
 class TrackingNumberAssigned(Event):
     """The tracking upload to the order's marketplace: one shipment's number, with the
     marketplace's own code for the carrier and the lines it carries. The marketplace answers

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
+    AddressChangeTooLate,
     PickTaskAddressChanged,
     PickTaskCancelled,
     PickTaskIssued,
@@ -116,12 +117,24 @@ async def stop_cancelled_orders(uow: UnitOfWork, event: OrderCancelled) -> None:
 
 
 async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> None:
-    """The buyer's new address to the warehouse for each shipment that has not left."""
+    """The buyer's new address to the warehouse for each shipment that has not left; one that
+    left is told on as too late (intake records it on the order)."""
     book = await store.ShipmentBook.load(uow.conn, order_ids=[event.order_id])
     for shipment in book.by_id.values():
         if shipment.status not in domain.NOT_LEFT:
             book.note(shipment, "address changed after the shipment left: too late to relabel")
             uow.log.warning("shipment.address_change_too_late", shipment_id=shipment.shipment_id)
+            uow.emit(
+                topics.FULFILLMENT_STATUS,
+                shipment.order_id,
+                AddressChangeTooLate(
+                    order_id=shipment.order_id,
+                    shipment_id=shipment.shipment_id,
+                    location_id=shipment.location_id,
+                    status=shipment.status,
+                    tracking_number=shipment.tracking_number,
+                ),
+            )
             continue
         book.note(shipment, "address changed: the new one sent to the warehouse")
         uow.emit(

@@ -3,7 +3,7 @@
 from functools import partial
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatusChanged
+from orderflow_contracts.fulfillment import AddressChangeTooLate, ShipmentStatusChanged
 from orderflow_contracts.marketplace import (
     MarketplaceAddressChanged,
     MarketplaceOrderCancelled,
@@ -29,5 +29,6 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     on_marketplace(MarketplacePaymentChanged)(partial(use_cases.change_payment, rules=rules))
     subs.on(topics.ROUTING_PLANS, OrderUnroutable)(use_cases.hold_unroutable_order)
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
+    subs.on(topics.FULFILLMENT_STATUS, AddressChangeTooLate)(use_cases.note_address_too_late)
     subs.on(topics.PRIVACY_ERASURES, CustomerDataErased)(privacy.use_cases.record_erased)
     return subs

@@ -109,7 +109,7 @@ CHANNELS = (
     Channel(
         topics.FULFILLMENT_STATUS,
         "order id",
-        {"fulfillment": ("ShipmentStatusChanged", "PickTaskRejected")},
+        {"fulfillment": ("ShipmentStatusChanged", "PickTaskRejected", "AddressChangeTooLate")},
     ),
     Channel(topics.FULFILLMENT_ALERTS, "order id", {"fulfillment": ("ShipByEscalated",)}),
     Channel(

@@ -1,6 +1,6 @@
 """Marketplace updates to known orders: cancellations, address and payment changes, the
-shipment that turns a late cancellation into an exception, and the warehouse's answer to a
-cancellation (stopped in time, or a return started)."""
+shipment that turns a late cancellation into an exception, and fulfillment's answer to a
+cancellation (stopped in time, or a return started) or an address change (too late)."""
 
 from datetime import datetime
 from typing import Any
@@ -8,7 +8,11 @@ from typing import Any
 import asyncpg
 import structlog
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.fulfillment import (
+    AddressChangeTooLate,
+    ShipmentStatus,
+    ShipmentStatusChanged,
+)
 from orderflow_contracts.intake import (
     HoldReason,
     OrderAddressChanged,
@@ -233,6 +237,24 @@ _ANSWERS = {
     ShipmentStatus.CANCELLED: "shipment_stopped",
     ShipmentStatus.RETURN_REQUESTED: "return_started",
 }
+
+
+async def note_address_too_late(uow: UnitOfWork, event: AddressChangeTooLate) -> None:
+    """The new address came after the shipment left: it goes to the old one. In the order's
+    audit trail by fulfillment, for the operator to follow up with the buyer or carrier."""
+    detail = {
+        "shipment_id": event.shipment_id,
+        "location_id": event.location_id,
+        "reason": f"too late to relabel: already {event.status}",
+        "tracking_number": event.tracking_number,
+    }
+    noted = await store.note_shipment_answers(
+        uow.conn, [(event.order_id, "address_change_too_late", detail)]
+    )
+    if noted:
+        uow.log.warning(
+            "order.address_change_too_late", order_id=event.order_id, shipment_id=event.shipment_id
+        )
 
 
 async def _note_warehouse_answers(items: list[Item[ShipmentStatusChanged]]) -> None:
