@@ -280,23 +280,43 @@ def tracking_number(carrier: str, shipment_id: str) -> str:
 
 class Carrier:
     """Takes parcels the warehouse shipped and reports them in transit, then delivered; a share
-    (`fail_share`) cannot be delivered: out for delivery, failed, returned to sender."""
+    (`fail_share`) cannot be delivered: out for delivery, failed, returned to sender. A share
+    (`late_share`) is late: it spends `late_s` more in transit than the others, slower than
+    its lane's p90 while that share stays under a tenth. `late` holds their tracking numbers."""
 
     def __init__(
-        self, bus: PartnerBus, delay_s: float = 0.0, fail_share: float = 0.0, seed: int = 11
+        self,
+        bus: PartnerBus,
+        delay_s: float = 0.0,
+        fail_share: float = 0.0,
+        seed: int = 11,
+        late_share: float = 0.0,
+        late_s: float = 0.0,
     ) -> None:
         self.bus = bus
         self.delay_s = delay_s
         self.fail_share = fail_share
+        self.late_share = late_share
+        self.late_s = late_s
         self.rng = random.Random(seed)
         self.delivered = 0
+        self.late: set[str] = set()
+        self._travelling: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         async for envelope, event in self.bus.events(
             "sim-carrier", topics=[topics.WAREHOUSE_EVENTS]
         ):
             if isinstance(event, WarehouseReported) and event.status == "shipped":
-                await self._deliver(event, envelope.correlation_id)
+                if self.late_share and self.rng.random() < self.late_share:
+                    self.late.add(event.tracking_number)
+                if self.delay_s or event.tracking_number in self.late:
+                    # A parcel that takes time does not hold up the others: it travels alone.
+                    task = asyncio.create_task(self._deliver(event, envelope.correlation_id))
+                    self._travelling.add(task)
+                    task.add_done_callback(self._travelling.discard)
+                else:
+                    await self._deliver(event, envelope.correlation_id)
 
     async def _deliver(self, parcel: WarehouseReported, correlation_id: str) -> None:
         fails = self.rng.random() < self.fail_share
@@ -304,6 +324,8 @@ class Carrier:
         for status in journey if fails else ("in_transit", "delivered"):
             if self.delay_s:
                 await asyncio.sleep(self.delay_s)
+            if status == "delivered" and parcel.tracking_number in self.late:
+                await asyncio.sleep(self.late_s)
             await self.bus.publish(
                 topics.CARRIER_TRACKING,
                 parcel.tracking_number,

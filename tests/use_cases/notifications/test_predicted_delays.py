@@ -98,3 +98,31 @@ async def test_a_lane_with_few_deliveries_or_a_delivered_parcel_predicts_nothing
         "SELECT delivered_at IS NOT NULL FROM transits WHERE shipment_id = 'o-here-s1'"
     )
     assert arrived
+
+
+async def shipped_days_ago(notifications: DrivenService, order_id: str, days: float) -> None:
+    await notifications.deliver(topics.FULFILLMENT_STATUS, status(order_id, ShipmentStatus.SHIPPED))
+    await notifications.conn.execute(
+        "UPDATE transits SET shipped_at = now() - make_interval(secs => $2) WHERE order_id = $1",
+        order_id,
+        days * 86400,
+    )
+
+
+async def test_a_parcel_slower_than_its_lanes_p90_is_told_before_the_promise_if_it_will_miss_it(
+    notifications,
+) -> None:
+    await lane_history(notifications, "4px", [1] * 25 + [5] * 2)  # p90: 1 day; 2 slow ones: 5
+    for order_id, out_days, promise_in_days in [
+        ("o-stuck", 2, 1),  # out 2 days: its lane's slower ones took 5, after its promise
+        ("o-slack", 2, 10),  # the same, but 5 days still keeps the promise
+        ("o-young", 0.5, 1),  # within the lane's p90, which keeps the promise
+        ("o-lost", 6, 10),  # slower than any the lane delivered: nothing says it makes it
+    ]:
+        await notifications.deliver(topics.ORDERS, promised(order_id, promise_in_days))
+        await shipped_days_ago(notifications, order_id, out_days)
+
+    assert (
+        await tell_predicted_delays(UnitOfWork(notifications.conn, "notifications"), FORECAST) == 2
+    )
+    assert sorted(order_id for order_id, _ in await delayed(notifications)) == ["o-lost", "o-stuck"]

@@ -1,7 +1,9 @@
 """Proactive delay: a customer hears their parcel will be late before the promise is missed. A
 shipment on its way is predicted late when its lane (carrier, destination country) delivers
-its p90 later than the order's promised delivery: from the lane's own recent deliveries, as
-notifications heard them."""
+its p90 later than the order's promised delivery, or, once it is out longer than that p90
+(slower than nine in ten of its lane), when the lane's deliveries that took longer than it has
+been out arrive, at their median, after the promise (or none took that long): from the lane's
+own recent deliveries, as notifications heard them."""
 
 from dataclasses import dataclass
 
@@ -36,7 +38,10 @@ async def tell_predicted_delays(
             order_id=shipment["order_id"],
             shipment_id=shipment["shipment_id"],
             carrier=shipment["carrier"],
-            expected_by=shipment["expected_by"].isoformat(),
+            expected_by=(
+                shipment["expected_by"].isoformat() if shipment["expected_by"] else "unknown"
+            ),
+            overdue=shipment["overdue"],
             promised_by=shipment["deliver_by"].isoformat(),
             lane_transit_h=round(shipment["transit_s"] / 3600, 1),
             lane_samples=shipment["samples"],

@@ -39,9 +39,13 @@ async def note_transits(
 async def predicted_late(
     conn: asyncpg.Connection, quantile: float, min_samples: int, history_days: float
 ) -> list[asyncpg.Record]:
-    """Shipments on their way whose lane's `quantile` transit (over its deliveries of the last
-    `history_days`, if at least `min_samples`) brings them after their order's promise, while
-    the promise still lies ahead, and whose customer has not heard of a delay yet."""
+    """Shipments on their way that will arrive after their order's promise, while the promise
+    still lies ahead, and whose customer has not heard of a delay yet. A shipment is expected by
+    its lane's `quantile` transit (over the lane's deliveries of the last `history_days`, if at
+    least `min_samples`); once it is out longer than that, it is slower than most of its lane
+    and expected by the median of the lane's deliveries that took longer than it has been out,
+    and where none did, nothing says it will make it: it is predicted late (`expected_by`
+    NULL)."""
     return list(
         await conn.fetch(
             "WITH lanes AS (SELECT t.carrier, c.country, count(*) AS samples,"
@@ -49,15 +53,24 @@ async def predicted_late(
             "   (ORDER BY extract(epoch FROM t.delivered_at - t.shipped_at)) AS transit_s"
             "  FROM transits t JOIN contacts c USING (order_id)"
             "  WHERE t.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
-            "  GROUP BY 1, 2 HAVING count(*) >= $2)"
-            " SELECT t.*, c.deliver_by, l.samples, l.transit_s,"
-            "  t.shipped_at + make_interval(secs => l.transit_s) AS expected_by"
-            " FROM transits t JOIN contacts c USING (order_id)"
-            " JOIN lanes l ON l.carrier = t.carrier AND l.country = c.country"
-            " WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
-            "  AND t.shipped_at + make_interval(secs => l.transit_s) > c.deliver_by"
+            "  GROUP BY 1, 2 HAVING count(*) >= $2),"
+            " on_the_way AS (SELECT t.*, c.country, c.deliver_by, l.samples, l.transit_s,"
+            "  extract(epoch FROM now() - t.shipped_at) AS out_s"
+            "  FROM transits t JOIN contacts c USING (order_id)"
+            "  JOIN lanes l ON l.carrier = t.carrier AND l.country = c.country"
+            "  WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
             "  AND NOT EXISTS (SELECT 1 FROM notifications n"
-            "   WHERE n.shipment_id = t.shipment_id AND n.kind = 'delayed')",
+            "   WHERE n.shipment_id = t.shipment_id AND n.kind = 'delayed')),"
+            " expected AS (SELECT w.*, w.out_s > w.transit_s AS overdue,"
+            "  w.shipped_at + make_interval(secs => CASE WHEN w.out_s <= w.transit_s"
+            "   THEN w.transit_s ELSE slower.transit_s END) AS expected_by"
+            "  FROM on_the_way w LEFT JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP"
+            "   (ORDER BY extract(epoch FROM h.delivered_at - h.shipped_at)) AS transit_s"
+            "   FROM transits h JOIN contacts hc USING (order_id)"
+            "   WHERE w.out_s > w.transit_s AND h.carrier = w.carrier AND hc.country = w.country"
+            "   AND h.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
+            "   AND h.delivered_at - h.shipped_at > now() - w.shipped_at) slower ON true)"
+            " SELECT * FROM expected WHERE expected_by IS NULL OR expected_by > deliver_by",
             quantile,
             min_samples,
             history_days,
