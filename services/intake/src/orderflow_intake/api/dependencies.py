@@ -7,14 +7,14 @@ from typing import Annotated, Any
 
 import asyncpg
 import structlog
-from fastapi import Header, HTTPException, Query, Request
+from fastapi import HTTPException, Query, Request
+
+# Who acts, as the audit records it: the API key's operator, or X-Actor where the API is open.
+from orderflow_runtime.http import Actor as Actor
 
 from orderflow_intake import adapters, operations
 from orderflow_intake.api.schemas import Hold, Problem
 
-Actor = Annotated[
-    str, Header(alias="X-Actor", min_length=1, max_length=200, description="who does this")
-]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 Responses = dict[int | str, dict[str, Any]]

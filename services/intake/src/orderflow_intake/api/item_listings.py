@@ -7,7 +7,8 @@ from fastapi import APIRouter, HTTPException, Path
 from orderflow_contracts.setup import ChannelListing
 
 from orderflow_intake import catalog, operations, store
-from orderflow_intake.api.listings import Actor, components_of, known_skus
+from orderflow_intake.api.dependencies import Actor
+from orderflow_intake.api.listings import components_of, known_skus
 from orderflow_intake.api.schemas import ItemListingOut, ListingIn, Problem
 
 

@@ -3,14 +3,13 @@
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, Header, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path
 from orderflow_contracts.setup import ChannelListing, ListingComponent
 
 from orderflow_intake import catalog, operations, store
-from orderflow_intake.api.dependencies import Responses
+from orderflow_intake.api.dependencies import Actor, Responses
 from orderflow_intake.api.schemas import ListingIn, ListingOut, ListingsIn, Problem
 
-Actor = Annotated[str, Header(alias="X-Actor", min_length=1, max_length=200)]
 Channel = Annotated[str, Path(min_length=1)]
 NO_SELLER_SKU = (
     "a line without a seller SKU is mapped by the channel's item id instead:"

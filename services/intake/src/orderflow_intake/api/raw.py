@@ -4,14 +4,12 @@ import json
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from orderflow_intake import operations, store
-from orderflow_intake.api.dependencies import Limit, Offset
+from orderflow_intake.api.dependencies import Actor, Limit, Offset
 from orderflow_intake.api.schemas import Problem, RawPayload, ReparseResult
 from orderflow_intake.screening import ScreeningRules
-
-Actor = Annotated[str, Header(alias="X-Actor", min_length=1, max_length=200)]
 
 
 def _raw(row: asyncpg.Record) -> RawPayload:
