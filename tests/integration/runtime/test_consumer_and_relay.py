@@ -147,6 +147,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "reference_versions",
             "location_load",
             "erased_orders",
+            "catalog_products",
         },
         "inventory": {
             "stock",

@@ -4,7 +4,7 @@ from functools import partial
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import PickTaskRejected
-from orderflow_contracts.intake import OrderAccepted
+from orderflow_contracts.intake import OrderAccepted, ProductDefined
 from orderflow_contracts.inventory import (
     ReservationHeld,
     ReservationRejected,
@@ -14,7 +14,7 @@ from orderflow_contracts.inventory import (
 from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_runtime import Subscriptions
 
-from orderflow_routing import privacy, replan, use_cases
+from orderflow_routing import catalog, privacy, replan, use_cases
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.reference import ReferenceData
@@ -35,6 +35,7 @@ def subscriptions(
     subs.on(topics.INVENTORY_RESERVATIONS, ReservationHeld)(use_cases.hold_short_order)
     subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.confirm_reserved)
     subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(use_cases.refresh_replica)
+    subs.on(topics.CATALOG_PRODUCTS, ProductDefined)(catalog.define_product)
     subs.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(privacy.use_cases.erase_customer)
     subs.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(
         partial(replan.replan_rejected_lines, decide=replan.deciding_with(refs))

@@ -45,7 +45,11 @@ class Shipment:
 
 @dataclass
 class Network:
+    """The reference data, with the products intake's catalog defined (`catalog`) over its
+    own: the catalog is the master data of a SKU it names."""
+
     data: ReferenceData
+    catalog: tuple[ProductSize, ...] = ()
     sites: dict[str, Site] = field(init=False)
     services_at: dict[str, list[CarrierService]] = field(init=False)
     products: dict[str, ProductSize] = field(init=False)
@@ -61,7 +65,7 @@ class Network:
         for service in self.data.services:
             for loc in service.locations:
                 self.services_at[loc].append(service)
-        self.products = {product.sku: product for product in self.data.products}
+        self.products = {product.sku: product for product in (*self.data.products, *self.catalog)}
         self._zones_of = {}
         for zone in self.data.zones:
             for country in zone.countries:

@@ -12,7 +12,7 @@ from typing import Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from orderflow_contracts.order import Value
-from orderflow_contracts.setup import RoutingRules, SellerSetup
+from orderflow_contracts.setup import Product, RoutingRules, SellerSetup
 from pydantic import Field, model_validator
 
 Money = Decimal
@@ -44,6 +44,19 @@ class ProductSize(Value):
     @property
     def volume_cm3(self) -> float:
         return self.length_cm * self.width_cm * self.height_cm
+
+    @classmethod
+    def of(cls, product: Product) -> "ProductSize":
+        """A master SKU as the seller setup or intake's catalog defines it (sizes in mm)."""
+        size = product.dimensions
+        return cls(
+            sku=product.sku,
+            weight_grams=product.weight_grams,
+            length_cm=size.length_mm / 10 if size else 0,
+            width_cm=size.width_mm / 10 if size else 0,
+            height_cm=size.height_mm / 10 if size else 0,
+            attributes=product.attributes,
+        )
 
 
 class Site(Value):
@@ -214,7 +227,7 @@ class ReferenceData(Value):
         return cls(
             locations=tuple(Site.model_validate(loc.model_dump()) for loc in setup.locations),
             services=services,
-            products=tuple(ProductSize.model_validate(p.model_dump()) for p in setup.products),
+            products=tuple(ProductSize.of(product) for product in setup.products),
             rules=setup.routing,
         )
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import structlog
@@ -15,7 +16,7 @@ from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.setup import SellerSetup
 
 from orderflow_routing.domain import Stock
-from orderflow_routing.reference import ReferenceData
+from orderflow_routing.reference import ProductSize, ReferenceData
 
 log = structlog.get_logger()
 
@@ -76,6 +77,41 @@ async def save_reference(
 async def latest_reference_version(conn: asyncpg.Connection) -> int | None:
     version = await conn.fetchval("SELECT max(version) FROM reference_versions")
     return None if version is None else int(version)
+
+
+async def define_product(
+    conn: asyncpg.Connection, product: ProductSize, event_id: UUID, defined_at: datetime
+) -> bool:
+    """Keep a catalog definition unless a later one (by the event's time) is kept already; the
+    same event again changes nothing. Returns whether it changed the product."""
+    changed = await conn.fetchval(
+        "INSERT INTO catalog_products AS c (sku, product, event_id, defined_at)"
+        " VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (sku) DO UPDATE SET product = EXCLUDED.product,"
+        " event_id = EXCLUDED.event_id, defined_at = EXCLUDED.defined_at,"
+        " revision = nextval('catalog_revision'), updated_at = now()"
+        " WHERE c.event_id <> EXCLUDED.event_id AND c.defined_at <= EXCLUDED.defined_at"
+        " RETURNING true",
+        product.sku,
+        product.model_dump_json(),
+        event_id,
+        defined_at,
+    )
+    return bool(changed)
+
+
+async def reference_state(conn: asyncpg.Connection) -> tuple[int | None, int]:
+    """The latest reference version and catalog revision, in one round trip."""
+    row = await conn.fetchrow(
+        "SELECT (SELECT max(version) FROM reference_versions) AS version,"
+        " (SELECT coalesce(max(revision), 0) FROM catalog_products) AS revision"
+    )
+    return row["version"], int(row["revision"])
+
+
+async def catalog_products(conn: asyncpg.Connection) -> tuple[ProductSize, ...]:
+    rows = await conn.fetch("SELECT product FROM catalog_products ORDER BY sku")
+    return tuple(ProductSize.model_validate_json(row["product"]) for row in rows)
 
 
 @dataclass(frozen=True)

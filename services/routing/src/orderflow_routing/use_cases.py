@@ -23,18 +23,22 @@ log = structlog.get_logger()
 
 @dataclass
 class References:
-    """The reference data in use: the latest stored version, read again when another one
-    was stored (by this instance's API or any other's), so the next order uses it."""
+    """The reference data in use: the latest stored version with the catalog's products, read
+    again when another version was stored or a product defined (by this instance or any
+    other), so the next order uses it."""
 
     network: domain.Network
+    catalog_revision: int = 0
 
     async def current(self, conn: asyncpg.Connection) -> domain.Network:
-        version = await store.latest_reference_version(conn)
-        if version is not None and version != self.network.version:
-            stored = await store.reference(conn, version)
-            if stored is not None:
-                self.network = domain.Network(stored.data)
-                log.info("reference.in_use", version=version)
+        version, revision = await store.reference_state(conn)
+        if version is None or (version, revision) == (self.network.version, self.catalog_revision):
+            return self.network
+        stored = await store.reference(conn, version)
+        data = stored.data if stored is not None else self.network.data
+        self.network = domain.Network(data, await store.catalog_products(conn))
+        self.catalog_revision = revision
+        log.info("reference.in_use", version=data.version, catalog_revision=revision)
         return self.network
 
 

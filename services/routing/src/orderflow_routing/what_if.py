@@ -1,8 +1,9 @@
 """What if: a stored window of past decisions planned again against changed reference data
 (rules, rate cards, weights), beside the same decisions planned against the version each was
-made with; nothing is emitted or stored. Each decision is replayed with the stock, the load
-and the time it saw (kept in its explanation; a decision made before those were kept is
-replayed against today's replica, and counted as such)."""
+made with; nothing is emitted or stored. Both weigh products as intake's catalog defines
+them now. Each decision is replayed with the stock, the load and the time it saw (kept in its
+explanation; a decision made before those were kept is replayed against today's replica, and
+counted as such)."""
 
 import asyncio
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ import asyncpg
 from pydantic import BaseModel, Field
 
 from orderflow_routing import domain, store
-from orderflow_routing.reference import ReferenceData
+from orderflow_routing.reference import ProductSize, ReferenceData
 from orderflow_routing.use_cases import order_costs
 
 SHOWN_CHANGES = 100
@@ -99,6 +100,7 @@ def _shipped(decision: domain.Decision) -> list[str]:
 class Replay:
     conn: asyncpg.Connection
     changed: domain.Network
+    catalog: tuple[ProductSize, ...] = ()
     report: Report = field(default_factory=Report)
     _versions: dict[int, domain.Network] = field(default_factory=dict)
 
@@ -107,7 +109,9 @@ class Replay:
             return self.changed
         if version not in self._versions:
             stored = await store.reference(self.conn, version)
-            self._versions[version] = domain.Network(stored.data) if stored else self.changed
+            self._versions[version] = (
+                domain.Network(stored.data, self.catalog) if stored else self.changed
+            )
         return self._versions[version]
 
     async def stock(
@@ -161,7 +165,8 @@ async def replay(
 ) -> Report:
     """Planning is CPU work: the event loop gets a turn every YIELD_EVERY decisions, so a
     service's consumers and API keep going while its API replays a window."""
-    run = Replay(conn, domain.Network(changed))
+    catalog = await store.catalog_products(conn)
+    run = Replay(conn, domain.Network(changed, catalog), catalog)
     pasts = await store.decisions_between(conn, since, until, limit)
     for done, past in enumerate(pasts, 1):
         await run.add(past)
