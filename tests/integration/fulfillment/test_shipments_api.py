@@ -88,13 +88,19 @@ async def test_at_risk_shipments_and_ship_kpis(system: TestSystem, start) -> Non
         placed_at=now - timedelta(hours=2),
         ship_by=now + timedelta(hours=22),
     )
-    for plan in (late_soon, on_time):
+    past_due = planned(
+        "o-past",
+        ("us-ontario", "MUG-RED", 1),
+        placed_at=now - timedelta(hours=10),
+        ship_by=now - timedelta(hours=1),
+    )
+    for plan in (late_soon, on_time, past_due):
         await partners.publish(
             topics.INVENTORY_RESERVATIONS, plan.order_id, StockReserved(plan=plan)
         )
     await partners.flush()
     db = await system.db("fulfillment")
-    await eventually(lambda: db.fetchval("SELECT count(*) = 2 FROM shipments"))
+    await eventually(lambda: db.fetchval("SELECT count(*) = 3 FROM shipments"))
     await ship(partners, "o-fast", "o-fast-us-ontario", "9401")
     await eventually(
         lambda: db.fetchval("SELECT count(*) = 1 FROM shipments WHERE shipped_at IS NOT NULL")
@@ -104,15 +110,20 @@ async def test_at_risk_shipments_and_ship_kpis(system: TestSystem, start) -> Non
         transport=httpx.ASGITransport(app=service.api), base_url="http://fulfillment"
     ) as client:
         at_risk = (await client.get("/shipments/at-risk", params={"percent": 80})).json()
+        late = (await client.get("/shipments/late")).json()
         kpis = (await client.get("/kpis")).json()
         metrics = (await client.get("/metrics")).text
 
-    assert [(s["order_id"], s["percent_used"]) for s in at_risk] == [("o-late", 90)]
+    assert [(s["order_id"], s["percent_used"]) for s in at_risk] == [
+        ("o-past", 111),
+        ("o-late", 90),
+    ]
+    assert [(s["order_id"], s["percent_used"]) for s in late] == [("o-past", 111)]
     assert (kpis["shipped"], kpis["on_time_ship_rate"]) == (1, 1.0)
     assert 1.9 < kpis["order_to_ship_p50_hours"] < 2.5
-    assert (kpis["at_risk"], kpis["late"]) == (1, 0)
+    assert (kpis["at_risk"], kpis["late"]) == (2, 1)
     # /metrics carries the same figures, for dashboards and alerts.
     assert 'orderflow_kpi{kpi="on_time_ship_rate"} 1.0' in metrics
-    assert 'orderflow_kpi{kpi="at_risk"} 1.0' in metrics
+    assert 'orderflow_kpi{kpi="at_risk"} 2.0' in metrics
     p50 = f'orderflow_kpi{{kpi="order_to_ship_p50_hours"}} {float(kpis["order_to_ship_p50_hours"])}'
     assert p50 in metrics

@@ -115,6 +115,10 @@ def _ship_by_clock(service: RunningService) -> APIRouter:
             rows = await store.at_risk(conn, datetime.now(UTC), percent)
         return [AtRisk.model_validate(dict(row)) for row in rows]
 
+    @api.get("/shipments/late", summary="Shipments not shipped yet and past their ship-by")
+    async def late_shipments() -> list[AtRisk]:
+        return await shipments_at_risk(percent=100)
+
     @api.get("/kpis", summary="On-time ship rate, order-to-ship time, shipments at risk")
     async def ship_kpis(days: int = Query(7, ge=1, le=365)) -> kpis.ShipKpis:
         async with service.pool.acquire() as conn:
