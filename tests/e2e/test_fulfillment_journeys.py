@@ -140,6 +140,13 @@ async def test_an_order_cancelled_after_its_pick_task_is_stopped_and_released(
         "SELECT status FROM shipment_history WHERE note = '' ORDER BY id"
     )
     assert [row["status"] for row in history][-1] == "cancelled"
+    intake = await system.db("intake")  # and intake has the warehouse's answer on the order
+    await eventually(
+        lambda: intake.fetchval(
+            "SELECT array_agg(action ORDER BY audit_id) = '{shipment_stopped}'"
+            " FROM audit WHERE actor = 'fulfillment'"
+        )
+    )
 
 
 async def test_a_3pl_rejection_is_replanned_from_another_location(system: TestSystem) -> None:
