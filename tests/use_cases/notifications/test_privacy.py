@@ -40,3 +40,25 @@ async def test_a_contact_read_after_its_erasure_is_emptied_by_the_next_purge(
         ("o-1", "unreachable", ""),
         ("o-2", "pending", "o-2@example.com"),
     ]
+
+
+async def test_the_delivery_log_keeps_a_refusals_reason_not_the_address_it_quotes(
+    notifications: DrivenService,
+) -> None:
+    from orderflow_notifications import store
+
+    await notifications.deliver(topics.ORDERS, accepted("o-9", "en"))
+    await notifications.deliver(topics.FULFILLMENT_STATUS, shipped("o-9"))
+    notification_id = await notifications.conn.fetchval("SELECT id FROM notifications")
+    await notifications.conn.execute(
+        "UPDATE notifications SET status = 'sending' WHERE id = $1", notification_id
+    )
+    refusal = "SMTPRecipientsRefused({'o-9@example.com': (550, b'5.1.1 <o-9@example.com>: no')})"
+    await store.record_attempts(
+        notifications.conn,
+        [store.Attempt(notification_id, 1, False, False, refusal, 2.0, "email")],
+    )
+
+    detail = await notifications.conn.fetchval("SELECT detail FROM delivery_log")
+    assert "@" not in detail
+    assert detail.startswith("SMTPRecipientsRefused({'<e-mail>': (550, b'5.1.1 <<e-mail>>: no')")

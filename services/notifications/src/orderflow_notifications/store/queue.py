@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
+from orderflow_runtime.logs import mask_emails
 
 from orderflow_notifications.preferences import Hold
 
@@ -165,7 +166,8 @@ class Attempt:
 
 
 async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> None:
-    """Outcomes of messages marked 'sending': two statements however many."""
+    """Outcomes of messages marked 'sending': two statements however many. The log's details
+    carry no e-mail address."""
     if not attempts:
         return
     await conn.execute(
@@ -187,5 +189,11 @@ async def record_attempts(conn: asyncpg.Connection, attempts: list[Attempt]) -> 
         [a.notification_id for a in attempts],
         [a.attempt for a in attempts],
         [a.outcome for a in attempts],
-        [a.detail[:2000] for a in attempts],
+        [_without_emails(a.detail[:2000]) for a in attempts],
     )
+
+
+def _without_emails(detail: str) -> str:
+    """A mail server's refusal quotes the address (550 <ana@example.com>: no such user): the
+    log keeps the reason, not the address, which no erasure or purge would reach there."""
+    return str(mask_emails(None, "", {"detail": detail})["detail"])
