@@ -217,3 +217,43 @@ async def test_what_the_channel_sends_again_after_an_erasure_is_erased_by_the_ne
     purged, again = await _purged_twice(intake)
     assert purged >= 1 and again == 0
     assert await _anas_data_left(intake, anas) == [False] * 7
+
+
+async def test_an_erasure_clears_what_the_buyer_wrote_for_a_line(start_intake):
+    """Engraving text names a person: an erasure empties line property values in the canonical
+    order, its stored payload and the raw body; property names stay, and another customer's
+    order keeps its own."""
+    intake = await start_intake()
+    anas = _anas_order(311)
+    anas["line_items"][0]["properties"] = [
+        {"name": "Engraving", "value": "Happy 40th, Mariana!"},
+        {"name": "Gift note", "value": "Com amor, tua Ti"},
+    ]
+    others = payloads.shopify_order(312, [("MUG-RED", 1)], email="bo@example.org")
+    others["line_items"][0]["properties"] = [{"name": "Engraving", "value": "Bo's mug"}]
+    for order in (anas, others):
+        assert (await intake.post_webhook("shopify", order)).status_code == 202
+
+    response = await intake.http.post("/privacy/erasures", json={"email": EMAIL}, headers=OPS)
+
+    assert response.status_code == 202, response.text
+    rows = {
+        row["order_id"]: row
+        for row in await intake.db.fetch(
+            "SELECT order_id, canonical::text, raw_payload::text FROM orders"
+        )
+    }
+    erased = rows[order_id_for("shopify", str(anas["id"]))]
+    for text in (erased["canonical"], erased["raw_payload"]):
+        assert "Mariana" not in text and "Com amor" not in text
+    [line] = json.loads(erased["canonical"])["lines"]
+    assert line["properties"] == [
+        {"name": "Engraving", "value": "", "units": 0},
+        {"name": "Gift note", "value": "", "units": 0},
+    ]
+    bodies = [
+        bytes(r["body"]).decode() for r in await intake.db.fetch("SELECT body FROM raw_payloads")
+    ]
+    assert not [body for body in bodies if "Mariana" in body or "Com amor" in body]
+    kept = rows[order_id_for("shopify", str(others["id"]))]
+    assert "Bo's mug" in kept["canonical"] and "Bo's mug" in kept["raw_payload"]

@@ -7,14 +7,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from orderflow_contracts.order import Address, Customer
+from orderflow_contracts.order import Address, CanonicalOrder, Customer
 
 # Keys (lower-cased, without separators) whose text values are always contact data, whatever
 # the channel calls them: "BuyerEmail", "buyer_email", "phone", "ShippingAddress.AddressLine1",
-# "first_name", "recipient_name"...
+# "first_name", "recipient_name"... and what the buyer wrote for a line, which may name a person
+# (Shopify's line item "properties", Amazon's "BuyerCustomizedInfo" and "GiftMessageText").
 _CONTACT_KEY = re.compile(
     r"email|phone|mobile|firstname|lastname|fullname|buyername|recipient|contact"
     r"|addressline|address[0-9]|street|district|company|zip|postalcode|postcode"
+    r"|properties|customized|giftmessage"
 )
 _SHORTEST_VALUE = 3  # shorter known values ("A", "12") would empty unrelated text
 
@@ -27,6 +29,26 @@ def personal_values(customer: Customer, *addresses: Address | None) -> set[str]:
         if address is not None:
             values |= {address.name, address.line1, address.line2, address.city, address.phone}
     return {value.strip() for value in values if len(value.strip()) >= _SHORTEST_VALUE}
+
+
+def asked_values(order: CanonicalOrder) -> set[str]:
+    """What the buyer wrote for the order's lines (engraving text, a gift message)."""
+    values = {prop.value.strip() for line in order.lines for prop in line.properties}
+    return {value for value in values if len(value) >= _SHORTEST_VALUE}
+
+
+def without_asked_values(order: CanonicalOrder) -> CanonicalOrder:
+    """The order with each line property's value emptied; its name and units stay, so the
+    warehouse's record still tells a line was personalised."""
+    lines = tuple(
+        line.model_copy(
+            update={
+                "properties": tuple(p.model_copy(update={"value": ""}) for p in line.properties)
+            }
+        )
+        for line in order.lines
+    )
+    return order.model_copy(update={"lines": lines})
 
 
 def redact_document(document: Any, values: Iterable[str]) -> Any:

@@ -20,7 +20,13 @@ from orderflow_contracts.privacy import (
 from orderflow_runtime import UnitOfWork
 
 from orderflow_intake.privacy import store
-from orderflow_intake.privacy.redaction import personal_values, redact_body, redact_document
+from orderflow_intake.privacy.redaction import (
+    asked_values,
+    personal_values,
+    redact_body,
+    redact_document,
+    without_asked_values,
+)
 
 SERVICE = "intake"
 # How far back a round looks for bodies of erased orders the channel sent again: rounds are an
@@ -103,8 +109,9 @@ async def _erase_orders(
         canonical = CanonicalOrder.model_validate_json(row["canonical"])
         override, sent = _address(row["ship_to_override"]), _address(row["channel_ship_to"])
         known = personal_values(canonical.customer, canonical.ship_to, override, sent)
+        known |= asked_values(canonical)
         values[(row["channel"], row["external_id"])] = known
-        erased = canonical.model_copy(
+        erased = without_asked_values(canonical).model_copy(
             update={
                 "customer": erased_customer(canonical.customer),
                 "ship_to": erased_address(canonical.ship_to),
