@@ -40,6 +40,8 @@ async def test_each_attempt_is_explained_with_inventorys_answer(system: TestSyst
         unroutable = (await client.get("/decisions", params={"outcome": "unroutable"})).json()
         unknown = await client.get("/orders/o-404/decisions")
         paths = (await client.get("/openapi.json")).json()["paths"]
+        kpis = (await client.get("/kpis")).json()
+        metrics = (await client.get("/metrics")).text
 
     assert (order["status"], order["attempt"]) == ("unroutable", 2)
     first, second = order["decisions"]
@@ -59,4 +61,8 @@ async def test_each_attempt_is_explained_with_inventorys_answer(system: TestSyst
     assert {(d["order_id"], d["attempt"]) for d in unroutable} == {("o-1", 2), ("o-2", 1)}
     assert unknown.status_code == 404
     assert "routing has not seen order o-404" in unknown.text
-    assert {"/orders/{order_id}/decisions", "/decisions"} <= set(paths)
+    assert {"/orders/{order_id}/decisions", "/decisions", "/kpis"} <= set(paths)
+    assert (kpis["orders"], kpis["replans"], kpis["unroutable_share"]) == (2, 1, 1.0)
+    assert 'orderflow_kpi{kpi="replans"} 1.0' in metrics
+    assert 'orderflow_kpi{kpi="unroutable_share"} 1.0' in metrics
+    assert 'kpi="split_rate"' not in metrics  # nothing planned: no sample, not a false 0

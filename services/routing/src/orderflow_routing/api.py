@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 from orderflow_runtime import RunningService
 from pydantic import BaseModel, Field
 
-from orderflow_routing import reference_api, store
+from orderflow_routing import kpis, reference_api, store
 from orderflow_routing.use_cases import References
 
 Outcome = Literal["planned", "unroutable"]
@@ -91,6 +91,11 @@ def _decisions(service: RunningService) -> APIRouter:
         async with service.pool.acquire() as conn:
             rows = await store.latest_decisions(conn, outcome, limit)
         return [_view(row) for row in rows]
+
+    @api.get("/kpis", summary="Split rate, mean cost per order, unroutable share, re-plans")
+    async def routing_kpis(days: int = Query(7, ge=1, le=365)) -> kpis.RoutingKpis:
+        async with service.pool.acquire() as conn:
+            return await kpis.of(conn, days)
 
     return api
 

@@ -5,7 +5,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
-from orderflow_routing import api, privacy, store
+from orderflow_routing import api, kpis, privacy, store
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
 from orderflow_routing.handlers import subscriptions
@@ -34,5 +34,6 @@ def create_spec(settings: Settings) -> ServiceSpec:
         replicas=(topics.INVENTORY_LEVELS,),
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=partial(api.router, references=references),
+        kpis=kpis.for_metrics,
         admin_routes=("/reference",),  # changing the reference data; reading it is read
     )
