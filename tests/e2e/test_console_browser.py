@@ -2,7 +2,8 @@
 Playwright) against `orderflow run`'s whole stack: the embedded broker and PostgreSQL, the five
 services, the simulated partners and the console, as `make run` starts them. Opens an order's
 timeline, releases a held order, replays a dead letter; screenshots go to the test's tmp_path
-(their paths are printed)."""
+(their paths are printed). `orderflow run` turns the operators' keys on: the browser signs in
+with a key, and a reader's key is refused the release (403, "needs operate")."""
 
 import asyncio
 import json
@@ -91,7 +92,21 @@ def stack(tmp_path: Path) -> Iterator[dict[str, str]]:
     try:
         console = printed.wait_for(r"operators' console (http://\S+/)", process)
         kafka = printed.wait_for(r"Kafka (\S+)", process)
-        yield {"console": console, "kafka": kafka}
+        operator = printed.wait_for(r"operator's key: (of_\S+)", process)
+        keys = dict(
+            (name, key)
+            for name, _, key in (
+                line.split() for line in (tmp_path / ".orderflow" / "api-keys.txt").open()
+            )
+        )
+        assert keys["operator@demo"] == operator
+        yield {
+            "console": console,
+            "kafka": kafka,
+            "operator": operator,
+            "reader": keys["reader@demo"],
+            "admin": keys["admin@demo"],
+        }
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -135,8 +150,9 @@ def _publish(kafka: str, orders: list[tuple[str, str, dict[str, str]]], poison: 
         return thread.submit(asyncio.run, publish()).result()
 
 
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as response:
+def _get(url: str, key: str) -> Any:
+    request = urllib.request.Request(url, headers={"X-API-Key": key})
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
 
@@ -145,7 +161,7 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    console = stack["console"]
+    console, key = stack["console"], stack["operator"]
     poison = f"console-test-poison-{uuid.uuid4().hex[:8]}"
     buyer, unlisted = f"console-{uuid.uuid4().hex[:8]}@example.com", f"UNLISTED-{poison[-8:]}"
     no_street = {"address1": "", "zip": ""}
@@ -189,6 +205,30 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
                     time.sleep(0.5)
                 expect(page.locator(ready).first).to_be_visible()
 
+            def sign_in(api_key: str, who: str) -> None:
+                page.goto(console)
+                if page.locator("#sign-out").is_visible():
+                    page.locator("#sign-out").click()
+                page.locator("#api-key").fill(api_key)
+                page.locator("#sign-in button").click()
+                expect(page.locator("#operator")).to_contain_text(who)
+
+            page.goto(console)
+            expect(page.locator("#sign-in")).to_be_visible()  # keys are on: no key, no data
+            expect(page.locator("[data-testid=view-error]")).to_contain_text("401")
+            shot(page, "0-sign-in")
+
+            # a reader sees the queue but may not release
+            sign_in(stack["reader"], "reader@demo (read)")
+            held = f"tr[data-order='{duplicate}']"
+            open_view("/exceptions", held)
+            page.locator(f"{held} button[data-action=release]").click()
+            expect(page.locator("#flash")).to_contain_text("403 not allowed: this needs operate")
+            shot(page, "0b-reader-refused")
+            assert _get(f"{console}api/intake/orders/{duplicate}", key)["status"] == "held"
+            page.locator("#sign-out").click()
+
+            sign_in(key, "operator@demo (operate)")
             open_view("/orders", "table[data-testid=orders] tbody tr")
             shot(page, "1-orders")
 
@@ -199,21 +239,32 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
             shot(page, "2-exception-queue")
             page.locator(f"{held} button[data-action=release]").click()
             expect(page.locator("#flash")).to_contain_text(f"released {duplicate}: accepted")
-            assert _get(f"{console}api/intake/orders/{duplicate}")["status"] == "accepted"
+            assert _get(f"{console}api/intake/orders/{duplicate}", key)["status"] == "accepted"
+            audit = _get(f"{console}api/intake/orders/{duplicate}/audit", key)
+            assert ("release", "operator@demo") in {(a["action"], a["actor"]) for a in audit}
             shot(page, "3-released")
 
-            # the unknown SKU mapped to a master SKU, then the order released
+            # the unknown SKU mapped to a master SKU (a listing: an admin's), then released
             held = f"tr[data-order='{unmapped}']"
-            open_view("/exceptions", held)
-            expect(page.locator(held)).to_contain_text("unknown_sku")
-            page.locator(f"{held} summary:has-text('Map SKU')").click()
-            page.locator(f"{held} form[data-action=map-sku] input[name=channel_sku]").fill(unlisted)
-            page.locator(f"{held} form[data-action=map-sku] input[name=sku]").fill("MUG-BLUE")
+
+            def map_sku() -> None:
+                open_view("/exceptions", held)
+                expect(page.locator(held)).to_contain_text("unknown_sku")
+                page.locator(f"{held} summary:has-text('Map SKU')").click()
+                form = f"{held} form[data-action=map-sku]"
+                page.locator(f"{form} input[name=channel_sku]").fill(unlisted)
+                page.locator(f"{form} input[name=sku]").fill("MUG-BLUE")
+                page.locator(f"{form} button").click()
+
+            map_sku()
+            expect(page.locator("#flash")).to_contain_text("403 not allowed: this needs admin")
+            sign_in(stack["admin"], "admin@demo (admin)")
+            map_sku()
             shot(page, "3b-map-sku")
-            page.locator(f"{held} form[data-action=map-sku] button").click()
             expect(page.locator("#flash")).to_contain_text(f"released {unmapped}: accepted")
-            lines = _get(f"{console}api/intake/orders/{unmapped}")["order"]["lines"]
+            lines = _get(f"{console}api/intake/orders/{unmapped}", key)["order"]["lines"]
             assert [line["sku"] for line in lines] == ["MUG-BLUE"]
+            sign_in(key, "operator@demo (operate)")
 
             # the address completed, and the order screened again
             held = f"tr[data-order='{homeless}']"
@@ -235,10 +286,13 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
             page.locator(f"{held} form[data-action=cancel] input[name=reason]").fill("buyer asked")
             page.locator(f"{held} form[data-action=cancel] button").click()
             expect(page.locator("#flash")).to_contain_text(f"cancelled {unwanted}: cancelled")
-            assert _get(f"{console}api/intake/orders/{unwanted}")["cancel_reason"] == "buyer asked"
+            assert (
+                _get(f"{console}api/intake/orders/{unwanted}", key)["cancel_reason"]
+                == "buyer asked"
+            )
 
             # the first order's timeline, by its correlation id, once it has a pick task
-            correlation = _get(f"{console}api/intake/orders/{first}")["correlation_id"]
+            correlation = _get(f"{console}api/intake/orders/{first}", key)["correlation_id"]
             open_view(f"/order/{correlation}", "tr[data-step='pick task']")
             expect(page.locator("[data-testid=timeline-order]")).to_have_text(first)
             for step in ("received", "screened: accepted", "planned", "reserved", "pick task"):
@@ -269,6 +323,17 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
 
             open_view("/kpis", "[data-kpi='oversold units']")
             expect(page.locator("[data-kpi='oversold units'] .value")).to_have_text("0")
+            for chart in (
+                "oversold",
+                "stock-out-rate",
+                "exception-rate-by-reason",
+                "order-to-ship",
+            ):
+                expect(page.locator(f"[data-chart={chart}] svg")).to_be_visible()
             shot(page, "8-kpis")
+
+            page.goto(f"{console}asyncapi")
+            expect(page.locator("tr[data-topic='marketplace.orders']")).to_contain_text("intake")
+            shot(page, "9-event-bus")
         finally:
             browser.close()

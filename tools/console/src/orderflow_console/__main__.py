@@ -1,4 +1,4 @@
-"""`python -m orderflow_console`: the console on CONSOLE_HTTP_PORT (127.0.0.1)."""
+"""`python -m orderflow_console`: the console on CONSOLE_HOST (127.0.0.1) : CONSOLE_HTTP_PORT."""
 
 import uvicorn
 
@@ -9,7 +9,7 @@ from orderflow_console.config import ConsoleSettings
 def main() -> None:
     settings = ConsoleSettings.from_env()
     uvicorn.run(
-        create_app(settings), host="127.0.0.1", port=settings.http_port, log_level="warning"
+        create_app(settings), host=settings.host, port=settings.http_port, log_level="warning"
     )
 
 

@@ -1,7 +1,8 @@
 """Dead letters: every `<topic>.dlq` record with the headers the consumer put on it
 (dlq.error, dlq.source.topic/partition/offset, dlq.consumer.group, dlq.failed_at), and their
 replay by id (`<dlq topic>:<partition>:<offset>`): the record's key, value and own headers
-published again to its source topic, with `dlq.replayed_from` naming the dead letter. A
+published again to its source topic, with `dlq.replayed_from` naming the dead letter and
+`dlq.replayed_by` the operator who replayed it (their key's name). A
 replayed message that still cannot be handled is dead-lettered again, with a new id."""
 
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ def _view(record: Any) -> dict[str, Any]:
         "consumer_group": headers.get("dlq.consumer.group", ""),
         "failed_at": headers.get("dlq.failed_at", ""),
         "replayed_from": headers.get("dlq.replayed_from", ""),  # a replay that failed again
+        "replayed_by": headers.get("dlq.replayed_by", ""),
         "headers": headers,
         "value": value[:PREVIEW_CHARS],
         "value_bytes": len(record.value or b""),
@@ -92,11 +94,12 @@ class DeadLetters:
             for partition in topic["partitions"]
         )
 
-    async def replay(self, letter: LetterId) -> dict[str, Any]:
-        """Publish the dead letter to its source topic; where it went."""
+    async def replay(self, letter: LetterId, actor: str) -> dict[str, Any]:
+        """Publish the dead letter to its source topic on `actor`'s behalf; where it went."""
         record = await self._one(letter)
         headers = [(n, v) for n, v in record.headers if not n.startswith("dlq.")]
         headers.append(("dlq.replayed_from", str(letter).encode()))
+        headers.append(("dlq.replayed_by", actor.encode()))
         source = dict(record.headers).get("dlq.source.topic", b"").decode()
         if not source:
             raise DeadLetterNotFound(f"{letter} names no source topic (no dlq.source.topic)")
@@ -110,6 +113,7 @@ class DeadLetters:
             await producer.stop()
         return {
             "replayed": str(letter),
+            "replayed_by": actor,
             "topic": sent.topic,
             "partition": sent.partition,
             "offset": sent.offset,

@@ -23,12 +23,14 @@ from rich.live import Live
 
 from orderflow_devstack import screen
 from orderflow_devstack.console import ConsoleProcess
+from orderflow_devstack.keys import DemoKeys, create_demo_keys
 from orderflow_devstack.observer import Observer
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.readiness import routing_sees_stock
 from orderflow_devstack.stack import DEMO_SELLER_SETUP, SERVICES, EmbeddedStack, Endpoints
 
-LOG_DIR = Path(".orderflow/logs")
+RUN_DIR = Path(".orderflow")
+LOG_DIR = RUN_DIR / "logs"
 console = Console()
 
 
@@ -55,13 +57,23 @@ async def infra_up(partitions: int) -> int:
     return 0
 
 
-def _print_addresses(endpoints: Endpoints, services: ServiceProcesses, console_url: str) -> None:
+def _print_addresses(
+    endpoints: Endpoints, services: ServiceProcesses, console_url: str, keys: DemoKeys
+) -> None:
     console.print(f"Kafka {endpoints.bootstrap_servers}  PostgreSQL {endpoints.postgres_url}")
     console.print(
         "HTTP APIs: "
         + "  ".join(f"{name} http://127.0.0.1:{port}" for name, port in services.http_ports.items())
     )
     console.print(f"[bold]operators' console {console_url}[/]")
+    console.print(_keys_line(keys), soft_wrap=True)
+
+
+def _keys_line(keys: DemoKeys) -> str:
+    return (
+        f"API keys (admin, operator, reader) in {keys.keys_text};"
+        f" operator's key: {keys.operator_key}"
+    )
 
 
 async def run_system(seconds: float, rate: float, partitions: int, stock: int) -> int:
@@ -74,7 +86,8 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
     except BaseException:
         stack.stop()
         raise
-    services = ServiceProcesses(endpoints, DEMO_SELLER_SETUP, LOG_DIR)
+    keys = create_demo_keys(RUN_DIR)
+    services = ServiceProcesses(endpoints, DEMO_SELLER_SETUP, LOG_DIR, api_keys_file=keys.keys_file)
     services.start()
     buses = [
         PartnerBus(
@@ -99,9 +112,11 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
                 f"[red]not ready: {', '.join(not_ready)}[/] — see {LOG_DIR}/<service>.log"
             )
             return 1
-        web = ConsoleProcess(endpoints.bootstrap_servers, services.http_ports, LOG_DIR)
+        web = ConsoleProcess(
+            endpoints.bootstrap_servers, services.http_ports, LOG_DIR, keys.keys_file
+        )
         web.start()
-        _print_addresses(endpoints, services, web.url)
+        _print_addresses(endpoints, services, web.url, keys)
         warehouse = Warehouse(buses[1], setup)
         await warehouse.receive_stock(stock)
         console.print("opening stock sent; waiting until routing's stock replica holds it …")
@@ -118,7 +133,7 @@ async def run_system(seconds: float, rate: float, partitions: int, stock: int) -
             observer.run(),
         ]
         tasks = [asyncio.create_task(partner) for partner in partners]
-        elapsed = await _show(observer, services, stop, started, seconds, web.url)
+        elapsed = await _show(observer, services, stop, started, seconds, web.url, _keys_line(keys))
     finally:
         if web is not None:
             web.stop()
@@ -149,13 +164,16 @@ async def _show(
     started: float,
     seconds: float,
     console_url: str,
+    keys_line: str,
 ) -> float:
     """Refresh the screen every second until Ctrl-C or `seconds`; returns the time shown."""
     with Live(console=console, refresh_per_second=2) as live:
         while True:
             elapsed = time.monotonic() - started
             services.supervise()
-            live.update(screen.render(observer.journey, elapsed, services.status(), console_url))
+            live.update(
+                screen.render(observer.journey, elapsed, services.status(), console_url, keys_line)
+            )
             if stop.is_set() or (seconds and elapsed >= seconds):
                 return elapsed
             with contextlib.suppress(TimeoutError):

@@ -13,10 +13,17 @@ from orderflow_devstack.stack import SERVICES
 
 
 class ConsoleProcess:
-    def __init__(self, bootstrap_servers: str, http_ports: dict[str, int], log_dir: Path) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        http_ports: dict[str, int],
+        log_dir: Path,
+        api_keys_file: Path | None = None,
+    ) -> None:
         self.port = free_port()
         self.env = {
             **os.environ,
+            **({"CONSOLE_API_KEYS_FILE": str(api_keys_file.resolve())} if api_keys_file else {}),
             "CONSOLE_HTTP_PORT": str(self.port),
             "CONSOLE_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
             **{

@@ -39,6 +39,7 @@ class ServiceProcesses:
     log_format: str = "console"  # the bench runs them as in production: "json"
     fetch_max_wait_ms: int | None = None  # None: the services' own default
     log_level: str | None = None  # None: the services' own default
+    api_keys_file: Path | None = None  # None: the APIs are open (X-Actor names the actor)
     restarts: Counter[str] = field(default_factory=Counter, init=False)
     _failures_in_a_row: Counter[str] = field(default_factory=Counter, init=False)
     _service_of: dict[str, str] = field(default_factory=dict, init=False)
@@ -122,6 +123,8 @@ class ServiceProcesses:
             env[f"{service.upper()}_FETCH_MAX_WAIT_MS"] = str(self.fetch_max_wait_ms)
         if self.log_level is not None:
             env[f"{service.upper()}_LOG_LEVEL"] = self.log_level
+        if self.api_keys_file is not None:
+            env[f"{service.upper()}_API_KEYS_FILE"] = str(self.api_keys_file.resolve())
         return {**os.environ, **env}
 
     def fetch_max_wait_ms_of(self, service: str) -> int:

@@ -25,11 +25,19 @@ WHERE = {
 
 
 def render(
-    journey: Journey, elapsed_s: float, services: dict[str, str], console_url: str = ""
+    journey: Journey,
+    elapsed_s: float,
+    services: dict[str, str],
+    console_url: str = "",
+    keys: str = "",
 ) -> Table:
+    """`keys`: where the operators' API keys are (a line under the console's address)."""
+    caption = "\n".join(
+        line for line in (f"operators' console: {console_url}" if console_url else "", keys) if line
+    )
     table = Table(
         title=f"orderflow — live ({elapsed_s:,.0f} s)",
-        caption=f"operators' console: {console_url}" if console_url else None,
+        caption=caption or None,
         show_header=True,
         min_width=60,
     )

@@ -18,19 +18,58 @@ function pct(x) { return x === null || x === undefined ? "–" : (100 * x).toFix
 function num(x, digits = 1) { return x === null || x === undefined ? "–" : Number(x).toFixed(digits); }
 function badge(status) { return `<span class="badge ${esc(status)}">${esc(status)}</span>`; }
 
+// The operator's API key lives in this tab's session only (sessionStorage), and goes with
+// every call; the services check its role and audit its operator.
+const KEY = "orderflow.apiKey";
 async function api(path, options = {}) {
-  const headers = { "X-Actor": document.getElementById("actor").value || "console", ...(options.headers || {}) };
+  const headers = { ...(options.headers || {}) };
+  const key = sessionStorage.getItem(KEY);
+  if (key) headers["X-API-Key"] = key;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { ...options, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
   const text = await response.text();
   let body;
   try { body = text ? JSON.parse(text) : null; } catch { body = text; }
   if (!response.ok) {
-    const detail = body && body.detail !== undefined ? body.detail : body;
-    throw new Error(`${response.status}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`);
+    const raw = body && body.detail !== undefined ? body.detail : body;
+    const detail = typeof raw === "string" ? raw : JSON.stringify(raw);
+    if (response.status === 401) { showSignIn(); throw new Error(`401 sign in with your API key: ${detail}`); }
+    if (response.status === 403) {
+      const needs = /needs (\w+)/.exec(detail);
+      throw new Error(`403 not allowed${needs ? `: this needs ${needs[1]}` : ""} (${detail})`);
+    }
+    throw new Error(`${response.status}: ${detail}`);
   }
   return body;
 }
+function showSignIn() {
+  document.getElementById("sign-in").hidden = false;
+  document.getElementById("signed-in").hidden = true;
+}
+async function whoAmI() {
+  const services = await api("/api/services");
+  if (!services.api_keys) { document.getElementById("signed-in").hidden = true; return; }
+  if (!sessionStorage.getItem(KEY)) { showSignIn(); return; }
+  try {
+    const me = await api("/api/whoami");
+    document.getElementById("operator").textContent = `${me.name} (${me.role})`;
+    document.getElementById("sign-in").hidden = true;
+    document.getElementById("signed-in").hidden = false;
+  } catch (error) { say(error.message, true); }
+}
+document.getElementById("sign-in").onsubmit = async (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY, document.getElementById("api-key").value.trim());
+  document.getElementById("api-key").value = "";
+  flash.hidden = true;
+  await whoAmI();
+  await route();
+};
+document.getElementById("sign-out").onclick = () => {
+  sessionStorage.removeItem(KEY);
+  showSignIn();
+  view.innerHTML = `<p class="muted">signed out</p>`;
+};
 function say(message, isError = false) {
   flash.hidden = false;
   flash.className = isError ? "error" : "";
@@ -201,50 +240,28 @@ async function showDeadLetters() {
   });
 }
 
-// ---------------------------------------------------------------- KPIs, as inline SVG
-function bars(title, rows, format) {
-  const width = 360, rowHeight = 22, labelWidth = 130;
-  const max = Math.max(...rows.map((r) => r.value), 1e-9);
-  const body = rows.map((r, i) => {
-    const w = Math.max(1, ((width - labelWidth - 60) * r.value) / max);
-    return `<text x="0" y="${i * rowHeight + 15}">${esc(r.label)}</text>
-      <rect x="${labelWidth}" y="${i * rowHeight + 4}" width="${w}" height="14" fill="#4f7cff"></rect>
-      <text x="${labelWidth + w + 4}" y="${i * rowHeight + 15}">${esc(format(r.value))}</text>`;
-  }).join("");
-  const height = Math.max(rows.length, 1) * rowHeight + 4;
-  return `<div class="chart"><h3>${esc(title)}</h3>${rows.length ? `<svg width="${width}" height="${height}" role="img" aria-label="${esc(title)}">${body}</svg>` : `<p class="muted">nothing yet</p>`}</div>`;
-}
+// ---------------------------------------------------------------- KPIs: the console draws the charts (SVG)
 function tile(name, value, tone = "") { return `<div class="tile ${tone}" data-kpi="${esc(name)}"><div class="value">${value}</div><div class="name">${esc(name)}</div></div>`; }
 async function showKpis() {
-  const [intake, stock, ship, notes, slow] = await Promise.all([
-    api("/api/intake/kpis"), api("/api/inventory/kpis"), api("/api/fulfillment/kpis"),
-    api("/api/notifications/notifications/summary"), api("/api/inventory/alerts?kind=slow_mover&limit=20"),
-  ]);
-  const perChannel = {};
-  for (const row of intake.orders_per_channel_per_hour) perChannel[row.channel] = (perChannel[row.channel] || 0) + row.orders;
+  const found = await api("/api/kpis");
+  const intake = found.figures.intake || {}, stock = found.figures.inventory || {}, ship = found.figures.fulfillment || {};
   view.innerHTML = `
     <h2>KPIs</h2>
+    ${found.unavailable.length ? `<p class="low">not reachable: ${esc(found.unavailable.join("; "))}</p>` : ""}
     <div class="tiles" data-testid="kpi-tiles">
-      ${tile("oversold units", stock.oversold_units, stock.oversold_units === 0 ? "good" : "bad")}
+      ${tile("oversold units", stock.oversold_units ?? "–", stock.oversold_units === 0 ? "good" : "bad")}
       ${tile("stock-out rate", pct(stock.stock_out_rate))}
       ${tile("exception rate", pct(intake.exception_rate))}
       ${tile("on-time ship rate", pct(ship.on_time_ship_rate))}
       ${tile("order to ship p50", num(ship.order_to_ship_p50_hours, 2) + " h")}
-      ${tile("order to ship p90", num(ship.order_to_ship_p90_hours, 2) + " h")}
       ${tile("inventory turnover", num(stock.inventory_turnover, 3))}
       ${tile("slow-moving SKUs", pct(stock.slow_moving_ratio))}
-      ${tile("orders (24 h)", intake.orders)}
-      ${tile("shipped (7 days)", ship.shipped)}
+      ${tile("orders (24 h)", intake.orders ?? "–")}
+      ${tile("shipped (7 days)", ship.shipped ?? "–")}
     </div>
-    <div class="charts">
-      ${bars("Exception rate by reason", intake.exception_rate_by_reason.map((r) => ({ label: r.reason, value: r.rate })), pct)}
-      ${bars("Orders by channel (24 h)", Object.entries(perChannel).map(([label, value]) => ({ label, value })), (v) => String(v))}
-      ${bars("Notifications by status", Object.entries(notes.by_status).map(([label, value]) => ({ label, value })), (v) => String(v))}
-      ${bars("Order to ship (hours)", [{ label: "p50", value: ship.order_to_ship_p50_hours || 0 }, { label: "p90", value: ship.order_to_ship_p90_hours || 0 }], (v) => v.toFixed(2))}
-    </div>
-    <h3>Slow movers</h3>
-    <table data-testid="slow-movers"><thead><tr><th>SKU</th><th>raised</th><th>detail</th></tr></thead>
-    <tbody>${slow.map((a) => `<tr><td>${esc(a.sku)}</td><td>${when(a.raised_at)}</td><td>${esc(JSON.stringify(a.detail))}</td></tr>`).join("") || `<tr><td colspan="3" class="muted">none</td></tr>`}</tbody></table>`;
+    <div class="charts">${found.charts.map((c) => `
+      <div class="chart" data-chart="${esc(c.name)}"><h3>${esc(c.title)}</h3>${c.svg}<p class="muted">${esc(c.note)}</p></div>`).join("")}
+    </div>`;
 }
 
 // ---------------------------------------------------------------- routing
@@ -270,4 +287,4 @@ async function route() {
   view.dataset.ready = "true";
 }
 window.addEventListener("hashchange", route);
-route();
+whoAmI().finally(route);
