@@ -322,6 +322,25 @@ def test_never_more_shipments_than_the_cost_justifies(situation) -> None:
     assert decision.total == min(feasible)  # no seller preferences in this reference
 
 
+NO_SPLITS = Network(
+    REFERENCE.model_copy(
+        update={"weights": REFERENCE.weights.model_copy(update={"split_per_extra_shipment": 10**6})}
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_one_shipment_whenever_one_location_can_ship_and_a_split_costs_more(situation) -> None:
+    """Never more shipments than needed: where some location can ship the whole order and no
+    split can save its penalty, the plan is one shipment."""
+    lines, country, held, used = situation
+    decision = decide(lines, country, held, used=used, network=NO_SPLITS)
+    singles = [p for p in decision.plans if p.get("feasible") and len(p["locations"]) == 1]
+    if singles:
+        assert len(decision.shipments) == 1
+
+
 # --- the search beyond small orders -----------------------------------------------------------
 
 WIDE = Network(
