@@ -4,7 +4,8 @@
 
 Catches what would otherwise surface only at deploy time: a misspelt setting (pydantic-settings
 ignores unknown variables), a topic missing from the init job, two services sharing a
-database, a Deployment without probes, a manifest kustomize does not know about.
+database, a Deployment without probes, a manifest kustomize does not know about, an operators'
+console that does not reach a service or reads another keys file than the services.
 Prints each check and exits 1 if any failed.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from orderflow_console.config import VARIABLES as CONSOLE_VARIABLES
 from orderflow_contracts.setup import SellerSetup
 from orderflow_contracts.topics import all_topics, topic_config
 from pydantic import TypeAdapter, ValidationError
@@ -30,6 +32,7 @@ KUSTOMIZATION = K8S_DIR / "kustomization.yaml"
 INIT_SQL = ROOT / "deploy" / "postgres" / "init.sql"
 SELLER_SETUP = ROOT / "simulators" / "src" / "orderflow_simulators" / "seller.json"
 SERVICES = ("intake", "routing", "inventory", "fulfillment", "notifications")
+CONSOLE = "console"  # the operators' web console (tools/console), built from the same Dockerfile
 REQUIRED_DEPENDENCIES = {
     "kafka": "service_healthy",
     "topics": "service_completed_successfully",
@@ -67,8 +70,13 @@ def expected_topics() -> list[str]:
 
 
 def built_services(compose: Doc) -> dict[str, Doc]:
-    """The compose services built from this repository: the orderflow services."""
+    """The compose services built from this repository: the orderflow services and console."""
     return {name: spec for name, spec in compose["services"].items() if "build" in spec}
+
+
+def orderflow_services(compose: Doc) -> dict[str, Doc]:
+    """The five services (built, with a database and Settings of their own)."""
+    return {name: spec for name, spec in built_services(compose).items() if name != CONSOLE}
 
 
 def compose_environment(spec: Doc) -> dict[str, str | None]:
@@ -114,7 +122,11 @@ def settings_fields(service: str) -> dict[str, FieldInfo]:
 
 
 def environment_problems(service: str, environment: dict[str, str | None], where: str) -> list[str]:
-    """Each variable must be <SERVICE>_<field> of the service's Settings, with a valid value."""
+    """Each variable must be <SERVICE>_<field> of the service's Settings, with a valid value
+    (the console's: one of those it reads)."""
+    if service == CONSOLE:
+        unknown = sorted(set(environment) - set(CONSOLE_VARIABLES))
+        return [f"{where}: {name} is not read by orderflow_console" for name in unknown]
     if service not in SERVICES:
         return [f"{where}: {service!r} is not an orderflow service"]
     fields, prefix = settings_fields(service), f"{service.upper()}_"
@@ -164,7 +176,9 @@ def check_compose_files(compose: Doc) -> list[str]:
         Path(spec["build"].get("context", ".")) / spec["build"].get("dockerfile", "Dockerfile")
         for spec in built_services(compose).values()
     ]
-    paths += [Path(config["file"]) for config in compose.get("configs", {}).values()]
+    # a file named by a required variable (${NAME:?...}) is the operator's to give
+    configs = compose.get("configs", {}).values()
+    paths += [Path(config["file"]) for config in configs if "${" not in config["file"]]
     for spec in compose["services"].values():
         volumes = [v for v in spec.get("volumes", []) if isinstance(v, str)]
         paths += [Path(v.split(":")[0]) for v in volumes if v.startswith((".", "/"))]
@@ -185,6 +199,8 @@ def check_compose_services(compose: Doc) -> list[str]:
     for name, spec in built_services(compose).items():
         if spec["build"].get("args", {}).get("SERVICE") != name:
             problems.append(f"compose: {name} is not built with SERVICE={name}")
+        if name == CONSOLE:
+            continue
         for dependency, condition in REQUIRED_DEPENDENCIES.items():
             if condition_of(spec, dependency) != condition:
                 problems.append(f"compose: {name} must depend on {dependency}: {condition}")
@@ -217,7 +233,7 @@ def check_compose_databases(compose: Doc) -> list[str]:
     """One database per service, created by init.sql and owned by the role that connects."""
     owners = dict(re.findall(r"CREATE DATABASE (\w+) OWNER (\w+)", INIT_SQL.read_text()))
     problems, seen = [], dict[str, str]()
-    for name, spec in built_services(compose).items():
+    for name, spec in orderflow_services(compose).items():
         url = compose_environment(spec).get(f"{name.upper()}_DATABASE_URL")
         if not url:
             problems.append(f"compose: {name} has no {name.upper()}_DATABASE_URL")
@@ -263,6 +279,11 @@ def secrets_used(deployment: Doc) -> set[tuple[str, str]]:
     return {(ref["name"], ref["key"]) for ref in refs}
 
 
+def secret_volumes(deployment: Doc) -> set[str]:
+    pod = deployment["spec"]["template"]["spec"]
+    return {v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+
+
 def check_k8s_references(manifests: dict[str, list[Doc]]) -> list[str]:
     """ConfigMaps the Deployments use exist; Secrets they use are in secret.example.yaml."""
     configmaps = set(by_name(of_kind(manifests, "ConfigMap")))
@@ -276,6 +297,8 @@ def check_k8s_references(manifests: dict[str, list[Doc]]) -> list[str]:
         problems += [
             f"k8s: Secret {n}/{k} is not in secret.example.yaml" for n, k in sorted(unknown)
         ]
+        unmounted = secret_volumes(deployment) - {name for name, _ in examples}
+        problems += [f"k8s: Secret {n} is not in secret.example.yaml" for n in sorted(unmounted)]
     return problems
 
 
@@ -324,6 +347,91 @@ def check_kustomization(manifests: dict[str, list[Doc]]) -> list[str]:
     return problems + [f"kustomization: {name} must not be deployed" for name in example_listed]
 
 
+# --- the operators' console ---------------------------------------------------------------
+
+
+def console_problems(
+    console: dict[str, str | None],
+    services: dict[str, dict[str, str | None]],
+    address_of: Callable[[str], tuple[str, str] | None],
+    where: str,
+) -> list[str]:
+    """The console reaches every service at the address and port it serves on, reads the
+    broker the services read, and the keys file every service reads (one set of operators).
+    `address_of(service)`: (host, port) the service is reached at, None if nowhere."""
+    problems = []
+    keys_file = console.get("CONSOLE_API_KEYS_FILE")
+    if not keys_file:
+        problems.append(f"{where}: the console has no CONSOLE_API_KEYS_FILE")
+    for service in SERVICES:
+        env = services.get(service, {})
+        prefix = service.upper()
+        url = console.get(f"CONSOLE_{prefix}_URL")
+        reached = urlsplit(url) if url else None
+        expected = address_of(service)
+        if reached is None or expected is None:
+            problems.append(f"{where}: the console does not reach {service}")
+        elif (reached.hostname, str(reached.port or 80)) != expected:
+            problems.append(f"{where}: CONSOLE_{prefix}_URL={url} is not {service} at {expected}")
+        if env.get(f"{prefix}_API_KEYS_FILE") != keys_file:
+            problems.append(f"{where}: {service} does not read the console's keys file {keys_file}")
+        if env.get(f"{prefix}_KAFKA_BOOTSTRAP_SERVERS") != console.get(
+            "CONSOLE_KAFKA_BOOTSTRAP_SERVERS"
+        ):
+            problems.append(f"{where}: the console's broker is not {service}'s")
+    return problems
+
+
+def check_compose_console(compose: Doc) -> list[str]:
+    console = compose["services"].get(CONSOLE)
+    if console is None or "build" not in console:
+        return [f"compose: service {CONSOLE} is missing"]
+    services = {
+        name: compose_environment(spec) for name, spec in orderflow_services(compose).items()
+    }
+
+    def address_of(service: str) -> tuple[str, str] | None:
+        port = services.get(service, {}).get(f"{service.upper()}_HTTP_PORT")
+        return (service, port) if port else None
+
+    problems = console_problems(compose_environment(console), services, address_of, "compose")
+    problems += [
+        f"compose: the console must wait for {service} to be healthy"
+        for service in SERVICES
+        if condition_of(console, service) != "service_healthy"
+    ]
+    keys = "api-keys"
+    for name, spec in [*orderflow_services(compose).items(), (CONSOLE, console)]:
+        if keys not in [c.get("source") for c in spec.get("configs", []) if isinstance(c, dict)]:
+            problems.append(f"compose: {name} does not mount the {keys} config")
+    return problems
+
+
+def check_k8s_console(manifests: dict[str, list[Doc]]) -> list[str]:
+    deployments = by_name(of_kind(manifests, "Deployment"))
+    if CONSOLE not in deployments:
+        return [f"k8s: no Deployment for {CONSOLE}"]
+    configmaps = by_name(of_kind(manifests, "ConfigMap"))
+    k8s_services = by_name(of_kind(manifests, "Service"))
+
+    def environment(name: str) -> dict[str, str | None]:
+        merged: dict[str, str | None] = {}
+        for container in containers(deployments[name]) if name in deployments else []:
+            merged |= container_environment(container, configmaps)
+        return merged
+
+    def address_of(service: str) -> tuple[str, str] | None:
+        ports = k8s_services.get(service, {}).get("spec", {}).get("ports", [])
+        return (service, str(ports[0]["port"])) if ports else None
+
+    services = {service: environment(service) for service in SERVICES}
+    problems = console_problems(environment(CONSOLE), services, address_of, "k8s")
+    for name in (*SERVICES, CONSOLE):
+        if name in deployments and "operator-keys" not in secret_volumes(deployments[name]):
+            problems.append(f"k8s: {name} does not mount the operator-keys Secret")
+    return problems
+
+
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -334,12 +442,16 @@ def checks(compose: Doc, manifests: dict[str, list[Doc]]) -> dict[str, Check]:
         "compose: env vars are Settings fields": lambda: check_compose_environment(compose),
         "compose: topics init creates every topic": lambda: check_compose_topics(compose),
         "compose: one database per service": lambda: check_compose_databases(compose),
+        "compose: the console reaches every service, same keys": lambda: check_compose_console(
+            compose
+        ),
         "k8s: env vars are Settings fields": lambda: check_k8s_environment(manifests),
         "k8s: ConfigMaps and Secrets referenced exist": lambda: check_k8s_references(manifests),
         "k8s: Deployments have readiness and liveness probes": lambda: check_k8s_probes(manifests),
         "k8s: topics Job creates every topic": lambda: check_k8s_topics(manifests),
         "k8s: seller-setup matches the demo setup": lambda: check_k8s_seller_setup(manifests),
         "k8s: kustomization resources": lambda: check_kustomization(manifests),
+        "k8s: the console reaches every service, same keys": lambda: check_k8s_console(manifests),
     }
 
 

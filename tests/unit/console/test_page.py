@@ -22,11 +22,13 @@ async def test_the_page_and_its_assets_are_served_by_the_console() -> None:
         assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
         answers = [await console.get(asset) for asset in assets]
         services = (await console.get("/api/services")).json()
+        health = (await console.get("/healthz")).json()  # the containers' probe
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert sorted(assets) == ["/static/console.css", "/static/console.js"]
     assert [answer.status_code for answer in answers] == [200, 200]
     assert services == {"services": {}, "dead_letters": False, "api_keys": False}
     assert 'href="/asyncapi"' in page.text
+    assert health == {"service": "console", "status": "ok", "api_access": "open"}
 
 
 def test_nothing_is_loaded_from_another_origin() -> None:

@@ -53,6 +53,10 @@ def create_app(settings: ConsoleSettings, client: httpx.AsyncClient | None = Non
             "api_keys": keys is not None,
         }
 
+    @app.get("/healthz", summary="Liveness: the console answers (the services have their own)")
+    async def healthz() -> dict[str, Any]:
+        return {"service": "console", "status": "ok", "api_access": "keys" if keys else "open"}
+
     @app.get("/asyncapi.yaml", summary="The bus's AsyncAPI document (docs/asyncapi.yaml)")
     async def asyncapi_document() -> PlainTextResponse:
         return PlainTextResponse(bus.document(), media_type="application/yaml")

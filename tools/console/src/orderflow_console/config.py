@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES = ("intake", "routing", "inventory", "fulfillment", "notifications")
+# Every variable the console reads (deploy/check.py holds docker-compose.yml and deploy/k8s to it).
+VARIABLES = (
+    *(f"CONSOLE_{service.upper()}_URL" for service in SERVICES),
+    "CONSOLE_KAFKA_BOOTSTRAP_SERVERS",
+    "CONSOLE_HTTP_PORT",
+    "CONSOLE_HOST",
+    "CONSOLE_ACTOR",
+    "CONSOLE_API_KEYS_FILE",
+)
 
 
 @dataclass(frozen=True)
