@@ -5,8 +5,9 @@ the same over HTTP).
 orderflow-routing-what-if --patch cheaper-split.json                 the last 24 hours
 orderflow-routing-what-if --since 2026-12-01T00:00Z --reference v3.json --limit 5000
 
-Unlike POST /what-if (at most 2,000 decisions), a window of any size: 50,000 decisions take
-minutes of one core, on the machine it runs on, not routing's.
+Unlike POST /what-if (at most 2,000 decisions), a window of any size: about 3.5 ms of CPU a
+decision (50 locations x 200 services), so 50,000 take some 3 minutes of one core, on the
+machine it runs on, not routing's.
 
 The database is ROUTING_DATABASE_URL's, or --database-url."""
 
