@@ -1,5 +1,6 @@
-"""What the routers share: the context every request's log lines carry, the actor an action
-names, paging, the 404 and 409 they document, and how an action's refusal is answered."""
+"""What the routers share: the context every request's log lines carry, paging, the 404 and
+409 they document, and how an action's refusal is answered. Who acts is the runtime's
+orderflow_runtime.http.Actor."""
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable
@@ -8,9 +9,6 @@ from typing import Annotated, Any
 import asyncpg
 import structlog
 from fastapi import HTTPException, Query, Request
-
-# Who acts, as the audit records it: the API key's operator, or X-Actor where the API is open.
-from orderflow_runtime.http import Actor as Actor
 
 from orderflow_intake import adapters, operations
 from orderflow_intake.api.schemas import Hold, Problem

@@ -5,9 +5,9 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, HTTPException, Path
 from orderflow_contracts.setup import ChannelListing
+from orderflow_runtime.http import Actor
 
 from orderflow_intake import catalog, operations, store
-from orderflow_intake.api.dependencies import Actor
 from orderflow_intake.api.listings import components_of, known_skus
 from orderflow_intake.api.schemas import ItemListingOut, ListingIn, Problem
 

@@ -5,9 +5,10 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, HTTPException, Path
 from orderflow_contracts.setup import ChannelListing, ListingComponent
+from orderflow_runtime.http import Actor
 
 from orderflow_intake import catalog, operations, store
-from orderflow_intake.api.dependencies import Actor, Responses
+from orderflow_intake.api.dependencies import Responses
 from orderflow_intake.api.schemas import ListingIn, ListingOut, ListingsIn, Problem
 
 Channel = Annotated[str, Path(min_length=1)]

@@ -1,11 +1,13 @@
 """What an operator does to an order in the exception queue: release, waive one hold,
-re-parse, correct the address, cancel. Every action names its actor (X-Actor) and is audited."""
+re-parse, correct the address, cancel. Every action is audited with its actor (the runtime's
+Actor: the API key's operator, or X-Actor where the API is open)."""
 
 import asyncpg
 from fastapi import APIRouter
+from orderflow_runtime.http import Actor
 
 from orderflow_intake import operations
-from orderflow_intake.api.dependencies import NOT_FOUND, REFUSED, Actor, act
+from orderflow_intake.api.dependencies import NOT_FOUND, REFUSED, act
 from orderflow_intake.api.schemas import (
     ActionResult,
     AddressEdit,

@@ -8,10 +8,10 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, HTTPException
 from orderflow_contracts.privacy import ERASING_SERVICES
+from orderflow_runtime.http import Actor
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from orderflow_intake import operations
-from orderflow_intake.api.dependencies import Actor
 from orderflow_intake.api.schemas import Problem
 from orderflow_intake.privacy import store, use_cases
 

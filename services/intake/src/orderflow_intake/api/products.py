@@ -7,9 +7,9 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, HTTPException, Path
 from orderflow_contracts.setup import Product, SellerSetup
+from orderflow_runtime.http import Actor
 
 from orderflow_intake import operations, store
-from orderflow_intake.api.dependencies import Actor
 from orderflow_intake.api.schemas import Problem, ProductIn, ProductOut
 
 Sku = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")]

@@ -5,9 +5,10 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import APIRouter, HTTPException, Query
+from orderflow_runtime.http import Actor
 
 from orderflow_intake import operations, store
-from orderflow_intake.api.dependencies import Actor, Limit, Offset
+from orderflow_intake.api.dependencies import Limit, Offset
 from orderflow_intake.api.schemas import Problem, RawPayload, ReparseResult
 from orderflow_intake.screening import ScreeningRules
 
