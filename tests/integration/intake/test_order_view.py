@@ -138,6 +138,10 @@ async def test_kpis_count_orders_per_channel_hour_exceptions_and_queue_time(star
     queue = kpis["time_in_exception_queue"]
     assert queue["resolved"] == 1 and queue["median_seconds"] >= 0 and queue["p90_seconds"] >= 0
     assert kpis["open_holds"] == 1
+    metrics = (await intake.http.get("/metrics")).text  # the same figures, for Prometheus
+    assert 'orderflow_kpi{kpi="exception_rate"} 0.5' in metrics
+    assert 'orderflow_kpi{kpi="exception_rate.unknown_sku"} 0.25' in metrics
+    assert 'orderflow_kpi{kpi="open_holds"} 1.0' in metrics
     backwards = await intake.http.get("/kpis", params={"since": "2099-01-01T00:00:00Z"})
     assert backwards.status_code == 422 and "before" in backwards.text
     empty = (await intake.http.get("/kpis", params={"until": "2001-01-01T00:00:00Z"})).json()

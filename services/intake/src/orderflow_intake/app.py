@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
-from orderflow_intake import api, catalog, privacy, store
+from orderflow_intake import api, catalog, kpis, privacy, store
 from orderflow_intake.api import privacy as privacy_api
 from orderflow_intake.config import Settings
 from orderflow_intake.domain import PostalCodeRules
@@ -44,6 +44,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         on_start=load_reference_data,
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=routes,
+        kpis=kpis.for_metrics,
         public_routes=("/webhooks",),  # a marketplace signs its webhooks: no operator key
         admin_routes=("/listings", "/products"),
     )

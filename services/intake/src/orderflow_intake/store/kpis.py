@@ -1,12 +1,15 @@
 """The counts intake's KPIs are made of, over a period, through the pool."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 
+# A pool or one connection: the API asks with the pool, /metrics with the connection it is given.
+Queries: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
-async def kpi_figures(pool: asyncpg.Pool, since: datetime, until: datetime) -> dict[str, Any]:
+
+async def kpi_figures(pool: Queries, since: datetime, until: datetime) -> dict[str, Any]:
     """Orders per channel per hour, how many were ever held (overall and by reason), the waits
     of the holds resolved in the period, and the holds open now."""
     total = await pool.fetchval(
@@ -23,7 +26,7 @@ async def kpi_figures(pool: asyncpg.Pool, since: datetime, until: datetime) -> d
 
 
 async def _per_channel_and_hour(
-    pool: asyncpg.Pool, since: datetime, until: datetime
+    pool: Queries, since: datetime, until: datetime
 ) -> list[asyncpg.Record]:
     return await pool.fetch(  # type: ignore[no-any-return]
         "SELECT channel, date_trunc('hour', received_at) AS hour, count(*) AS orders"
@@ -34,7 +37,7 @@ async def _per_channel_and_hour(
     )
 
 
-async def _held(pool: asyncpg.Pool, since: datetime, until: datetime) -> dict[str, Any]:
+async def _held(pool: Queries, since: datetime, until: datetime) -> dict[str, Any]:
     """Of the period's orders: those ever held, by reason and in all."""
     by_reason = await pool.fetch(
         "SELECT h.code, count(DISTINCT h.order_id) AS orders FROM holds h"
@@ -52,7 +55,7 @@ async def _held(pool: asyncpg.Pool, since: datetime, until: datetime) -> dict[st
     return {"by_reason": by_reason, "ever_held": int(ever_held)}
 
 
-async def _waits(pool: asyncpg.Pool, since: datetime, until: datetime) -> asyncpg.Record:
+async def _waits(pool: Queries, since: datetime, until: datetime) -> asyncpg.Record:
     return await pool.fetchrow(
         "SELECT count(*) AS resolved,"
         " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - held_at)) AS median_s,"
