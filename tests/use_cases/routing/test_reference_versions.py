@@ -2,6 +2,7 @@
 against each location's capacity for the day."""
 
 from orderflow_contracts import topics
+from orderflow_contracts.inventory import ReservationRejected, Shortage
 from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
 from orderflow_routing import store
 from orderflow_routing.reference import ReferenceData
@@ -83,3 +84,26 @@ async def test_the_setup_file_gives_a_new_version_only_until_an_operator_stores_
         (2, "setup"),
         (1, "setup"),
     ]
+
+
+async def test_a_plan_inventory_rejects_gives_its_capacity_back(routing: DrivenService) -> None:
+    await stock(routing, "MUG-RED", us_ontario=5)
+    current = await store.reference(routing.conn, 1)
+    assert current is not None
+    one_a_day = tuple(
+        site.model_copy(update={"capacity_per_day": 1})
+        if site.location_id == "us-ontario"
+        else site
+        for site in current.data.locations
+    )
+    await _store_version(routing, locations=one_a_day)
+    [first] = events(await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1))))
+    shortage = Shortage(sku="MUG-RED", location_id="us-ontario", requested=1, available=0)
+    rejected = ReservationRejected(order_id="o-1", attempt=1, shortages=(shortage,))
+    [gave_up] = events(await routing.deliver(topics.INVENTORY_RESERVATIONS, rejected))
+    await stock(routing, "MUG-RED", us_ontario=5)  # stock arrived
+    [second] = events(await routing.deliver(topics.ORDERS, accepted("o-2", ("MUG-RED", 1))))
+
+    assert isinstance(first, ShipmentsPlanned) and isinstance(gave_up, OrderUnroutable)
+    assert isinstance(second, ShipmentsPlanned), second  # o-1's shipment never counted
+    assert [s.location_id for s in second.shipments] == ["us-ontario"]

@@ -172,6 +172,19 @@ async def _add_load(conn: asyncpg.Connection, shipped: list[tuple[str, date]]) -
     )
 
 
+async def release_load(conn: asyncpg.Connection, order_id: str, attempt: int) -> None:
+    """A plan inventory refused or held will not ship: its shipments no longer count against
+    their locations' capacity, on the days they were counted (`load_days` of its decision)."""
+    await conn.execute(
+        "UPDATE location_load l SET shipments = greatest(l.shipments - 1, 0)"
+        " FROM decisions d, jsonb_each_text(d.explanation -> 'load_days') AS c(loc, day)"
+        " WHERE d.order_id = $1 AND d.attempt = $2"
+        " AND l.location_id = c.loc AND l.day = c.day::date",
+        order_id,
+        attempt,
+    )
+
+
 async def stock_for(conn: asyncpg.Connection, skus: list[str]) -> Stock:
     rows = await conn.fetch(
         "SELECT sku, location_id, available FROM stock_replica WHERE sku = ANY($1::text[])", skus

@@ -80,6 +80,7 @@ async def replan_rejected(
     await store.note_rejection(
         uow.conn, event.order_id, attempt, [s.model_dump() for s in event.shortages]
     )
+    await store.release_load(uow.conn, event.order_id, attempt)  # that plan will not ship
     # The rejection carries inventory's own figures: fresher than our replica.
     await store.set_available(
         uow.conn, [(s.sku, s.location_id, s.available) for s in event.shortages]
@@ -151,6 +152,7 @@ def _decide(
         currency=order.currency,
     )
     days = {s.location_id: network.local_day(s.location_id, now) for s in shipments}
+    explanation["load_days"] = {loc: day.isoformat() for loc, day in days.items()}
     return store.Outcome(plan, decision.reason, explanation, days)
 
 
@@ -222,6 +224,7 @@ async def hold_short_order(uow: UnitOfWork, event: ReservationHeld) -> None:
     short = ", ".join(
         f"{s.sku}@{s.location_id} {s.available}/{s.requested}" for s in event.shortages
     )
+    await store.release_load(uow.conn, event.order_id, event.attempt)
     await _give_up(
         uow, event.order_id, event.attempt, f"not enough stock, held by channel policy: {short}"
     )
