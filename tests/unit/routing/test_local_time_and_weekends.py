@@ -131,3 +131,16 @@ def test_each_locations_day_is_its_own_around_its_midnight() -> None:
         "cn-shenzhen": date(2026, 12, 2),
         "us-ontario": date(2026, 12, 1),
     }
+
+
+def test_a_promise_in_business_days_placed_friday_falls_on_tuesday() -> None:
+    promises = [
+        {"channel": "amazon", "days": 2, "business_days": True},
+        {"channel": "shopify", "days": 2},
+    ]
+    network = Network(
+        ReferenceData.model_validate(NETWORK.data.model_dump() | {"promises": promises})
+    )
+    friday = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    assert network.promised("amazon", "DE", friday) == datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
+    assert network.promised("shopify", "DE", friday) == datetime(2026, 12, 6, 10, 0, tzinfo=UTC)

@@ -3,7 +3,7 @@ service serves a destination, the seller's preference among locations, and the b
 service for one parcel from one location."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -171,7 +171,7 @@ class Network:
             if promise.channel in ("", channel) and (
                 not promise.destination or self._in(country, promise.destination)
             ):
-                return placed_at + timedelta(days=promise.days)
+                return costs.arrival(placed_at, promise.days, promise.business_days)
         return None
 
     def best_shipment(

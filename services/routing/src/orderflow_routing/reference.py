@@ -177,6 +177,10 @@ class Promise(Value):
     channel: str = ""
     destination: str = Field(default="", description="a country, a zone, or empty: any")
     days: float = Field(gt=0)
+    business_days: bool = Field(
+        default=False,
+        description="true: counted Monday to Friday (most marketplaces promise so); false: every day",
+    )
 
 
 class ReferenceData(Value):
