@@ -5,6 +5,7 @@ from orderflow_runtime import ServiceSpec, UnitOfWork, every
 from orderflow_notifications import api, delays, kpis, privacy
 from orderflow_notifications.config import Settings
 from orderflow_notifications.handlers import subscriptions
+from orderflow_notifications.lanes import LaneTransits
 from orderflow_notifications.sender import sender_task
 from orderflow_notifications.templates import Catalog
 
@@ -23,7 +24,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="notifications",
         migrations_package="orderflow_notifications",
-        subscriptions=subscriptions(settings.merge_window_s, forecast),
+        subscriptions=subscriptions(settings.merge_window_s, LaneTransits(forecast)),
         # A seller's template folder that does not read stops the service here, at start.
         background=(
             sender_task(settings, Catalog.load(settings.templates_dir)),

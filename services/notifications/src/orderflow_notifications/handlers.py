@@ -10,22 +10,21 @@ from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_runtime import Subscriptions
 
 from orderflow_notifications import privacy, use_cases
-from orderflow_notifications.delays import DEFAULT_FORECAST, DelayForecast
+from orderflow_notifications.lanes import LaneTransits
 
 
-def subscriptions(
-    merge_window_s: float = 0, forecast: DelayForecast = DEFAULT_FORECAST
-) -> Subscriptions:
+def subscriptions(merge_window_s: float = 0, lanes: LaneTransits | None = None) -> Subscriptions:
     """`merge_window_s`: what is queued is due that much later, so an order's burst of news
-    goes out as one message. `forecast`: which lanes say enough for an expected delivery."""
+    goes out as one message. `lanes`: when a departed parcel is expected."""
+    lanes = lanes or LaneTransits()
     subs = Subscriptions()
     within = partial(partial, merge_window_s=merge_window_s)
     subs.on_batch(topics.ORDERS, OrderAccepted)(
-        partial(use_cases.remember_contacts, merge_window_s=merge_window_s, forecast=forecast)
+        partial(use_cases.remember_contacts, merge_window_s=merge_window_s, lanes=lanes)
     )
     subs.on_batch(topics.ORDERS, OrderCancelled)(within(use_cases.tell_cancelled))
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
-        partial(use_cases.queue_notifications, merge_window_s=merge_window_s, forecast=forecast)
+        partial(use_cases.queue_notifications, merge_window_s=merge_window_s, lanes=lanes)
     )
     subs.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(
         within(use_cases.tell_backordered)

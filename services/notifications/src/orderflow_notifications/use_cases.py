@@ -9,7 +9,7 @@ from orderflow_contracts.inventory import OrderBackordered
 from orderflow_runtime import Item
 
 from orderflow_notifications import store
-from orderflow_notifications.delays import DEFAULT_FORECAST, DelayForecast
+from orderflow_notifications.lanes import LaneTransits
 
 log = structlog.get_logger()
 
@@ -29,19 +29,14 @@ NEWS_OF_STATUS = {
 async def remember_contacts(
     items: list[Item[OrderAccepted]],
     merge_window_s: float,
-    forecast: DelayForecast = DEFAULT_FORECAST,
+    lanes: LaneTransits,
 ) -> None:
     """Keep each order's contact; its buyer hears 'confirmed' where the seller chose so for its
     sales channel (marketplaces confirm orders themselves). 'shipped' news that came before the
     contact gets its expected delivery now that the destination is known."""
     conn = items[-1].unit.conn
     if shipped_before := await store.save_contacts(conn, [item.event.order for item in items]):
-        await store.set_expected_arrivals(
-            conn,
-            await store.expected_arrivals(
-                conn, shipped_before, forecast.min_samples, forecast.history_days
-            ),
-        )
+        await store.set_expected_arrivals(conn, await lanes.expected(conn, shipped_before))
     confirming = await store.confirm_channels(conn)
     news = [
         store.News(
@@ -59,7 +54,7 @@ async def remember_contacts(
 async def queue_notifications(
     items: list[Item[ShipmentStatusChanged]],
     merge_window_s: float,
-    forecast: DelayForecast = DEFAULT_FORECAST,
+    lanes: LaneTransits,
 ) -> None:
     """One notification per shipment and kind; each departure and arrival is noted, for the
     lanes' transit times, and a departure's message says when it is expected, where its lane
@@ -81,16 +76,7 @@ async def queue_notifications(
         ],
         [item.event.shipment_id for item in items if item.event.status is ShipmentStatus.DELIVERED],
     )
-    etas = (
-        await store.expected_arrivals(
-            conn,
-            [event.shipment_id for event in departed],
-            forecast.min_samples,
-            forecast.history_days,
-        )
-        if departed
-        else {}
-    )
+    etas = await lanes.expected(conn, [event.shipment_id for event in departed])
     await _queue(
         items,
         [

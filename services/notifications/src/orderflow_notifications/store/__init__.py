@@ -20,7 +20,8 @@ from orderflow_notifications.store.queue import (
 )
 from orderflow_notifications.store.transits import (
     Departure,
-    expected_arrivals,
+    departures,
+    lane_transits,
     note_transits,
     predicted_late,
     set_expected_arrivals,
@@ -34,11 +35,12 @@ __all__ = [
     "confirm_channels",
     "customer_preferences",
     "delivery_logs",
-    "expected_arrivals",
+    "departures",
     "give_up_unconfirmed",
     "hold",
     "known_orders",
     "kpi_figures",
+    "lane_transits",
     "lease_due",
     "mark_sending",
     "note_transits",

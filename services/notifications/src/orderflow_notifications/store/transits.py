@@ -78,32 +78,34 @@ async def predicted_late(
     )
 
 
-async def expected_arrivals(
-    conn: asyncpg.Connection, shipment_ids: list[str], min_samples: int, history_days: float
-) -> dict[str, tuple[datetime, datetime]]:
-    """When each of these shipments on their way is expected: between its lane's p50 and p90
-    transit after it left, for the lanes with at least `min_samples` deliveries in the last
-    `history_days`. A shipment whose lane says too little (or whose contact is not known yet:
-    no destination) is left out."""
+async def lane_transits(
+    conn: asyncpg.Connection, min_samples: int, history_days: float
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Each lane's (carrier, destination country) p50 and p90 transit in seconds, over its
+    deliveries of the last `history_days`, for the lanes with at least `min_samples`."""
     rows = await conn.fetch(
-        "WITH wanted AS (SELECT t.shipment_id, t.carrier, t.shipped_at, c.country"
-        "  FROM transits t JOIN contacts c USING (order_id) WHERE t.shipment_id = ANY($1::text[])),"
-        " lanes AS (SELECT h.carrier, hc.country, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP"
-        "   (ORDER BY extract(epoch FROM h.delivered_at - h.shipped_at)) AS transit_s"
-        "  FROM transits h JOIN contacts hc USING (order_id)"
-        "  WHERE h.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
-        "  AND h.carrier IN (SELECT carrier FROM wanted)"
-        "  AND hc.country IN (SELECT country FROM wanted)"
-        "  GROUP BY 1, 2 HAVING count(*) >= $2)"
-        " SELECT w.shipment_id,"
-        "  w.shipped_at + make_interval(secs => l.transit_s[1]) AS first,"
-        "  w.shipped_at + make_interval(secs => l.transit_s[2]) AS last"
-        " FROM wanted w JOIN lanes l USING (carrier, country)",
-        shipment_ids,
+        "SELECT t.carrier, c.country, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP"
+        "  (ORDER BY extract(epoch FROM t.delivered_at - t.shipped_at)) AS transit_s"
+        " FROM transits t JOIN contacts c USING (order_id)"
+        " WHERE t.delivered_at > now() - make_interval(secs => $2::float8 * 86400)"
+        " GROUP BY 1, 2 HAVING count(*) >= $1",
         min_samples,
         history_days,
     )
-    return {row["shipment_id"]: (row["first"], row["last"]) for row in rows}
+    return {(row["carrier"], row["country"]): tuple(row["transit_s"]) for row in rows}
+
+
+async def departures(conn: asyncpg.Connection, shipment_ids: list[str]) -> list[asyncpg.Record]:
+    """When each of these shipments left, with its lane; those whose contact (and so their
+    destination) is not known yet are left out."""
+    return list(
+        await conn.fetch(
+            "SELECT t.shipment_id, t.carrier, c.country, t.shipped_at"
+            " FROM transits t JOIN contacts c USING (order_id)"
+            " WHERE t.shipment_id = ANY($1::text[])",
+            shipment_ids,
+        )
+    )
 
 
 async def set_expected_arrivals(
