@@ -5,7 +5,7 @@ import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.envelope import Envelope
 from orderflow_contracts.intake import ProductDefined
-from orderflow_contracts.setup import Product
+from orderflow_contracts.setup import LeadTime, Product
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_testing.system import TestSystem, eventually
 
@@ -53,3 +53,36 @@ async def test_a_defined_product_is_known_and_its_held_stock_applied_once(
         == 0
     )
     assert await inventory.fetchval("SELECT on_hand FROM stock WHERE sku = 'MUG-GREEN'") == 24
+
+
+async def test_a_redefined_product_keeps_inventorys_own_tier_and_lead_time(
+    system: TestSystem, start
+) -> None:
+    """Intake owns a product's physical definition, inventory its tier and lead time: a product
+    inventory knows (here from the seller setup, MUG-RED) re-defined on catalog.products with
+    another tier and lead time keeps inventory's."""
+    await system.create_topics([])
+    await start(system, "inventory")
+    inventory = await system.db("inventory")
+    query = "SELECT tier, lead_time_avg_days, lead_time_max_days FROM products WHERE sku = $1"
+    before = tuple(await inventory.fetchrow(query, "MUG-RED"))
+    redefined = ProductDefined(
+        product=Product(
+            sku="MUG-RED",
+            weight_grams=480,
+            tier="regular",
+            lead_time=LeadTime(average_days=90, longest_days=120),
+        )
+    )
+    assert before[0] != "regular" and before[1:] != (90, 120)
+    intake = await system.bus("intake")
+    envelope = Envelope.wrap(redefined, source="intake", correlation_id="product:MUG-RED")
+    await intake.publish_raw(topics.CATALOG_PRODUCTS, "MUG-RED", envelope.to_bytes())
+    await intake.flush()
+
+    await eventually(
+        lambda: inventory.fetchval(
+            "SELECT count(*) = 1 FROM inbox WHERE event_id = $1", envelope.event_id
+        )
+    )
+    assert tuple(await inventory.fetchrow(query, "MUG-RED")) == before

@@ -34,6 +34,20 @@ async def save_product(conn: asyncpg.Connection, product: Product) -> None:
     )
 
 
+async def add_product(conn: asyncpg.Connection, product: Product) -> bool:
+    """A product another service defined: its tier and lead time only start a SKU inventory does
+    not know; one it knows keeps its own (set on inventory's API or its setup). True: added."""
+    added = await conn.fetchval(
+        "INSERT INTO products (sku, tier, lead_time_avg_days, lead_time_max_days)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (sku) DO NOTHING RETURNING true",
+        product.sku,
+        product.tier,
+        product.lead_time.average_days,
+        product.lead_time.longest_days,
+    )
+    return bool(added)
+
+
 async def save_location(conn: asyncpg.Connection, location: Location) -> None:
     await conn.execute(
         "INSERT INTO locations (location_id, kind, country, channels) VALUES ($1, $2, $3, $4)"
