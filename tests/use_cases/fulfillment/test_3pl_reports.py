@@ -170,3 +170,21 @@ async def test_a_rejection_after_the_order_was_cancelled_is_not_replanned(fulfil
 
     assert [type(e).__name__ for _, _, e in emitted] == ["ShipmentStatusChanged"]
     assert emitted[0][2].status == "rejected"
+
+
+async def test_a_shipment_the_warehouse_cancels_unasked_is_replanned(fulfillment) -> None:
+    await two_lines_at_the_3pl(fulfillment)
+    emitted = sent(
+        await fulfillment.deliver(
+            topics.WAREHOUSE_EVENTS, warehouse("cancelled", reason="damaged stock")
+        )
+    )
+
+    [(_, _, status), (topic, _, rejected)] = emitted
+    assert (status.status, topic) == ("cancelled", topics.FULFILLMENT_STATUS)
+    assert isinstance(rejected, PickTaskRejected)
+    assert rejected.reason == "cancelled by the warehouse, unasked: damaged stock"
+    assert sorted((line.sku, line.quantity) for line in rejected.lines) == [
+        ("LAMP-DESK", 1),
+        ("MUG-RED", 3),
+    ]

@@ -69,7 +69,19 @@ def _apply(
     )
     if moved and status is ShipmentStatus.SHIPPED and shipment.cancel_requested:
         _shipped_though_cancelled(uow, book, shipment)
+    if moved and status is ShipmentStatus.CANCELLED and not shipment.cancel_requested:
+        _cancelled_unasked(uow, book, shipment, report.reason)
     return moved
+
+
+def _cancelled_unasked(
+    uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment, reason: str
+) -> None:
+    """The warehouse stopped a shipment nobody asked it to stop: the order still wants its
+    lines, so they are told on for a re-plan as a rejection's are."""
+    why = f"cancelled by the warehouse, unasked: {reason or 'no reason given'}"
+    book.note(shipment, f"{why}; re-planned elsewhere")
+    _tell_rejected(uow, shipment, shipment.lines, why, short_pick=False)
 
 
 def _shipped_though_cancelled(
