@@ -36,3 +36,19 @@ async def test_an_order_of_a_product_defined_at_run_time_is_priced_by_its_weight
     assert chosen == "10.30"  # usps 4.80 + 1.10 x 5 started kg; unknown, 1 kg: 5.90
     stored = await routing.fetchval("SELECT product ->> 'attributes' FROM catalog_products")
     assert stored == '["liquid"]'
+
+
+async def test_products_defined_before_routing_started_are_known_before_it_plans(
+    system: TestSystem, start
+) -> None:
+    await system.create_topics([])
+    intake = await system.bus("intake")
+    kettle = Product(sku="KETTLE", weight_grams=4500)
+    await intake.publish(topics.CATALOG_PRODUCTS, "KETTLE", ProductDefined(product=kettle))
+    await intake.flush()
+
+    await start(system, "routing")
+
+    # No waiting: start returns once the compacted catalog has been read to its end.
+    routing = await system.db("routing")
+    assert await routing.fetchval("SELECT sku FROM catalog_products") == "KETTLE"

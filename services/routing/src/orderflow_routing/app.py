@@ -31,7 +31,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         migrations_package="orderflow_routing",
         subscriptions=subscriptions(settings, None, references),
         on_start=load_network,
-        replicas=(topics.INVENTORY_LEVELS,),
+        replicas=(topics.INVENTORY_LEVELS, topics.CATALOG_PRODUCTS),  # read before planning
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=partial(api.router, references=references),
         kpis=kpis.for_metrics,
