@@ -63,7 +63,11 @@ def test_the_screen_shows_the_counts_and_where_to_look() -> None:
 def test_the_screen_shows_the_operators_console_and_where_the_keys_are() -> None:
     console = Console(width=140, record=True)
     keys = "API keys (admin, operator, reader) in .orderflow/api-keys.txt; operator's key: of_x"
-    console.print(render(Journey(), 1.0, {}, "http://127.0.0.1:23106/", keys))
+    addresses = {"intake": "http://127.0.0.1:41001"}
+    console.print(
+        render(Journey(), 1.0, {"intake": "running"}, "http://127.0.0.1:23106/", keys, addresses)
+    )
     text = " ".join(console.export_text().split())  # the caption wraps to the table's width
     assert "operators' console: http://127.0.0.1:23106/" in text
     assert keys in text
+    assert re.search(r"service intake\W+running\W+http://127\.0\.0\.1:41001/docs", text)

@@ -172,7 +172,17 @@ async def _show(
             elapsed = time.monotonic() - started
             services.supervise()
             live.update(
-                screen.render(observer.journey, elapsed, services.status(), console_url, keys_line)
+                screen.render(
+                    observer.journey,
+                    elapsed,
+                    services.status(),
+                    console_url,
+                    keys_line,
+                    {
+                        name: f"http://127.0.0.1:{port}"
+                        for name, port in services.http_ports.items()
+                    },
+                )
             )
             if stop.is_set() or (seconds and elapsed >= seconds):
                 return elapsed

@@ -30,8 +30,10 @@ def render(
     services: dict[str, str],
     console_url: str = "",
     keys: str = "",
+    addresses: dict[str, str] | None = None,
 ) -> Table:
-    """`keys`: where the operators' API keys are (a line under the console's address)."""
+    """`keys`: where the operators' API keys are (a line under the console's address);
+    `addresses`: each service process's base URL, shown on its row."""
     caption = "\n".join(
         line for line in (f"operators' console: {console_url}" if console_url else "", keys) if line
     )
@@ -66,7 +68,8 @@ def render(
     table.add_row("received → pick task p99", _ms(journey.percentile(0.99)))
     table.add_section()
     for name, state in services.items():
-        table.add_row(f"service {name}", state, f"{name} /healthz")
+        where = (addresses or {}).get(name)
+        table.add_row(f"service {name}", state, f"{where}/docs" if where else f"{name} /healthz")
     return table
 
 
