@@ -2,6 +2,7 @@
 against each location's capacity for the day."""
 
 from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import PickTaskRejected
 from orderflow_contracts.inventory import ReservationRejected, Shortage
 from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
 from orderflow_routing import store
@@ -107,3 +108,35 @@ async def test_a_plan_inventory_rejects_gives_its_capacity_back(routing: DrivenS
     assert isinstance(first, ShipmentsPlanned) and isinstance(gave_up, OrderUnroutable)
     assert isinstance(second, ShipmentsPlanned), second  # o-1's shipment never counted
     assert [s.location_id for s in second.shipments] == ["us-ontario"]
+
+
+async def test_a_pick_task_its_warehouse_rejects_gives_its_capacity_back(
+    routing: DrivenService,
+) -> None:
+    await stock(routing, "MUG-RED", us_ontario=5, cn_shenzhen=5)
+    current = await store.reference(routing.conn, 1)
+    assert current is not None
+    one_a_day = tuple(
+        site.model_copy(update={"capacity_per_day": 1})
+        if site.location_id == "us-ontario"
+        else site
+        for site in current.data.locations
+    )
+    await _store_version(routing, locations=one_a_day)
+    [first] = events(await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1))))
+    assert isinstance(first, ShipmentsPlanned)
+    [shipment] = first.shipments
+    refused = PickTaskRejected(
+        order_id="o-1",
+        shipment_id=shipment.shipment_id,
+        location_id="us-ontario",
+        lines=shipment.lines,
+        reason="no labels today",
+    )
+    [replanned] = events(await routing.deliver(topics.FULFILLMENT_STATUS, refused))
+    [second] = events(await routing.deliver(topics.ORDERS, accepted("o-2", ("MUG-RED", 1))))
+
+    assert isinstance(replanned, ShipmentsPlanned)
+    assert [s.location_id for s in replanned.shipments] == ["cn-shenzhen"]
+    assert isinstance(second, ShipmentsPlanned)
+    assert [s.location_id for s in second.shipments] == ["us-ontario"]  # its count given back

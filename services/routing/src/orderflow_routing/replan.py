@@ -40,6 +40,8 @@ async def replan_rejected_lines(uow: UnitOfWork, event: PickTaskRejected, decide
     if known is None:
         uow.log.warning("replan.unknown_order", order_id=event.order_id)
         return
+    if not event.short_pick:  # the whole pick task: that shipment will not leave
+        await store.release_shipment_load(uow.conn, event.order_id, event.shipment_id)
     attempt = known.attempt + 1
     order = known.accepted.order.model_copy(update={"lines": event.lines})
     accepted = known.accepted.model_copy(update={"order": order})

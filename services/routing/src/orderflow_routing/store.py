@@ -185,6 +185,20 @@ async def release_load(conn: asyncpg.Connection, order_id: str, attempt: int) ->
     )
 
 
+async def release_shipment_load(conn: asyncpg.Connection, order_id: str, shipment_id: str) -> None:
+    """A shipment its warehouse rejected will not ship: it no longer counts against that
+    location's capacity, on the day it was counted."""
+    await conn.execute(
+        "UPDATE location_load l SET shipments = greatest(l.shipments - 1, 0)"
+        " FROM decisions d, jsonb_array_elements(d.explanation -> 'chosen') AS s,"
+        " jsonb_each_text(d.explanation -> 'load_days') AS c(loc, day)"
+        " WHERE d.order_id = $1 AND s ->> 'shipment_id' = $2 AND c.loc = s ->> 'location_id'"
+        " AND l.location_id = c.loc AND l.day = c.day::date",
+        order_id,
+        shipment_id,
+    )
+
+
 async def stock_for(conn: asyncpg.Connection, skus: list[str]) -> Stock:
     rows = await conn.fetch(
         "SELECT sku, location_id, available FROM stock_replica WHERE sku = ANY($1::text[])", skus
