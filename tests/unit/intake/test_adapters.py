@@ -373,7 +373,7 @@ def test_malformed_shopify_payload_names_the_wrong_field(shopify_documented, mut
         (lambda p: p["order"].update(PurchaseDate="soon"), "order.PurchaseDate"),
         (lambda p: p.update(items=[]), "items"),
         (lambda p: p["items"][0].update(QuantityOrdered=0), "items.0.QuantityOrdered"),
-        (lambda p: _drop(p, "items", 1, "SellerSKU"), "items.1.SellerSKU"),
+        (lambda p: p["items"][1].update(SellerSKU=["AMZ-TOWEL"]), "items.1.SellerSKU"),
         (lambda p: _drop(p, "items", 0, "ItemPrice", "Amount"), "items.0.ItemPrice.Amount"),
     ],
 )

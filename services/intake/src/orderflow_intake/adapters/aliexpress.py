@@ -2,6 +2,8 @@
 GlobalAeopTpOrderDetailDto), the seller-side successor of
 `aliexpress.trade.new.redefining.findorderbyid`, which has the same fields.
 
+- A line without a `sku_code` is mapped by `product_id:sku_id` (the product id alone when
+  there is no sku_id): PUT /listings/aliexpress/items/{id}.
 - Lines come from `child_order_list`: `sku_code` (the seller's SKU), `product_count` (listing
   units; a lot's pieces are the listing's business, `lot_num` is not multiplied in) and
   `product_price` {amount, currency_code}, the unit price. Order-level discounts
@@ -107,6 +109,8 @@ class _ReceiptAddress(ChannelModel):
 
 class _ChildOrder(ChannelModel):
     sku_code: str | None = None
+    product_id: int | str | None = None
+    sku_id: int | str | None = None
     product_count: int = Field(gt=0)
     product_price: _Money
     goods_prepare_time: int | None = Field(default=None, ge=0, le=365)
@@ -161,13 +165,24 @@ def _line(index: int, child: _ChildOrder, currency: str) -> ChannelLine:
             f"child_order_list.{index}.product_price.currency_code",
             f"{price.currency_code} differs from the order currency {currency}",
         )
+    sku = (child.sku_code or "").strip()
     return ChannelLine(
-        channel_sku=child.sku_code or "",
+        channel_sku=sku,
+        channel_item_id="" if sku else _item_id(child),
         quantity=child.product_count,
         unit_price=exact_minor_units(
             price.amount, currency, f"child_order_list.{index}.product_price.amount"
         ),
     )
+
+
+def _item_id(child: _ChildOrder) -> str:
+    """A line without a seller SKU: AliExpress's `product_id:sku_id` (the product alone when
+    the line tells no sku_id)."""
+    product, sku = str(child.product_id or "").strip(), str(child.sku_id or "").strip()
+    if not product:
+        return ""
+    return f"{product}:{sku}" if sku else product
 
 
 def _totals(order: _AliExpressOrder, currency: str) -> OrderTotals | None:

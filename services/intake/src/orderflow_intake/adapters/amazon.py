@@ -17,6 +17,8 @@
   and, on Amazon.com and Amazon.ca where prices exclude tax, ItemTax and ShippingTax, is
   OrderTotal; an order whose totals do not add up is held. The ShippingAddress's Phone is
   carried for the carrier.
+- A line is the OrderItem's `SellerSKU`; one without (SP-API documents it as optional) is
+  mapped by its `ASIN` (PUT /listings/amazon/items/{ASIN}).
 - What the buyer asked per line (the OrderItem's `BuyerInfo`, returned with getOrderItems
   under a restricted data token): `BuyerCustomizedInfo.CustomizedURL` (Amazon Custom: a ZIP with
   the customization's text and choices, e.g. engraving) becomes the line property
@@ -123,7 +125,8 @@ class _ItemBuyerInfo(ChannelModel):
 
 
 class _AmazonItem(ChannelModel):
-    SellerSKU: str
+    ASIN: str = ""
+    SellerSKU: str | None = None
     QuantityOrdered: int = Field(gt=0)
     ItemPrice: _Money | None = None
     ShippingPrice: _Money | None = None
@@ -169,8 +172,10 @@ def _line(index: int, item: _AmazonItem, currency: str) -> ChannelLine:
         )
     amount_field = f"items.{index}.ItemPrice.Amount"
     line_total = exact_minor_units(price.Amount if price else Decimal(0), currency, amount_field)
+    sku = (item.SellerSKU or "").strip()
     return ChannelLine(
-        channel_sku=item.SellerSKU,
+        channel_sku=sku,
+        channel_item_id="" if sku else item.ASIN.strip(),
         quantity=item.QuantityOrdered,
         unit_price=in_minor_units(line_total / item.QuantityOrdered, currency),
         line_total=line_total,

@@ -6,6 +6,8 @@
   they first appear.
 - A unit whose `display_status` is CANCELLED (cancelled on its own, before shipping) is left
   out, unless every unit is: a cancelled order keeps its lines.
+- A unit without a `seller_sku` is mapped by TikTok's `sku_id` (else `product_id`):
+  PUT /listings/tiktok/items/{sku_id}.
 - `sale_price` is what the buyer pays for the unit after seller and platform discounts; amounts
   are decimal strings in `payment.currency`. A line item in another currency is refused.
 - `recipient_address.district_info` lists the administrative levels (L0 country, L1 state or
@@ -78,6 +80,8 @@ class _TikTokAddress(ChannelModel):
 
 class _TikTokLineItem(ChannelModel):
     seller_sku: str | None = None
+    sku_id: int | str | None = None
+    product_id: int | str | None = None
     sale_price: Amount
     currency: CurrencyCode | None = None
     display_status: str | None = None
@@ -179,14 +183,22 @@ def _lines(items: list[_TikTokLineItem], currency: str) -> tuple[ChannelLine, ..
                 f"{item.currency} differs from the order currency {currency}",
             )
         exact_minor_units(item.sale_price, currency, f"line_items.{index}.sale_price")
-    units: Counter[tuple[str, Decimal]] = Counter(
-        (item.seller_sku or "", item.sale_price.quantize(_minor(currency)))
+    units: Counter[tuple[str, str, Decimal]] = Counter(
+        (item.seller_sku or "", _item_id(item), item.sale_price.quantize(_minor(currency)))
         for item in _still_ordered(items)
     )
     return tuple(
-        ChannelLine(channel_sku=sku, quantity=count, unit_price=price)
-        for (sku, price), count in units.items()
+        ChannelLine(channel_sku=sku, channel_item_id=item_id, quantity=count, unit_price=price)
+        for (sku, item_id, price), count in units.items()
     )
+
+
+def _item_id(item: _TikTokLineItem) -> str:
+    """A unit without a seller SKU: TikTok's own id of the variation sold (sku_id, unique across
+    the shop), else of the product."""
+    if (item.seller_sku or "").strip():
+        return ""
+    return str(item.sku_id or item.product_id or "").strip()
 
 
 @reports_malformed("tiktok", expected="one order of Get Order Detail's data.orders")
