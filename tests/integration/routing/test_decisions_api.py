@@ -38,6 +38,11 @@ async def test_each_attempt_is_explained_with_inventorys_answer(system: TestSyst
     ) as client:
         order = (await client.get("/orders/o-1/decisions")).json()
         unroutable = (await client.get("/decisions", params={"outcome": "unroutable"})).json()
+        from_ontario = (await client.get("/decisions", params={"location": "us-ontario"})).json()
+        from_shenzhen = (await client.get("/decisions", params={"location": "cn-shenzhen"})).json()
+        in_future = (
+            await client.get("/decisions", params={"since": "2999-01-01T00:00:00Z"})
+        ).json()
         unknown = await client.get("/orders/o-404/decisions")
         paths = (await client.get("/openapi.json")).json()["paths"]
         kpis = (await client.get("/kpis")).json()
@@ -59,6 +64,8 @@ async def test_each_attempt_is_explained_with_inventorys_answer(system: TestSyst
     assert second["outcome"] == "unroutable"
     assert second["reason"].startswith("not enough stock")
     assert {(d["order_id"], d["attempt"]) for d in unroutable} == {("o-1", 2), ("o-2", 1)}
+    assert [(d["order_id"], d["attempt"]) for d in from_ontario] == [("o-1", 1)]
+    assert from_shenzhen == [] and in_future == []
     assert unknown.status_code == 404
     assert "routing has not seen order o-404" in unknown.text
     assert {"/orders/{order_id}/decisions", "/decisions", "/kpis"} <= set(paths)

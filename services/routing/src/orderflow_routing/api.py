@@ -1,7 +1,7 @@
 """routing's HTTP API: why each order ships from where it does, or why it could not ship."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from orderflow_runtime import RunningService
@@ -86,10 +86,13 @@ def _decisions(service: RunningService) -> APIRouter:
 
     @api.get("/decisions", summary="The latest decisions, newest first")
     async def latest_decisions(
-        outcome: Outcome | None = None, limit: int = Query(50, ge=1, le=500)
+        outcome: Outcome | None = None,
+        location: str | None = Query(None, description="those that ship from this location"),
+        since: Annotated[datetime | None, Query(description="made at or after this time")] = None,
+        limit: int = Query(50, ge=1, le=500),
     ) -> list[DecisionView]:
         async with service.pool.acquire() as conn:
-            rows = await store.latest_decisions(conn, outcome, limit)
+            rows = await store.latest_decisions(conn, outcome, limit, location, since)
         return [_view(row) for row in rows]
 
     @api.get("/kpis", summary="Split rate, mean cost per order, unroutable share, re-plans")

@@ -342,13 +342,23 @@ async def decisions_of(conn: asyncpg.Connection, order_id: str) -> list[StoredDe
 
 
 async def latest_decisions(
-    conn: asyncpg.Connection, outcome: str | None, limit: int
+    conn: asyncpg.Connection,
+    outcome: str | None,
+    limit: int,
+    location: str | None = None,
+    since: datetime | None = None,
 ) -> list[StoredDecision]:
+    """Newest first; `location`: the decisions that chose a shipment from it."""
     rows = await conn.fetch(
-        "SELECT * FROM decisions WHERE $1::text IS NULL OR outcome = $1"
+        "SELECT * FROM decisions WHERE ($1::text IS NULL OR outcome = $1)"
+        " AND ($3::text IS NULL OR explanation -> 'chosen'"
+        "  @> jsonb_build_array(jsonb_build_object('location_id', $3::text)))"
+        " AND ($4::timestamptz IS NULL OR decided_at >= $4)"
         " ORDER BY decided_at DESC, order_id, attempt DESC LIMIT $2",
         outcome,
         limit,
+        location,
+        since,
     )
     return [_decision(row) for row in rows]
 
