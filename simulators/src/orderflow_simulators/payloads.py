@@ -136,6 +136,7 @@ def shopee_order(
     """One order of Shopee v2 get_order_detail's order_list (the fields intake reads)."""
     place = ADDRESSES.get(country, ADDRESSES["SG"])
     now = datetime.now(UTC)
+    total = float(sum(Decimal(price) * qty for _, qty in lines))
     return {
         "order_sn": f"SIM{order_number:011d}",
         "region": country,
@@ -173,6 +174,16 @@ def shopee_order(
             }
             for i, (sku, qty) in enumerate(lines)
         ],
+        # get_escrow_detail's order_income for the order, which the poller attaches: what the
+        # buyer paid, itemised (no vouchers, coins or shipping fee here).
+        "order_income": {
+            "buyer_total_amount": total,
+            "original_price": total,
+            "seller_discount": 0,
+            "voucher_from_seller": 0,
+            "coins": 0,
+            "buyer_paid_shipping_fee": 0,
+        },
     }
 
 

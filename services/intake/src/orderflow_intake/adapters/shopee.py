@@ -21,15 +21,24 @@ recipient_address, item_list, pay_time and buyer_username.
   payment, or from creation for cash-on-delivery orders.
 - UNPAID, PENDING (still being checked by Shopee) and CANCELLED orders are not paid. Cash on
   delivery orders are cleared for shipping by Shopee, so they count as paid.
+- Totals: get_order_detail tells `total_amount` but not what makes it up (vouchers, coins and
+  the shipping fee the buyer paid are only in `v2.payment.get_escrow_detail`), so an order
+  detail alone carries no totals. A body that also carries that order's
+  `response.order_income` as `order_income` does: `original_price` less `seller_discount` and
+  `shopee_discount` (the goods), less `voucher_from_seller`, `voucher_from_shopee`, `coins` and
+  `payment_promotion` (the discounts), plus `buyer_paid_shipping_fee`, `cross_border_tax` (tax)
+  and `buyer_transaction_fee` (other) is `buyer_total_amount`, as Shopee documents it; an
+  order whose totals do not add up is held.
 - Shopee shares no buyer e-mail: the customer is the recipient, speaking the language of the
   destination country, known to Shopee as `buyer_user_id` (the buyer's identity for probable
   duplicates).
 """
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from orderflow_contracts.order import Address, Customer
+from orderflow_contracts.order import Address, Customer, OrderTotals
 from pydantic import Field
 
 from orderflow_intake.adapters.base import (
@@ -88,6 +97,35 @@ class _ShopeeItem(ChannelModel):
     model_discounted_price: Amount
 
 
+class _OrderIncome(ChannelModel):
+    """get_escrow_detail's `response.order_income`: what the buyer paid, itemised."""
+
+    buyer_total_amount: Amount
+    original_price: Amount
+    seller_discount: Amount = Decimal(0)
+    shopee_discount: Amount = Decimal(0)
+    voucher_from_seller: Amount = Decimal(0)
+    voucher_from_shopee: Amount = Decimal(0)
+    coins: Amount = Decimal(0)
+    payment_promotion: Amount = Decimal(0)
+    buyer_paid_shipping_fee: Amount = Decimal(0)
+    buyer_transaction_fee: Amount = Decimal(0)
+    cross_border_tax: Amount = Decimal(0)
+
+    def totals(self) -> OrderTotals:
+        return OrderTotals(
+            goods=self.original_price - self.seller_discount - self.shopee_discount,
+            discounts=self.voucher_from_seller
+            + self.voucher_from_shopee
+            + self.coins
+            + self.payment_promotion,
+            shipping=self.buyer_paid_shipping_fee,
+            tax=self.cross_border_tax,
+            other=self.buyer_transaction_fee,
+            total=self.buyer_total_amount,
+        )
+
+
 class _ShopeeOrder(ChannelModel):
     order_sn: str = Field(min_length=1)
     buyer_user_id: int | str | None = None
@@ -104,6 +142,7 @@ class _ShopeeOrder(ChannelModel):
     days_to_ship: int | None = Field(default=None, ge=0, le=365)
     recipient_address: _ShopeeAddress | None = None
     item_list: list[_ShopeeItem] = Field(min_length=1)
+    order_income: _OrderIncome | None = None
 
 
 def _ship_to(address: _ShopeeAddress, order_region: str) -> Address:
@@ -166,4 +205,14 @@ def parse_shopee(payload: Any) -> ParsedOrder:
         payment_captured=order.order_status not in _UNPAID_STATUSES,
         cancelled=(order.cancel_reason or "") if order.order_status == "CANCELLED" else None,
         version=order.update_time,
+        totals=_totals(order),
     )
+
+
+def _totals(order: _ShopeeOrder) -> OrderTotals | None:
+    income = order.order_income
+    if income is None:
+        return None
+    for name, amount in income:
+        exact_minor_units(amount, order.currency, f"order_income.{name}")
+    return income.totals()
