@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 from pydantic import BaseModel, Field
 
+from orderflow_routing import store
+
 
 class RoutingKpis(BaseModel):
     days: int
@@ -28,20 +30,7 @@ class RoutingKpis(BaseModel):
 
 
 async def of(conn: asyncpg.Connection, days: int) -> RoutingKpis:
-    row = await conn.fetchrow(
-        "WITH latest AS ("
-        "  SELECT DISTINCT ON (order_id) outcome, explanation FROM decisions"
-        "  WHERE decided_at >= $1 AND NOT explanation ? 'replans'"
-        "  ORDER BY order_id, attempt DESC)"
-        " SELECT count(*) AS orders,"
-        "  count(*) FILTER (WHERE outcome = 'planned') AS planned,"
-        "  count(*) FILTER (WHERE outcome = 'planned'"
-        "   AND jsonb_array_length(explanation -> 'chosen') > 1) AS split,"
-        "  avg((explanation ->> 'total')::numeric) FILTER (WHERE outcome = 'planned') AS cost,"
-        "  (SELECT count(*) FROM decisions WHERE decided_at >= $1 AND attempt > 1) AS replans"
-        " FROM latest",
-        datetime.now(UTC) - timedelta(days=days),
-    )
+    row = await store.kpi_figures(conn, datetime.now(UTC) - timedelta(days=days))
     orders, planned = row["orders"], row["planned"]
     return RoutingKpis(
         days=days,

@@ -426,3 +426,22 @@ async def mark_reserved(conn: asyncpg.Connection, order_ids: list[str]) -> None:
 
 def line_skus(lines: tuple[OrderLine, ...]) -> list[str]:
     return sorted({line.sku for line in lines})
+
+
+async def kpi_figures(conn: asyncpg.Connection, since: datetime) -> asyncpg.Record:
+    """Counts for the KPIs (kpis.py): each order by its latest decision since `since`, a lines
+    re-plan left out; and the decisions after an order's first."""
+    return await conn.fetchrow(
+        "WITH latest AS ("
+        "  SELECT DISTINCT ON (order_id) outcome, explanation FROM decisions"
+        "  WHERE decided_at >= $1 AND NOT explanation ? 'replans'"
+        "  ORDER BY order_id, attempt DESC)"
+        " SELECT count(*) AS orders,"
+        "  count(*) FILTER (WHERE outcome = 'planned') AS planned,"
+        "  count(*) FILTER (WHERE outcome = 'planned'"
+        "   AND jsonb_array_length(explanation -> 'chosen') > 1) AS split,"
+        "  avg((explanation ->> 'total')::numeric) FILTER (WHERE outcome = 'planned') AS cost,"
+        "  (SELECT count(*) FROM decisions WHERE decided_at >= $1 AND attempt > 1) AS replans"
+        " FROM latest",
+        since,
+    )
