@@ -21,13 +21,6 @@ from orderflow_intake.adapters.tiktok import parse_tiktok
 from orderflow_intake.adapters.updates import is_update, parse_update
 
 
-def cancellation_of(order: ParsedOrder) -> MarketplaceOrderCancelled:
-    reason = order.cancelled or f"cancelled on {order.channel}"
-    return MarketplaceOrderCancelled(
-        channel=order.channel, external_id=order.external_id, reason=reason, version=order.version
-    )
-
-
 ADAPTERS: Mapping[str, Adapter] = {
     "shopify": parse_shopify,
     "amazon": parse_amazon,
@@ -63,6 +56,14 @@ def read(channel: str, payload: Any, shopify_topic: str = "") -> ChannelDocument
         # payment change: its payment reads as not captured only because it was cancelled.
         updates = (cancellation_of(order),)
     return ChannelDocument(channel, order.external_id, payload, order, updates, "", order.version)
+
+
+def cancellation_of(order: ParsedOrder) -> MarketplaceOrderCancelled:
+    """The cancellation an order document tells (order.cancelled), at its version."""
+    reason = order.cancelled or f"cancelled on {order.channel}"
+    return MarketplaceOrderCancelled(
+        channel=order.channel, external_id=order.external_id, reason=reason, version=order.version
+    )
 
 
 __all__ = [
