@@ -20,7 +20,6 @@ from orderflow_intake.adapters.shopify import parse_shopify, shopify_topic_updat
 from orderflow_intake.adapters.tiktok import parse_tiktok
 from orderflow_intake.adapters.updates import is_update, parse_update
 
-
 ADAPTERS: Mapping[str, Adapter] = {
     "shopify": parse_shopify,
     "amazon": parse_amazon,
