@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from orderflow_contracts import topics
 from orderflow_contracts.marketplace import MarketplaceOrderPublished
 from orderflow_contracts.setup import SellerSetup
@@ -182,6 +183,30 @@ class TopicWatch:
     async def caught_up(self, wall_s: float, timeout_s: float = 10.0) -> bool:
         """Wait until a record stamped at or after `wall_s` was seen (or time runs out)."""
         return await wait_for(lambda: self.latest_s >= wall_s, timeout_s)
+
+
+async def records_by_topic(bootstrap_servers: str) -> dict[str, int]:
+    """How many records each topic holds so far (the sum of its partitions' end offsets);
+    the difference of two calls is what was published between them, partners' records too."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic["topic"], partition["partition"])
+            for topic in await admin.describe_topics()
+            if not topic["topic"].startswith("__")
+            for partition in topic["partitions"]
+        ]
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+        await admin.close()
+    counts: dict[str, int] = {}
+    for partition, end in ends.items():
+        counts[partition.topic] = counts.get(partition.topic, 0) + end
+    return counts
 
 
 async def wait_for(

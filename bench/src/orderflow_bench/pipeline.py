@@ -19,7 +19,15 @@ from orderflow_contracts import topics
 
 from orderflow_bench import figures
 from orderflow_bench.figures import CaseResult, median, rate_in_window, ratio
-from orderflow_bench.load import Duration, OnRecord, TopicWatch, UniqueBuyers, Window, flood
+from orderflow_bench.load import (
+    Duration,
+    OnRecord,
+    TopicWatch,
+    UniqueBuyers,
+    Window,
+    flood,
+    records_by_topic,
+)
 from orderflow_bench.meter import CpuUse, cpu_between
 from orderflow_bench.system import BenchSession, System
 
@@ -58,6 +66,18 @@ class Throughput:
     messages_per_order: float
     cpu: CpuUse
     rss_mb: dict[str, float]
+    records_by_topic: dict[str, int] = field(default_factory=dict)  # published in the window
+
+    @property
+    def records_per_order_by_topic(self) -> dict[str, float]:
+        """Each topic's records in the window per order done, most first (where the messages
+        per order go)."""
+        per_order = {
+            topic: round(count / self.done_in_window, 2)
+            for topic, count in self.records_by_topic.items()
+            if count
+        }
+        return dict(sorted(per_order.items(), key=lambda item: -item[1]))
 
     @property
     def cpu_s_per_1000_orders(self) -> float:
@@ -68,6 +88,7 @@ class Throughput:
         return {
             "done_in_window": f"{self.done_in_window:,} in {self.window_s:.0f} s",
             "messages_per_order": round(self.messages_per_order, 2),
+            "records_per_order_by_topic": self.records_per_order_by_topic,
             "cpu_s_per_1000_orders": round(self.cpu_s_per_1000_orders, 1),
             "bench_driver_cpu_s_per_1000": round(driver / self.done_in_window * 1000, 1),
             "cpu_busy": f"machine {self.cpu.machine_busy_share:.0%}, ours {self.cpu.ours_share:.0%}",
@@ -122,9 +143,12 @@ async def saturate(
     await watch.start()
     try:
         await warm_up(marketplace, done, duration)
+        bootstrap = system.endpoints.bootstrap_servers
         before, relayed_before = meter.snapshot(), await system.relayed()
+        records_before = await records_by_topic(bootstrap)
         window = await _measure(marketplace, completions, duration)
         after, relayed_after = meter.snapshot(), await system.relayed()
+        records_after = await records_by_topic(bootstrap)
         rss = meter.rss_mb()
         # Records stamped before the window's end may still be on their way to the watch.
         await watch.caught_up(window.end_s + 0.5, timeout_s=5)
@@ -143,6 +167,9 @@ async def saturate(
         messages_per_order=(relayed + window.published) / done_in_window,
         cpu=cpu_between(before, after),
         rss_mb=rss,
+        records_by_topic={
+            topic: count - records_before.get(topic, 0) for topic, count in records_after.items()
+        },
     )
 
 
