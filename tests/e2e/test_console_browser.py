@@ -239,7 +239,9 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
             shot(page, "2-exception-queue")
             page.locator(f"{held} button[data-action=release]").click()
             expect(page.locator("#flash")).to_contain_text(f"released {duplicate}: accepted")
-            assert _get(f"{console}api/intake/orders/{duplicate}", key)["status"] == "accepted"
+            # released, and maybe already on its way: the stack ships within a second or two
+            status = _get(f"{console}api/intake/orders/{duplicate}", key)["status"]
+            assert status in ("accepted", "shipped"), status
             audit = _get(f"{console}api/intake/orders/{duplicate}/audit", key)
             assert ("release", "operator@demo") in {(a["action"], a["actor"]) for a in audit}
             shot(page, "3-released")
