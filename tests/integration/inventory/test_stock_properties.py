@@ -266,15 +266,14 @@ def _goods_shipped_after_their_expiry_and_a_count() -> None:
 
 
 async def test_any_sequence_keeps_the_books_sound(system: TestSystem, start) -> None:
-    # migrations and reference data; the test drives the use cases, not the levels publisher
-    service = await start(system, "inventory", levels_interval_s=3600)
+    service = await start(system, "inventory")  # migrations and reference data
     await asyncio.to_thread(_on_the_database, service.settings.database_url, _any_sequence)
 
 
 async def test_goods_shipped_beyond_what_a_count_left_keep_the_books_sound(
     system: TestSystem, start
 ) -> None:
-    service = await start(system, "inventory", levels_interval_s=3600)  # as above
+    service = await start(system, "inventory")
     await asyncio.to_thread(
         _on_the_database,
         service.settings.database_url,

@@ -166,7 +166,6 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "alert_state",
             "alerts",
             "erased_orders",
-            "levels_due",
         },
         "fulfillment": {
             "shipments",

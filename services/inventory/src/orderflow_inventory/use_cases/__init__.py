@@ -4,11 +4,7 @@ stock_events (the warehouses' documents), shipments (fulfillment's news), releas
 will not ship: given back there, their re-plan reserved) and levels (what follows every change of stock: backorders filled, the levels
 feed, alerts). Business refusals are events, not exceptions."""
 
-from orderflow_inventory.use_cases.levels import (
-    after_stock_change,
-    flag_slow_movers,
-    publish_due_levels,
-)
+from orderflow_inventory.use_cases.levels import after_stock_change, flag_slow_movers
 from orderflow_inventory.use_cases.plans import reserve_plans
 from orderflow_inventory.use_cases.products import define_product
 from orderflow_inventory.use_cases.releases import expire_unconfirmed, release_cancelled
@@ -28,7 +24,6 @@ __all__ = [
     "define_product",
     "expire_unconfirmed",
     "flag_slow_movers",
-    "publish_due_levels",
     "release_cancelled",
     "release_rejected_lines",
     "replay_held",
