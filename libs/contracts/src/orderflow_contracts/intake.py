@@ -1,3 +1,5 @@
+from pydantic import Field
+
 from orderflow_contracts.envelope import Event
 from orderflow_contracts.order import Address, CanonicalOrder, Value
 from orderflow_contracts.setup import Product
@@ -48,3 +50,16 @@ class ProductDefined(Event):
     every product stays readable."""
 
     product: Product
+
+
+class OrderRefunded(Event):
+    """The channel reports the order's payment refunded, in full or in part (`partial`), with or
+    without a return: a cancelled order refunded, one never shipped, a goodwill partial refund.
+    Told each time the channel says so (Shopify repeats its financial_status on every
+    orders/updated): a consumer tells its news once per order and `partial`."""
+
+    order_id: str
+    channel: str
+    external_id: str
+    partial: bool = False
+    status: str = Field(default="", description="the channel's own word, e.g. partially_refunded")

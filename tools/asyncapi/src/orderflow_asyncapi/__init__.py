@@ -70,6 +70,7 @@ CHANNELS = (
                 "OrderCancelled",
                 "OrderAddressChanged",
                 "OrderPaymentCaptured",
+                "OrderRefunded",
             )
         },
     ),
