@@ -41,6 +41,7 @@ def _report(task: PickTaskIssued, status: str, tracking: str = "") -> WarehouseR
     return WarehouseReported(
         shipment_id=task.shipment_id,
         order_id=task.order_id,
+        location_id=task.location_id,
         status=status,
         tracking_number=tracking,
     )

@@ -15,7 +15,13 @@ from tests.use_cases.conftest import planned
 pytestmark = pytest.mark.integration
 
 
-async def ship(partners: TopicBus, order_id: str, shipment_id: str, tracking: str) -> None:
+async def ship(
+    partners: TopicBus,
+    order_id: str,
+    shipment_id: str,
+    tracking: str,
+    location: str = "us-ontario",
+) -> None:
     """The warehouse's picked, packed and shipped for a pick task it received."""
     for status in ("picked", "packed", "shipped"):
         await partners.publish(
@@ -24,6 +30,7 @@ async def ship(partners: TopicBus, order_id: str, shipment_id: str, tracking: st
             WarehouseReported(
                 shipment_id=shipment_id,
                 order_id=order_id,
+                location_id=location,
                 status=status,
                 tracking_number=tracking if status == "shipped" else "",
             ),

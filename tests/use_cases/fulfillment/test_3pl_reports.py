@@ -132,6 +132,19 @@ async def test_a_report_from_another_location_is_refused_and_kept(fulfillment) -
     ]
 
 
+async def test_a_report_that_does_not_name_its_location_is_refused_and_kept(fulfillment) -> None:
+    await two_lines_at_the_3pl(fulfillment)
+
+    assert await fulfillment.deliver(topics.WAREHOUSE_EVENTS, warehouse("picked", "")) == []
+    assert await refusals(fulfillment) == [
+        ("picked", "", "no location: a report must name its location (location_id), de-3pl here")
+    ]
+    status = await fulfillment.conn.fetchval(
+        "SELECT status FROM shipments WHERE shipment_id = $1", SHIPMENT
+    )
+    assert status == "pick_requested"
+
+
 async def test_short_lines_the_shipment_does_not_hold_are_refused(fulfillment) -> None:
     await two_lines_at_the_3pl(fulfillment)
     unknown = (OrderLine(sku="MUG-RED", quantity=4),)

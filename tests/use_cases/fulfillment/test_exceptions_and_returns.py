@@ -134,7 +134,11 @@ async def test_a_parcel_returned_to_sender_is_written_off_with_the_reason(fulfil
     await fulfillment.deliver(topics.CARRIER_TRACKING, carrier("returned_to_sender"))
     emitted = await report(fulfillment, SHIPMENT, "return_received")
     written_off = WarehouseReported(
-        shipment_id=SHIPMENT, order_id="o-1", status="written_off", reason="crushed"
+        shipment_id=SHIPMENT,
+        order_id="o-1",
+        status="written_off",
+        reason="crushed",
+        location_id="us-ontario",
     )
     emitted += await fulfillment.deliver(topics.WAREHOUSE_EVENTS, written_off)
 

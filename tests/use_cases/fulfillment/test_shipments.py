@@ -22,13 +22,20 @@ def sent(emitted) -> list[tuple[str, str, object]]:
     return [(m.topic, m.key, m.envelope.event()) for m in emitted]
 
 
-async def report(fulfillment: DrivenService, shipment_id: str, *statuses: str, tracking: str = ""):
+async def report(
+    fulfillment: DrivenService,
+    shipment_id: str,
+    *statuses: str,
+    tracking: str = "",
+    location: str = "us-ontario",
+):
     return await fulfillment.deliver(
         topics.WAREHOUSE_EVENTS,
         *(
             WarehouseReported(
                 shipment_id=shipment_id,
                 order_id="o-1",
+                location_id=location,
                 status=status,
                 tracking_number=tracking if status == "shipped" else "",
             )

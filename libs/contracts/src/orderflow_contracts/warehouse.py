@@ -35,7 +35,10 @@ class StockCounted(Event):
 class WarehouseReported(Event):
     """A warehouse's news of one shipment. A 3PL accepts or rejects the pick task, may pick
     short (`lines`: those it could not pick), and receives returns, then restocks or writes
-    them off; `reason` says why where it matters."""
+    them off; `reason` says why where it matters. Every report names its `location_id`: the
+    topic is shared by all warehouses, so fulfillment refuses one that does not match the
+    shipment's location. (Its default is empty so that such a report is kept with the reason
+    rather than dead-lettered as malformed.)"""
 
     shipment_id: str
     order_id: str
@@ -52,6 +55,10 @@ class WarehouseReported(Event):
         "written_off",
     ]
     tracking_number: str = ""
-    location_id: str = Field(default="", description="the reporting location; empty: not said")
+    location_id: str = Field(
+        default="",
+        description="required: the reporting location, the shipment's own; a report without it"
+        " (or from another location) is refused and kept with the reason",
+    )
     reason: str = ""
     lines: tuple[OrderLine, ...] = ()

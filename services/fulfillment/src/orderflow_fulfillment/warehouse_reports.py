@@ -1,7 +1,7 @@
 """A warehouse's reports of its shipments: a 3PL's acceptance, rejection or short pick, the
 journey to the dock, and returns received, restocked or written off. A report that does not
-match the shipment it names (no such shipment, another location's, lines it does not hold) is
-refused and kept with the reason."""
+match the shipment it names (no such shipment, no location or another location's, lines it
+does not hold) is refused and kept with the reason."""
 
 from collections import Counter
 
@@ -49,7 +49,14 @@ def mismatch(report: WarehouseReported, shipment: store.Shipment | None) -> str:
     """Why the report cannot be about this shipment; empty if it can."""
     if shipment is None:
         return "no such shipment"
-    if report.location_id and report.location_id != shipment.location_id:
+    if not report.location_id:
+        # Topics are shared by every warehouse: a report that does not say where it comes from
+        # cannot be told from another warehouse's report of the same shipment.
+        return (
+            "no location: a report must name its location (location_id),"
+            f" {shipment.location_id} here"
+        )
+    if report.location_id != shipment.location_id:
         return (
             f"reported by location {report.location_id}, but the shipment is at"
             f" {shipment.location_id}"
