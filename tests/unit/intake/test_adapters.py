@@ -106,6 +106,24 @@ def test_shopify_customer_language_is_the_locale_base_language(
     assert parse_shopify(shopify_documented).customer.language == language
 
 
+@pytest.mark.parametrize(
+    ("country", "language"),
+    [("DE", "de"), ("JP", "ja"), ("BR", "pt"), ("ID", "id"), ("MX", "es"), ("SG", "en")],
+)
+def test_shopify_without_a_locale_speaks_the_destinations_language(
+    shopify_documented, country, language
+):
+    shopify_documented["customer_locale"] = None
+    shopify_documented["shipping_address"]["country_code"] = country
+    assert parse_shopify(shopify_documented).customer.language == language
+
+
+def test_shopify_locale_wins_over_the_destination(shopify_documented):
+    shopify_documented["customer_locale"] = "fr-CA"
+    shopify_documented["shipping_address"]["country_code"] = "DE"
+    assert parse_shopify(shopify_documented).customer.language == "fr"
+
+
 def test_shopify_country_and_currency_codes_are_upper_cased(shopify_documented):
     shopify_documented["shipping_address"]["country_code"] = "de"
     shopify_documented["currency"] = "eur"

@@ -16,6 +16,8 @@
 - Payment is captured for `financial_status` paid or partially_refunded (or absent, as in
   orders created through the API without a transaction); pending, authorized, voided and
   refunded orders are not.
+- `customer_locale` is the buyer's language; without one, the destination's (DE: de, JP: ja,
+  BR: pt...), else English.
 """
 
 from decimal import Decimal
@@ -43,6 +45,7 @@ from orderflow_intake.adapters.fields import (
     CurrencyCode,
     ZonedTimestamp,
     exact_minor_units,
+    language_for_country,
 )
 
 _CAPTURED_STATUSES = {"paid", "partially_refunded", None}
@@ -124,7 +127,8 @@ def _customer(order: _ShopifyOrder) -> Customer:
     return Customer(
         name=join(customer.first_name, customer.last_name),
         email=order.email or customer.email or "",
-        language=(order.customer_locale or "").split("-")[0].lower() or "en",
+        language=(order.customer_locale or "").split("-")[0].lower()
+        or language_for_country((order.shipping_address or _ShopifyAddress()).country_code),
     )
 
 

@@ -18,6 +18,7 @@ from orderflow_contracts.intake import (
     OrderAddressChanged,
     OrderCancelled,
     OrderPaymentCaptured,
+    OrderRefunded,
 )
 from orderflow_contracts.marketplace import (
     MarketplaceAddressChanged,
@@ -184,6 +185,7 @@ async def payment_update(
     if stale := await versions.set_aside_if_stale(uow, row, event):
         return stale
     await versions.advance(uow.conn, row, event.version)
+    _tell_refund(uow, row, event)
     if row["status"] == "cancelled" or parse_row(row).payment_captured == event.captured:
         return ""
     await store.set_payment(uow.conn, row["order_id"], event.captured)
@@ -199,6 +201,32 @@ async def payment_update(
     log.info("order.payment_changed", order_id=row["order_id"], captured=event.captured)
     await rescreen(uow, await _reload(uow, row), rules)
     return ""
+
+
+# The channels' words for a refund (Shopify's financial_status): the payment given back in full,
+# or in part, whether or not anything came back (a cancelled order, a goodwill refund).
+REFUNDED = {"refunded": False, "partially_refunded": True}
+
+
+def _tell_refund(uow: UnitOfWork, row: asyncpg.Record, event: MarketplacePaymentChanged) -> None:
+    """A refund of an order the other services know is news to its customer, cancelled or not:
+    told on each time the channel says so; notifications tells it once."""
+    partial = REFUNDED.get(event.status.lower())
+    if partial is None or row["accepted_at"] is None:
+        return
+    uow.emit(
+        topics.ORDERS,
+        row["order_id"],
+        OrderRefunded(
+            order_id=row["order_id"],
+            channel=row["channel"],
+            external_id=row["external_id"],
+            partial=partial,
+            status=event.status,
+        ),
+        correlation_id=row["correlation_id"],
+    )
+    log.info("order.refunded", order_id=row["order_id"], partial=partial)
 
 
 def _iso(moment: datetime | None) -> str | None:
