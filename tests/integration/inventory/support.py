@@ -64,10 +64,15 @@ async def stock(system: TestSystem, sku: str, location: str, units: int) -> None
     )
 
 
+OPERATOR = "mei@seller.example"
+
+
 def api(service: RunningService) -> httpx.AsyncClient:
     assert service.api is not None
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=service.api), base_url="http://inventory"
+        transport=httpx.ASGITransport(app=service.api),
+        base_url="http://inventory",
+        headers={"X-Actor": OPERATOR},  # the API is open in tests: who acts is named
     )
 
 

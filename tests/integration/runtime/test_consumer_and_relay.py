@@ -166,6 +166,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "alert_state",
             "alerts",
             "erased_orders",
+            "operator_audit",
         },
         "fulfillment": {
             "shipments",

@@ -1,13 +1,14 @@
 """inventory's HTTP API, one router per resource: stock (by SKU and by location), reservations,
 the ledger and its reconciliation, discrepancies, alerts, KPIs, held warehouse events, and the
-reference data an operator manages (products, locations, channel policies). `router` mounts
-them all."""
+reference data an operator manages (products, locations, channel policies), and the audit of
+what operators did. `router` mounts them all."""
 
 from fastapi import APIRouter
 from orderflow_runtime import RunningService
 
 from orderflow_inventory.api import (
     alerts,
+    audit,
     discrepancies,
     held_events,
     kpis,
@@ -29,6 +30,7 @@ def router(service: RunningService) -> APIRouter:
         kpis,
         held_events,
         reference_data,
+        audit,
     )
     for resource in resources:
         api.include_router(resource.router(service))

@@ -4,10 +4,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException
 from orderflow_runtime import RunningService
+from orderflow_runtime.http import Actor
 
-from orderflow_inventory import store, use_cases
+from orderflow_inventory import store
 from orderflow_inventory.api.dependencies import held_count, not_found
 from orderflow_inventory.api.schemas import Replayed
+from orderflow_inventory.use_cases import operator_actions
 
 
 def router(service: RunningService) -> APIRouter:
@@ -21,13 +23,17 @@ def router(service: RunningService) -> APIRouter:
     @api.post(
         "/held-events/replay",
         summary="Apply held events again (all that can, or these)",
+        description="Audited with the actor: one entry for the request, one per held event"
+        " applied (with its SKU and location).",
         responses=not_found("A held event"),
     )
-    async def replay(ids: Annotated[list[int] | None, Body(embed=True)] = None) -> Replayed:
+    async def replay(
+        actor: Actor, ids: Annotated[list[int] | None, Body(embed=True)] = None
+    ) -> Replayed:
         async with service.unit_of_work() as uow:
             if ids and (missing := await store.held_events.not_waiting(uow.conn, ids)):
                 raise HTTPException(404, f"no held event waits with id {missing}")
-            replayed = await use_cases.replay_held(uow, ids)
-        return Replayed(replayed=replayed, still_held=await held_count(service))
+            replayed = await operator_actions.replay(uow, ids, actor)
+        return Replayed(replayed=len(replayed), still_held=await held_count(service))
 
     return api

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from orderflow_contracts.inventory import ChannelAvailability, LocationLevel
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SkuStock(BaseModel):
@@ -67,3 +67,14 @@ class Reconciliation(BaseModel):
 class Replayed(BaseModel):
     replayed: int
     still_held: int
+
+
+class AuditEntry(BaseModel):
+    audit_id: int
+    actor: str = Field(description="the API key's operator (X-Actor where the API is open)")
+    action: str
+    sku: str | None
+    location_id: str | None
+    channel: str | None
+    at: datetime
+    detail: dict[str, Any] = Field(description="the change: the body put, held event ids")

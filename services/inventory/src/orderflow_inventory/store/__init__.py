@@ -7,6 +7,7 @@ Locking, the same everywhere so concurrent writers queue instead of deadlocking:
 
 from orderflow_inventory.store import (
     alerts,
+    audit,
     backorders,
     catalog,
     held_events,
@@ -20,6 +21,7 @@ from orderflow_inventory.store import (
 
 __all__ = [
     "alerts",
+    "audit",
     "backorders",
     "catalog",
     "held_events",

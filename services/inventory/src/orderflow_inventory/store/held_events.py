@@ -54,7 +54,7 @@ async def take_replayable(
         "    OR $1::bigint[] IS NULL AND sku IN (SELECT sku FROM products)"
         "    AND location_id IN (SELECT location_id FROM locations))"
         "  FOR UPDATE SKIP LOCKED)"
-        " RETURNING id, event_type, payload, event_id",
+        " RETURNING id, event_type, sku, location_id, payload, event_id",
         list(ids) if ids is not None else None,
     )
     return sorted(rows, key=lambda row: row["id"])

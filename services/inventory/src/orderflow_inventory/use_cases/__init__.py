@@ -1,9 +1,11 @@
 """inventory's use cases, one module per kind of news: plans (routing's plans reserved),
 stock_events (the warehouses' documents), shipments (fulfillment's news), releases
-(cancellations and expiry), products (those intake's API defines), replans (lines a warehouse
-will not ship: given back there, their re-plan reserved) and levels (what follows every change of stock: backorders filled, the levels
-feed, alerts). Business refusals are events, not exceptions."""
+(cancellations and expiry), products (those intake's API defines), operator_actions (what an
+operator changes over the API, audited with the actor), replans (lines a warehouse will not
+ship: given back there, their re-plan reserved) and levels (what follows every change of
+stock: backorders filled, the levels feed, alerts). Business refusals are events, not exceptions."""
 
+from orderflow_inventory.use_cases import operator_actions
 from orderflow_inventory.use_cases.levels import after_stock_change, flag_slow_movers
 from orderflow_inventory.use_cases.plans import reserve_plans
 from orderflow_inventory.use_cases.products import define_product
@@ -24,6 +26,7 @@ __all__ = [
     "define_product",
     "expire_unconfirmed",
     "flag_slow_movers",
+    "operator_actions",
     "release_cancelled",
     "release_rejected_lines",
     "replay_held",

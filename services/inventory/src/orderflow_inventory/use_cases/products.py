@@ -13,4 +13,4 @@ from orderflow_inventory.use_cases.stock_events import replay_held
 async def define_product(uow: UnitOfWork, event: ProductDefined) -> None:
     added = await store.catalog.add_product(uow.conn, event.product)
     replayed = await replay_held(uow)
-    uow.log.info("product.defined", sku=event.product.sku, added=added, replayed=replayed)
+    uow.log.info("product.defined", sku=event.product.sku, added=added, replayed=len(replayed))

@@ -2,6 +2,7 @@
 applied is held with the reason and replayed later."""
 
 from collections.abc import Sequence
+from typing import NamedTuple
 from uuid import UUID
 
 import structlog
@@ -75,9 +76,18 @@ async def _hold(uow: UnitOfWork, event: StockEvent, event_id: UUID, reason: str)
     log.warning("stock.event_held", sku=event.sku, location_id=event.location_id, reason=reason)
 
 
-async def replay_held(uow: UnitOfWork, ids: Sequence[int] | None = None) -> int:
+class HeldReplay(NamedTuple):
+    """A held event applied again (or held anew with its current reason)."""
+
+    held_event_id: int
+    event_type: str
+    sku: str
+    location_id: str
+
+
+async def replay_held(uow: UnitOfWork, ids: Sequence[int] | None = None) -> list[HeldReplay]:
     """Apply held warehouse events again, oldest first; those still not applicable are held
-    anew with their current reason. Returns how many were replayed."""
+    anew with their current reason. Returns those replayed."""
     rows = await store.held_events.take_replayable(uow.conn, ids)
     models: dict[str, type[StockEvent]] = {
         model.event_type: model for model in (StockReceived, StockAdjusted, StockCounted)
@@ -85,4 +95,6 @@ async def replay_held(uow: UnitOfWork, ids: Sequence[int] | None = None) -> int:
     for row in rows:
         event = models[row["event_type"]].model_validate_json(row["payload"])
         await apply_warehouse_document(uow, event, row["event_id"])
-    return len(rows)
+    return [
+        HeldReplay(row["id"], row["event_type"], row["sku"], row["location_id"]) for row in rows
+    ]
