@@ -88,7 +88,7 @@ def test_every_placeholder_is_substituted(kind, language):
     message = render(kind, language, **FIELDS)
     assert "$" not in message.subject + message.body
     assert FIELDS["order_id"] in message.body
-    if kind in ON_THE_WAY:  # the others come before a parcel left, or after it came back
+    if kind in ON_THE_WAY + OFF_THE_WAY:  # the others: before a parcel left, or about money
         assert FIELDS["tracking_number"] in message.body
     if kind in ON_THE_WAY and kind != "delivered":  # still on its way: where to follow it
         assert FIELDS["tracking_url"] in message.body
@@ -104,6 +104,7 @@ def test_render_returns_a_message():
 
 
 ON_THE_WAY = ("shipped", "out_for_delivery", "delayed", "failed_delivery", "delivered")
+OFF_THE_WAY = ("lost", "returned_to_sender")  # the parcel left but never reaches them
 
 
 def test_kinds_are_the_customer_facing_steps():
@@ -116,7 +117,11 @@ def test_kinds_are_the_customer_facing_steps():
         "failed_delivery",
         "delivered",
         "cancelled",
+        "lost",
+        "returned_to_sender",
         "return_received",
+        "refunded",
+        "partially_refunded",
     )
 
 

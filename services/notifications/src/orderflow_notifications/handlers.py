@@ -4,7 +4,7 @@ from functools import partial
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatusChanged
-from orderflow_contracts.intake import OrderAccepted, OrderCancelled
+from orderflow_contracts.intake import OrderAccepted, OrderCancelled, OrderRefunded
 from orderflow_contracts.inventory import OrderBackordered
 from orderflow_contracts.privacy import CustomerErasureRequested
 from orderflow_runtime import Subscriptions
@@ -23,6 +23,7 @@ def subscriptions(merge_window_s: float = 0, lanes: LaneTransits | None = None) 
         partial(use_cases.remember_contacts, merge_window_s=merge_window_s, lanes=lanes)
     )
     subs.on_batch(topics.ORDERS, OrderCancelled)(within(use_cases.tell_cancelled))
+    subs.on_batch(topics.ORDERS, OrderRefunded)(within(use_cases.tell_refunded))
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
         partial(use_cases.queue_notifications, merge_window_s=merge_window_s, lanes=lanes)
     )

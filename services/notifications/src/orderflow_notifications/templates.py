@@ -25,7 +25,11 @@ KINDS = (
     "failed_delivery",
     "delivered",
     "cancelled",
+    "lost",
+    "returned_to_sender",
     "return_received",
+    "refunded",
+    "partially_refunded",
 )
 FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number", "tracking_url"})
 # Each optional line: its placeholder in a body, and the one placeholder it adds to FIELDS.

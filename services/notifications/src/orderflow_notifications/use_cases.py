@@ -2,9 +2,10 @@
 
 from typing import Any
 
+import asyncpg
 import structlog
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
-from orderflow_contracts.intake import OrderAccepted, OrderCancelled
+from orderflow_contracts.intake import OrderAccepted, OrderCancelled, OrderRefunded
 from orderflow_contracts.inventory import OrderBackordered
 from orderflow_runtime import Item
 
@@ -22,6 +23,8 @@ NEWS_OF_STATUS = {
     ShipmentStatus.CUSTOMS_HOLD: "delayed",
     ShipmentStatus.FAILED_DELIVERY: "failed_delivery",
     ShipmentStatus.DELIVERED: "delivered",
+    ShipmentStatus.LOST: "lost",
+    ShipmentStatus.RETURNED_TO_SENDER: "returned_to_sender",
     ShipmentStatus.RETURN_RECEIVED: "return_received",
 }
 
@@ -77,6 +80,7 @@ async def queue_notifications(
         [item.event.shipment_id for item in items if item.event.status is ShipmentStatus.DELIVERED],
     )
     etas = await lanes.expected(conn, [event.shipment_id for event in departed])
+    came_back = await _returned_to_sender(conn, items)
     await _queue(
         items,
         [
@@ -93,9 +97,34 @@ async def queue_notifications(
             )
             for item in items
             if item.event.status in NEWS_OF_STATUS
+            and not (
+                item.event.status is ShipmentStatus.RETURN_RECEIVED
+                and item.event.shipment_id in came_back
+            )
         ],
         merge_window_s,
     )
+
+
+async def _returned_to_sender(
+    conn: asyncpg.Connection, items: list[Item[ShipmentStatusChanged]]
+) -> set[str]:
+    """The shipments among `items` the carrier brought back undelivered: their arrival at the
+    warehouse is no 'return received' to a customer who returned nothing (they heard
+    'returned_to_sender'; a refund, if any, is told as one)."""
+    received = [
+        item.event.shipment_id
+        for item in items
+        if item.event.status is ShipmentStatus.RETURN_RECEIVED
+    ]
+    if not received:
+        return set()
+    in_batch = {
+        item.event.shipment_id
+        for item in items
+        if item.event.status is ShipmentStatus.RETURNED_TO_SENDER
+    }
+    return in_batch | await store.told_of(conn, received, "returned_to_sender")
 
 
 async def tell_cancelled(items: list[Item[OrderCancelled]], merge_window_s: float) -> None:
@@ -110,6 +139,28 @@ async def tell_cancelled(items: list[Item[OrderCancelled]], merge_window_s: floa
                 order_id=item.event.order_id,
                 shipment_id=item.event.order_id,
                 kind="cancelled",
+                correlation_id=item.unit.correlation_id,
+            )
+            for item in items
+            if item.event.order_id in known
+        ],
+        merge_window_s,
+    )
+
+
+async def tell_refunded(items: list[Item[OrderRefunded]], merge_window_s: float) -> None:
+    """A refund with or without a return (a cancelled order, one never shipped, a goodwill
+    partial refund): the customer of a known order hears it once in full and once in part,
+    however often the channel repeats it."""
+    conn = items[-1].unit.conn
+    known = await store.known_orders(conn, [item.event.order_id for item in items])
+    await _queue(
+        items,
+        [
+            store.News(
+                order_id=item.event.order_id,
+                shipment_id=item.event.order_id,
+                kind="partially_refunded" if item.event.partial else "refunded",
                 correlation_id=item.unit.correlation_id,
             )
             for item in items

@@ -17,6 +17,7 @@ from orderflow_notifications.store.queue import (
     mark_sending,
     queue,
     record_attempts,
+    told_of,
 )
 from orderflow_notifications.store.transits import (
     Departure,
@@ -54,4 +55,5 @@ __all__ = [
     "set_expected_arrivals",
     "set_seller_preferences",
     "summary",
+    "told_of",
 ]

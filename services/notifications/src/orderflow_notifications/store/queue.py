@@ -55,6 +55,16 @@ async def queue(
     return [(row["shipment_id"], row["kind"]) for row in rows]
 
 
+async def told_of(conn: asyncpg.Connection, shipment_ids: list[str], kind: str) -> set[str]:
+    """Those of `shipment_ids` whose customer has a notification of `kind`, in any state."""
+    rows = await conn.fetch(
+        "SELECT shipment_id FROM notifications WHERE shipment_id = ANY($1::text[]) AND kind = $2",
+        shipment_ids,
+        kind,
+    )
+    return {row["shipment_id"] for row in rows}
+
+
 async def lease_due(
     conn: asyncpg.Connection, limit: int, lease_s: float, bursts: bool = False
 ) -> list[asyncpg.Record]:
