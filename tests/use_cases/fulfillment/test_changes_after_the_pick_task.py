@@ -3,6 +3,7 @@ late for the shipment that already left."""
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
+    AddressChangeSent,
     AddressChangeTooLate,
     PickTaskAddressChanged,
     PickTaskCancelled,
@@ -103,11 +104,20 @@ async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulf
     changed = OrderAddressChanged(
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
-    [(topic, _, relabel)] = sent(await fulfillment.deliver(topics.ORDERS, changed))
+    [(topic, _, relabel), (told, key, answer)] = sent(
+        await fulfillment.deliver(topics.ORDERS, changed)
+    )
 
     assert topic == topics.pick_tasks("us-ontario")
     assert isinstance(relabel, PickTaskAddressChanged)
     assert relabel.ship_to == NEW_ADDRESS
+    assert (told, key) == (topics.FULFILLMENT_STATUS, "o-1")
+    assert isinstance(answer, AddressChangeSent)
+    assert (answer.shipment_id, answer.location_id, answer.status) == (
+        SHIPMENT,
+        "us-ontario",
+        "pick_requested",
+    )
 
 
 async def test_a_new_address_after_the_parcel_left_is_noted_as_too_late(fulfillment) -> None:

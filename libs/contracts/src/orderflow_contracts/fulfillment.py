@@ -89,6 +89,17 @@ class PickTaskRejected(Event):
     short_pick: bool = False
 
 
+class AddressChangeSent(Event):
+    """The buyer's new address was sent to the warehouse before the shipment left
+    (`PickTaskAddressChanged`; `status`: where it was): it labels the parcel for it. Intake
+    records it on the order."""
+
+    order_id: str
+    shipment_id: str
+    location_id: str
+    status: ShipmentStatus
+
+
 class AddressChangeTooLate(Event):
     """The buyer's new address came after the shipment left (`status`: where it was): it was
     not relabelled and goes to the old address. Intake records it on the order."""

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
+    AddressChangeSent,
     AddressChangeTooLate,
     PickTaskAddressChanged,
     PickTaskCancelled,
@@ -118,7 +119,7 @@ async def stop_cancelled_orders(uow: UnitOfWork, event: OrderCancelled) -> None:
 
 async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> None:
     """The buyer's new address to the warehouse for each shipment that has not left; one that
-    left is told on as too late (intake records it on the order)."""
+    left is told on as too late. Intake records either answer on the order."""
     book = await store.ShipmentBook.load(uow.conn, order_ids=[event.order_id])
     for shipment in book.by_id.values():
         if shipment.status not in domain.NOT_LEFT:
@@ -145,6 +146,16 @@ async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> Non
                 order_id=shipment.order_id,
                 location_id=shipment.location_id,
                 ship_to=event.ship_to,
+            ),
+        )
+        uow.emit(
+            topics.FULFILLMENT_STATUS,
+            shipment.order_id,
+            AddressChangeSent(
+                order_id=shipment.order_id,
+                shipment_id=shipment.shipment_id,
+                location_id=shipment.location_id,
+                status=shipment.status,
             ),
         )
     await book.save(uow.conn)

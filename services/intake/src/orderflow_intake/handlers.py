@@ -3,7 +3,11 @@
 from functools import partial
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import AddressChangeTooLate, ShipmentStatusChanged
+from orderflow_contracts.fulfillment import (
+    AddressChangeSent,
+    AddressChangeTooLate,
+    ShipmentStatusChanged,
+)
 from orderflow_contracts.marketplace import (
     MarketplaceAddressChanged,
     MarketplaceOrderCancelled,
@@ -30,5 +34,6 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     subs.on(topics.ROUTING_PLANS, OrderUnroutable)(use_cases.hold_unroutable_order)
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeTooLate)(use_cases.note_address_too_late)
+    subs.on(topics.FULFILLMENT_STATUS, AddressChangeSent)(use_cases.note_address_sent)
     subs.on(topics.PRIVACY_ERASURES, CustomerDataErased)(privacy.use_cases.record_erased)
     return subs

@@ -110,7 +110,14 @@ CHANNELS = (
     Channel(
         topics.FULFILLMENT_STATUS,
         "order id",
-        {"fulfillment": ("ShipmentStatusChanged", "PickTaskRejected", "AddressChangeTooLate")},
+        {
+            "fulfillment": (
+                "ShipmentStatusChanged",
+                "PickTaskRejected",
+                "AddressChangeSent",
+                "AddressChangeTooLate",
+            )
+        },
     ),
     Channel(topics.FULFILLMENT_ALERTS, "order id", {"fulfillment": ("ShipByEscalated",)}),
     Channel(

@@ -1,5 +1,7 @@
-"""The unified order view: find orders, and one order with its holds and canonical form."""
+"""The unified order view: find orders, and one order with its holds, the answers to changes
+after its pick task, and its canonical form."""
 
+import json
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -8,7 +10,14 @@ from fastapi import APIRouter, HTTPException, Query
 
 from orderflow_intake import store
 from orderflow_intake.api.dependencies import NOT_FOUND, Limit, Offset, hold_of
-from orderflow_intake.api.schemas import OrderDetail, OrderPage, OrderSummary
+from orderflow_intake.api.schemas import (
+    AfterPickTask,
+    ChangeAnswer,
+    ChangeRequest,
+    OrderDetail,
+    OrderPage,
+    OrderSummary,
+)
 
 Status = Annotated[str | None, Query(pattern="^(accepted|held|cancelled|shipped)$")]
 
@@ -49,6 +58,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
         if row is None:
             raise HTTPException(404, f"no order {order_id}")
         holds = (await store.holds_of(pool, [order_id])).get(order_id, [])
+        answers = await store.after_pick_task_of(pool, order_id)
         return OrderDetail(
             **_summary(row),
             correlation_id=row["correlation_id"],
@@ -58,10 +68,39 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
             cancel_reason=row["cancel_reason"],
             waived=list(row["waived"]),
             holds=[hold_of(hold) for hold in holds],
+            after_pick_task=[
+                _after_pick_task(answer, cancelled=row["cancelled_at"] is not None)
+                for answer in answers
+            ],
             order=store.canonical_of(row),
         )
 
     return router
+
+
+# The audit action fulfillment's answer is kept as: the request it answers, and the answer.
+_ANSWERS: dict[str, tuple[ChangeRequest, ChangeAnswer]] = {
+    "shipment_stopped": ("cancel", "stopped"),
+    "return_started": ("cancel", "return_started"),
+    "address_change_sent": ("address_change", "address_sent"),
+    "address_change_too_late": ("address_change", "too_late"),
+}
+
+
+def _after_pick_task(answer: asyncpg.Record, *, cancelled: bool) -> AfterPickTask:
+    detail = json.loads(answer["detail"])
+    request, said = _ANSWERS[answer["action"]]
+    if said == "return_started" and not cancelled:
+        request = "return"  # one an operator started for a refund, not a cancellation's
+    return AfterPickTask(
+        shipment_id=detail.get("shipment_id", ""),
+        location_id=detail.get("location_id", ""),
+        request=request,
+        answer=said,
+        reason=detail.get("reason", ""),
+        tracking_number=detail.get("tracking_number", ""),
+        at=answer["at"],
+    )
 
 
 def _summary(row: asyncpg.Record) -> dict[str, Any]:

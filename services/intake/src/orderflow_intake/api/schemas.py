@@ -1,7 +1,7 @@
 """The intake API's request and response bodies: what OpenAPI at /docs describes."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from orderflow_contracts.order import Address, CanonicalOrder
 from orderflow_contracts.setup import Dimensions, LeadTime, ListingComponent, Tier
@@ -56,6 +56,29 @@ class OrderSummary(Body):
     open_holds: list[str] = Field(description="codes of the reasons it is held for now")
 
 
+ChangeRequest = Literal["cancel", "address_change", "return"]
+ChangeAnswer = Literal["stopped", "return_started", "address_sent", "too_late"]
+
+
+class AfterPickTask(Body):
+    """A change asked after the pick task and the answer fulfillment had for one shipment."""
+
+    shipment_id: str
+    location_id: str
+    request: ChangeRequest = Field(
+        description="cancel: the order was cancelled; address_change: the buyer's address"
+        " changed; return: a return an operator started (a refund)"
+    )
+    answer: ChangeAnswer = Field(
+        description="stopped: the warehouse stopped it in time; return_started: it had left"
+        " (or was returned for a refund), its return is under way; address_sent: the new address"
+        " reached the warehouse before it left; too_late: it had left, it goes to the old address"
+    )
+    reason: str
+    tracking_number: str = Field(description="the parcel's, where it had left; else empty")
+    at: datetime
+
+
 class OrderDetail(OrderSummary):
     correlation_id: str
     accepted_at: datetime | None
@@ -64,6 +87,10 @@ class OrderDetail(OrderSummary):
     cancel_reason: str
     waived: list[str] = Field(description="hold codes an operator released for good")
     holds: list[Hold]
+    after_pick_task: list[AfterPickTask] = Field(
+        description="each change after the pick task (cancellation, address change, return)"
+        " with the answer for each shipment, oldest first"
+    )
     order: CanonicalOrder
 
 

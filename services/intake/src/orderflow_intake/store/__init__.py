@@ -51,10 +51,17 @@ from orderflow_intake.store.records import (
     set_raw_outcome,
 )
 from orderflow_intake.store.updates import drop_parked, park, parked_for
-from orderflow_intake.store.views import exceptions_page, holds_of, order_view, orders_page
+from orderflow_intake.store.views import (
+    after_pick_task_of,
+    exceptions_page,
+    holds_of,
+    order_view,
+    orders_page,
+)
 
 __all__ = [
     "accept",
+    "after_pick_task_of",
     "all_item_listings",
     "all_listings",
     "all_products",

@@ -51,6 +51,26 @@ async def order_view(pool: asyncpg.Pool, order_id: str) -> asyncpg.Record | None
     )
 
 
+# Fulfillment's answers to a change after the pick task, kept in the order's audit trail.
+AFTER_PICK_TASK = (
+    "shipment_stopped",
+    "return_started",
+    "address_change_sent",
+    "address_change_too_late",
+)
+
+
+async def after_pick_task_of(pool: asyncpg.Pool, order_id: str) -> list[asyncpg.Record]:
+    return list(
+        await pool.fetch(
+            "SELECT action, at, detail FROM audit WHERE subject = $1 AND actor = 'fulfillment'"
+            " AND action = ANY($2::text[]) ORDER BY audit_id",
+            f"order:{order_id}",
+            list(AFTER_PICK_TASK),
+        )
+    )
+
+
 async def holds_of(pool: asyncpg.Pool, order_ids: list[str]) -> dict[str, list[asyncpg.Record]]:
     rows = await pool.fetch(
         "SELECT * FROM holds WHERE order_id = ANY($1::text[]) ORDER BY held_at, code", order_ids

@@ -9,6 +9,7 @@ import asyncpg
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
+    AddressChangeSent,
     AddressChangeTooLate,
     ShipmentStatus,
     ShipmentStatusChanged,
@@ -282,6 +283,23 @@ async def note_address_too_late(uow: UnitOfWork, event: AddressChangeTooLate) ->
     if noted:
         uow.log.warning(
             "order.address_change_too_late", order_id=event.order_id, shipment_id=event.shipment_id
+        )
+
+
+async def note_address_sent(uow: UnitOfWork, event: AddressChangeSent) -> None:
+    """The new address reached the warehouse before the shipment left: in the order's audit
+    trail by fulfillment, so the order shows the change was made in time."""
+    detail = {
+        "shipment_id": event.shipment_id,
+        "location_id": event.location_id,
+        "reason": f"sent to the warehouse while {event.status}",
+    }
+    noted = await store.note_shipment_answers(
+        uow.conn, [(event.order_id, "address_change_sent", detail)]
+    )
+    if noted:
+        uow.log.info(
+            "order.address_change_sent", order_id=event.order_id, shipment_id=event.shipment_id
         )
 
 
