@@ -171,13 +171,14 @@ async def tell_refunded(items: list[Item[OrderRefunded]], merge_window_s: float)
 
 
 async def tell_backordered(items: list[Item[OrderBackordered]], merge_window_s: float) -> None:
-    """Part of the order waits for stock: its customer hears it once per order."""
+    """Part of the order waits for stock: its customer hears it once per order, whichever of
+    its shipments wait and however often it is re-planned (a later plan's shipments differ)."""
     await _queue(
         items,
         [
             store.News(
                 order_id=item.event.order_id,
-                shipment_id=item.event.lines[0].shipment_id,
+                shipment_id=item.event.order_id,
                 kind="backordered",
                 correlation_id=item.unit.correlation_id,
             )
