@@ -138,13 +138,26 @@ def read_delivery(
     return Delivery(envelope, event, route)
 
 
+@dataclass(frozen=True)
+class HandlerRun:
+    """One handler call: consecutive messages of one event type within a batch, and its time."""
+
+    event_type: str
+    messages: int
+    seconds: float
+
+
 async def handle_batch(
-    conn: asyncpg.Connection, source: str, deliveries: list[Delivery]
+    conn: asyncpg.Connection,
+    source: str,
+    deliveries: list[Delivery],
+    runs: list[HandlerRun] | None = None,
 ) -> tuple[list[outbox.OutgoingMessage], int]:
     """Handle `deliveries` in the caller's transaction as the consumer does with one poll: the
     inbox drops duplicates, consecutive messages of one route go to its handler together, and
     what they emit is written to the outbox. Returns what was emitted and how many were
-    duplicates. Tests drive a service's use cases through this without a broker."""
+    duplicates; each handler call is appended to `runs`, timed. Tests drive a service's use
+    cases through this without a broker."""
     outgoing: list[outbox.OutgoingMessage] = []
     first_seen = await inbox.claim_all(conn, [d.envelope.event_id for d in deliveries])
     fresh: list[Delivery] = []
@@ -155,15 +168,15 @@ async def handle_batch(
         else:
             log.info("event.duplicate_ignored", **log_fields(delivery.envelope))
     for route, run in itertools.groupby(fresh, key=lambda d: d.route):
-        await route.handle(
-            [
-                Item(
-                    UnitOfWork(conn=conn, source=source, cause=d.envelope, outgoing=outgoing),
-                    d.event,
-                )
-                for d in run
-            ]
-        )
+        items: list[Item[Any]] = [
+            Item(UnitOfWork(conn=conn, source=source, cause=d.envelope, outgoing=outgoing), d.event)
+            for d in run
+        ]
+        started = time.perf_counter()
+        await route.handle(items)
+        if runs is not None:
+            seconds = time.perf_counter() - started
+            runs.append(HandlerRun(route.model.event_type, len(items), seconds))
     await outbox.write(conn, outgoing)
     return outgoing, len(deliveries) - len(fresh)
 
@@ -273,13 +286,15 @@ class EventConsumer:
             return
         deliveries = [delivery for _, delivery in read]
         started, started_ns = time.perf_counter(), time.time_ns()
+        runs: list[HandlerRun] = []
         try:
             async with transaction(self._pool) as conn:
-                _, duplicates = await handle_batch(conn, self._source, deliveries)
+                _, duplicates = await handle_batch(conn, self._source, deliveries, runs)
             self._count(deliveries, duplicates)
             self.stats.batches += 1  # handled in one transaction
             if self._metrics is not None:
                 self._metrics.observe_batch(len(deliveries), time.perf_counter() - started)
+                self._observe(runs)
             if self._tracing is not None:
                 self._tracing.handled(
                     [(self._names.logical(r.topic), d.envelope) for r, d in read],
@@ -300,16 +315,25 @@ class EventConsumer:
             await self._dead_letter(record, str(error))
             return None
 
+    def _observe(self, runs: list[HandlerRun]) -> None:
+        """Handler times once their transaction committed: a rolled-back batch is retried one
+        message at a time, and would count twice."""
+        if self._metrics is not None:
+            for run in runs:
+                self._metrics.observe_handler(run.event_type, run.messages, run.seconds)
+
     def _count(self, deliveries: list[Delivery], duplicates: int) -> None:
         self.stats.processed += len(deliveries) - duplicates
         self.stats.duplicates += duplicates
 
     async def _apply_alone(self, record: ConsumerRecord[bytes, bytes], delivery: Delivery) -> None:
         for attempt in range(1, self._attempts + 1):
+            runs: list[HandlerRun] = []
             try:
                 async with transaction(self._pool) as conn:
-                    _, duplicates = await handle_batch(conn, self._source, [delivery])
+                    _, duplicates = await handle_batch(conn, self._source, [delivery], runs)
                 self._count([delivery], duplicates)
+                self._observe(runs)
                 return
             except PoisonMessage as error:
                 await self._dead_letter(record, str(error))
