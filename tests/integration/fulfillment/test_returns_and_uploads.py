@@ -41,7 +41,9 @@ async def test_a_failed_delivery_is_returned_through_the_api(system: TestSystem,
     await eventually(lambda: db.fetchval("SELECT status = 'failed_delivery' FROM shipments"))
 
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=service.api), base_url="http://fulfillment"
+        transport=httpx.ASGITransport(app=service.api),
+        base_url="http://fulfillment",
+        headers={"X-Actor": "ana"},
     ) as client:
         no_reason = await client.post(f"/shipments/{SHIPMENT}/return", json={"reason": " "})
         requested = await client.post(

@@ -177,6 +177,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "ship_by_escalations",
             "tracking_uploads",
             "tracking_upload_answers",
+            "operator_audit",
         },
         "notifications": {
             "contacts",

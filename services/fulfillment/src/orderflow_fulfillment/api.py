@@ -1,5 +1,6 @@
 """fulfillment's HTTP API, a router per resource: shipments with their history, their returns,
-the ship-by clock (at-risk shipments, KPIs), and the warehouse reports refused."""
+the ship-by clock (at-risk shipments, KPIs), tracking uploads, the warehouse reports refused and
+the operators' audit. Every action takes the authenticated actor and is audited with it."""
 
 import json
 from collections.abc import AsyncIterator
@@ -12,9 +13,10 @@ from fastapi import APIRouter, HTTPException, Query
 from orderflow_contracts.fulfillment import ShipmentStatus
 from orderflow_contracts.order import OrderLine
 from orderflow_runtime import RunningService
+from orderflow_runtime.http import Actor
 from pydantic import BaseModel, Field
 
-from orderflow_fulfillment import kpis, returns, store, uploads
+from orderflow_fulfillment import kpis, operator_audit, returns, store, uploads
 
 
 class HistoryEntry(BaseModel):
@@ -98,7 +100,14 @@ class AtRisk(BaseModel):
 def router(service: RunningService) -> APIRouter:
     api = APIRouter()
     # The ship-by routes first: /shipments/{shipment_id} would take "at-risk" for an id.
-    for resource in (_ship_by_clock, _shipments, _returns, _tracking_uploads, _refused_reports):
+    for resource in (
+        _ship_by_clock,
+        _shipments,
+        _returns,
+        _tracking_uploads,
+        _refused_reports,
+        operator_audit.router,
+    ):
         api.include_router(resource(service))
     return api
 
@@ -165,6 +174,7 @@ def _returns(service: RunningService) -> APIRouter:
     refusals: dict[int | str, dict[str, Any]] = {
         404: {"description": "no such shipment"},
         409: {"description": "the shipment cannot take this step of a return; says why"},
+        422: {"description": "not valid, or no actor (X-Actor) where the API is open"},
     }
 
     @api.post(
@@ -172,10 +182,13 @@ def _returns(service: RunningService) -> APIRouter:
         summary="Start a shipment's return, with its refund reason",
         responses=refusals,
     )
-    async def request_return(shipment_id: str, body: ReturnRequest) -> ShipmentDetail:
+    async def request_return(shipment_id: str, body: ReturnRequest, actor: Actor) -> ShipmentDetail:
         async with _refused_as_http():
             async with service.unit_of_work() as uow:
                 await returns.request_return(uow, shipment_id, body.reason)
+                await operator_audit.record(
+                    uow, actor, operator_audit.RETURN_REQUESTED, shipment_id, reason=body.reason
+                )
         return await _one(service, shipment_id)
 
     @api.post(
@@ -183,10 +196,17 @@ def _returns(service: RunningService) -> APIRouter:
         summary="The return label's tracking number: the carrier's news on it is the return's",
         responses=refusals,
     )
-    async def return_label(shipment_id: str, body: ReturnLabel) -> ShipmentDetail:
+    async def return_label(shipment_id: str, body: ReturnLabel, actor: Actor) -> ShipmentDetail:
         async with _refused_as_http():
             async with service.unit_of_work() as uow:
                 await returns.issue_return_label(uow, shipment_id, body.tracking_number)
+                await operator_audit.record(
+                    uow,
+                    actor,
+                    operator_audit.RETURN_LABEL_ISSUED,
+                    shipment_id,
+                    tracking_number=body.tracking_number,
+                )
         return await _one(service, shipment_id)
 
     return api
@@ -233,13 +253,21 @@ def _tracking_uploads(service: RunningService) -> APIRouter:
         responses={
             404: {"description": "no upload for that shipment"},
             409: {"description": "it cannot be sent as asked; says why"},
+            422: {"description": "not valid, or no actor (X-Actor) where the API is open"},
         },
     )
-    async def send_again(shipment_id: str, body: UploadCorrection) -> dict[str, str]:
+    async def send_again(shipment_id: str, body: UploadCorrection, actor: Actor) -> dict[str, str]:
+        number, code = body.tracking_number.strip(), body.carrier_code.strip()
         try:
             async with service.unit_of_work() as uow:
-                await uploads.send_again(
-                    uow, shipment_id, body.tracking_number.strip(), body.carrier_code.strip()
+                await uploads.send_again(uow, shipment_id, number, code)
+                await operator_audit.record(
+                    uow,
+                    actor,
+                    operator_audit.UPLOAD_SENT_AGAIN,
+                    shipment_id,
+                    tracking_number=number,  # empty: as it was
+                    carrier_code=code,
                 )
         except LookupError as missing:
             raise HTTPException(404, str(missing)) from missing

@@ -1,5 +1,6 @@
 """fulfillment's tables."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -536,3 +537,46 @@ async def resend_upload(
         carrier_code,
     )
     return int(attempt)
+
+
+async def record_operator_action(
+    conn: asyncpg.Connection, actor: str, action: str, shipment_id: str, detail: dict[str, str]
+) -> None:
+    """In the action's transaction: the audit commits with the change or not at all."""
+    await conn.execute(
+        "INSERT INTO operator_audit (actor, action, shipment_id, order_id, detail)"
+        " SELECT $1, $2, shipment_id, order_id, $4::jsonb FROM shipments WHERE shipment_id = $3",
+        actor,
+        action,
+        shipment_id,
+        json.dumps(detail),
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    shipment_id: str | None = None
+    order_id: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    before_id: int | None = None
+    limit: int = 100
+
+
+async def operator_actions(conn: asyncpg.Connection, wanted: AuditFilter) -> list[asyncpg.Record]:
+    """Newest first; each filter left None matches everything."""
+    return list(
+        await conn.fetch(
+            "SELECT audit_id, actor, action, shipment_id, order_id, at, detail::text AS detail"
+            " FROM operator_audit"
+            " WHERE ($1::text IS NULL OR shipment_id = $1) AND ($2::text IS NULL OR order_id = $2)"
+            " AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4)"
+            " AND ($5::bigint IS NULL OR audit_id < $5) ORDER BY audit_id DESC LIMIT $6",
+            wanted.shipment_id,
+            wanted.order_id,
+            wanted.actor,
+            wanted.action,
+            wanted.before_id,
+            wanted.limit,
+        )
+    )
