@@ -80,6 +80,34 @@ async def test_rejected_plan_is_replanned_where_stock_really_is(system: TestSyst
     assert [type(m.event) for m in outcomes] == [ReservationRejected, StockReserved]
 
 
+async def test_an_order_the_replica_shows_no_stock_for_is_reserved_where_inventory_has_it(
+    system: TestSystem, start
+) -> None:
+    await _running(system, start)
+    warehouse = await system.bus("warehouse")
+    await warehouse.publish(
+        topics.WAREHOUSE_STOCK,
+        "MUG-RED",
+        StockReceived(sku="MUG-RED", location_id="us-ontario", quantity=3),
+    )
+    await warehouse.flush()
+    routing = await system.db("routing")
+    await eventually(  # inventory's own level first, so the stale one below is the last word
+        lambda: routing.fetchval(
+            "SELECT available = 3 FROM stock_replica WHERE location_id = 'us-ontario'"
+        )
+    )
+    await _stale_replica_says_us_ontario_has(system, 0)  # as if its level had not arrived
+    await _order_one_mug(system)
+
+    [plan] = await system.read(topics.ROUTING_PLANS, until=lambda seen: len(seen) >= 1)
+    [answer] = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    assert isinstance(plan.event, ShipmentsPlanned) and plan.event.attempt == 1
+    assert isinstance(answer.event, StockReserved)
+    reason = await routing.fetchval("SELECT explanation ->> 'reason' FROM decisions")
+    assert reason.startswith("planned on an unconfirmed replica")
+
+
 async def test_order_is_held_when_no_location_can_really_ship_it(system: TestSystem, start) -> None:
     await _running(system, start)
     await _stale_replica_says_us_ontario_has(system, 5)
@@ -90,8 +118,18 @@ async def test_order_is_held_when_no_location_can_really_ship_it(system: TestSys
         until=lambda seen: any(isinstance(m.event, OrderUnroutable) for m in seen),
     )
     gave_up = next(m.event for m in plans if isinstance(m.event, OrderUnroutable))
-    assert gave_up.attempt == 2
-    assert "not enough stock" in gave_up.reason
+    # Ontario on the stale replica's word, then Shenzhen (the replica shows none there, but
+    # inventory had not said so), then inventory's figures for both hold it.
+    assert [
+        (m.event.attempt, m.event.shipments[0].location_id)
+        for m in plans
+        if isinstance(m.event, ShipmentsPlanned)
+    ] == [(1, "us-ontario"), (2, "cn-shenzhen")]
+    assert gave_up.attempt == 3
+    assert gave_up.reason.startswith("not enough stock")
+    assert gave_up.reason.endswith(
+        "inventory's figures: MUG-RED@cn-shenzhen 0/1, MUG-RED@us-ontario 0/1"
+    )
     intake = await system.db("intake")
     hold = await eventually(
         lambda: intake.fetchrow(
@@ -141,7 +179,8 @@ async def test_an_order_released_after_routing_gave_up_is_planned_again(
         until=lambda seen: any(isinstance(m.event, StockReserved) for m in seen),
     )
     reserved = next(m.event for m in outcomes if isinstance(m.event, StockReserved))
-    assert (reserved.plan.attempt, reserved.plan.shipments[0].location_id) == (3, "cn-shenzhen")
+    # held at attempt 3 (Ontario, then Shenzhen, rejected), so the release plans attempt 4
+    assert (reserved.plan.attempt, reserved.plan.shipments[0].location_id) == (4, "cn-shenzhen")
     await eventually(
         lambda: routing.fetchval(
             "SELECT status = 'reserved' FROM orders WHERE order_id = $1", order_id

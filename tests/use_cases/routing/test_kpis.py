@@ -20,7 +20,7 @@ async def test_split_rate_mean_cost_unroutable_share_and_replans(routing: Driven
             topics.ORDERS,
             accepted("o-1", ("MUG-RED", 1)),
             accepted("o-2", ("MUG-RED", 1), ("LAMP-DESK", 1)),
-            accepted("o-3", ("NO-SUCH-SKU", 1)),
+            accepted("o-3", ("MUG-RED", 1), country="BR"),  # no carrier service to Brazil
         )
     )
     shortage = Shortage(sku="MUG-RED", location_id="us-ontario", requested=1, available=3)

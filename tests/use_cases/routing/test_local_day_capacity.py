@@ -52,7 +52,9 @@ async def plan_at(routing: DrivenService, order_id: str, location: str, now: dat
     event = accepted(order_id, ("MUG-RED", 1), country="US")
     await store.remember_orders(routing.conn, [event])
     load = await store.used_today(routing.conn, NETWORK.local_days(now))
-    outcome = use_cases._decide(event, 1, NETWORK, {("MUG-RED", location): 5}, now, load)
+    stock = {("MUG-RED", location): 5}
+    # The replica's word final (no plan sent on it unconfirmed): these tests are about capacity.
+    outcome = use_cases._decide(event, 1, NETWORK, stock, now, load, confirmed=None)
     await store.record_decisions(routing.conn, [(order_id, 1, outcome)])
     if outcome.plan is None:
         return outcome.reason

@@ -11,6 +11,7 @@ from orderflow_contracts.inventory import (
     StockLevelChanged,
 )
 from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
+from orderflow_routing import store, what_if
 from orderflow_testing.use_cases import DrivenService
 
 from tests.use_cases.conftest import accepted
@@ -47,16 +48,16 @@ async def test_an_order_ships_from_the_one_location_holding_every_line(routing) 
 
 
 async def test_orders_of_one_poll_do_not_count_on_the_same_units(routing) -> None:
-    await stock(routing, "MUG-RED", us_ontario=1)
+    await stock(routing, "MUG-RED", us_ontario=1, cn_shenzhen=1)
     first, second = events(
         await routing.deliver(
             topics.ORDERS, accepted("o-1", ("MUG-RED", 1)), accepted("o-2", ("MUG-RED", 1))
         )
     )
 
-    assert isinstance(first, ShipmentsPlanned)
-    assert isinstance(second, OrderUnroutable)
-    assert "MUG-RED" in second.reason
+    assert [s.location_id for s in first.shipments] == ["us-ontario"]
+    # Ontario is cheaper, but the first order took its one unit.
+    assert [s.location_id for s in second.shipments] == ["cn-shenzhen"]
 
 
 async def test_an_order_is_planned_once_however_often_it_arrives(routing) -> None:
@@ -129,3 +130,76 @@ async def test_no_location_serving_the_channel_means_unroutable(routing) -> None
     [outcome] = events(await routing.deliver(topics.ORDERS, accepted("o-1", country="BR")))
 
     assert isinstance(outcome, OrderUnroutable)
+
+
+def rejection(order_id: str, attempt: int, location: str) -> ReservationRejected:
+    """Inventory's answer to a one-mug plan from `location`: none there."""
+    short = Shortage(sku="MUG-RED", location_id=location, requested=1, available=0)
+    return ReservationRejected(order_id=order_id, attempt=attempt, shortages=(short,))
+
+
+async def test_a_shortage_only_the_replica_shows_is_sent_to_inventory(routing) -> None:
+    # The replica knows no MUG-RED anywhere (it may lag inventory): the order is not held on
+    # its word, the best plan goes to inventory, whose answer decides.
+    [plan] = events(await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1))))
+
+    assert isinstance(plan, ShipmentsPlanned)
+    assert [s.location_id for s in plan.shipments] == ["us-ontario"]  # the cheapest
+    [decision] = await store.decisions_of(routing.conn, "o-1")
+    assert decision.explanation["reason"].startswith(
+        "planned on an unconfirmed replica, inventory's answer decides (the replica says:"
+        " not enough stock at any location serving US: short {'MUG-RED': 1})"
+    )
+    assert decision.explanation["seen"]["confirmed"] == []
+
+
+async def test_only_inventorys_own_figures_hold_an_order_for_stock(routing) -> None:
+    await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1)))
+    [second] = events(
+        await routing.deliver(topics.INVENTORY_RESERVATIONS, rejection("o-1", 1, "us-ontario"))
+    )
+    [held] = events(
+        await routing.deliver(topics.INVENTORY_RESERVATIONS, rejection("o-1", 2, "cn-shenzhen"))
+    )
+
+    # Ontario confirmed empty, Shenzhen (the only other location reaching the US) not yet.
+    assert isinstance(second, ShipmentsPlanned) and second.attempt == 2
+    assert [s.location_id for s in second.shipments] == ["cn-shenzhen"]
+    assert isinstance(held, OrderUnroutable) and held.attempt == 3
+    assert held.reason == (
+        "not enough stock at any location serving US: short {'MUG-RED': 1};"
+        " inventory's figures: MUG-RED@cn-shenzhen 0/1, MUG-RED@us-ontario 0/1"
+    )
+
+
+async def test_the_last_attempt_gives_up_with_inventorys_figures(routing) -> None:
+    await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1)))
+    await routing.deliver(topics.INVENTORY_RESERVATIONS, rejection("o-1", 1, "us-ontario"))
+    await stock(routing, "MUG-RED", us_ontario=5)  # the feed says stock arrived there
+    [third] = events(
+        await routing.deliver(topics.INVENTORY_RESERVATIONS, rejection("o-1", 2, "cn-shenzhen"))
+    )
+    [gave_up] = events(
+        await routing.deliver(topics.INVENTORY_RESERVATIONS, rejection("o-1", 3, "us-ontario"))
+    )
+
+    assert [s.location_id for s in third.shipments] == ["us-ontario"]
+    assert isinstance(gave_up, OrderUnroutable)
+    assert gave_up.reason == (
+        "stock rejected 3 plans;"
+        " inventory's figures: MUG-RED@cn-shenzhen 0/1, MUG-RED@us-ontario 0/1"
+    )
+
+
+async def test_a_what_if_replays_a_plan_sent_on_an_unconfirmed_replica_as_sent(routing) -> None:
+    await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1)))
+    current = await store.reference(routing.conn, 1)
+    assert current is not None
+
+    report = await what_if.replay(
+        routing.conn,
+        current.data,
+        datetime(2000, 1, 1, tzinfo=UTC),
+        datetime(2999, 1, 1, tzinfo=UTC),
+    )
+    assert (report.baseline.routed, report.what_if.routed, report.changed_decisions) == (1, 1, 0)

@@ -4,7 +4,7 @@ against each location's capacity for the day."""
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import PickTaskRejected
 from orderflow_contracts.inventory import ReservationRejected, Shortage
-from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
+from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_routing import store
 from orderflow_routing.reference import ReferenceData
 from orderflow_testing.use_cases import DrivenService
@@ -62,10 +62,17 @@ async def test_a_location_at_capacity_today_ships_no_more(routing: DrivenService
     )
     [third] = events(await routing.deliver(topics.ORDERS, accepted("o-3", ("MUG-RED", 1))))
 
-    assert isinstance(first, ShipmentsPlanned)
-    assert isinstance(second, OrderUnroutable)  # the same poll: counted as it plans
-    assert isinstance(third, OrderUnroutable)  # a later poll: counted in location_load
-    assert third.reason.endswith("(at capacity today: us-ontario)")
+    # Ontario is full after the first; the replica shows no stock elsewhere, so the others go
+    # where inventory may still hold it (its answer decides), never to Ontario.
+    assert [s.location_id for s in first.shipments] == ["us-ontario"]
+    assert [s.location_id for s in second.shipments] == ["cn-shenzhen"]  # the same poll
+    assert [s.location_id for s in third.shipments] == ["cn-shenzhen"]  # a later poll
+    [decision] = await store.decisions_of(routing.conn, "o-3")
+    [ontario] = [c for c in decision.explanation["candidates"] if c["location_id"] == "us-ontario"]
+    assert ontario["excluded"] == "at capacity today (1 of 1 shipments)"
+    assert decision.explanation["unconfirmed_replica_says"].endswith(
+        "(at capacity today: us-ontario)"
+    )
 
 
 async def test_the_setup_file_gives_a_new_version_only_until_an_operator_stores_one(
@@ -101,11 +108,12 @@ async def test_a_plan_inventory_rejects_gives_its_capacity_back(routing: DrivenS
     [first] = events(await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1))))
     shortage = Shortage(sku="MUG-RED", location_id="us-ontario", requested=1, available=0)
     rejected = ReservationRejected(order_id="o-1", attempt=1, shortages=(shortage,))
-    [gave_up] = events(await routing.deliver(topics.INVENTORY_RESERVATIONS, rejected))
+    [replanned] = events(await routing.deliver(topics.INVENTORY_RESERVATIONS, rejected))
     await stock(routing, "MUG-RED", us_ontario=5)  # stock arrived
     [second] = events(await routing.deliver(topics.ORDERS, accepted("o-2", ("MUG-RED", 1))))
 
-    assert isinstance(first, ShipmentsPlanned) and isinstance(gave_up, OrderUnroutable)
+    assert isinstance(first, ShipmentsPlanned) and isinstance(replanned, ShipmentsPlanned)
+    assert [s.location_id for s in replanned.shipments] == ["cn-shenzhen"]  # unconfirmed there
     assert isinstance(second, ShipmentsPlanned), second  # o-1's shipment never counted
     assert [s.location_id for s in second.shipments] == ["us-ontario"]
 

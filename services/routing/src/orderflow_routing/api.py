@@ -41,6 +41,11 @@ class DecisionView(BaseModel):
     rejected_by_inventory: list[dict[str, Any]] = Field(
         default=[], description="the shortages inventory answered this plan with, if it did"
     )
+    unconfirmed_replica_says: str = Field(
+        default="",
+        description="a plan sent although routing's stock replica, which may lag inventory,"
+        " covers none: what the replica says (inventory's answer decides); empty otherwise",
+    )
     decided_at: datetime
 
 
@@ -118,5 +123,6 @@ def _view(decision: store.StoredDecision) -> DecisionView:
         reference_version=explanation.get("reference_version"),
         chosen=explanation.get("chosen", []),
         rejected_by_inventory=explanation.get("rejected_by_inventory", []),
+        unconfirmed_replica_says=explanation.get("unconfirmed_replica_says", ""),
         decided_at=decision.decided_at,
     )

@@ -7,7 +7,7 @@ first, if asked; then priority) wins before cost; a channel that never splits ge
 shipments only. Among plans the seller likes equally, the cheapest wins."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,17 @@ from orderflow_routing import costs
 from orderflow_routing.network import NO_PREFERENCE, Network, Preference, Shipment
 from orderflow_routing.search import Candidate, Key, Search, Stock, candidates
 
-__all__ = ["Decision", "Key", "Network", "Preference", "Shipment", "Stock", "plan", "shipment_id"]
+__all__ = [
+    "Decision",
+    "Key",
+    "Network",
+    "Preference",
+    "Shipment",
+    "Stock",
+    "plan",
+    "plan_on_replica",
+    "shipment_id",
+]
 
 RECORDED_PLANS = 40  # beyond the exact search, a decision keeps the best 40 plans, counts the rest
 
@@ -32,6 +42,8 @@ class Decision:
     method: str = ""
     plans_tried: int = 0
     split: Decimal = Decimal(0)  # the split penalty of the shipments
+    # Sent although the replica covers no plan: what the replica says ('' when it covers it).
+    replica_says: str = ""
 
     @property
     def routed(self) -> bool:
@@ -73,6 +85,54 @@ def plan(
     decision.shipments, decision.split = winner.shipments, winner.split
     decision.reason = _why_won(search, winner, [c for c in tried if c.feasible])
     return decision
+
+
+def plan_on_replica(
+    lines: tuple[OrderLine, ...],
+    order: costs.Order,
+    stock: Stock,
+    network: Network,
+    used_today: Mapping[str, int],
+    confirmed: Collection[Key],
+) -> Decision:
+    """The plan for an order on routing's replica of the stock, which may lag inventory (its
+    feed is published about once a second, and read from where routing left it). A shortage
+    only the replica shows does not hold the order: where the replica covers no plan, the
+    best plan with every figure inventory has not `confirmed` for this order taken as unknown
+    (as if it held the order's units there) is sent, and inventory's answer decides; a
+    rejection's figures are then confirmed. Only confirmed figures leave an order without a
+    plan for want of stock."""
+    decision = plan(lines, order, stock, network, used_today)
+    if decision.routed:
+        return decision
+    unknown = _unknown_unless_confirmed(lines, stock, network, confirmed)
+    if not unknown:
+        return decision
+    sent = plan(lines, order, {**stock, **unknown}, network, used_today)
+    if not sent.routed:
+        return decision
+    sent.replica_says = decision.reason
+    sent.reason = (
+        f"planned on an unconfirmed replica, inventory's answer decides (the replica says:"
+        f" {decision.reason}): {sent.reason}"
+    )
+    return sent
+
+
+def _unknown_unless_confirmed(
+    lines: tuple[OrderLine, ...], stock: Stock, network: Network, confirmed: Collection[Key]
+) -> dict[Key, int]:
+    """The order's units of each SKU at every location where the replica is short of them
+    and inventory has not confirmed its figure."""
+    wanted: dict[str, int] = {}
+    for line in lines:
+        wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
+    return {
+        (sku, location): units
+        for sku, units in wanted.items()
+        for location in network.sites
+        if stock.get((sku, location), 0) < units and (sku, location) not in confirmed
+    }
 
 
 def _excluded(search: Search, location: str) -> str:

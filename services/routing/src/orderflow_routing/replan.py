@@ -19,7 +19,7 @@ Decide = Callable[
 
 
 def deciding_with(references: use_cases.References) -> Decide:
-    """Routing's planning of one order, as plan_orders and replan_rejected use it."""
+    """Routing's planning of one order's lines, as plan_orders and replan_rejected plan."""
 
     async def decide(
         conn: asyncpg.Connection,
@@ -30,7 +30,9 @@ def deciding_with(references: use_cases.References) -> Decide:
         network = await references.current(conn)
         now = datetime.now(UTC)
         load = await store.used_today(conn, network.local_days(now))
-        return use_cases._decide(accepted, attempt, network, stock, now, load)
+        # The replica's word is final here: a rejection of a lines re-plan would be re-planned
+        # as the whole order, which inventory, holding the order's reservation, passes over.
+        return use_cases._decide(accepted, attempt, network, stock, now, load, confirmed=None)
 
     return decide
 

@@ -15,7 +15,7 @@ from orderflow_contracts.order import OrderLine
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.setup import SellerSetup
 
-from orderflow_routing.domain import Stock
+from orderflow_routing.domain import Key, Stock
 from orderflow_routing.reference import ProductSize, ReferenceData
 
 log = structlog.get_logger()
@@ -318,6 +318,33 @@ async def note_rejection(
         attempt,
         json.dumps(shortages),
     )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Inventory's answer for one (SKU, location) of a plan it rejected."""
+
+    requested: int
+    available: int
+
+
+async def inventory_figures(
+    conn: asyncpg.Connection, order_id: str, since_attempt: int
+) -> dict[Key, Figure]:
+    """Inventory's figures from its rejections of the order's plans since `since_attempt`
+    (the round's first), the latest per (SKU, location)."""
+    rows = await conn.fetch(
+        "SELECT s ->> 'sku' AS sku, s ->> 'location_id' AS location_id,"
+        " (s ->> 'requested')::int AS requested, (s ->> 'available')::int AS available"
+        " FROM decisions d,"
+        " jsonb_array_elements(coalesce(d.explanation -> 'rejected_by_inventory', '[]')) AS s"
+        " WHERE d.order_id = $1 AND d.attempt >= $2 ORDER BY d.attempt",
+        order_id,
+        since_attempt,
+    )
+    return {
+        (row["sku"], row["location_id"]): Figure(row["requested"], row["available"]) for row in rows
+    }
 
 
 @dataclass(frozen=True)

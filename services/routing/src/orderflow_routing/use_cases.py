@@ -1,5 +1,6 @@
 """routing's use cases: plan on acceptance, re-plan on rejection, keep the stock replica."""
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -57,7 +58,11 @@ async def plan_orders(items: list[Item[OrderAccepted]], references: References) 
     network = await references.current(conn)
     now = datetime.now(UTC)
     load = await store.used_today(conn, network.local_days(now))
-    outcomes = [_decide(item.event, attempt, network, stock, now, load) for item, attempt in fresh]
+    # A round's first plan: inventory has confirmed none of the replica's figures for it yet.
+    outcomes = [
+        _decide(item.event, attempt, network, stock, now, load, confirmed=())
+        for item, attempt in fresh
+    ]
     await store.record_decisions(
         conn,
         [
@@ -85,17 +90,33 @@ async def replan_rejected(
     await store.set_available(
         uow.conn, [(s.sku, s.location_id, s.available) for s in event.shortages]
     )
+    figures = await store.inventory_figures(uow.conn, event.order_id, known.first_attempt)
     if known.attempts_this_round >= max_attempts:
         tried = known.attempts_this_round
-        await _give_up(uow, accepted.order.order_id, attempt, f"stock rejected {tried} plans")
+        reason = f"stock rejected {tried} plans{citing(figures)}"
+        await _give_up(uow, accepted.order.order_id, attempt, reason)
         return
     stock = dict(await store.stock_for(uow.conn, store.line_skus(accepted.order.lines)))
     network = await references.current(uow.conn)
     now = datetime.now(UTC)
     load = await store.used_today(uow.conn, network.local_days(now))
-    outcome = _decide(accepted, attempt + 1, network, stock, now, load)
+    outcome = _decide(accepted, attempt + 1, network, stock, now, load, confirmed=figures)
+    if outcome.plan is None:
+        reason = f"{outcome.reason}{citing(figures)}"
+        outcome = store.Outcome(None, reason, outcome.explanation | {"reason": reason})
     await store.record_decisions(uow.conn, [(event.order_id, attempt + 1, outcome)])
     _announce(uow, event.order_id, attempt + 1, outcome)
+
+
+def citing(figures: Mapping[domain.Key, store.Figure]) -> str:
+    """Inventory's figures for an order, as a reason ends with them ('' when it gave none)."""
+    if not figures:
+        return ""
+    cited = ", ".join(
+        f"{sku}@{location} {figure.available}/{figure.requested}"
+        for (sku, location), figure in sorted(figures.items())
+    )
+    return f"; inventory's figures: {cited}"
 
 
 def order_costs(event: OrderAccepted, network: domain.Network, now: datetime) -> costs.Order:
@@ -120,17 +141,27 @@ def _decide(
     stock: dict[domain.Key, int],
     now: datetime,
     load: dict[str, int],
+    confirmed: Collection[domain.Key] | None,
 ) -> store.Outcome:
     """Plan one order against `stock` and today's `load`, and take what the plan ships out of
-    both. The explanation keeps what the plan saw (stock, load, time, reference version), so a
-    what-if replays it faithfully."""
+    both. `confirmed`: the figures inventory gave for this order, where a shortage only the
+    replica shows is sent to inventory anyway (domain.plan_on_replica); None where the
+    replica's word is final. The explanation keeps what the plan saw (stock, load, time,
+    reference version, what was confirmed), so a what-if replays it faithfully."""
     order = event.order
     skus = {line.sku for line in order.lines}
-    seen = {f"{sku}@{loc}": units for (sku, loc), units in stock.items() if sku in skus and units}
-    decision = domain.plan(order.lines, order_costs(event, network, now), stock, network, load)
-    explanation = explain(decision, network.version) | {
-        "seen": {"stock": seen, "load": dict(load), "at": now.isoformat()}
+    seen: dict[str, object] = {
+        "stock": {f"{s}@{loc}": n for (s, loc), n in stock.items() if s in skus and n},
+        "load": dict(load),
+        "at": now.isoformat(),
     }
+    costed = order_costs(event, network, now)
+    if confirmed is None:
+        decision = domain.plan(order.lines, costed, stock, network, load)
+    else:
+        seen["confirmed"] = sorted(f"{sku}@{loc}" for sku, loc in confirmed)
+        decision = domain.plan_on_replica(order.lines, costed, stock, network, load, confirmed)
+    explanation = explain(decision, network.version) | {"seen": seen}
     if not decision.routed:
         return store.Outcome(None, decision.reason, explanation)
     shipments = planned_shipments(decision, order.order_id, order.channel, attempt)
@@ -157,7 +188,8 @@ def _decide(
 
 
 def explain(decision: domain.Decision, version: int) -> dict[str, object]:
-    return {
+    replica = {"unconfirmed_replica_says": decision.replica_says} if decision.replica_says else {}
+    return replica | {
         "reason": decision.reason,
         "reference_version": version,
         "method": decision.method,
@@ -200,6 +232,7 @@ def _announce(uow: UnitOfWork, order_id: str, attempt: int, outcome: store.Outco
         order_id=order_id,
         attempt=attempt,
         shipments=len(outcome.plan.shipments),
+        on_unconfirmed_replica="unconfirmed_replica_says" in outcome.explanation,
     )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from orderflow_contracts.intake import OrderAccepted
 from pydantic import BaseModel, Field
 
 from orderflow_routing import domain, store
@@ -96,6 +97,21 @@ def _shipped(decision: domain.Decision) -> list[str]:
     return [f"{s.location_id}:{s.quote.service.name}" for s in decision.shipments]
 
 
+def _plan(
+    event: OrderAccepted,
+    network: domain.Network,
+    at: datetime,
+    stock: Mapping[domain.Key, int],
+    load: Mapping[str, int],
+    confirmed: set[domain.Key] | None,
+) -> domain.Decision:
+    """The order planned as routing planned it (on the replica, or on its word alone)."""
+    costed, lines = order_costs(event, network, at), event.order.lines
+    if confirmed is None:
+        return domain.plan(lines, costed, dict(stock), network, dict(load))
+    return domain.plan_on_replica(lines, costed, dict(stock), network, dict(load), confirmed)
+
+
 @dataclass
 class Replay:
     conn: asyncpg.Connection
@@ -116,28 +132,32 @@ class Replay:
 
     async def stock(
         self, past: store.PastDecision
-    ) -> tuple[dict[domain.Key, int], dict[str, int], datetime]:
+    ) -> tuple[dict[domain.Key, int], dict[str, int], datetime, set[domain.Key] | None]:
+        """What the decision saw: stock, load, time, and the figures inventory had confirmed
+        (None for a decision whose replica's word was final, or made before they were kept)."""
         seen = past.explanation.get("seen")
         if seen is None:
             self.report.replayed_on_todays_stock += 1
             skus = store.line_skus(past.accepted.order.lines)
-            return dict(await store.stock_for(self.conn, skus)), {}, past.decided_at
+            return dict(await store.stock_for(self.conn, skus)), {}, past.decided_at, None
         stock = {_key(k): v for k, v in seen["stock"].items()}
-        return stock, dict(seen["load"]), datetime.fromisoformat(seen["at"])
+        confirmed = seen.get("confirmed")
+        return (
+            stock,
+            dict(seen["load"]),
+            datetime.fromisoformat(seen["at"]),
+            None if confirmed is None else {_key(k) for k in confirmed},
+        )
 
     async def add(self, past: store.PastDecision) -> None:
         if "candidates" not in past.explanation:
             self.report.skipped += 1
             return
-        stock, load, at = await self.stock(past)
+        stock, load, at, confirmed = await self.stock(past)
         before_net = await self.network(past.explanation.get("reference_version"))
-        event, lines = past.accepted, past.accepted.order.lines
-        before = domain.plan(
-            lines, order_costs(event, before_net, at), dict(stock), before_net, dict(load)
-        )
-        after = domain.plan(
-            lines, order_costs(event, self.changed, at), dict(stock), self.changed, dict(load)
-        )
+        event = past.accepted
+        before = _plan(event, before_net, at, stock, load, confirmed)
+        after = _plan(event, self.changed, at, stock, load, confirmed)
         self.report.baseline.add(before)
         self.report.what_if.add(after)
         if _shipped(before) != _shipped(after):
