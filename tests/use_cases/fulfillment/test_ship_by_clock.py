@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipByEscalated
 from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.warehouse import WarehouseReported
+from orderflow_fulfillment import kpis, store
 from orderflow_fulfillment.use_cases import escalate_ship_by
 from orderflow_testing.use_cases import DrivenService
 
@@ -75,3 +77,44 @@ async def test_a_rejected_shipment_is_not_escalated(fulfillment) -> None:
     await report(fulfillment, "o-1-us-ontario", "rejected")
 
     assert await escalations_at(fulfillment, 11) == []
+
+
+async def test_the_clock_and_its_kpis_are_read_per_marketplace(fulfillment) -> None:
+    now = datetime.now(UTC)
+    for order_id, channel in (("o-amz", "amazon"), ("o-shp", "shopee")):
+        plan = planned(
+            order_id,
+            ("us-ontario", "MUG-RED", 1),
+            channel=channel,
+            placed_at=now - timedelta(hours=9),
+            ship_by=now + timedelta(hours=1),
+        )
+        await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, StockReserved(plan=plan))
+    await fulfillment.deliver(
+        topics.WAREHOUSE_EVENTS,
+        *(
+            WarehouseReported(
+                shipment_id="o-amz-us-ontario",
+                order_id="o-amz",
+                location_id="us-ontario",
+                status=status,
+                tracking_number="9400100000000000000001" if status == "shipped" else "",
+            )
+            for status in ("picked", "packed", "shipped")
+        ),
+    )
+
+    amazon = await kpis.of(fulfillment.conn, 7, "amazon")
+    shopee = await kpis.of(fulfillment.conn, 7, "shopee")
+    every = await kpis.of(fulfillment.conn, 7)
+    assert (amazon.channel, amazon.shipped, amazon.on_time_ship_rate, amazon.at_risk) == (
+        "amazon",
+        1,
+        1.0,
+        0,
+    )
+    assert (shopee.shipped, shopee.on_time_ship_rate, shopee.at_risk) == (0, None, 1)
+    assert (every.channel, every.shipped, every.at_risk) == (None, 1, 1)
+    at_risk = await store.at_risk(fulfillment.conn, now, 50, "shopee")
+    assert [row["order_id"] for row in at_risk] == ["o-shp"]
+    assert await store.at_risk(fulfillment.conn, now, 50, "amazon") == []

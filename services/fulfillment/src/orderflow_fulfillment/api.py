@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, HTTPException, Query
@@ -97,6 +97,12 @@ class AtRisk(BaseModel):
     percent_used: int = Field(description="of the time from placement to ship-by; over 100: late")
 
 
+# Each marketplace sets its own ship-by and measures its sellers by it: figures of one of them.
+Channel = Annotated[
+    str | None, Query(description="one marketplace's (amazon, shopee...); none: all")
+]
+
+
 def router(service: RunningService) -> APIRouter:
     api = APIRouter()
     # The ship-by routes first: /shipments/{shipment_id} would take "at-risk" for an id.
@@ -119,19 +125,23 @@ def _ship_by_clock(service: RunningService) -> APIRouter:
         "/shipments/at-risk",
         summary="Shipments not shipped yet that used at least `percent` of their time to ship-by",
     )
-    async def shipments_at_risk(percent: int = Query(50, ge=0, le=1000)) -> list[AtRisk]:
+    async def shipments_at_risk(
+        percent: int = Query(50, ge=0, le=1000), channel: Channel = None
+    ) -> list[AtRisk]:
         async with service.pool.acquire() as conn:
-            rows = await store.at_risk(conn, datetime.now(UTC), percent)
+            rows = await store.at_risk(conn, datetime.now(UTC), percent, channel)
         return [AtRisk.model_validate(dict(row)) for row in rows]
 
     @api.get("/shipments/late", summary="Shipments not shipped yet and past their ship-by")
-    async def late_shipments() -> list[AtRisk]:
-        return await shipments_at_risk(percent=100)
+    async def late_shipments(channel: Channel = None) -> list[AtRisk]:
+        return await shipments_at_risk(percent=100, channel=channel)
 
     @api.get("/kpis", summary="On-time ship rate, order-to-ship time, shipments at risk")
-    async def ship_kpis(days: int = Query(7, ge=1, le=365)) -> kpis.ShipKpis:
+    async def ship_kpis(
+        days: int = Query(7, ge=1, le=365), channel: Channel = None
+    ) -> kpis.ShipKpis:
         async with service.pool.acquire() as conn:
-            return await kpis.of(conn, days)
+            return await kpis.of(conn, days, channel)
 
     return api
 

@@ -14,6 +14,7 @@ AT_RISK_PERCENT = 80  # of the time from placement to ship-by: the 80% escalatio
 
 class ShipKpis(BaseModel):
     days: int
+    channel: str | None = Field(default=None, description="the marketplace; none: all of them")
     shipped: int
     on_time_ship_rate: float | None = Field(
         description="shipped by their ship-by, of those with one"
@@ -26,12 +27,13 @@ class ShipKpis(BaseModel):
     late: int = Field(description="not shipped yet, past their ship-by")
 
 
-async def of(conn: asyncpg.Connection, days: int) -> ShipKpis:
+async def of(conn: asyncpg.Connection, days: int, channel: str | None = None) -> ShipKpis:
     now = datetime.now(UTC)
-    row = await store.ship_kpis(conn, now - timedelta(days=days))
-    risky = await store.at_risk(conn, now, AT_RISK_PERCENT)
+    row = await store.ship_kpis(conn, now - timedelta(days=days), channel)
+    risky = await store.at_risk(conn, now, AT_RISK_PERCENT, channel)
     return ShipKpis(
         days=days,
+        channel=channel,
         shipped=row["shipped"],
         on_time_ship_rate=_float(row["on_time_rate"]),
         order_to_ship_p50_hours=_float(row["order_to_ship_p50_hours"]),
@@ -43,7 +45,7 @@ async def of(conn: asyncpg.Connection, days: int) -> ShipKpis:
 
 async def for_metrics(conn: asyncpg.Connection, days: int = 7) -> dict[str, float | None]:
     """The KPIs over /kpis's default window, by name, for /metrics."""
-    return (await of(conn, days)).model_dump(exclude={"days"})
+    return (await of(conn, days)).model_dump(exclude={"days", "channel"})
 
 
 def _float(value: Any) -> float | None:

@@ -372,9 +372,10 @@ async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyn
 
 
 async def at_risk(
-    conn: asyncpg.Connection, now: datetime, min_percent: int
+    conn: asyncpg.Connection, now: datetime, min_percent: int, channel: str | None = None
 ) -> list[asyncpg.Record]:
-    """Shipments not shipped yet with a ship-by, and the share of their time to it used."""
+    """Shipments not shipped yet with a ship-by, and the share of their time to it used; of
+    one marketplace, or of all."""
     return list(
         await conn.fetch(
             "SELECT shipment_id, order_id, location_id, channel, status, placed_at, ship_by,"
@@ -384,16 +385,21 @@ async def at_risk(
             " FROM shipments WHERE status IN ('pick_requested', 'accepted', 'picked', 'packed')"
             " AND ship_by IS NOT NULL AND placed_at IS NOT NULL"
             " AND $1 >= placed_at + (ship_by - placed_at) * ($2 / 100.0)"
+            " AND ($3::text IS NULL OR channel = $3)"
             " ORDER BY ship_by, shipment_id",
             now,
             min_percent,
+            channel,
         )
     )
 
 
-async def ship_kpis(conn: asyncpg.Connection, since: datetime) -> asyncpg.Record:
-    """Over the shipments shipped since `since`: how many, the share shipped by their ship-by,
-    and the order-to-ship time's median and 90th percentile in hours."""
+async def ship_kpis(
+    conn: asyncpg.Connection, since: datetime, channel: str | None = None
+) -> asyncpg.Record:
+    """Over the shipments shipped since `since` (of one marketplace, or of all): how many, the
+    share shipped by their ship-by, and the order-to-ship time's median and 90th percentile in
+    hours."""
     row = await conn.fetchrow(
         "SELECT count(*) AS shipped,"
         " avg((shipped_at <= ship_by)::int) FILTER (WHERE ship_by IS NOT NULL) AS on_time_rate,"
@@ -401,8 +407,10 @@ async def ship_kpis(conn: asyncpg.Connection, since: datetime) -> asyncpg.Record
         "  / 3600 AS order_to_ship_p50_hours,"
         " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM shipped_at - placed_at))"
         "  / 3600 AS order_to_ship_p90_hours"
-        " FROM shipments WHERE shipped_at >= $1 AND placed_at IS NOT NULL",
+        " FROM shipments WHERE shipped_at >= $1 AND placed_at IS NOT NULL"
+        " AND ($2::text IS NULL OR channel = $2)",
         since,
+        channel,
     )
     assert row is not None
     return row
