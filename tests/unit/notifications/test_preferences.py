@@ -45,6 +45,7 @@ def row(**preferences: Any) -> Any:  # a leased row, as the store returns it
         "quiet_until": None,
         "seller_quiet_from": None,
         "seller_quiet_until": None,
+        "unsubscribed_at": None,
         **preferences,
     }
 

@@ -247,7 +247,7 @@ def test_a_seller_rewrites_the_lines_and_the_date_format(tmp_path: Path):
     ("content", "complaint"),
     [
         ('[lines]\neta = "By $when"\n', "uses when"),
-        ('[lines]\nfooter = "x"\n', "[lines] has only eta, return"),
+        ('[lines]\nfooter = "x"\n', "[lines] has only eta, return, unsubscribe"),
         ('[dates]\nformat = "{weekday}"\n', "unknown {part}"),
         ('[dates]\nmonths = ["Jan"]\n', "twelve months"),
     ],

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
-from orderflow_runtime import ServiceSpec, UnitOfWork, every
+import structlog
+from fastapi import APIRouter
+from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
 from orderflow_notifications import api, delays, kpis, privacy
 from orderflow_notifications.config import Settings
@@ -9,9 +11,21 @@ from orderflow_notifications.lanes import LaneTransits
 from orderflow_notifications.sender import sender_task
 from orderflow_notifications.templates import Catalog
 
+log = structlog.get_logger()
+
 
 def create_spec(settings: Settings) -> ServiceSpec:
     retention = timedelta(days=settings.pii_retention_days)
+    links = settings.unsubscribe_links()
+    if settings.unsubscribe_secret is None:
+        log.warning(
+            "notifications.unsubscribe_development_key",
+            detail="unsubscribe links are signed with the development key: set"
+            " NOTIFICATIONS_UNSUBSCRIBE_SECRET wherever real customers get mail",
+        )
+
+    def routes(service: RunningService) -> APIRouter:
+        return api.router(service, links)
 
     async def purge_buyer_data(uow: UnitOfWork) -> int:
         return await privacy.use_cases.purge_expired(uow, retention)
@@ -31,7 +45,8 @@ def create_spec(settings: Settings) -> ServiceSpec:
             every(settings.pii_purge_interval_s, purge_buyer_data),
             every(settings.delay_check_interval_s, tell_predicted_delays),
         ),
-        api=api.router,
+        api=routes,
         kpis=kpis.for_metrics,
         admin_routes=("/preferences",),  # the seller's; a customer's own are an operator's
+        public_routes=api.PUBLIC_ROUTES,
     )

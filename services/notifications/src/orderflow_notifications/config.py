@@ -4,6 +4,8 @@ from orderflow_runtime import ServiceSettings
 from pydantic import AnyHttpUrl, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from orderflow_notifications.unsubscribe import DEVELOPMENT_SECRET, Links
+
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore", frozen=True)
@@ -29,6 +31,18 @@ class Settings(ServiceSettings):
         default=None, description="the HMAC-SHA256 key shared with the webhook's endpoint"
     )
     webhook_timeout_s: float = Field(default=5.0, gt=0)
+    unsubscribe_secret: SecretStr | None = Field(
+        default=None,
+        description="the HMAC-SHA256 key the unsubscribe links' tokens are signed with, 16"
+        " characters or more; unset: a development key, logged as such at start (set it"
+        " wherever real customers get mail: anyone who knows the key can unsubscribe anyone)",
+    )
+    public_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="where a customer's browser reaches this service's public routes (the"
+        " unsubscribe link), e.g. https://notify.shop.example; unset:"
+        " http://127.0.0.1:<HTTP_PORT>",
+    )
     merge_window_s: float = Field(
         default=60,
         ge=0,
@@ -69,6 +83,17 @@ class Settings(ServiceSettings):
         description="a notification 'sending' longer than this was left by a dead sender: it"
         " becomes 'unconfirmed' and is not sent again",
     )
+
+    def unsubscribe_links(self) -> Links:
+        secret = self.unsubscribe_secret
+        base = str(self.public_url or f"http://127.0.0.1:{self.http_port}").rstrip("/")
+        return Links(secret.get_secret_value() if secret else DEVELOPMENT_SECRET, base)
+
+    @model_validator(mode="after")
+    def _unsubscribe_key_long_enough(self) -> "Settings":
+        if self.unsubscribe_secret and len(self.unsubscribe_secret.get_secret_value()) < 16:
+            raise ValueError("NOTIFICATIONS_UNSUBSCRIBE_SECRET: at least 16 characters")
+        return self
 
     @model_validator(mode="after")
     def _webhook_signed(self) -> "Settings":

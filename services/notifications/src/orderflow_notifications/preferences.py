@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import asyncpg
 
+from orderflow_notifications.unsubscribe import OPTIONAL_KINDS
+
 # The zone of most of each destination's people (the first of zone.tab for one-zone countries).
 ZONE_OF_COUNTRY = {
     "AE": "Asia/Dubai", "AR": "America/Argentina/Buenos_Aires", "AT": "Europe/Vienna",
@@ -81,6 +83,13 @@ def hold_for(row: asyncpg.Record, now: datetime) -> Hold | None:
         return Hold(row["id"], attempt, "the customer opted out of all messages")
     if row["kind"] in (row["kinds_off"] or ()):
         return Hold(row["id"], attempt, f"the customer opted out of '{row['kind']}' messages")
+    if row["unsubscribed_at"] is not None and row["kind"] in OPTIONAL_KINDS:
+        return Hold(
+            row["id"],
+            attempt,
+            f"the customer unsubscribed (their link, {row['unsubscribed_at']:%Y-%m-%d}):"
+            f" '{row['kind']}' is optional",
+        )
     quiet = _quiet_hours(row)
     if quiet is None:
         return None

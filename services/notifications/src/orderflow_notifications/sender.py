@@ -32,6 +32,7 @@ from orderflow_notifications.outgoing import (
     compose,
     webhook_body,
 )
+from orderflow_notifications.unsubscribe import Links
 from orderflow_notifications.webhook import WebhookPoster, WebhookRefused
 
 log = structlog.get_logger()
@@ -65,7 +66,9 @@ async def send_due(
             if not rows:
                 return len(leased)
             unit = UnitOfWork(conn, "notifications")
-            round_ = Round(conn, asyncio.Lock(), settings, catalog, unit, webhook)
+            round_ = Round(
+                conn, asyncio.Lock(), settings, catalog, unit, webhook, settings.unsubscribe_links()
+            )
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
             for row in rows:
                 lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)
@@ -140,6 +143,7 @@ class Round:
     catalog: templates.Catalog
     unit: UnitOfWork
     webhook: WebhookPoster | None
+    links: Links
 
     async def begin(self, rows: list[asyncpg.Record]) -> list[asyncpg.Record]:
         """Those of `rows` marked 'sending': a round whose lease ran out lost the others."""
@@ -192,15 +196,20 @@ async def _send_news(
         kinds=[row["kind"] for row in rows],
     )
     channel = ""
+    unsubscribe_url = round_.links.url(first["order_id"])
     try:
         channel = channel_for(first, round_.webhook)
-        message = compose(rows, round_.catalog)
+        message = compose(rows, round_.catalog, unsubscribe_url)
         if round_.webhook is not None and channel == "webhook":
-            await round_.webhook.post(f"notification-{first['id']}", webhook_body(rows, message))
+            await round_.webhook.post(
+                f"notification-{first['id']}", webhook_body(rows, message, unsubscribe_url)
+            )
         elif smtp is None:
             raise unreachable or ConnectionError("no SMTP session")
         else:
-            await smtp.send_message(build_email(rows, message, round_.settings.smtp_sender))
+            await smtp.send_message(
+                build_email(rows, message, round_.settings.smtp_sender, unsubscribe_url)
+            )
     except Exception as error:  # any failure is this message's alone: log it, go on with the rest
         return _failed(round_, rows, channel, error, with_context)
     recipient = (

@@ -4,7 +4,8 @@ kind and is the fallback; a message sent in it for lack of a translation says so
 
 Besides the kinds, a file has `[lines]`, the lines a body shows only when there is something to
 say (`eta`, in a body `$eta_line`: the expected delivery; `return`, in a body `$return_line`:
-where to return an item), and `[dates]`, how the language writes a date: `format` with {day},
+where to return an item) and the one every message ends with (`unsubscribe`, with
+`$unsubscribe_url`), and `[dates]`, how the language writes a date: `format` with {day},
 {month}, {month_number}, {year} and {buddhist_year}, the twelve `months`, and `range` with {first} and {last}."""
 
 import tomllib
@@ -35,6 +36,11 @@ FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number", "tracking_
 # Each optional line: its placeholder in a body, and the one placeholder it adds to FIELDS.
 OPTIONAL_LINES = {"eta": ("eta_line", "eta"), "return": ("return_line", "return_url")}
 BODY_FIELDS = FIELDS | {placeholder for placeholder, _ in OPTIONAL_LINES.values()}
+# Each line of [lines] and the placeholder it adds: the optional ones, and `unsubscribe`, the
+# line every message ends with (`$unsubscribe_url`), once even for a burst of news.
+LINE_FIELDS = {line: value for line, (_, value) in OPTIONAL_LINES.items()} | {
+    "unsubscribe": "unsubscribe_url"
+}
 DATES = {"format": str, "months": list, "range": str}
 FALLBACK = "en"
 
@@ -95,7 +101,7 @@ class Catalog:
                 by_language[language] = by_language.get(language, Language()).updated(own)
         english = by_language.get(FALLBACK, Language())
         missing = [kind for kind in KINDS if kind not in english.kinds]
-        missing += [f"[lines] {line}" for line in OPTIONAL_LINES if line not in english.lines]
+        missing += [f"[lines] {line}" for line in LINE_FIELDS if line not in english.lines]
         missing += [f"[dates] {key}" for key in DATES if key not in english.dates]
         if missing:
             raise TemplateError(f"{FALLBACK}.toml, the fallback, lacks {', '.join(missing)}")
@@ -104,6 +110,12 @@ class Catalog:
     @property
     def languages(self) -> list[str]:
         return sorted(self.by_language)
+
+    def unsubscribe_line(self, language: str, url: str) -> tuple[str, bool]:
+        """Where the customer unsubscribes, said in `language`, else in English (then True)."""
+        own = self.by_language.get(language, Language()).lines.get("unsubscribe")
+        line = own or self.by_language[FALLBACK].lines["unsubscribe"]
+        return line.safe_substitute(unsubscribe_url=url), own is None
 
     def render(
         self,
@@ -186,10 +198,10 @@ def _read_file(entry: Traversable) -> Language:
 
 
 def _read_lines(file: str, lines: object) -> dict[str, Template]:
-    if not isinstance(lines, dict) or set(lines) - set(OPTIONAL_LINES):
-        raise TemplateError(f"{file}: [lines] has only {', '.join(OPTIONAL_LINES)}")
+    if not isinstance(lines, dict) or set(lines) - set(LINE_FIELDS):
+        raise TemplateError(f"{file}: [lines] has only {', '.join(LINE_FIELDS)}")
     return {
-        line: _checked(file, f"lines.{line}", text, FIELDS | {OPTIONAL_LINES[line][1]})
+        line: _checked(file, f"lines.{line}", text, FIELDS | {LINE_FIELDS[line]})
         for line, text in lines.items()
     }
 

@@ -7,6 +7,7 @@ from orderflow_notifications.store.preferences import (
     seller_preferences,
     set_customer_preferences,
     set_seller_preferences,
+    unsubscribe,
 )
 from orderflow_notifications.store.queue import (
     Attempt,
@@ -56,4 +57,5 @@ __all__ = [
     "set_seller_preferences",
     "summary",
     "told_of",
+    "unsubscribe",
 ]

@@ -62,3 +62,27 @@ _SELLER_COLUMNS = (
 
 def _seller(row: asyncpg.Record) -> dict[str, Any]:
     return dict(row) | {"return_urls": json.loads(row["return_urls"])}
+
+
+async def unsubscribe(
+    conn: asyncpg.Connection, order_id: str, kinds: list[str], actor: str
+) -> tuple[bool, bool]:
+    """The order's customer unsubscribed from `kinds`: the order's contact records when (first
+    time only), and a customer with an e-mail has them off for their other orders too. Returns
+    (the order is known, the customer's e-mail preferences were changed)."""
+    row = await conn.fetchrow(
+        "WITH contact AS (UPDATE contacts SET unsubscribed_at = coalesce(unsubscribed_at, now())"
+        "  WHERE order_id = $1 RETURNING email),"
+        " customer AS (INSERT INTO customer_preferences AS p (email, kinds_off, updated_by)"
+        "  SELECT lower(email), $2::text[], $3 FROM contact WHERE email <> ''"
+        "  ON CONFLICT (email) DO UPDATE SET updated_by = EXCLUDED.updated_by,"
+        "   updated_at = now(), kinds_off = ARRAY(SELECT DISTINCT k"
+        "    FROM unnest(p.kinds_off || EXCLUDED.kinds_off) AS k ORDER BY k)"
+        "  RETURNING email)"
+        " SELECT (SELECT count(*) FROM contact) AS orders,"
+        "  (SELECT count(*) FROM customer) AS customers",
+        order_id,
+        kinds,
+        actor,
+    )
+    return bool(row["orders"]), bool(row["customers"])

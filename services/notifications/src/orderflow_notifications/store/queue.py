@@ -87,7 +87,8 @@ async def lease_due(
         "  LEFT JOIN customer_preferences p ON c.email <> '' AND p.email = lower(c.email)"
         "  CROSS JOIN seller_preferences s"
         " WHERE n.id = t.id"
-        " RETURNING n.*, c.name, c.sales_channel, c.external_id, c.country, t.due_at,"
+        " RETURNING n.*, c.name, c.sales_channel, c.external_id, c.country, c.unsubscribed_at,"
+        "  t.due_at,"
         "  p.opted_out, p.kinds_off, p.time_zone, p.quiet_from, p.quiet_until,"
         "  s.quiet_from AS seller_quiet_from, s.quiet_until AS seller_quiet_until,"
         "  coalesce(s.return_urls ->> c.sales_channel, s.return_urls ->> '*', '') AS return_url_template",
