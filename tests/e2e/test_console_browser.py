@@ -207,6 +207,8 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
 
             def sign_in(api_key: str, who: str) -> None:
                 page.goto(console)
+                # the page asks who is signed in first: wait for its answer, not the old page's
+                page.wait_for_selector("#sign-out:visible, #api-key:visible")
                 if page.locator("#sign-out").is_visible():
                     page.locator("#sign-out").click()
                 page.locator("#api-key").fill(api_key)
@@ -330,8 +332,16 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
                 "stock-out-rate",
                 "exception-rate-by-reason",
                 "order-to-ship",
+                "routing-shares",
+                "cost-per-order",
             ):
                 expect(page.locator(f"[data-chart={chart}] svg")).to_be_visible()
+            # routing's own figures: orders were planned, so a cost and both shares are drawn
+            routing_shares = page.locator("[data-chart=routing-shares] rect[data-label]")
+            expect(routing_shares).to_have_count(2)
+            cost = page.locator("[data-kpi='plan cost per order'] .value")
+            expect(cost).to_have_text(re.compile(r"^\d+\.\d\d$"))  # not the page's dash
+            expect(page.locator("[data-kpi='split orders'] .value")).to_contain_text("%")
             shot(page, "8-kpis")
 
             page.goto(f"{console}asyncapi")

@@ -1,6 +1,7 @@
 """The console's KPI charts: each of the seeds' KPIs (oversell, stock-out rate, exception rate
-by reason, order-to-ship time, on-time ship rate, turnover, slow movers) is drawn as inline SVG
-from what the services' GET /kpis answer, built here with the services' own response models
+by reason, order-to-ship time, on-time ship rate, turnover, slow movers) and routing's (split
+and unroutable shares, plan cost per order) is drawn as inline SVG from what the services' GET
+/kpis answer, built here with the services' own response models
 and inventory's own KPI arithmetic."""
 
 import re
@@ -13,6 +14,7 @@ from orderflow_console.kpis import hours_text
 from orderflow_fulfillment.kpis import ShipKpis
 from orderflow_intake.api.schemas import Kpis, QueueTime, ReasonRate
 from orderflow_inventory import kpis as inventory_kpis
+from orderflow_routing.kpis import RoutingKpis
 
 NOW = datetime(2026, 12, 5, 12, tzinfo=UTC)
 INTAKE = Kpis(
@@ -53,6 +55,15 @@ SHIP = ShipKpis(
     at_risk=2,
     late=1,
 )
+ROUTING = RoutingKpis(
+    days=7,
+    orders=40,
+    planned=38,
+    split_rate=0.1053,
+    mean_cost_per_order=12.3456,
+    unroutable_share=0.05,
+    replans=3,
+)
 SLOW = [
     {
         "id": 1,
@@ -69,6 +80,7 @@ def _services(request: httpx.Request) -> httpx.Response:
         ("intake", "/kpis"): INTAKE.model_dump(mode="json"),
         ("inventory", "/kpis"): INVENTORY.model_dump(mode="json"),
         ("fulfillment", "/kpis"): SHIP.model_dump(mode="json"),
+        ("routing", "/kpis"): ROUTING.model_dump(mode="json"),
         ("inventory", "/alerts"): SLOW,
     }
     body = answers.get((request.url.host, request.url.path))
@@ -76,7 +88,7 @@ def _services(request: httpx.Request) -> httpx.Response:
 
 
 async def _charts() -> dict[str, str]:
-    upstreams = {s: f"http://{s}" for s in ("intake", "inventory", "fulfillment")}
+    upstreams = {s: f"http://{s}" for s in ("intake", "inventory", "fulfillment", "routing")}
     client = httpx.AsyncClient(transport=httpx.MockTransport(_services))
     app = create_app(ConsoleSettings(upstreams=upstreams), client)
     async with httpx.AsyncClient(
@@ -105,6 +117,8 @@ async def test_every_kpi_of_the_seeds_is_a_chart_drawn_from_the_services_figures
         "on-time-ship-rate",
         "turnover",
         "slow-movers",
+        "routing-shares",
+        "cost-per-order",
     }
     assert all(svg.startswith("<svg") for svg in charts.values()), charts
     assert bars(charts["oversold"]) == {"oversold units": 0}
@@ -119,6 +133,9 @@ async def test_every_kpi_of_the_seeds_is_a_chart_drawn_from_the_services_figures
     assert bars(charts["on-time-ship-rate"]) == {"shipped by ship-by": 0.96}
     assert bars(charts["turnover"]) == {"turnover": 0.3158}  # 300 / ((900 + 1000) / 2)
     assert bars(charts["slow-movers"]) == {"MUG-GREEN": 45}
+    assert bars(charts["routing-shares"]) == {"split orders": 0.1053, "unroutable": 0.05}
+    assert bars(charts["cost-per-order"]) == {"mean plan cost": 12.3456}
+    assert ">12.35<" in charts["cost-per-order"] and ">10.5 %<" in charts["routing-shares"]
     assert (
         ">20.25 h<" in charts["order-to-ship"]
         and ">5.50 h<" in charts["order-to-ship"]
@@ -137,4 +154,5 @@ async def test_a_chart_whose_service_did_not_answer_says_so() -> None:
     charts = {chart["name"]: chart["svg"] for chart in found["charts"]}
     assert "<svg" in charts["exception-rate-by-reason"]
     assert "no data yet" in charts["on-time-ship-rate"]
+    assert "no order planned yet" in charts["cost-per-order"]
     assert any(line.startswith("fulfillment /kpis") for line in found["unavailable"])

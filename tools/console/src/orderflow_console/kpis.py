@@ -1,6 +1,7 @@
 """The seeds' KPIs as charts: inline SVG drawn here from the services' own GET /kpis (intake's
-exceptions, inventory's stock, fulfillment's shipping) and inventory's slow-mover alerts, so the
-page needs no chart library and a test can read what each chart shows."""
+exceptions, inventory's stock, fulfillment's shipping, routing's plans) and inventory's
+slow-mover alerts, so the page needs no chart library and a test can read what each chart
+shows."""
 
 import asyncio
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ SOURCES = {
     "intake": ("intake", "/kpis"),
     "inventory": ("inventory", "/kpis"),
     "fulfillment": ("fulfillment", "/kpis"),
+    "routing": ("routing", "/kpis"),
     "slow_movers": ("inventory", "/alerts?kind=slow_mover&limit=20"),
 }
 WIDTH, ROW, LABEL = 380, 24, 150
@@ -72,6 +74,35 @@ def hours_text(hours: float) -> str:
 def _rate(name: str, title: str, label: str, rate: float | None, note: str) -> Chart:
     bars = [] if rate is None else [Bar(label, rate, pct(rate))]
     return Chart(name, title, bars, scale=1.0, note=note)
+
+
+def routing_charts(plans: Json) -> list[Chart]:
+    """Routing's own figures (GET /kpis): how often it splits or cannot ship, what a plan costs."""
+    shares = [
+        Bar(label, plans[key], pct(plans[key]))
+        for label, key in (("split orders", "split_rate"), ("unroutable", "unroutable_share"))
+        if plans.get(key) is not None
+    ]
+    cost = plans.get("mean_cost_per_order")
+    window = f"last {plans.get('days', '?')} days"
+    return [
+        Chart(
+            "routing-shares",
+            "Routing: split and unroutable orders",
+            shares,
+            scale=1.0,
+            note=f"of {plans.get('orders', '?')} orders decided, {window};"
+            f" {plans.get('replans', '?')} re-plans",
+        ),
+        Chart(
+            "cost-per-order",
+            "Routing: plan cost per order",
+            [] if cost is None else [Bar("mean plan cost", cost, f"{cost:.2f}")],
+            note=f"shipping, handling, lateness, capacity and split, mean over"
+            f" {plans.get('planned', '?')} planned orders, {window}",
+            empty="no order planned yet",
+        ),
+    ]
 
 
 def charts(sources: dict[str, Json]) -> list[Chart]:
@@ -151,6 +182,7 @@ def charts(sources: dict[str, Json]) -> list[Chart]:
             note=f"share of SKUs in stock that are slow: {pct(stock.get('slow_moving_ratio'))}",
             empty="no slow movers",
         ),
+        *routing_charts(sources.get("routing") or {}),
     ]
 
 
@@ -165,7 +197,9 @@ async def fetch(upstreams: Upstreams) -> dict[str, Any]:
         else:
             unavailable.append(f"{SOURCES[name][0]} {SOURCES[name][1]}: {status or body}")
     return {
-        "figures": {name: sources.get(name) for name in ("intake", "inventory", "fulfillment")},
+        "figures": {
+            name: sources.get(name) for name in ("intake", "inventory", "fulfillment", "routing")
+        },
         "charts": [chart.as_dict() for chart in charts(sources)],
         "unavailable": unavailable,
     }

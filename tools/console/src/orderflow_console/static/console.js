@@ -245,6 +245,7 @@ function tile(name, value, tone = "") { return `<div class="tile ${tone}" data-k
 async function showKpis() {
   const found = await api("/api/kpis");
   const intake = found.figures.intake || {}, stock = found.figures.inventory || {}, ship = found.figures.fulfillment || {};
+  const plans = found.figures.routing || {};
   view.innerHTML = `
     <h2>KPIs</h2>
     ${found.unavailable.length ? `<p class="low">not reachable: ${esc(found.unavailable.join("; "))}</p>` : ""}
@@ -258,6 +259,9 @@ async function showKpis() {
       ${tile("slow-moving SKUs", pct(stock.slow_moving_ratio))}
       ${tile("orders (24 h)", intake.orders ?? "–")}
       ${tile("shipped (7 days)", ship.shipped ?? "–")}
+      ${tile("plan cost per order", num(plans.mean_cost_per_order, 2))}
+      ${tile("split orders", pct(plans.split_rate))}
+      ${tile("unroutable", pct(plans.unroutable_share), plans.unroutable_share > 0 ? "bad" : "")}
     </div>
     <div class="charts">${found.charts.map((c) => `
       <div class="chart" data-chart="${esc(c.name)}"><h3>${esc(c.title)}</h3>${c.svg}<p class="muted">${esc(c.note)}</p></div>`).join("")}
