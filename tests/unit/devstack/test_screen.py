@@ -71,3 +71,16 @@ def test_the_screen_shows_the_operators_console_and_where_the_keys_are() -> None
     assert "operators' console: http://127.0.0.1:23106/" in text
     assert keys in text
     assert re.search(r"service intake\W+running\W+http://127\.0\.0\.1:41001/docs", text)
+
+
+def test_with_the_console_the_held_and_dead_lettered_counts_point_at_its_pages() -> None:
+    console = Console(width=160, record=True)
+    journey = Journey(held=1, dead_lettered=2)
+    console.print(render(journey, 1.0, {"intake": "running"}, "http://127.0.0.1:23106/"))
+    text = console.export_text()
+    assert re.search(
+        r"held \(exception queue\)\s+│\s+1\s+│ http://127\.0\.0\.1:23106/#/exceptions", text
+    )
+    assert re.search(
+        r"dead-lettered messages\s+│\s+2\s+│ http://127\.0\.0\.1:23106/#/dead-letters", text
+    )

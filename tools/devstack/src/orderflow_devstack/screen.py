@@ -23,6 +23,15 @@ WHERE = {
     "dead-lettered messages": "<topic>.dlq; intake /raw-payloads",
 }
 
+# The console's page for a count, where there is one: shown instead of the route when the
+# console runs (its address ends with a slash).
+CONSOLE_PAGES = {
+    "orders received": "#/orders",
+    "held (exception queue)": "#/exceptions",
+    "stock reserved": "#/stock",
+    "dead-lettered messages": "#/dead-letters",
+}
+
 
 def render(
     journey: Journey,
@@ -61,7 +70,8 @@ def render(
         ("dead-lettered messages", journey.dead_lettered),
     ]
     for name, value in rows:
-        table.add_row(name, f"{value:,}", WHERE.get(name, ""))
+        page = CONSOLE_PAGES.get(name) if console_url else None
+        table.add_row(name, f"{value:,}", f"{console_url}{page}" if page else WHERE.get(name, ""))
     table.add_section()
     table.add_row("orders/s (pick tasks, last 5 s)", f"{journey.pick_tasks_per_second():,.1f}")
     table.add_row("received → pick task p50", _ms(journey.percentile(0.50)))
