@@ -1,6 +1,7 @@
 """Fulfillment's journeys with four services on the real broker and databases, the warehouse
-and carrier simulated: a split order, an order cancelled after its pick task, a 3PL's
-rejection re-planned elsewhere, and a failed delivery that comes back and is restocked."""
+and carrier simulated: a split order, an order cancelled after its pick task, an address
+changed after it, a 3PL's rejection re-planned elsewhere, and a failed delivery that comes back
+and is restocked."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
@@ -9,7 +10,12 @@ from contextlib import asynccontextmanager
 import asyncpg
 import pytest
 from orderflow_contracts import topics
-from orderflow_contracts.marketplace import MarketplaceOrderCancelled, MarketplaceOrderPublished
+from orderflow_contracts.marketplace import (
+    MarketplaceAddressChanged,
+    MarketplaceOrderCancelled,
+    MarketplaceOrderPublished,
+)
+from orderflow_contracts.order import Address
 from orderflow_contracts.warehouse import StockReceived, WarehouseReported
 from orderflow_simulators import payloads
 from orderflow_simulators.partners import Carrier, TrackingDesk, Warehouse
@@ -144,6 +150,46 @@ async def test_an_order_cancelled_after_its_pick_task_is_stopped_and_released(
     await eventually(
         lambda: intake.fetchval(
             "SELECT array_agg(action ORDER BY audit_id) = '{shipment_stopped}'"
+            " FROM audit WHERE actor = 'fulfillment'"
+        )
+    )
+
+
+async def test_an_address_changed_after_its_pick_task_is_relabelled_and_on_the_order(
+    system: TestSystem,
+) -> None:
+    await open_for_business(system, {("MUG-RED", "us-ontario"): 5})
+    external_id = await place(system, 6, [("MUG-RED", 1)], "US")
+    fulfillment, intake = await system.db("fulfillment"), await system.db("intake")
+    slow = Warehouse(await system.bus("warehouse"), seller_setup(), delay_s=4.0)
+    moved = Address(
+        name="Ada Buyer", line1="9 Elm St", city="Austin", region="TX", postal_code="73301",
+        country="US",
+    )  # fmt: skip
+
+    async with partners_running(slow):
+        await eventually(lambda: _holds(shipments(fulfillment), lambda s: len(s) == 1))
+        partners = await system.bus("partners")
+        await partners.publish(
+            topics.MARKETPLACE_ORDERS,
+            f"shopify:{external_id}",
+            MarketplaceAddressChanged(channel="shopify", external_id=external_id, ship_to=moved),
+        )
+        await partners.flush()
+        await eventually(
+            lambda: _holds(shipments(fulfillment), all_are("shipped", 1)), timeout_s=30
+        )
+
+    notes = await fulfillment.fetch(
+        "SELECT note FROM shipment_history WHERE note <> '' ORDER BY id"
+    )
+    assert [row["note"] for row in notes] == [
+        "address changed: the new one sent to the warehouse, for its answer",
+        "the warehouse relabelled it for the new address",
+    ]
+    await eventually(  # intake has the warehouse's answer on the order
+        lambda: intake.fetchval(
+            "SELECT array_agg(action ORDER BY audit_id) = '{address_relabelled}'"
             " FROM audit WHERE actor = 'fulfillment'"
         )
     )

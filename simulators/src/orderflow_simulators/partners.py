@@ -11,6 +11,7 @@ import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
 from orderflow_contracts.fulfillment import (
+    PickTaskAddressChanged,
     PickTaskCancelled,
     PickTaskIssued,
     TrackingNumberAssigned,
@@ -139,9 +140,10 @@ class TrackingDesk:
 
 class Warehouse:
     """Every location of the seller at once: receives stock, picks, packs and ships; stops a
-    pick task cancelled before it shipped. A location in `rejects_at` is a 3PL that rejects
-    every pick task (over capacity); one in `short_at` finds one unit of a task's first line
-    missing (it picks the rest, when there is any)."""
+    pick task cancelled before it shipped and relabels one for a new address (answering
+    `address_changed`; one that left answers nothing). A location in `rejects_at` is a 3PL
+    that rejects every pick task (over capacity); one in `short_at` finds one unit of a task's
+    first line missing (it picks the rest, when there is any)."""
 
     def __init__(
         self,
@@ -190,6 +192,8 @@ class Warehouse:
                 await self._fulfil(event, envelope.correlation_id)
             elif isinstance(event, PickTaskCancelled):
                 await self._stop(event, envelope.correlation_id)
+            elif isinstance(event, PickTaskAddressChanged):
+                await self._relabel(event, envelope.correlation_id)
 
     async def _fulfil(self, task: PickTaskIssued, correlation_id: str) -> None:
         if task.location_id in self.rejects_at:
@@ -233,6 +237,15 @@ class Warehouse:
         await self._report(
             stop.shipment_id, stop.order_id, stop.location_id, "cancelled", correlation_id
         )
+
+    async def _relabel(self, change: PickTaskAddressChanged, correlation_id: str) -> None:
+        """Relabelled if it has not left; one that left goes to the old address."""
+        if change.shipment_id in self._left or change.shipment_id in self._stopped:
+            return
+        await self._report(
+            change.shipment_id, change.order_id, change.location_id, "address_changed",
+            correlation_id,
+        )  # fmt: skip
 
     async def _report(
         self,

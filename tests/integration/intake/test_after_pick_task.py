@@ -4,7 +4,7 @@ itself (GET /orders/{id}), not only in its audit trail: what an operator or sell
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
-    AddressChangeSent,
+    AddressChangeApplied,
     AddressChangeTooLate,
     ShipmentStatus,
     ShipmentStatusChanged,
@@ -46,7 +46,7 @@ async def test_an_address_change_and_a_refund_return_are_answered_on_the_order(
     await intake.publish(
         topics.FULFILLMENT_STATUS,
         order_id,
-        AddressChangeSent(
+        AddressChangeApplied(
             order_id=order_id,
             shipment_id=f"{order_id}-1",
             location_id="us-ontario",
@@ -65,7 +65,7 @@ async def test_an_address_change_and_a_refund_return_are_answered_on_the_order(
 
     detail = (await intake.http.get(f"/orders/{order_id}")).json()
     assert _answers(detail) == [
-        (f"{order_id}-1", "address_change", "address_sent", "sent to the warehouse while picked", ""),
+        (f"{order_id}-1", "address_change", "relabelled", "relabelled by the warehouse while picked", ""),
         (
             f"{order_id}-2",
             "address_change",

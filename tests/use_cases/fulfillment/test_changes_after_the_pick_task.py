@@ -3,7 +3,7 @@ late for the shipment that already left."""
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
-    AddressChangeSent,
+    AddressChangeApplied,
     AddressChangeTooLate,
     PickTaskAddressChanged,
     PickTaskCancelled,
@@ -17,6 +17,7 @@ from orderflow_testing.use_cases import DrivenService
 from tests.use_cases.fulfillment.test_shipments import report, reserved, sent
 
 SHIPMENT = "o-1-us-ontario"
+USPS = "9400100000000000000001"
 NEW_ADDRESS = Address(name="Lin", line1="9 Other St", city="Elsewhere", country="US")
 
 
@@ -104,20 +105,78 @@ async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulf
     changed = OrderAddressChanged(
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
-    [(topic, _, relabel), (told, key, answer)] = sent(
-        await fulfillment.deliver(topics.ORDERS, changed)
-    )
+    [(topic, _, relabel)] = sent(await fulfillment.deliver(topics.ORDERS, changed))
 
     assert topic == topics.pick_tasks("us-ontario")
     assert isinstance(relabel, PickTaskAddressChanged)
     assert relabel.ship_to == NEW_ADDRESS
-    assert (told, key) == (topics.FULFILLMENT_STATUS, "o-1")
-    assert isinstance(answer, AddressChangeSent)
+    assert await waiting_for_the_warehouse(fulfillment)
+
+
+async def waiting_for_the_warehouse(fulfillment: DrivenService) -> bool:
+    return bool(
+        await fulfillment.conn.fetchval(
+            "SELECT address_change_requested_at IS NOT NULL FROM shipments WHERE shipment_id = $1",
+            SHIPMENT,
+        )
+    )
+
+
+async def test_the_warehouses_relabel_is_told_on(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, SHIPMENT, "picked")
+    changed = OrderAddressChanged(
+        order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
+    )
+    await fulfillment.deliver(topics.ORDERS, changed)
+
+    [(topic, key, answer)] = sent(await report(fulfillment, SHIPMENT, "address_changed"))
+    assert (topic, key) == (topics.FULFILLMENT_STATUS, "o-1")
+    assert isinstance(answer, AddressChangeApplied)
     assert (answer.shipment_id, answer.location_id, answer.status) == (
         SHIPMENT,
         "us-ontario",
-        "pick_requested",
+        "picked",
     )
+    assert not await waiting_for_the_warehouse(fulfillment)
+    assert (await notes(fulfillment))[-1] == "the warehouse relabelled it for the new address"
+    # Shipping afterwards is the journey as usual: nothing about the address.
+    emitted = sent(await report(fulfillment, SHIPMENT, "packed", "shipped", tracking=USPS))
+    assert not any(isinstance(e, AddressChangeTooLate) for _, _, e in emitted)
+
+
+async def test_a_parcel_shipped_before_the_warehouse_relabelled_it_is_too_late(
+    fulfillment,
+) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, SHIPMENT, "picked", "packed")
+    changed = OrderAddressChanged(
+        order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
+    )
+    await fulfillment.deliver(topics.ORDERS, changed)
+
+    emitted = sent(await report(fulfillment, SHIPMENT, "shipped", tracking=USPS))
+    [too_late] = [e for _, _, e in emitted if isinstance(e, AddressChangeTooLate)]
+    assert (too_late.shipment_id, too_late.status, too_late.tracking_number) == (
+        SHIPMENT,
+        "shipped",
+        USPS,
+    )
+    assert not await waiting_for_the_warehouse(fulfillment)
+    assert "shipped before the warehouse relabelled it" in "; ".join(await notes(fulfillment))
+
+
+async def test_an_address_answer_nobody_asked_for_is_refused_and_kept(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+
+    assert sent(await report(fulfillment, SHIPMENT, "address_changed")) == []
+    kept = await fulfillment.conn.fetch("SELECT status, reason FROM refused_reports")
+    assert [tuple(row) for row in kept] == [
+        (
+            "address_changed",
+            "an address change nobody asked for, or answered already (pick_requested)",
+        )
+    ]
 
 
 async def test_a_new_address_after_the_parcel_left_is_noted_as_too_late(fulfillment) -> None:

@@ -55,7 +55,9 @@ class PickTaskCancelled(Event):
 
 
 class PickTaskAddressChanged(Event):
-    """The buyer's address changed after the pick task: label the parcel for this one."""
+    """The buyer's address changed after the pick task: label the parcel for this one. The
+    warehouse answers `address_changed` (`WarehouseReported`) once it has; a parcel shipped
+    without that answer went to the old address."""
 
     shipment_id: str
     order_id: str
@@ -89,10 +91,10 @@ class PickTaskRejected(Event):
     short_pick: bool = False
 
 
-class AddressChangeSent(Event):
-    """The buyer's new address was sent to the warehouse before the shipment left
-    (`PickTaskAddressChanged`; `status`: where it was): it labels the parcel for it. Intake
-    records it on the order."""
+class AddressChangeApplied(Event):
+    """The warehouse relabelled the shipment for the buyer's new address before it left (its
+    answer to `PickTaskAddressChanged`; `status`: where the shipment was). Intake records it
+    on the order."""
 
     order_id: str
     shipment_id: str
@@ -101,8 +103,9 @@ class AddressChangeSent(Event):
 
 
 class AddressChangeTooLate(Event):
-    """The buyer's new address came after the shipment left (`status`: where it was): it was
-    not relabelled and goes to the old address. Intake records it on the order."""
+    """The buyer's new address came after the shipment left, or the warehouse shipped it before
+    it answered that it relabelled it (`status`: where it was): it goes to the old address.
+    Intake records it on the order."""
 
     order_id: str
     shipment_id: str

@@ -34,8 +34,9 @@ class StockCounted(Event):
 
 class WarehouseReported(Event):
     """A warehouse's news of one shipment. A 3PL accepts or rejects the pick task, may pick
-    short (`lines`: those it could not pick), and receives returns, then restocks or writes
-    them off; `reason` says why where it matters. Every report names its `location_id`: the
+    short (`lines`: those it could not pick), answers a new address (`address_changed`: it
+    relabelled the parcel for it; a parcel that left answers nothing, its `shipped` says it), and
+    receives returns, then restocks or writes them off; `reason` says why where it matters. Every report names its `location_id`: the
     topic is shared by all warehouses, so fulfillment refuses one that does not match the
     shipment's location. (Its default is empty so that such a report is kept with the reason
     rather than dead-lettered as malformed.)"""
@@ -50,6 +51,7 @@ class WarehouseReported(Event):
         "packed",
         "shipped",
         "cancelled",
+        "address_changed",
         "return_received",
         "restocked",
         "written_off",

@@ -38,6 +38,9 @@ class ShipmentView(BaseModel):
     tracking_number: str
     lines: tuple[OrderLine, ...]
     cancel_requested: bool
+    address_change_requested: bool = Field(
+        description="a new address was sent to the warehouse and it has not answered yet"
+    )
     return_reason: str = Field(description="the refund reason of its return; empty: none")
     return_tracking_number: str
     created_at: datetime

@@ -2,7 +2,11 @@
 a shipment's journey shares."""
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_contracts.fulfillment import (
+    AddressChangeTooLate,
+    ShipmentStatus,
+    ShipmentStatusChanged,
+)
 from orderflow_runtime import UnitOfWork
 
 from orderflow_fulfillment import domain, store, uploads
@@ -75,3 +79,18 @@ def start_return(
     shipment.return_reason = reason
     book.touch(shipment)
     return advance(uow, book, shipment, ShipmentStatus.RETURN_REQUESTED, note=reason, reason=reason)
+
+
+def tell_address_too_late(uow: UnitOfWork, shipment: store.Shipment) -> None:
+    """The buyer's new address did not make it onto the parcel: it goes to the old one."""
+    uow.emit(
+        topics.FULFILLMENT_STATUS,
+        shipment.order_id,
+        AddressChangeTooLate(
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            location_id=shipment.location_id,
+            status=shipment.status,
+            tracking_number=shipment.tracking_number,
+        ),
+    )

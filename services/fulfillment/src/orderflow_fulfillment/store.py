@@ -79,6 +79,7 @@ class Shipment:
     return_tracking_number: str = ""
     carrier_news_at: datetime | None = None
     carrier_code: str = ""
+    address_change_requested: bool = False  # sent to the warehouse, not answered yet
 
     @property
     def lines(self) -> tuple[OrderLine, ...]:
@@ -115,7 +116,8 @@ class ShipmentBook:
             " coalesce(tracking_number, '') AS tracking_number, lines::text AS lines_json,"
             " cancel_requested_at IS NOT NULL AS cancel_requested, return_reason,"
             " coalesce(return_tracking_number, '') AS return_tracking_number, carrier_news_at,"
-            " carrier_code FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
+            " carrier_code, address_change_requested_at IS NOT NULL AS address_change_requested"
+            " FROM shipments WHERE shipment_id = ANY($1::text[]) OR tracking_number = ANY($2::text[])"
             " OR return_tracking_number = ANY($2::text[]) OR order_id = ANY($3::text[])"
             " ORDER BY shipment_id FOR UPDATE",
             sorted(set(shipment_ids)),
@@ -159,6 +161,11 @@ class ShipmentBook:
         shipment.cancel_requested = True
         self._changed.add(shipment.shipment_id)
 
+    def await_address_change(self, shipment: Shipment, waiting: bool = True) -> None:
+        """A new address sent to the warehouse (waiting), or its answer come (not waiting)."""
+        shipment.address_change_requested = waiting
+        self._changed.add(shipment.shipment_id)
+
     async def save(self, conn: asyncpg.Connection) -> None:
         changed = [self.by_id[shipment_id] for shipment_id in sorted(self._changed)]
         if changed:
@@ -171,11 +178,13 @@ class ShipmentBook:
                 "  ELSE s.shipped_at END,"
                 " lines = c.lines::jsonb, return_reason = c.return_reason,"
                 " return_tracking_number = NULLIF(c.return_tracking_number, ''),"
-                " carrier_news_at = c.carrier_news_at"
+                " carrier_news_at = c.carrier_news_at,"
+                " address_change_requested_at = CASE WHEN c.address_change_requested"
+                "  THEN coalesce(s.address_change_requested_at, now()) END"
                 " FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[],"
-                "  $6::text[], $7::text[], $8::timestamptz[])"
+                "  $6::text[], $7::text[], $8::timestamptz[], $9::bool[])"
                 "  AS c(shipment_id, status, tracking_number, cancel_requested, lines,"
-                "  return_reason, return_tracking_number, carrier_news_at)"
+                "  return_reason, return_tracking_number, carrier_news_at, address_change_requested)"
                 " WHERE s.shipment_id = c.shipment_id",
                 [s.shipment_id for s in changed],
                 [s.status.value for s in changed],
@@ -185,6 +194,7 @@ class ShipmentBook:
                 [s.return_reason for s in changed],
                 [s.return_tracking_number for s in changed],
                 [s.carrier_news_at for s in changed],
+                [s.address_change_requested for s in changed],
             )
         if self._history:
             await _insert_history(conn, self._history)
@@ -317,7 +327,8 @@ async def shipments(
             "SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service,"
             " status, coalesce(tracking_number, '') AS tracking_number, lines::text AS lines,"
             " cancel_requested_at IS NOT NULL AS cancel_requested, return_reason,"
-            " coalesce(return_tracking_number, '') AS return_tracking_number, created_at, updated_at"
+            " coalesce(return_tracking_number, '') AS return_tracking_number, created_at, updated_at,"
+            " address_change_requested_at IS NOT NULL AS address_change_requested"
             " FROM shipments WHERE ($1::text IS NULL OR shipment_id = $1)"
             " AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR status = $3)"
             " AND ($4::text IS NULL OR location_id = $4)"

@@ -6,8 +6,6 @@ from datetime import datetime
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
-    AddressChangeSent,
-    AddressChangeTooLate,
     PickTaskAddressChanged,
     PickTaskCancelled,
     PickTaskIssued,
@@ -21,7 +19,7 @@ from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_fulfillment import domain, store
-from orderflow_fulfillment.journey import start_return
+from orderflow_fulfillment.journey import start_return, tell_address_too_late
 
 
 async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
@@ -118,26 +116,17 @@ async def stop_cancelled_orders(uow: UnitOfWork, event: OrderCancelled) -> None:
 
 
 async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> None:
-    """The buyer's new address to the warehouse for each shipment that has not left; one that
-    left is told on as too late. Intake records either answer on the order."""
+    """The buyer's new address to the warehouse for each shipment that has not left, to be
+    answered (warehouse_reports); one that left is told on as too late (intake records it)."""
     book = await store.ShipmentBook.load(uow.conn, order_ids=[event.order_id])
     for shipment in book.by_id.values():
         if shipment.status not in domain.NOT_LEFT:
             book.note(shipment, "address changed after the shipment left: too late to relabel")
             uow.log.warning("shipment.address_change_too_late", shipment_id=shipment.shipment_id)
-            uow.emit(
-                topics.FULFILLMENT_STATUS,
-                shipment.order_id,
-                AddressChangeTooLate(
-                    order_id=shipment.order_id,
-                    shipment_id=shipment.shipment_id,
-                    location_id=shipment.location_id,
-                    status=shipment.status,
-                    tracking_number=shipment.tracking_number,
-                ),
-            )
+            tell_address_too_late(uow, shipment)
             continue
-        book.note(shipment, "address changed: the new one sent to the warehouse")
+        book.await_address_change(shipment)
+        book.note(shipment, "address changed: the new one sent to the warehouse, for its answer")
         uow.emit(
             topics.pick_tasks(shipment.location_id),
             shipment.shipment_id,
@@ -146,16 +135,6 @@ async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> Non
                 order_id=shipment.order_id,
                 location_id=shipment.location_id,
                 ship_to=event.ship_to,
-            ),
-        )
-        uow.emit(
-            topics.FULFILLMENT_STATUS,
-            shipment.order_id,
-            AddressChangeSent(
-                order_id=shipment.order_id,
-                shipment_id=shipment.shipment_id,
-                location_id=shipment.location_id,
-                status=shipment.status,
             ),
         )
     await book.save(uow.conn)

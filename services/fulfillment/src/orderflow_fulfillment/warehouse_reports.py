@@ -1,5 +1,6 @@
 """A warehouse's reports of its shipments: a 3PL's acceptance, rejection or short pick, the
-journey to the dock, and returns received, restocked or written off. A report that does not
+journey to the dock, its answer to a new address, and returns received, restocked or written
+off. A report that does not
 match the shipment it names (no such shipment, no location or another location's, lines it
 does not hold) is refused and kept with the reason."""
 
@@ -7,13 +8,13 @@ from collections import Counter
 
 import asyncpg
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import PickTaskRejected, ShipmentStatus
+from orderflow_contracts.fulfillment import AddressChangeApplied, PickTaskRejected, ShipmentStatus
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_fulfillment import store
-from orderflow_fulfillment.journey import advance, start_return
+from orderflow_fulfillment.journey import advance, start_return, tell_address_too_late
 
 Refused = tuple[WarehouseReported, str, str]  # the report, why, its correlation id
 
@@ -34,6 +35,8 @@ async def apply_warehouse_reports(items: list[Item[WarehouseReported]]) -> None:
             continue
         if report.status == "short_picked":
             why = _short_pick(uow, book, shipment, report)
+        elif report.status == "address_changed":
+            why = _address_changed(uow, book, shipment)
         elif report.status == "rejected":
             _reject(uow, book, shipment, shipment.lines, report.reason or "no reason given")
         elif _apply(uow, book, shipment, report) and shipment.status is ShipmentStatus.SHIPPED:
@@ -76,9 +79,48 @@ def _apply(
     )
     if moved and status is ShipmentStatus.SHIPPED and shipment.cancel_requested:
         _shipped_though_cancelled(uow, book, shipment)
+    if moved and status is ShipmentStatus.SHIPPED and shipment.address_change_requested:
+        _shipped_to_the_old_address(uow, book, shipment)
     if moved and status is ShipmentStatus.CANCELLED and not shipment.cancel_requested:
         _cancelled_unasked(uow, book, shipment, report.reason)
     return moved
+
+
+def _address_changed(uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment) -> str:
+    """The warehouse relabelled the parcel for the new address it was sent. Returns why the
+    report is refused, or empty."""
+    if not shipment.address_change_requested:
+        return f"an address change nobody asked for, or answered already ({shipment.status.value})"
+    book.await_address_change(shipment, waiting=False)
+    book.note(shipment, "the warehouse relabelled it for the new address")
+    uow.emit(
+        topics.FULFILLMENT_STATUS,
+        shipment.order_id,
+        AddressChangeApplied(
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            location_id=shipment.location_id,
+            status=shipment.status,
+        ),
+    )
+    uow.log.info(
+        "shipment.address_changed", order_id=shipment.order_id, shipment_id=shipment.shipment_id
+    )
+    return ""
+
+
+def _shipped_to_the_old_address(
+    uow: UnitOfWork, book: store.ShipmentBook, shipment: store.Shipment
+) -> None:
+    """It shipped before the warehouse answered the new address: it goes to the old one."""
+    book.await_address_change(shipment, waiting=False)
+    book.note(shipment, "shipped before the warehouse relabelled it: it goes to the old address")
+    uow.log.warning(
+        "shipment.address_change_too_late",
+        order_id=shipment.order_id,
+        shipment_id=shipment.shipment_id,
+    )
+    tell_address_too_late(uow, shipment)
 
 
 def _cancelled_unasked(

@@ -4,7 +4,7 @@ from functools import partial
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
-    AddressChangeSent,
+    AddressChangeApplied,
     AddressChangeTooLate,
     ShipmentStatusChanged,
 )
@@ -34,6 +34,6 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     subs.on(topics.ROUTING_PLANS, OrderUnroutable)(use_cases.hold_unroutable_order)
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeTooLate)(use_cases.note_address_too_late)
-    subs.on(topics.FULFILLMENT_STATUS, AddressChangeSent)(use_cases.note_address_sent)
+    subs.on(topics.FULFILLMENT_STATUS, AddressChangeApplied)(use_cases.note_address_relabelled)
     subs.on(topics.PRIVACY_ERASURES, CustomerDataErased)(privacy.use_cases.record_erased)
     return subs

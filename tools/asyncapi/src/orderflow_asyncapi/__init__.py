@@ -114,7 +114,7 @@ CHANNELS = (
             "fulfillment": (
                 "ShipmentStatusChanged",
                 "PickTaskRejected",
-                "AddressChangeSent",
+                "AddressChangeApplied",
                 "AddressChangeTooLate",
             )
         },

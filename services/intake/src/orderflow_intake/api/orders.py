@@ -82,7 +82,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
 _ANSWERS: dict[str, tuple[ChangeRequest, ChangeAnswer]] = {
     "shipment_stopped": ("cancel", "stopped"),
     "return_started": ("cancel", "return_started"),
-    "address_change_sent": ("address_change", "address_sent"),
+    "address_relabelled": ("address_change", "relabelled"),
     "address_change_too_late": ("address_change", "too_late"),
 }
 

@@ -57,7 +57,7 @@ class OrderSummary(Body):
 
 
 ChangeRequest = Literal["cancel", "address_change", "return"]
-ChangeAnswer = Literal["stopped", "return_started", "address_sent", "too_late"]
+ChangeAnswer = Literal["stopped", "return_started", "relabelled", "too_late"]
 
 
 class AfterPickTask(Body):
@@ -71,8 +71,9 @@ class AfterPickTask(Body):
     )
     answer: ChangeAnswer = Field(
         description="stopped: the warehouse stopped it in time; return_started: it had left"
-        " (or was returned for a refund), its return is under way; address_sent: the new address"
-        " reached the warehouse before it left; too_late: it had left, it goes to the old address"
+        " (or was returned for a refund), its return is under way; relabelled: the warehouse"
+        " labelled it for the new address before it left; too_late: it left first, it goes to"
+        " the old address"
     )
     reason: str
     tracking_number: str = Field(description="the parcel's, where it had left; else empty")

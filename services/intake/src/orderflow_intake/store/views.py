@@ -55,7 +55,7 @@ async def order_view(pool: asyncpg.Pool, order_id: str) -> asyncpg.Record | None
 AFTER_PICK_TASK = (
     "shipment_stopped",
     "return_started",
-    "address_change_sent",
+    "address_relabelled",
     "address_change_too_late",
 )
 

@@ -17,7 +17,7 @@ from orderflow_intake.use_cases.updates import (
     cancel_order,
     change_address,
     change_payment,
-    note_address_sent,
+    note_address_relabelled,
     note_address_too_late,
     note_shipments,
 )
@@ -31,7 +31,7 @@ __all__ = [
     "change_payment",
     "hold_unroutable_order",
     "keep_unreadable",
-    "note_address_sent",
+    "note_address_relabelled",
     "note_address_too_late",
     "note_shipments",
     "read",

@@ -9,7 +9,7 @@ import asyncpg
 import structlog
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
-    AddressChangeSent,
+    AddressChangeApplied,
     AddressChangeTooLate,
     ShipmentStatus,
     ShipmentStatusChanged,
@@ -286,20 +286,20 @@ async def note_address_too_late(uow: UnitOfWork, event: AddressChangeTooLate) ->
         )
 
 
-async def note_address_sent(uow: UnitOfWork, event: AddressChangeSent) -> None:
-    """The new address reached the warehouse before the shipment left: in the order's audit
-    trail by fulfillment, so the order shows the change was made in time."""
+async def note_address_relabelled(uow: UnitOfWork, event: AddressChangeApplied) -> None:
+    """The warehouse relabelled the shipment for the new address before it left: in the
+    order's audit trail by fulfillment, so the order shows the change was made in time."""
     detail = {
         "shipment_id": event.shipment_id,
         "location_id": event.location_id,
-        "reason": f"sent to the warehouse while {event.status}",
+        "reason": f"relabelled by the warehouse while {event.status}",
     }
     noted = await store.note_shipment_answers(
-        uow.conn, [(event.order_id, "address_change_sent", detail)]
+        uow.conn, [(event.order_id, "address_relabelled", detail)]
     )
     if noted:
         uow.log.info(
-            "order.address_change_sent", order_id=event.order_id, shipment_id=event.shipment_id
+            "order.address_relabelled", order_id=event.order_id, shipment_id=event.shipment_id
         )
 
 
