@@ -65,6 +65,7 @@ async def test_a_failed_delivery_is_returned_through_the_api(system: TestSystem,
         "RET-1",
     )
     assert [(r["location_id"], r["status"]) for r in refused] == [("de-3pl", "picked")]
+    assert refused[0]["report"]["shipment_id"] == SHIPMENT
 
     for status in ("in_transit", "delivered"):
         back = TrackingUpdated(tracking_number="RET-1", carrier="usps", status=status)

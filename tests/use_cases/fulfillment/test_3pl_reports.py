@@ -1,6 +1,7 @@
 """A 3PL accepts or rejects a pick task or picks short, with its reason; the lines it will not
 ship are told on for a re-plan. A report that does not match its shipment is kept, refused."""
 
+import json
 from decimal import Decimal
 
 from orderflow_contracts import topics
@@ -156,6 +157,18 @@ async def test_short_lines_the_shipment_does_not_hold_are_refused(fulfillment) -
     assert await refusals(fulfillment) == [
         ("short_picked", "de-3pl", "short lines that are not the shipment's: 4 x MUG-RED")
     ]
+
+
+async def test_a_refused_report_is_kept_whole(fulfillment) -> None:
+    await two_lines_at_the_3pl(fulfillment)
+    unknown = (OrderLine(sku="MUG-RED", quantity=4),)
+    await fulfillment.deliver(
+        topics.WAREHOUSE_EVENTS, warehouse("short_picked", reason="damaged", lines=unknown)
+    )
+
+    kept = json.loads(await fulfillment.conn.fetchval("SELECT report::text FROM refused_reports"))
+    assert (kept["reason"], kept["location_id"]) == ("damaged", "de-3pl")
+    assert [(line["sku"], line["quantity"]) for line in kept["lines"]] == [("MUG-RED", 4)]
 
 
 async def test_a_short_pick_after_picking_is_refused(fulfillment) -> None:

@@ -87,6 +87,9 @@ class RefusedReport(BaseModel):
     reason: str
     correlation_id: str
     received_at: datetime
+    report: dict[str, Any] = Field(
+        description="the report as the warehouse sent it (its reason, a short pick's lines...)"
+    )
 
 
 class AtRisk(BaseModel):
@@ -301,7 +304,10 @@ def _refused_reports(service: RunningService) -> APIRouter:
     async def list_refused_reports(limit: int = Query(50, ge=1, le=500)) -> list[RefusedReport]:
         async with service.pool.acquire() as conn:
             rows = await store.refused_reports(conn, limit)
-        return [RefusedReport.model_validate(dict(row)) for row in rows]
+        return [
+            RefusedReport.model_validate({**dict(row), "report": json.loads(row["report"])})
+            for row in rows
+        ]
 
     return api
 

@@ -243,7 +243,7 @@ async def refuse_reports(
     if reports:
         await conn.executemany(
             "INSERT INTO refused_reports (shipment_id, order_id, status, tracking_number, reason,"
-            " correlation_id, location_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " correlation_id, location_id, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
             [
                 (
                     r.shipment_id,
@@ -253,6 +253,7 @@ async def refuse_reports(
                     reason,
                     correlation,
                     r.location_id,
+                    r.model_dump_json(),
                 )
                 for r, reason, correlation in reports
             ],
@@ -263,7 +264,8 @@ async def refused_reports(conn: asyncpg.Connection, limit: int) -> list[asyncpg.
     return list(
         await conn.fetch(
             "SELECT shipment_id, order_id, location_id, status, tracking_number, reason,"
-            " correlation_id, received_at FROM refused_reports ORDER BY id DESC LIMIT $1",
+            " correlation_id, received_at, report::text AS report"
+            " FROM refused_reports ORDER BY id DESC LIMIT $1",
             limit,
         )
     )
