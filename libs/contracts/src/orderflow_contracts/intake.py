@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from pydantic import Field
 
 from orderflow_contracts.envelope import Event
@@ -56,10 +58,21 @@ class OrderRefunded(Event):
     """The channel reports the order's payment refunded, in full or in part (`partial`), with or
     without a return: a cancelled order refunded, one never shipped, a goodwill partial refund.
     Told each time the channel says so (Shopify repeats its financial_status on every
-    orders/updated): a consumer tells its news once per order and `partial`."""
+    orders/updated): a consumer tells its news once per order and `partial`; a refund the
+    channel names (`refund_id`, e.g. Shopify's refunds/create) once per refund, so a second
+    partial refund is news too."""
 
     order_id: str
     channel: str
     external_id: str
     partial: bool = False
     status: str = Field(default="", description="the channel's own word, e.g. partially_refunded")
+    refund_id: str = Field(
+        default="",
+        description="the channel's id of this one refund, where it tells one; empty for a"
+        " status that says the order is (partially) refunded",
+    )
+    amount: Decimal | None = Field(
+        default=None, description="what this refund gave back, where the channel tells it"
+    )
+    currency: str = Field(default="", description="ISO 4217 code of `amount`")

@@ -1,6 +1,7 @@
 """What marketplaces (and intake's webhooks) publish: the channel's own order payload, untouched."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
@@ -44,6 +45,22 @@ class MarketplacePaymentChanged(Event):
     external_id: str
     captured: bool
     status: str = ""
+    version: datetime | None = Field(default=None, description=_VERSION)
+
+
+class MarketplaceOrderRefunded(Event):
+    """The marketplace gave back (part of) the order's payment: one refund, named by the
+    channel's `refund_id` (Shopify refunds/create), with what it gave back where the channel
+    tells it. `partial` None: intake works it out from the refunds so far and the order's total.
+    Whether or not anything came back, a refund is news to the customer."""
+
+    channel: str
+    external_id: str
+    refund_id: str = Field(min_length=1)
+    amount: Decimal | None = None
+    currency: str = ""
+    partial: bool | None = None
+    status: str = Field(default="", description="the channel's own word for it, if any")
     version: datetime | None = Field(default=None, description=_VERSION)
 
 

@@ -57,6 +57,7 @@ CHANNELS = (
                 "MarketplaceOrderCancelled",
                 "MarketplaceAddressChanged",
                 "MarketplacePaymentChanged",
+                "MarketplaceOrderRefunded",
             )
         },
     ),
