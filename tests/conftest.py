@@ -31,6 +31,8 @@ async def start_service(system: TestSystem, name: str, **overrides: Any) -> Runn
     config = import_module(f"orderflow_{name}.config")
     if name in ("intake", "routing", "inventory"):
         overrides.setdefault("seller_setup_file", str(SELLER_SETUP_FILE))
+    if name == "inventory":
+        overrides.setdefault("levels_interval_s", 0.1)  # tests wait for the levels feed
     if name == "notifications":
         overrides.setdefault("merge_window_s", 0)  # each test that merges says so
     return await system.start(name, app.create_spec, config.Settings, **overrides)

@@ -67,6 +67,14 @@ async def blocked_or_done(observer: asyncpg.Connection, waiter: asyncpg.Connecti
     await eventually(check, timeout_s=10)
 
 
+async def publish_due_levels(conn: asyncpg.Connection) -> UnitOfWork:
+    """A round of the levels publisher (a timer in the service)."""
+    uow = UnitOfWork(conn=conn, source="inventory", correlation="levels")
+    async with conn.transaction():
+        await use_cases.publish_due_levels(uow)
+    return uow
+
+
 def latest_levels(uow: UnitOfWork) -> dict[str, int]:
     [changed] = [
         m.envelope.payload
@@ -79,7 +87,7 @@ def latest_levels(uow: UnitOfWork) -> dict[str, int]:
 async def test_a_levels_snapshot_includes_a_concurrent_change_at_another_location(
     system: TestSystem, start
 ) -> None:
-    service = await start(system, "inventory")
+    service = await start(system, "inventory", levels_interval_s=3600)  # the test publishes
     async with connections(service.settings.database_url, 3) as (first, second, observer):
         await receive(first, receipt("MUG-RED", "us-ontario", 10, "GRN-1"))
         await receive(first, receipt("MUG-RED", "de-3pl", 10, "GRN-2"))
@@ -90,10 +98,32 @@ async def test_a_levels_snapshot_includes_a_concurrent_change_at_another_locatio
                 receive(second, receipt("MUG-RED", "de-3pl", 6, "GRN-4"))
             )
             await blocked_or_done(observer, second, in_germany)
-        later = await asyncio.wait_for(in_germany, 10)
+        await asyncio.wait_for(in_germany, 10)
+        published = await publish_due_levels(first)
 
-    # Whichever commits last is the feed's latest record for the SKU: it must show both changes.
-    assert latest_levels(later) == {"us-ontario": 15, "de-3pl": 16}
+    # The feed's next record for the SKU shows both changes.
+    assert latest_levels(published) == {"us-ontario": 15, "de-3pl": 16}
+
+
+async def test_a_change_while_the_levels_are_published_is_published_in_the_next_round(
+    system: TestSystem, start
+) -> None:
+    service = await start(system, "inventory", levels_interval_s=3600)  # the test publishes
+    async with connections(service.settings.database_url, 3) as (first, second, observer):
+        await receive(first, receipt("MUG-RED", "us-ontario", 10, "GRN-1"))
+        publisher = UnitOfWork(conn=first, source="inventory", correlation="levels")
+        async with first.transaction():
+            await use_cases.publish_due_levels(publisher)  # holds the SKU until it commits
+            in_germany = asyncio.create_task(
+                receive(second, receipt("MUG-RED", "de-3pl", 6, "GRN-2"))
+            )
+            await blocked_or_done(observer, second, in_germany)
+        await asyncio.wait_for(in_germany, 10)
+
+    assert latest_levels(publisher) == {"us-ontario": 10}
+    async with connections(service.settings.database_url, 1) as (conn,):
+        assert latest_levels(await publish_due_levels(conn)) == {"us-ontario": 10, "de-3pl": 6}
+        assert (await publish_due_levels(conn)).outgoing == []  # nothing is due any more
 
 
 async def test_expiry_and_a_reservation_taking_skus_in_opposite_order_never_deadlock(

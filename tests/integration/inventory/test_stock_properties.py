@@ -32,7 +32,7 @@ SKUS = ("MUG-RED", "LAMP-DESK")
 LOCATIONS = ("us-ontario", "de-3pl")
 TABLES = (
     "stock, movements, reservations, reservation_lines, backorders, attempts, counts,"
-    " held_stock_events, daily_sales, alert_state, alerts, outbox"
+    " held_stock_events, daily_sales, alert_state, alerts, levels_due, outbox"
 )
 
 keys = st.tuples(st.sampled_from(SKUS), st.sampled_from(LOCATIONS))
@@ -266,14 +266,15 @@ def _goods_shipped_after_their_expiry_and_a_count() -> None:
 
 
 async def test_any_sequence_keeps_the_books_sound(system: TestSystem, start) -> None:
-    service = await start(system, "inventory")  # migrations and reference data
+    # migrations and reference data; the test drives the use cases, not the levels publisher
+    service = await start(system, "inventory", levels_interval_s=3600)
     await asyncio.to_thread(_on_the_database, service.settings.database_url, _any_sequence)
 
 
 async def test_goods_shipped_beyond_what_a_count_left_keep_the_books_sound(
     system: TestSystem, start
 ) -> None:
-    service = await start(system, "inventory")
+    service = await start(system, "inventory", levels_interval_s=3600)  # as above
     await asyncio.to_thread(
         _on_the_database,
         service.settings.database_url,

@@ -167,6 +167,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "alerts",
             "erased_orders",
             "operator_audit",
+            "levels_due",
         },
         "fulfillment": {
             "shipments",

@@ -11,6 +11,8 @@ from orderflow_contracts.inventory import (
 )
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.warehouse import StockCounted, StockReceived
+from orderflow_inventory import use_cases
+from orderflow_runtime.outbox import OutgoingMessage
 from orderflow_testing.use_cases import DrivenService
 
 from tests.use_cases.conftest import planned
@@ -23,6 +25,13 @@ async def receive(
         topics.WAREHOUSE_STOCK,
         StockReceived(sku=sku, location_id=location, quantity=units, reference=ref),
     )
+
+
+async def publish_due_levels(inventory: DrivenService) -> list[OutgoingMessage]:
+    """A round of the levels publisher (a timer in the service)."""
+    async with inventory.unit_of_work() as uow:
+        await use_cases.publish_due_levels(uow)
+    return uow.outgoing
 
 
 def of_type(emitted, kind: type) -> list:
@@ -44,11 +53,26 @@ async def test_a_plan_reserves_its_units_and_publishes_the_new_level(inventory) 
 
     [reserved] = of_type(emitted, StockReserved)
     assert reserved.plan.order_id == "o-1"
-    [level] = of_type(emitted, StockLevelChanged)
+    assert of_type(emitted, StockLevelChanged) == []  # the change marks the SKU for the feed
+    [level] = of_type(await publish_due_levels(inventory), StockLevelChanged)
     assert [
         (x.location_id, x.available) for x in level.locations if x.location_id == "us-ontario"
     ] == [("us-ontario", 3)]
     assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 2)
+
+
+async def test_a_sku_changed_by_several_batches_is_one_level_record_with_the_latest(
+    inventory,
+) -> None:
+    await receive(inventory, "MUG-RED", "us-ontario", 5)
+    await publish_due_levels(inventory)
+    await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 2)))
+    await inventory.deliver(topics.ROUTING_PLANS, planned("o-2", ("us-ontario", "MUG-RED", 1)))
+
+    [level] = of_type(await publish_due_levels(inventory), StockLevelChanged)
+    assert level.sku == "MUG-RED"
+    assert [(x.location_id, x.available) for x in level.locations][:1] == [("us-ontario", 2)]
+    assert await publish_due_levels(inventory) == []  # nothing changed since
 
 
 async def test_the_last_unit_goes_to_one_plan_of_a_poll_and_the_other_is_rejected(

@@ -30,6 +30,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         subscriptions=subscriptions,
         on_start=load_setup,
         background=(
+            every(settings.levels_interval_s, use_cases.publish_due_levels),
             every(settings.expiry_check_interval_s, expire_reservations),
             every(settings.slow_mover_check_interval_s, use_cases.flag_slow_movers),
             every(settings.pii_purge_interval_s, purge_buyer_data),

@@ -13,6 +13,12 @@ class Settings(ServiceSettings):
         default=30, gt=0, description="a reservation no shipment confirms is released after this"
     )
     expiry_check_interval_s: float = Field(default=30, gt=0)
+    levels_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="how often the changed SKUs' latest levels go out on inventory.levels: a SKU"
+        " changed by every batch is one record an interval, not one a batch",
+    )
     slow_mover_check_interval_s: float = Field(default=3600, gt=0)
     pii_retention_days: float = Field(
         default=90,

@@ -3,10 +3,14 @@ stock_events (the warehouses' documents), shipments (fulfillment's news), releas
 (cancellations and expiry), products (those intake's API defines), operator_actions (what an
 operator changes over the API, audited with the actor), replans (lines a warehouse will not
 ship: given back there, their re-plan reserved) and levels (what follows every change of
-stock: backorders filled, the levels feed, alerts). Business refusals are events, not exceptions."""
+stock: backorders filled, alerts, the levels feed a round at a time). Business refusals are events, not exceptions."""
 
 from orderflow_inventory.use_cases import operator_actions
-from orderflow_inventory.use_cases.levels import after_stock_change, flag_slow_movers
+from orderflow_inventory.use_cases.levels import (
+    after_stock_change,
+    flag_slow_movers,
+    publish_due_levels,
+)
 from orderflow_inventory.use_cases.plans import reserve_plans
 from orderflow_inventory.use_cases.products import define_product
 from orderflow_inventory.use_cases.releases import expire_unconfirmed, release_cancelled
@@ -27,6 +31,7 @@ __all__ = [
     "expire_unconfirmed",
     "flag_slow_movers",
     "operator_actions",
+    "publish_due_levels",
     "release_cancelled",
     "release_rejected_lines",
     "replay_held",

@@ -43,18 +43,34 @@ async def fill_backorders(uow: UnitOfWork, keys: Sequence[domain.Key]) -> None:
 
 
 async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
-    """Every change of stock is published at once, with what each channel may show, and checked
-    against the SKU's reorder point."""
+    """Every change of stock marks its SKUs for the levels feed (`publish_due_levels` sends
+    them) and is checked against the SKU's reorder point at once."""
     if not skus:
         return
     # Every other change of these SKUs has committed once we hold their locks (callers took them
-    # already; taking them here keeps the snapshot whole for any caller): the compacted feed's
-    # latest record per SKU is never missing a concurrent change at another location.
+    # already; taking them here keeps the snapshot whole for any caller).
     await store.stock.lock_skus(uow.conn, skus)
+    await store.levels_due.mark(uow.conn, skus)
+    levels = await store.stock.levels(uow.conn, skus)
+    available = {
+        sku: sum(level.available for level in at_locations) for sku, at_locations in levels.items()
+    }
+    await _check_reorder_points(uow, available)
+
+
+async def publish_due_levels(uow: UnitOfWork, limit: int = 1000) -> int:
+    """The latest level of every SKU whose stock changed since it was last published, with what
+    each channel may show, on the compacted feed: once a round (`levels_interval_s`) however
+    often it changed. The SKUs are locked before their marks are taken and their levels read, so
+    the record holds every committed change, and a change after it marks the SKU again."""
+    skus = await store.levels_due.marked(uow.conn, limit)
+    if not skus:
+        return 0
+    await store.stock.lock_skus(uow.conn, skus)
+    skus = await store.levels_due.take(uow.conn, skus)
     levels = await store.stock.levels(uow.conn, skus)
     locations = await store.catalog.locations(uow.conn)
     policies = await store.catalog.policies_of_known_channels(uow.conn)
-    available: dict[str, int] = {}
     for sku, at_locations in levels.items():
         channels = domain.channel_availability(
             {level.location_id: level.available for level in at_locations}, locations, policies
@@ -65,8 +81,7 @@ async def after_stock_change(uow: UnitOfWork, skus: Sequence[str]) -> None:
             StockLevelChanged(sku=sku, locations=tuple(at_locations), channels=tuple(channels)),
             correlation_id=sku,
         )
-        available[sku] = sum(level.available for level in at_locations)
-    await _check_reorder_points(uow, available)
+    return len(levels)
 
 
 async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> None:
