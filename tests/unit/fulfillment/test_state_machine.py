@@ -2,7 +2,12 @@ import itertools
 
 import pytest
 from orderflow_contracts.fulfillment import ShipmentStatus as S
-from orderflow_fulfillment.domain import Transition, is_carrier_status, transition
+from orderflow_fulfillment.domain import (
+    Transition,
+    implied_steps,
+    is_carrier_status,
+    transition,
+)
 
 JOURNEY = [
     S.PICK_REQUESTED,
@@ -25,12 +30,35 @@ def test_same_status_twice_is_repeated(status):
     assert transition(status, status) is Transition.REPEATED
 
 
+WAREHOUSE_STEPS = [S.PICKED, S.PACKED, S.SHIPPED]
+
+
 @pytest.mark.parametrize(
     ("current", "new"),
-    [(JOURNEY[i], JOURNEY[j]) for i in range(len(JOURNEY)) for j in range(i)],
+    [
+        (JOURNEY[i], JOURNEY[j])
+        for i in range(len(JOURNEY))
+        for j in range(i)
+        if JOURNEY[j] not in WAREHOUSE_STEPS
+    ],
 )
 def test_going_backwards_is_refused(current, new):
     assert transition(current, new) is Transition.REFUSED
+
+
+@pytest.mark.parametrize(
+    ("current", "new"),
+    [
+        (JOURNEY[i], JOURNEY[j])
+        for i in range(len(JOURNEY))
+        for j in range(i)
+        if JOURNEY[j] in WAREHOUSE_STEPS
+    ]
+    + [(S.PICKED, S.ACCEPTED), (S.SHIPPED, S.ACCEPTED), (S.RESTOCKED, S.SHIPPED)],
+)
+def test_a_warehouse_step_the_shipment_passed_is_late_not_refused(current, new):
+    # e.g. 'picked' arriving after 'shipped': a late duplicate, kept and ignored
+    assert transition(current, new) is Transition.LATE
 
 
 @pytest.mark.parametrize("current", [S.PICK_REQUESTED, S.PICKED, S.PACKED])
@@ -40,11 +68,33 @@ def test_carrier_news_before_shipped_is_refused(current, carrier_news):
 
 
 @pytest.mark.parametrize(
-    ("current", "new"),
-    [(S.PICK_REQUESTED, S.PACKED), (S.PICKED, S.SHIPPED), (S.PICK_REQUESTED, S.SHIPPED)],
+    ("current", "new", "implied"),
+    [
+        (S.PICK_REQUESTED, S.PACKED, (S.PICKED,)),
+        (S.PICKED, S.SHIPPED, (S.PACKED,)),
+        (S.PICK_REQUESTED, S.SHIPPED, (S.PICKED, S.PACKED)),
+        (S.ACCEPTED, S.SHIPPED, (S.PICKED, S.PACKED)),
+        (S.ACCEPTED, S.PACKED, (S.PICKED,)),
+    ],
 )
-def test_skipping_a_warehouse_step_is_refused(current, new):
-    assert transition(current, new) is Transition.REFUSED
+def test_skipping_warehouse_steps_moves_forward_with_them_implied(current, new, implied):
+    # many 3PLs report only the dispatch: it ships, picked and packed implied
+    assert transition(current, new) is Transition.SKIPS
+    assert implied_steps(current, new) == implied
+
+
+@pytest.mark.parametrize(
+    ("current", "new"),
+    [(S.PICK_REQUESTED, S.PICKED), (S.ACCEPTED, S.PICKED), (S.SHIPPED, S.DELIVERED)],
+)
+def test_a_next_step_implies_nothing(current, new):
+    assert implied_steps(current, new) == ()
+
+
+@pytest.mark.parametrize("stop", [S.CANCELLED, S.REJECTED])
+@pytest.mark.parametrize("new", [S.ACCEPTED, *WAREHOUSE_STEPS])
+def test_a_warehouse_step_after_the_shipment_stopped_is_refused(stop, new):
+    assert transition(stop, new) is Transition.REFUSED
 
 
 @pytest.mark.parametrize(
@@ -61,13 +111,14 @@ def test_carrier_may_skip_scans_after_shipping(current, new):
 
 @pytest.mark.parametrize("new", [s for s in JOURNEY if s is not S.DELIVERED])
 def test_no_journey_step_follows_delivered(new):
-    assert transition(S.DELIVERED, new) is Transition.REFUSED
+    late = new in WAREHOUSE_STEPS  # the warehouse's news, late
+    assert transition(S.DELIVERED, new) is (Transition.LATE if late else Transition.REFUSED)
 
 
 @pytest.mark.parametrize("current", JOURNEY)
 @pytest.mark.parametrize("new", JOURNEY)
 def test_applied_transitions_only_move_forward(current, new):
-    if transition(current, new) is Transition.APPLY:
+    if transition(current, new) in (Transition.APPLY, Transition.SKIPS):
         assert JOURNEY.index(new) > JOURNEY.index(current)
 
 

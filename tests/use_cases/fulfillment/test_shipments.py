@@ -122,21 +122,64 @@ async def test_carrier_news_before_shipped_waits_for_it(fulfillment) -> None:
     ]
 
 
+async def history(fulfillment: DrivenService) -> list[tuple[str, bool, str]]:
+    rows = await fulfillment.conn.fetch(
+        "SELECT status, accepted, note FROM shipment_history"
+        " WHERE shipment_id = 'o-1-us-ontario' ORDER BY id"
+    )
+    return [(r["status"], r["accepted"], r["note"]) for r in rows]
+
+
+async def test_a_dispatch_reported_alone_ships_with_the_steps_it_skipped_implied(
+    fulfillment,
+) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+
+    emitted = sent(
+        await report(fulfillment, "o-1-us-ontario", "shipped", tracking="9400100000000000000001")
+    )
+
+    assert [e.status for _, _, e in emitted if isinstance(e, ShipmentStatusChanged)] == ["shipped"]
+    [told] = [e for _, _, e in emitted if isinstance(e, TrackingNumberAssigned)]
+    assert told.tracking_number == "9400100000000000000001"
+    assert await history(fulfillment) == [
+        ("pick_requested", True, ""),
+        ("picked", True, "implied: shipped reported without it"),
+        ("packed", True, "implied: shipped reported without it"),
+        ("shipped", True, ""),
+    ]
+    assert await fulfillment.conn.fetchval("SELECT status FROM shipments") == "shipped"
+
+
+async def test_a_pick_reported_after_the_dispatch_is_late_kept_and_ignored(fulfillment) -> None:
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, "o-1-us-ontario", "shipped", tracking="9400100000000000000001")
+
+    assert await report(fulfillment, "o-1-us-ontario", "picked", "packed") == []
+
+    assert (await history(fulfillment))[-2:] == [
+        ("picked", False, "late: already shipped, ignored"),
+        ("packed", False, "late: already shipped, ignored"),
+    ]
+    # nothing stalls: the carrier's news still applies
+    news = TrackingUpdated(
+        tracking_number="9400100000000000000001", carrier="usps", status="in_transit"
+    )
+    emitted = sent(await fulfillment.deliver(topics.CARRIER_TRACKING, news))
+    assert [e.status for _, _, e in emitted] == ["in_transit"]
+
+
 async def test_an_impossible_step_is_refused_and_changes_nothing(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
+    await report(fulfillment, "o-1-us-ontario", "rejected")
 
     assert (
         await report(fulfillment, "o-1-us-ontario", "shipped", tracking="9400100000000000000001")
         == []
     )
-    refused = await fulfillment.conn.fetch(
-        "SELECT status FROM shipment_history WHERE shipment_id = 'o-1-us-ontario' AND NOT accepted"
-    )
-    assert [r["status"] for r in refused] == ["shipped"]  # kept for the operator, not applied
-    # and the right next step still applies
-    assert [
-        e.status for _, _, e in sent(await report(fulfillment, "o-1-us-ontario", "picked"))
-    ] == ["picked"]
+    # kept for the operator, not applied
+    assert (await history(fulfillment))[-1] == ("shipped", False, "impossible after rejected")
+    assert await fulfillment.conn.fetchval("SELECT status FROM shipments") == "rejected"
 
 
 async def test_news_repeated_is_applied_once(fulfillment) -> None:

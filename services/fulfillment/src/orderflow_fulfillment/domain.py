@@ -1,5 +1,6 @@
-"""The shipment state machine. Before it ships a shipment goes forward one step at a time and
-may be cancelled or rejected; on the road the carrier's exceptions (held at customs, a failed
+"""The shipment state machine. Before it ships a shipment goes forward (a warehouse that reports
+only some of its steps, often just the dispatch, skips the others: they are implied) and may be
+cancelled or rejected; on the road the carrier's exceptions (held at customs, a failed
 delivery, lost) may come and go; a return goes requested, labelled, carried back, received,
 then restocked or written off."""
 
@@ -66,9 +67,17 @@ RETURN_LEG = {
 }
 
 
+# The warehouse's steps to the dock, in order. Acceptance is a 3PL's answer, never implied.
+WAREHOUSE_LINE = (S.PICK_REQUESTED, S.ACCEPTED, S.PICKED, S.PACKED, S.SHIPPED)
+# Where a shipment is once it has passed every step of the warehouse line.
+LEFT = frozenset(S) - NOT_LEFT - {S.CANCELLED, S.REJECTED}
+
+
 class Transition(Enum):
     APPLY = "apply"
+    SKIPS = "skips"  # forward past steps the warehouse did not report: they are implied
     REPEATED = "repeated"  # the same news twice: nothing to do
+    LATE = "late"  # a warehouse step the shipment has passed: recorded, not applied
     REFUSED = "refused"  # impossible from here: recorded, not applied
 
 
@@ -77,7 +86,29 @@ def transition(current: S, new: S) -> Transition:
         return Transition.REPEATED
     if new in ALLOWED[current]:
         return Transition.APPLY
+    if implied_steps(current, new):
+        return Transition.SKIPS
+    if _passed(current, new):
+        return Transition.LATE
     return Transition.REFUSED
+
+
+def implied_steps(current: S, new: S) -> tuple[S, ...]:
+    """The warehouse steps between where the shipment is and a later one reported, which the
+    report implies (picked and packed, for a dispatch reported alone); none otherwise."""
+    if current not in WAREHOUSE_LINE or new not in WAREHOUSE_LINE:
+        return ()
+    between = WAREHOUSE_LINE[WAREHOUSE_LINE.index(current) + 1 : WAREHOUSE_LINE.index(new)]
+    return tuple(step for step in between if step is not S.ACCEPTED)
+
+
+def _passed(current: S, new: S) -> bool:
+    """A warehouse step reported once the shipment is past it: a late or repeated report."""
+    if new not in WAREHOUSE_LINE[1:]:
+        return False
+    if current in LEFT:
+        return True
+    return current in WAREHOUSE_LINE and WAREHOUSE_LINE.index(current) > WAREHOUSE_LINE.index(new)
 
 
 def is_carrier_status(status: S) -> bool:

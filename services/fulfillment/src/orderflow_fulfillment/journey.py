@@ -22,25 +22,53 @@ def advance(
     note: str = "",
     reason: str = "",
 ) -> bool:
-    """Apply one piece of news to the shipment; True if it moved it. Impossible news is kept
-    in the shipment's history as refused, with why."""
+    """Apply one piece of news to the shipment; True if it moved it. News that skips warehouse
+    steps moves it, the skipped steps kept in its history as implied; a step it has passed is
+    kept as late and impossible news as refused, with why, neither applied."""
     current = shipment.status
     verdict = domain.transition(current, new)
     if verdict is domain.Transition.REPEATED:
         return False
-    if verdict is domain.Transition.REFUSED:
-        refusal = f"impossible after {current.value}" + (f": {note}" if note else "")
-        book.record(shipment, new, accepted=False, note=refusal)
-        uow.log.warning(
-            "shipment.transition_refused",
+    if verdict in (domain.Transition.LATE, domain.Transition.REFUSED):
+        _keep_unapplied(uow, book, shipment, new, verdict, note)
+        return False
+    for step in domain.implied_steps(current, new):
+        book.record(shipment, step, accepted=True, note=f"implied: {new.value} reported without it")
+    if verdict is domain.Transition.SKIPS:
+        uow.log.info(
+            "shipment.steps_implied",
             shipment_id=shipment.shipment_id,
             current=current.value,
             new=new.value,
         )
-        return False
     book.change(shipment, new, tracking_number, note=note)
     announce(uow, book, shipment, reason)
     return True
+
+
+def _keep_unapplied(
+    uow: UnitOfWork,
+    book: store.ShipmentBook,
+    shipment: store.Shipment,
+    new: ShipmentStatus,
+    verdict: domain.Transition,
+    note: str,
+) -> None:
+    """News not applied, in the shipment's history with why: late (a step it passed, e.g. a
+    'picked' after 'shipped') or impossible from where it is."""
+    current = shipment.status.value
+    if verdict is domain.Transition.LATE:
+        why = f"late: already {current}, ignored"
+    else:
+        why = f"impossible after {current}"
+    book.record(shipment, new, accepted=False, note=why + (f": {note}" if note else ""))
+    late = verdict is domain.Transition.LATE
+    (uow.log.info if late else uow.log.warning)(
+        "shipment.news_late" if late else "shipment.transition_refused",
+        shipment_id=shipment.shipment_id,
+        current=current,
+        new=new.value,
+    )
 
 
 def announce(
