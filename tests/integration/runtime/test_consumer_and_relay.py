@@ -136,6 +136,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "holds",
             "raw_payloads",
             "parked_updates",
+            "refunds",
             "audit",
             "erasures",
             "erasure_progress",

@@ -119,7 +119,8 @@ def _description(channel: str) -> str:
         + (
             " `X-Shopify-Topic: orders/cancelled` cancels, `orders/paid` marks payment captured,"
             " `orders/updated` applies the payment of the body, and its shipping address when it"
-            " is present and differs from the last one Shopify sent."
+            " is present and differs from the last one Shopify sent; `refunds/create` takes"
+            " one refund (the Refund resource): told on once per refund, with its amount."
             if channel == "shopify"
             else f" The channel's own update notifications ({UPDATE_NOTIFICATIONS[channel]}) are"
             " taken here too, told apart by their shape: a cancellation cancels the order, a paid"

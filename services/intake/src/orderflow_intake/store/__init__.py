@@ -50,6 +50,13 @@ from orderflow_intake.store.records import (
     raw_payloads,
     set_raw_outcome,
 )
+from orderflow_intake.store.refunds import (
+    Refund,
+    mark_told,
+    record_refund,
+    refunded_so_far,
+    waiting_refunds,
+)
 from orderflow_intake.store.updates import drop_parked, park, parked_for
 from orderflow_intake.store.views import (
     after_pick_task_of,
@@ -60,6 +67,7 @@ from orderflow_intake.store.views import (
 )
 
 __all__ = [
+    "Refund",
     "accept",
     "after_pick_task_of",
     "all_item_listings",
@@ -85,6 +93,7 @@ __all__ = [
     "lock_order_by_key",
     "lock_raw",
     "mark_shipped",
+    "mark_told",
     "note_shipment_answers",
     "open_holds",
     "order_status",
@@ -100,11 +109,14 @@ __all__ = [
     "raw_payload",
     "raw_payloads",
     "recent_orders_of",
+    "record_refund",
+    "refunded_so_far",
     "resolve_holds",
     "save_canonical",
     "set_channel_ship_to",
     "set_payment",
     "set_raw_outcome",
     "set_ship_to",
+    "waiting_refunds",
     "waive",
 ]

@@ -30,9 +30,13 @@ async def known_keys(conn: asyncpg.Connection, keys: Sequence[OrderKey]) -> set[
 async def keys_with_parked_updates(
     conn: asyncpg.Connection, keys: Sequence[OrderKey]
 ) -> set[OrderKey]:
+    """Those with updates parked, or refunds waiting, for the order: it is taken on its own."""
     rows = await conn.fetch(
-        "SELECT DISTINCT channel, external_id FROM parked_updates"
-        " WHERE (channel, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+        "WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(channel, external_id))"
+        " SELECT channel, external_id FROM parked_updates WHERE (channel, external_id) IN"
+        "  (SELECT * FROM wanted)"
+        " UNION SELECT channel, external_id FROM refunds WHERE told_at IS NULL"
+        "  AND (channel, external_id) IN (SELECT * FROM wanted)",
         [channel for channel, _ in keys],
         [external_id for _, external_id in keys],
     )

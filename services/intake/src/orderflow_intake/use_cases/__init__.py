@@ -9,6 +9,7 @@ from orderflow_intake.use_cases.documents import (
     take_marketplace_orders,
 )
 from orderflow_intake.use_cases.orders import hold_unroutable_order
+from orderflow_intake.use_cases.refunds import refund_order
 from orderflow_intake.use_cases.reparse import reparse_accepted
 from orderflow_intake.use_cases.screen import rescreen, screen, settle
 from orderflow_intake.use_cases.updates import (
@@ -35,6 +36,7 @@ __all__ = [
     "note_address_too_late",
     "note_shipments",
     "read",
+    "refund_order",
     "reparse_accepted",
     "rescreen",
     "screen",

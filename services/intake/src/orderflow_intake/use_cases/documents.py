@@ -15,6 +15,7 @@ from orderflow_contracts.marketplace import (
     MarketplaceAddressChanged,
     MarketplaceOrderCancelled,
     MarketplaceOrderPublished,
+    MarketplaceOrderRefunded,
     MarketplacePaymentChanged,
 )
 from orderflow_runtime import Item, UnitOfWork
@@ -22,7 +23,7 @@ from orderflow_runtime import Item, UnitOfWork
 from orderflow_intake import adapters, bodies, store
 from orderflow_intake.screening import ScreeningRules
 from orderflow_intake.store import batch
-from orderflow_intake.use_cases import versions
+from orderflow_intake.use_cases import refunds, versions
 from orderflow_intake.use_cases.orders import Fresh, take_marketplace_order, take_new_orders
 from orderflow_intake.use_cases.updates import (
     address_update,
@@ -53,7 +54,8 @@ def read(
     kind = "order"
     try:
         payload = bodies.decode(body) if isinstance(body, bytes) else bodies.checked(body)
-        kind = "update" if adapters.is_update(channel, payload) else "order"
+        refund = adapters.is_refund(channel, shopify_topic)
+        kind = "update" if refund or adapters.is_update(channel, payload) else "order"
         return adapters.read(channel, payload, shopify_topic)
     except (bodies.Refused, adapters.MalformedChannelPayload) as error:
         raise Unreadable("rejected", str(error), kind) from None
@@ -110,7 +112,8 @@ async def take(
     elif row is not None:
         stale, updates = await versions.set_aside_if_stale_document(uow, row, document)
         set_aside += [stale] if stale else []
-        if not stale and row["status"] == "cancelled":
+        if not stale and row["status"] == "cancelled" and document.status != "refund":
+            # A cancelled order stays so; its refund (the usual end of one) is still news.
             return [await versions.set_aside_after_cancellation(uow, row, document)]
         if not stale and document.order is not None and not updates:
             resend = await versions.resent(uow, row, document)
@@ -132,6 +135,9 @@ async def apply_update(uow: UnitOfWork, update: Event, rules: ScreeningRules) ->
         return await address_update(uow, update, rules)
     if isinstance(update, MarketplacePaymentChanged):
         return await payment_update(uow, update, rules)
+    if isinstance(update, MarketplaceOrderRefunded):
+        await refunds.refund_order(uow, update)
+        return ""
     raise TypeError(f"not a marketplace update: {type(update).__name__}")
 
 

@@ -21,6 +21,7 @@ from orderflow_intake.screening import (
     customer_key,
     duplicate_reason,
 )
+from orderflow_intake.use_cases import refunds
 
 log = structlog.get_logger()
 
@@ -144,6 +145,7 @@ async def settle(
     if row["status"] == "held" and row["shipped_at"] is None:
         uow.emit(topics.ORDERS, order_id, OrderAccepted(order=order), correlation_id=correlation_id)
         log.info("order.accepted", order_id=order_id, channel=order.channel, lines=len(order.lines))
+        await refunds.tell_waiting(uow, row)
     return "accepted" if row["shipped_at"] is None else "shipped"
 
 

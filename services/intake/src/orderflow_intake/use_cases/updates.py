@@ -19,7 +19,6 @@ from orderflow_contracts.intake import (
     OrderAddressChanged,
     OrderCancelled,
     OrderPaymentCaptured,
-    OrderRefunded,
 )
 from orderflow_contracts.marketplace import (
     MarketplaceAddressChanged,
@@ -31,7 +30,7 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
-from orderflow_intake.use_cases import versions
+from orderflow_intake.use_cases import refunds, versions
 from orderflow_intake.use_cases.screen import held_event, json_value, parse_row, rescreen
 
 log = structlog.get_logger()
@@ -174,6 +173,8 @@ async def payment_update(
     uow: UnitOfWork, event: MarketplacePaymentChanged, rules: ScreeningRules
 ) -> str:
     """Why the update was set aside (older than the order's version), else ""."""
+    if refund := refunds.of_payment(event):
+        await refunds.record(uow, event.channel, event.external_id, refund)
     row = await store.lock_order_by_key(uow.conn, event.channel, event.external_id)
     if row is None:
         payload = {
@@ -186,7 +187,6 @@ async def payment_update(
     if stale := await versions.set_aside_if_stale(uow, row, event):
         return stale
     await versions.advance(uow.conn, row, event.version)
-    _tell_refund(uow, row, event)
     if row["status"] == "cancelled" or parse_row(row).payment_captured == event.captured:
         return ""
     await store.set_payment(uow.conn, row["order_id"], event.captured)
@@ -202,32 +202,6 @@ async def payment_update(
     log.info("order.payment_changed", order_id=row["order_id"], captured=event.captured)
     await rescreen(uow, await _reload(uow, row), rules)
     return ""
-
-
-# The channels' words for a refund (Shopify's financial_status): the payment given back in full,
-# or in part, whether or not anything came back (a cancelled order, a goodwill refund).
-REFUNDED = {"refunded": False, "partially_refunded": True}
-
-
-def _tell_refund(uow: UnitOfWork, row: asyncpg.Record, event: MarketplacePaymentChanged) -> None:
-    """A refund of an order the other services know is news to its customer, cancelled or not:
-    told on each time the channel says so; notifications tells it once."""
-    partial = REFUNDED.get(event.status.lower())
-    if partial is None or row["accepted_at"] is None:
-        return
-    uow.emit(
-        topics.ORDERS,
-        row["order_id"],
-        OrderRefunded(
-            order_id=row["order_id"],
-            channel=row["channel"],
-            external_id=row["external_id"],
-            partial=partial,
-            status=event.status,
-        ),
-        correlation_id=row["correlation_id"],
-    )
-    log.info("order.refunded", order_id=row["order_id"], partial=partial)
 
 
 def _iso(moment: datetime | None) -> str | None:
