@@ -137,6 +137,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "raw_payloads",
             "parked_updates",
             "refunds",
+            "order_shipments",
             "audit",
             "erasures",
             "erasure_progress",

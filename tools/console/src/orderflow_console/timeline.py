@@ -32,7 +32,12 @@ def _order(order: Json) -> list[Entry]:
         )
         if hold.get("resolved_at"):
             entries.append(Entry(hold["resolved_at"], "intake", "hold resolved", hold["code"]))
-    for field, step in (("accepted_at", "screened: accepted"), ("shipped_at", "shipped")):
+    steps = (
+        ("accepted_at", "screened: accepted"),
+        ("shipped_at", "shipped"),
+        ("delivered_at", "delivered"),
+    )
+    for field, step in steps:
         if order.get(field):
             entries.append(Entry(order[field], "intake", step, f"status {order['status']}"))
     if order.get("cancelled_at"):

@@ -19,7 +19,7 @@ from orderflow_intake.api.schemas import (
     OrderSummary,
 )
 
-Status = Annotated[str | None, Query(pattern="^(accepted|held|cancelled|shipped)$")]
+Status = Annotated[str | None, Query(pattern="^(accepted|held|cancelled|shipped|delivered)$")]
 
 
 def create_router(pool: asyncpg.Pool) -> APIRouter:
@@ -64,6 +64,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
             correlation_id=row["correlation_id"],
             accepted_at=row["accepted_at"],
             shipped_at=row["shipped_at"],
+            delivered_at=row["delivered_at"],
             cancelled_at=row["cancelled_at"],
             cancel_reason=row["cancel_reason"],
             waived=list(row["waived"]),

@@ -48,7 +48,10 @@ class OrderSummary(Body):
     order_id: str
     channel: str
     external_id: str
-    status: str = Field(description="accepted, held, cancelled or shipped")
+    status: str = Field(
+        description="accepted, held, cancelled, shipped or delivered (every parcel on its way"
+        " delivered; a split order with a parcel still out stays shipped)"
+    )
     customer_email: str
     placed_at: datetime | None
     received_at: datetime
@@ -84,6 +87,9 @@ class OrderDetail(OrderSummary):
     correlation_id: str
     accepted_at: datetime | None
     shipped_at: datetime | None
+    delivered_at: datetime | None = Field(
+        default=None, description="when its last parcel on its way was delivered"
+    )
     cancelled_at: datetime | None
     cancel_reason: str
     waived: list[str] = Field(description="hold codes an operator released for good")

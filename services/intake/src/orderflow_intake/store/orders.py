@@ -123,9 +123,10 @@ async def recent_orders_of(
 
 
 async def accept(conn: asyncpg.Connection, order_id: str) -> None:
-    """Out of the queue: shipped orders go back to shipped, the rest to accepted."""
+    """Out of the queue: shipped (or delivered) orders go back to that, the rest to accepted."""
     await conn.execute(
-        "UPDATE orders SET status = CASE WHEN shipped_at IS NULL THEN 'accepted' ELSE 'shipped' END,"
+        "UPDATE orders SET status = CASE WHEN delivered_at IS NOT NULL THEN 'delivered'"
+        " WHEN shipped_at IS NULL THEN 'accepted' ELSE 'shipped' END,"
         " accepted_at = coalesce(accepted_at, now()), updated_at = now() WHERE order_id = $1",
         order_id,
     )

@@ -30,7 +30,7 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
-from orderflow_intake.use_cases import refunds, versions
+from orderflow_intake.use_cases import deliveries, refunds, versions
 from orderflow_intake.use_cases.screen import held_event, json_value, parse_row, rescreen
 
 log = structlog.get_logger()
@@ -231,6 +231,7 @@ async def note_shipments(items: list[Item[ShipmentStatusChanged]]) -> None:
     }
     for order_id in await store.mark_shipped(items[-1].unit.conn, list(left)):
         log.info("order.shipped", order_id=order_id, correlation_id=left[order_id])
+    await deliveries.note_delivered(items)
     await _note_warehouse_answers(items)
 
 

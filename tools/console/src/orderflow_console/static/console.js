@@ -83,7 +83,7 @@ async function showOrders(params) {
   if (!q.get("limit")) q.set("limit", "50");
   const page = await api(`/api/intake/orders?${q}`);
   const channels = ["", "amazon", "shopify", "shopee", "aliexpress", "tiktok"];
-  const statuses = ["", "accepted", "held", "cancelled", "shipped"];
+  const statuses = ["", "accepted", "held", "cancelled", "shipped", "delivered"];
   const option = (v, chosen) => `<option value="${v}" ${v === (chosen || "") ? "selected" : ""}>${v || "any"}</option>`;
   view.innerHTML = `
     <h2>Orders <span class="muted">(${page.total} found)</span></h2>

@@ -1,0 +1,53 @@
+"""An operator lists delivered orders (GET /orders?status=delivered): intake counts an order
+delivered once every parcel of it on its way is; a split order with one parcel delivered and
+one still out stays shipped."""
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus
+
+from tests.integration.intake.test_after_pick_task import _news
+from tests.integration.intake.test_updates import _order, _place
+
+pytestmark = pytest.mark.integration
+
+S = ShipmentStatus
+
+
+async def _listed(intake, status: str) -> list[str]:
+    answer = await intake.http.get("/orders", params={"status": status})
+    assert answer.status_code == 200, answer.text
+    return [order["order_id"] for order in answer.json()["items"]]
+
+
+async def test_a_split_order_is_delivered_once_every_parcel_on_its_way_is(start_intake) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(41)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        *(_news(order_id, n, S.PICK_REQUESTED) for n in (1, 2, 3)),
+        _news(order_id, 3, S.REJECTED, "no stock"),  # re-planned as another shipment
+        *(_news(order_id, n, S.SHIPPED) for n in (1, 2)),
+        _news(order_id, 1, S.DELIVERED),
+    )
+    await intake.handled(8)
+
+    assert (await intake.http.get(f"/orders/{order_id}")).json()["status"] == "shipped"
+    assert order_id not in await _listed(intake, "delivered")
+
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        _news(order_id, 2, S.DELIVERED),
+        _news(order_id, 2, S.RETURN_REQUESTED, "too small"),  # still delivered
+    )
+    await intake.handled(10)
+
+    detail = (await intake.http.get(f"/orders/{order_id}")).json()
+    assert detail["status"] == "delivered"
+    assert detail["delivered_at"] is not None
+    assert await _listed(intake, "delivered") == [order_id]
+    assert order_id not in await _listed(intake, "shipped")
