@@ -8,7 +8,8 @@ import httpx
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus
-from orderflow_contracts.intake import OrderRefunded
+from orderflow_contracts.intake import OrderAccepted, OrderRefunded
+from orderflow_contracts.privacy import CustomerErasureRequested, email_digest
 from orderflow_notifications.config import Settings
 from orderflow_runtime.access import Role, add_operator
 from orderflow_testing.system import TestSystem, eventually
@@ -109,6 +110,52 @@ async def test_a_buyer_without_an_e_mail_unsubscribes_from_that_order(
     statuses = dict(await db.fetch("SELECT kind, status FROM notifications"))
     assert statuses == {"shipped": "suppressed", "lost": "unreachable"}  # no webhook set here
     assert await db.fetchval("SELECT count(*) FROM customer_preferences") == 0
+
+
+async def test_an_unsubscribe_outlives_the_erasure_of_the_customers_data(
+    system: TestSystem, start, smtp
+) -> None:
+    await system.create_topics([])
+    service = await start(system, "notifications", smtp_port=smtp.port)
+    bus = await system.bus("partners")
+    await bus.publish(topics.ORDERS, "o-s", accepted("o-s", "en"))
+    await bus.flush()
+    db = await system.db("notifications")
+    await eventually(lambda: db.fetchval("SELECT count(*) = 1 FROM contacts"))
+    path = urlsplit(Settings(database_url="postgresql://x").unsubscribe_links().url("o-s")).path
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://notifications"
+    ) as client:
+        assert (await client.post(path)).status_code == 200
+    erasure = CustomerErasureRequested(
+        erasure_id="e-s",
+        email_digest=email_digest("o-s@example.com"),
+        order_ids=("o-s",),
+        requested_at="2026-12-05T12:00:00Z",
+    )
+    await bus.publish(topics.PRIVACY_ERASURES, "e-s", erasure)
+    await bus.flush()
+    await eventually(lambda: db.fetchval("SELECT count(*) = 0 FROM customer_preferences"))
+    [kept] = await db.fetch("SELECT * FROM suppressions")
+    assert "example.com" not in str(dict(kept)) and "shipped" in kept["kinds"]
+
+    again = accepted("o-s2", "en").order  # the customer's order, imported again after it
+    customer = again.customer.model_copy(update={"email": " O-S@example.com"})
+    await bus.publish(
+        topics.ORDERS, "o-s2", OrderAccepted(order=again.model_copy(update={"customer": customer}))
+    )
+    await bus.publish(topics.FULFILLMENT_STATUS, "o-s2", shipped("o-s2"))
+    await bus.publish(topics.ORDERS, "o-s2", refunded("o-s2"))
+    await bus.flush()
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT count(*) = 2 FROM notifications WHERE status IN ('sent', 'suppressed')"
+        )
+    )
+    statuses = dict(await db.fetch("SELECT kind, status FROM notifications"))
+    assert statuses == {"shipped": "suppressed", "refunded": "sent"}
+    why = await db.fetchval("SELECT detail FROM delivery_log WHERE outcome = 'suppressed'")
+    assert "suppression list" in why
 
 
 async def _emails(smtp, order_id: str, count: int) -> bool:

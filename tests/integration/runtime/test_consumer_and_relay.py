@@ -190,6 +190,7 @@ async def test_each_service_database_holds_only_its_own_tables(system: TestSyste
             "customer_preferences",
             "transits",
             "erased_orders",
+            "suppressions",
         },
     }
     for name, own in expected.items():

@@ -117,6 +117,7 @@ def test_kinds_are_the_customer_facing_steps():
         "failed_delivery",
         "delivered",
         "cancelled",
+        "cancelled_after_shipment",
         "lost",
         "returned_to_sender",
         "return_received",
@@ -247,7 +248,7 @@ def test_a_seller_rewrites_the_lines_and_the_date_format(tmp_path: Path):
     ("content", "complaint"),
     [
         ('[lines]\neta = "By $when"\n', "uses when"),
-        ('[lines]\nfooter = "x"\n', "[lines] has only eta, return, unsubscribe"),
+        ('[lines]\nfooter = "x"\n', "[lines] has only eta, return, amount, unsubscribe"),
         ('[dates]\nformat = "{weekday}"\n', "unknown {part}"),
         ('[dates]\nmonths = ["Jan"]\n', "twelve months"),
     ],
@@ -257,3 +258,24 @@ def test_broken_lines_or_dates_are_refused_at_load(tmp_path, content, complaint)
     with pytest.raises(TemplateError, match=r"fr\.toml") as refused:
         Catalog.load(tmp_path)
     assert complaint in str(refused.value)
+
+
+@pytest.mark.parametrize("language", PACKAGED.languages)
+@pytest.mark.parametrize("kind", ["refunded", "partially_refunded"])
+def test_a_refund_says_what_it_gave_back_in_every_language(kind, language):
+    told = render(kind, language, amount="5.00 EUR", **FIELDS)
+    unknown = render(kind, language, **FIELDS)
+
+    assert "5.00 EUR" in told.body
+    assert not told.fell_back
+    assert len(unknown.body.splitlines()) == len(told.body.splitlines()) - 1  # no empty line
+
+
+@pytest.mark.parametrize("language", PACKAGED.languages)
+def test_a_cancellation_after_shipment_is_not_worded_as_never_shipped(language):
+    before = render("cancelled", language, **FIELDS)
+    after = render("cancelled_after_shipment", language, **FIELDS)
+
+    never_shipped = before.body.splitlines()[2]  # "... cancelled and will not be shipped."
+    assert never_shipped not in after.body
+    assert after.body != before.body and after.subject != before.subject

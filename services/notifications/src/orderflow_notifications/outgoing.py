@@ -47,6 +47,7 @@ def webhook_body(
         "tracking_number": row["tracking_number"],
         "expected_delivery": [day.isoformat() for day in expected_days(row) or ()],
         "return_url": return_url(row),
+        "refund_amount": refund_amount(row),
         "unsubscribe_url": unsubscribe_url,
         "correlation_id": row["correlation_id"],
     }
@@ -58,6 +59,14 @@ def expected_days(row: asyncpg.Record) -> tuple[date, date] | None:
         return None
     zone = zone_of(row["country"], row["time_zone"])
     return row["eta_first"].astimezone(zone).date(), row["eta_last"].astimezone(zone).date()
+
+
+def refund_amount(row: asyncpg.Record) -> str:
+    """What a refund gave back, as "5.00 EUR", where the channel told it."""
+    amount = row.get("amount")
+    if amount is None:
+        return ""
+    return f"{amount} {row.get('currency') or ''}".strip()
 
 
 RETURN_URL_FIELDS = frozenset({"order_id", "external_id", "sales_channel"})
@@ -103,6 +112,7 @@ def _told(rows: list[asyncpg.Record], catalog: templates.Catalog) -> templates.M
             tracking_url=tracking_url(row["carrier"], row["tracking_number"]),
             eta=expected_days(row),
             return_url=return_url(row),
+            amount=refund_amount(row),
         )
         for row in rows
     ]

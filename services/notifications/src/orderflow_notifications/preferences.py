@@ -75,10 +75,28 @@ class Hold:
     until: datetime | None = None  # None: suppressed
 
 
-def hold_for(row: asyncpg.Record, now: datetime) -> Hold | None:
-    """Why `row` (a leased notification with its contact's and the seller's preferences) must
-    not go out now, if it must not."""
+@dataclass(frozen=True)
+class Suppression:
+    """An entry of the suppression list: the kinds an unsubscribed customer no longer hears."""
+
+    kinds: frozenset[str]
+    since: datetime
+
+
+def hold_for(
+    row: asyncpg.Record, now: datetime, suppression: Suppression | None = None
+) -> Hold | None:
+    """Why `row` (a leased notification with its contact's and the seller's preferences, and
+    its recipient's entry on the suppression list, if any) must not go out now, if it must
+    not."""
     attempt = row["attempts"] + 1
+    if suppression is not None and row["kind"] in suppression.kinds:
+        return Hold(
+            row["id"],
+            attempt,
+            f"the customer unsubscribed ({suppression.since:%Y-%m-%d}, on the suppression"
+            f" list): '{row['kind']}' is optional",
+        )
     if row["opted_out"]:
         return Hold(row["id"], attempt, "the customer opted out of all messages")
     if row["kind"] in (row["kinds_off"] or ()):

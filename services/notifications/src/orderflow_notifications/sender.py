@@ -62,7 +62,7 @@ async def send_due(
                 leased = await store.lease_due(
                     conn, limit, settings.round_lease_s, bursts=settings.merge_window_s > 0
                 )
-                rows = await _hold_back(conn, leased)
+                rows = await _hold_back(conn, leased, settings.unsubscribe_links())
             if not rows:
                 return len(leased)
             unit = UnitOfWork(conn, "notifications")
@@ -93,11 +93,20 @@ async def send_due(
     return len(leased)
 
 
-async def _hold_back(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[asyncpg.Record]:
-    """The rows to send now: those the customer opted out of are suppressed, those in their
-    quiet hours wait for the end of them."""
+async def _hold_back(
+    conn: asyncpg.Connection, rows: list[asyncpg.Record], links: Links
+) -> list[asyncpg.Record]:
+    """The rows to send now: those the customer opted out of (their preferences, or the
+    suppression list, which outlives an erasure) are suppressed, those in their quiet hours wait
+    for the end of them."""
     now = datetime.now(UTC)
-    holds = [hold for row in rows if (hold := preferences.hold_for(row, now))]
+    keys = {row["id"]: links.email_key(row["recipient"]) for row in rows if row["recipient"]}
+    listed = await store.suppressions(conn, sorted(set(keys.values()))) if keys else {}
+    holds = [
+        hold
+        for row in rows
+        if (hold := preferences.hold_for(row, now, listed.get(keys.get(row["id"], ""))))
+    ]
     if not holds:
         return rows
     await store.hold(conn, holds)

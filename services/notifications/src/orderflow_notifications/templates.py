@@ -4,7 +4,7 @@ kind and is the fallback; a message sent in it for lack of a translation says so
 
 Besides the kinds, a file has `[lines]`, the lines a body shows only when there is something to
 say (`eta`, in a body `$eta_line`: the expected delivery; `return`, in a body `$return_line`:
-where to return an item) and the one every message ends with (`unsubscribe`, with
+where to return an item; `amount`, in a body `$amount_line`: what a refund gave back) and the one every message ends with (`unsubscribe`, with
 `$unsubscribe_url`), and `[dates]`, how the language writes a date: `format` with {day},
 {month}, {month_number}, {year} and {buddhist_year}, the twelve `months`, and `range` with {first} and {last}."""
 
@@ -26,6 +26,7 @@ KINDS = (
     "failed_delivery",
     "delivered",
     "cancelled",
+    "cancelled_after_shipment",
     "lost",
     "returned_to_sender",
     "return_received",
@@ -34,7 +35,11 @@ KINDS = (
 )
 FIELDS = frozenset({"name", "order_id", "carrier", "tracking_number", "tracking_url"})
 # Each optional line: its placeholder in a body, and the one placeholder it adds to FIELDS.
-OPTIONAL_LINES = {"eta": ("eta_line", "eta"), "return": ("return_line", "return_url")}
+OPTIONAL_LINES = {
+    "eta": ("eta_line", "eta"),
+    "return": ("return_line", "return_url"),
+    "amount": ("amount_line", "amount"),
+}
 BODY_FIELDS = FIELDS | {placeholder for placeholder, _ in OPTIONAL_LINES.values()}
 # Each line of [lines] and the placeholder it adds: the optional ones, and `unsubscribe`, the
 # line every message ends with (`$unsubscribe_url`), once even for a burst of news.
@@ -124,11 +129,12 @@ class Catalog:
         *,
         eta: tuple[date, date] | None = None,
         return_url: str = "",
+        amount: str = "",
         **fields: str,
     ) -> Message:
         """`kind` in `language` ("pt-BR" reads as "pt"), else in English. The body's expected
-        delivery line shows the days `eta` spans, if given; its return line `return_url`, if
-        given; else the line is left out."""
+        delivery line shows the days `eta` spans, if given; its return line `return_url`, its
+        refund line `amount` ("5.00 EUR"), if given; else the line is left out."""
         if kind not in KINDS:
             raise KeyError(f"no message for {kind!r}; kinds: {', '.join(KINDS)}")
         wanted = language.split("-")[0].lower()
@@ -139,7 +145,7 @@ class Catalog:
         words = own if templates else english
         subject, body = templates or english.kinds[kind]
         fell_back = written_in != wanted
-        said = {"eta": "", "return": return_url}
+        said = {"eta": "", "return": return_url, "amount": amount}
         if eta is not None:
             dating = words if DATES.keys() <= words.dates.keys() else english
             fell_back |= dating is not words

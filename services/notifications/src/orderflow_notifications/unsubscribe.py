@@ -19,12 +19,14 @@ TRANSACTIONAL_KINDS = (
     "lost",
     "returned_to_sender",
     "cancelled",
+    "cancelled_after_shipment",
     "return_received",
     "refunded",
     "partially_refunded",
 )
 DEVELOPMENT_SECRET = "orderflow-development-unsubscribe-key"  # logged at start when used
 _PURPOSE = b"orderflow-unsubscribe-v1\x00"
+_SUPPRESSION = b"orderflow-suppression-v1\x00"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class Links:
         except (ValueError, UnicodeDecodeError):
             return None
         return order_id if hmac.compare_digest(mac, self._mac(order_id)) else None
+
+    def email_key(self, email: str) -> str:
+        """The suppression list's key for an e-mail address (any case, spaces around): an
+        HMAC-SHA256 under the secret, so the list holds no address and, unlike a plain hash,
+        cannot be matched against a list of addresses by someone without the secret."""
+        normal = email.strip().lower().encode()
+        return hmac.new(self.secret.encode(), _SUPPRESSION + normal, hashlib.sha256).hexdigest()
 
     def _mac(self, order_id: str) -> bytes:
         digest = hmac.new(self.secret.encode(), _PURPOSE + order_id.encode(), hashlib.sha256)

@@ -129,16 +129,20 @@ async def _returned_to_sender(
 
 async def tell_cancelled(items: list[Item[OrderCancelled]], merge_window_s: float) -> None:
     """An order cancelled after its customer was known to us: they hear it once. One held
-    before it was accepted never reached us, and its marketplace tells its buyer."""
+    before it was accepted never reached us, and its marketplace tells its buyer. One cancelled
+    after a parcel left is not 'will not be shipped': it is on its way back or to them
+    ('cancelled_after_shipment')."""
     conn = items[-1].unit.conn
-    known = await store.known_orders(conn, [item.event.order_id for item in items])
+    order_ids = [item.event.order_id for item in items]
+    known = await store.known_orders(conn, order_ids)
+    shipped = await store.shipped_orders(conn, [o for o in order_ids if o in known])
     await _queue(
         items,
         [
             store.News(
                 order_id=item.event.order_id,
                 shipment_id=item.event.order_id,
-                kind="cancelled",
+                kind="cancelled_after_shipment" if item.event.order_id in shipped else "cancelled",
                 correlation_id=item.unit.correlation_id,
             )
             for item in items
@@ -150,23 +154,42 @@ async def tell_cancelled(items: list[Item[OrderCancelled]], merge_window_s: floa
 
 async def tell_refunded(items: list[Item[OrderRefunded]], merge_window_s: float) -> None:
     """A refund with or without a return (a cancelled order, one never shipped, a goodwill
-    partial refund): the customer of a known order hears it once in full and once in part,
-    however often the channel repeats it."""
+    partial refund): the customer of a known order hears each refund the channel names once,
+    with what it gave back, so a second partial refund too; a refund status ("partially
+    refunded") once per order and word, unless a named refund told it (a waiting status is
+    superseded by the refund, which says more)."""
     conn = items[-1].unit.conn
     known = await store.known_orders(conn, [item.event.order_id for item in items])
+    named = {item.event.order_id for item in items if item.event.refund_id}
+    told_by_refund = named | await store.refunds_told_one_by_one(
+        conn, [item.event.order_id for item in items if not item.event.refund_id]
+    )
     await _queue(
         items,
         [
-            store.News(
-                order_id=item.event.order_id,
-                shipment_id=item.event.order_id,
-                kind="partially_refunded" if item.event.partial else "refunded",
-                correlation_id=item.unit.correlation_id,
-            )
+            _refund_news(item)
             for item in items
             if item.event.order_id in known
+            and (item.event.refund_id or item.event.order_id not in told_by_refund)
         ],
         merge_window_s,
+    )
+    if named & known:
+        await store.supersede_refund_statuses(conn, sorted(named & known))
+
+
+def _refund_news(item: Item[OrderRefunded]) -> store.News:
+    """Once per refund the channel named (its subject), else once per order and kind."""
+    event = item.event
+    return store.News(
+        order_id=event.order_id,
+        shipment_id=f"{event.order_id}:refund:{event.refund_id}"
+        if event.refund_id
+        else event.order_id,
+        kind="partially_refunded" if event.partial else "refunded",
+        correlation_id=item.unit.correlation_id,
+        amount=event.amount,
+        currency=event.currency,
     )
 
 

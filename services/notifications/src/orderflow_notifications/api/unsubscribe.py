@@ -54,8 +54,11 @@ def router(service: RunningService, links: Links) -> APIRouter:
         order_id = links.order_of(token)
         if order_id is None:
             return _page(400, "Unsubscribe", INVALID)
-        async with service.pool.acquire() as conn:
+        async with service.pool.acquire() as conn, conn.transaction():
             known, by_email = await store.unsubscribe(conn, order_id, list(OPTIONAL_KINDS), ACTOR)
+            if email := await store.contact_email(conn, order_id):
+                # Kept after an erasure of the customer's data, without their address.
+                await store.suppress(conn, links.email_key(email), list(OPTIONAL_KINDS))
         if not known:
             return _page(404, "Unsubscribe", "We do not know this order (any more).")
         log.info("customer.unsubscribed", order_id=order_id, every_order=by_email)

@@ -18,7 +18,15 @@ from orderflow_notifications.store.queue import (
     mark_sending,
     queue,
     record_attempts,
+    refunds_told_one_by_one,
+    shipped_orders,
+    supersede_refund_statuses,
     told_of,
+)
+from orderflow_notifications.store.suppressions import (
+    contact_email,
+    suppress,
+    suppressions,
 )
 from orderflow_notifications.store.transits import (
     Departure,
@@ -35,6 +43,7 @@ __all__ = [
     "Departure",
     "News",
     "confirm_channels",
+    "contact_email",
     "customer_preferences",
     "delivery_logs",
     "departures",
@@ -50,12 +59,17 @@ __all__ = [
     "predicted_late",
     "queue",
     "record_attempts",
+    "refunds_told_one_by_one",
     "save_contacts",
     "seller_preferences",
     "set_customer_preferences",
     "set_expected_arrivals",
     "set_seller_preferences",
+    "shipped_orders",
     "summary",
+    "supersede_refund_statuses",
+    "suppress",
+    "suppressions",
     "told_of",
     "unsubscribe",
 ]

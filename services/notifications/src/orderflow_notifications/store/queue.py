@@ -3,6 +3,7 @@ most once, and the log of every attempt."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import asyncpg
 from orderflow_runtime.logs import mask_emails
@@ -21,6 +22,8 @@ class News:
     carrier: str = ""
     tracking_number: str = ""
     eta: tuple[datetime, datetime] | None = None  # expected between these, where it is known
+    amount: Decimal | None = None  # what a refund gave back, where the channel told it
+    currency: str = ""
 
 
 async def queue(
@@ -31,15 +34,16 @@ async def queue(
     as one message; returns the (shipment, kind) pairs queued now."""
     rows = await conn.fetch(
         "INSERT INTO notifications (order_id, shipment_id, kind, tracking_number, carrier, status,"
-        " recipient, language, correlation_id, next_attempt_at, eta_first, eta_last)"
+        " recipient, language, correlation_id, next_attempt_at, eta_first, eta_last, amount,"
+        " currency)"
         " SELECT e.order_id, e.shipment_id, e.kind, e.tracking_number, e.carrier,"
         "  CASE WHEN c.order_id IS NULL THEN 'awaiting_contact' ELSE 'pending' END,"
         "  coalesce(c.email, ''), coalesce(c.language, ''), e.correlation_id,"
-        "  now() + make_interval(secs => $7), e.eta_first, e.eta_last"
+        "  now() + make_interval(secs => $7), e.eta_first, e.eta_last, e.amount, e.currency"
         " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
-        "  $8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY"
+        "  $8::timestamptz[], $9::timestamptz[], $10::numeric[], $11::text[]) WITH ORDINALITY"
         "  AS e(order_id, shipment_id, kind, tracking_number, carrier, correlation_id, eta_first,"
-        "   eta_last, n)"
+        "   eta_last, amount, currency, n)"
         " LEFT JOIN contacts c USING (order_id) ORDER BY e.n"
         " ON CONFLICT (shipment_id, kind) DO NOTHING RETURNING shipment_id, kind",
         [item.order_id for item in news],
@@ -51,8 +55,49 @@ async def queue(
         merge_window_s,
         [item.eta[0] if item.eta else None for item in news],
         [item.eta[1] if item.eta else None for item in news],
+        [item.amount for item in news],
+        [item.currency for item in news],
     )
     return [(row["shipment_id"], row["kind"]) for row in rows]
+
+
+REFUND_KINDS = ["refunded", "partially_refunded"]
+SUPERSEDED = "told with the refund itself, which says what it gave back"
+
+
+async def refunds_told_one_by_one(conn: asyncpg.Connection, order_ids: list[str]) -> set[str]:
+    """Those of `order_ids` whose customer has a notification of a refund the channel named."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT order_id FROM notifications WHERE order_id = ANY($1::text[])"
+        " AND kind = ANY($2::text[]) AND shipment_id <> order_id",
+        order_ids,
+        REFUND_KINDS,
+    )
+    return {row["order_id"] for row in rows}
+
+
+async def supersede_refund_statuses(conn: asyncpg.Connection, order_ids: list[str]) -> None:
+    """A refund status ("partially refunded") still waiting, never tried, says less than the
+    refund the channel named since: suppressed, with why in the log."""
+    await conn.execute(
+        "WITH held AS (UPDATE notifications SET status = 'suppressed', attempts = attempts + 1"
+        "  WHERE order_id = ANY($1::text[]) AND shipment_id = order_id"
+        "  AND kind = ANY($2::text[]) AND status IN ('pending', 'awaiting_contact')"
+        "  AND attempts = 0 RETURNING id, attempts)"
+        " INSERT INTO delivery_log (notification_id, attempt, outcome, detail)"
+        " SELECT id, attempts, 'suppressed', $3 FROM held",
+        order_ids,
+        REFUND_KINDS,
+        SUPERSEDED,
+    )
+
+
+async def shipped_orders(conn: asyncpg.Connection, order_ids: list[str]) -> set[str]:
+    """Those of `order_ids` of which a parcel left."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT order_id FROM transits WHERE order_id = ANY($1::text[])", order_ids
+    )
+    return {row["order_id"] for row in rows}
 
 
 async def told_of(conn: asyncpg.Connection, shipment_ids: list[str], kind: str) -> set[str]:
