@@ -6,6 +6,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
     AddressChangeApplied,
     AddressChangeTooLate,
+    ChangeSentToWarehouse,
     ShipmentStatus,
     ShipmentStatusChanged,
 )
@@ -105,4 +106,83 @@ async def test_a_cancellation_after_the_pick_task_is_answered_on_the_order(start
     assert _answers(detail) == [
         (f"{order_id}-1", "cancel", "stopped", "", ""),
         (f"{order_id}-2", "cancel", "return_started", too_late, ""),
+    ]
+
+
+def _sent(order_id: str, shipment: int, request: str, status: ShipmentStatus):
+    return ChangeSentToWarehouse(
+        order_id=order_id,
+        shipment_id=f"{order_id}-{shipment}",
+        location_id="us-ontario",
+        request=request,
+        status=status,
+    )
+
+
+async def test_a_change_sent_and_not_answered_yet_is_pending_on_the_order(start_intake) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(33)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        _sent(order_id, 1, "address_change", ShipmentStatus.PICKED),
+        _sent(order_id, 2, "address_change", ShipmentStatus.PICK_REQUESTED),
+    )
+    await intake.handled(3)
+
+    pending = "sent to the warehouse while picked, no answer yet"
+    assert _answers((await intake.http.get(f"/orders/{order_id}")).json()) == [
+        (f"{order_id}-1", "address_change", "pending", pending, ""),
+        (
+            f"{order_id}-2",
+            "address_change",
+            "pending",
+            "sent to the warehouse while pick_requested, no answer yet",
+            "",
+        ),
+    ]
+
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        AddressChangeApplied(
+            order_id=order_id,
+            shipment_id=f"{order_id}-2",
+            location_id="us-ontario",
+            status=ShipmentStatus.PACKED,
+        ),
+    )
+    await intake.handled(4)
+
+    # the answer takes the place of its request; the other is still waiting
+    assert _answers((await intake.http.get(f"/orders/{order_id}")).json()) == [
+        (f"{order_id}-1", "address_change", "pending", pending, ""),
+        (f"{order_id}-2", "address_change", "relabelled", "relabelled by the warehouse while packed", ""),
+    ]  # fmt: skip
+
+
+async def test_a_cancellation_sent_is_pending_until_the_warehouse_stops_it(start_intake) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(34)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    cancel = MarketplaceOrderCancelled(channel="shopify", external_id=external_id, reason="buyer")
+    await intake.publish(topics.MARKETPLACE_ORDERS, _key(external_id), cancel)
+    await intake.status_of(order_id, "cancelled")
+    await intake.publish(
+        topics.FULFILLMENT_STATUS, order_id, _sent(order_id, 1, "cancel", ShipmentStatus.PACKED)
+    )
+    await intake.handled(3)
+
+    [(_, request, answer, _, _)] = _answers((await intake.http.get(f"/orders/{order_id}")).json())
+    assert (request, answer) == ("cancel", "pending")
+
+    await intake.publish(
+        topics.FULFILLMENT_STATUS, order_id, _news(order_id, 1, ShipmentStatus.CANCELLED)
+    )
+    await intake.handled(4)
+    assert _answers((await intake.http.get(f"/orders/{order_id}")).json()) == [
+        (f"{order_id}-1", "cancel", "stopped", "", "")
     ]

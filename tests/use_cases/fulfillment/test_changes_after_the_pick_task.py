@@ -5,6 +5,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
     AddressChangeApplied,
     AddressChangeTooLate,
+    ChangeSentToWarehouse,
     PickTaskAddressChanged,
     PickTaskCancelled,
     PickTaskIssued,
@@ -36,9 +37,20 @@ async def test_a_cancelled_order_is_stopped_at_the_warehouse(fulfillment) -> Non
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
     await report(fulfillment, SHIPMENT, "picked")
 
-    [(topic, key, stop)] = sent(await fulfillment.deliver(topics.ORDERS, cancelled()))
+    [(topic, key, stop), (told_on, order, pending)] = sent(
+        await fulfillment.deliver(topics.ORDERS, cancelled())
+    )
     assert (topic, key) == (topics.pick_tasks("us-ontario"), SHIPMENT)
     assert isinstance(stop, PickTaskCancelled)
+    # intake shows the cancellation pending until the warehouse answers
+    assert (told_on, order) == (topics.FULFILLMENT_STATUS, "o-1")
+    assert pending == ChangeSentToWarehouse(
+        order_id="o-1",
+        shipment_id=SHIPMENT,
+        location_id="us-ontario",
+        request="cancel",
+        status="picked",
+    )
 
     [(_, _, news)] = sent(await report(fulfillment, SHIPMENT, "cancelled"))
     assert isinstance(news, ShipmentStatusChanged)
@@ -105,11 +117,20 @@ async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulf
     changed = OrderAddressChanged(
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
-    [(topic, _, relabel)] = sent(await fulfillment.deliver(topics.ORDERS, changed))
+    [(topic, _, relabel), (told_on, _, pending)] = sent(
+        await fulfillment.deliver(topics.ORDERS, changed)
+    )
 
     assert topic == topics.pick_tasks("us-ontario")
     assert isinstance(relabel, PickTaskAddressChanged)
     assert relabel.ship_to == NEW_ADDRESS
+    assert told_on == topics.FULFILLMENT_STATUS
+    assert isinstance(pending, ChangeSentToWarehouse)
+    assert (pending.shipment_id, pending.request, pending.status) == (
+        SHIPMENT,
+        "address_change",
+        "pick_requested",
+    )
     assert await waiting_for_the_warehouse(fulfillment)
 
 

@@ -1,5 +1,6 @@
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
@@ -89,6 +90,21 @@ class PickTaskRejected(Event):
     lines: tuple[OrderLine, ...]
     reason: str
     short_pick: bool = False
+
+
+class ChangeSentToWarehouse(Event):
+    """A change after the pick task sent to the shipment's warehouse, not answered yet
+    (`request`: cancel, with `PickTaskCancelled`; address_change, with
+    `PickTaskAddressChanged`; `status`: where the shipment was). Its answer follows: the
+    shipment cancelled, or shipped and its return started, for a cancel;
+    `AddressChangeApplied` or `AddressChangeTooLate` for an address. Intake shows it pending on
+    the order until then."""
+
+    order_id: str
+    shipment_id: str
+    location_id: str
+    request: Literal["cancel", "address_change"]
+    status: ShipmentStatus
 
 
 class AddressChangeApplied(Event):

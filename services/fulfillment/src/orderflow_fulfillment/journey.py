@@ -1,9 +1,12 @@
 """One piece of news applied to one shipment, and the news told on: the step every use case of
 a shipment's journey shares."""
 
+from typing import Literal
+
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
     AddressChangeTooLate,
+    ChangeSentToWarehouse,
     ShipmentStatus,
     ShipmentStatusChanged,
 )
@@ -120,5 +123,22 @@ def tell_address_too_late(uow: UnitOfWork, shipment: store.Shipment) -> None:
             location_id=shipment.location_id,
             status=shipment.status,
             tracking_number=shipment.tracking_number,
+        ),
+    )
+
+
+def tell_sent_to_warehouse(
+    uow: UnitOfWork, shipment: store.Shipment, request: Literal["cancel", "address_change"]
+) -> None:
+    """A change is on its way to the warehouse, its answer to come: intake shows it pending."""
+    uow.emit(
+        topics.FULFILLMENT_STATUS,
+        shipment.order_id,
+        ChangeSentToWarehouse(
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            location_id=shipment.location_id,
+            request=request,
+            status=shipment.status,
         ),
     )

@@ -19,7 +19,11 @@ from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
 from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_fulfillment import domain, store
-from orderflow_fulfillment.journey import start_return, tell_address_too_late
+from orderflow_fulfillment.journey import (
+    start_return,
+    tell_address_too_late,
+    tell_sent_to_warehouse,
+)
 
 
 async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
@@ -107,6 +111,7 @@ async def stop_cancelled_orders(uow: UnitOfWork, event: OrderCancelled) -> None:
                     reason=event.reason,
                 ),
             )
+            tell_sent_to_warehouse(uow, shipment, "cancel")
             uow.log.info("pick_task.cancel_requested", shipment_id=shipment.shipment_id)
         else:
             book.note(shipment, "order cancelled after the shipment left: a return is needed")
@@ -137,6 +142,7 @@ async def redirect_shipments(uow: UnitOfWork, event: OrderAddressChanged) -> Non
                 ship_to=event.ship_to,
             ),
         )
+        tell_sent_to_warehouse(uow, shipment, "address_change")
     await book.save(uow.conn)
 
 

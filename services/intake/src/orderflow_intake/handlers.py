@@ -6,6 +6,7 @@ from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import (
     AddressChangeApplied,
     AddressChangeTooLate,
+    ChangeSentToWarehouse,
     ShipmentStatusChanged,
 )
 from orderflow_contracts.marketplace import (
@@ -37,5 +38,6 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeTooLate)(use_cases.note_address_too_late)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeApplied)(use_cases.note_address_relabelled)
+    subs.on(topics.FULFILLMENT_STATUS, ChangeSentToWarehouse)(use_cases.note_change_sent)
     subs.on(topics.PRIVACY_ERASURES, CustomerDataErased)(privacy.use_cases.record_erased)
     return subs

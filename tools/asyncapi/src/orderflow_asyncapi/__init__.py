@@ -115,6 +115,7 @@ CHANNELS = (
             "fulfillment": (
                 "ShipmentStatusChanged",
                 "PickTaskRejected",
+                "ChangeSentToWarehouse",
                 "AddressChangeApplied",
                 "AddressChangeTooLate",
             )

@@ -69,23 +69,42 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
             cancel_reason=row["cancel_reason"],
             waived=list(row["waived"]),
             holds=[hold_of(hold) for hold in holds],
-            after_pick_task=[
-                _after_pick_task(answer, cancelled=row["cancelled_at"] is not None)
-                for answer in answers
-            ],
+            after_pick_task=_after_pick_task_of(answers, cancelled=row["cancelled_at"] is not None),
             order=store.canonical_of(row),
         )
 
     return router
 
 
-# The audit action fulfillment's answer is kept as: the request it answers, and the answer.
+# The audit action fulfillment's answer is kept as: the request it answers, and the answer; a
+# request sent and not answered yet is pending.
 _ANSWERS: dict[str, tuple[ChangeRequest, ChangeAnswer]] = {
+    "cancel_sent": ("cancel", "pending"),
+    "address_change_sent": ("address_change", "pending"),
     "shipment_stopped": ("cancel", "stopped"),
     "return_started": ("cancel", "return_started"),
     "address_relabelled": ("address_change", "relabelled"),
     "address_change_too_late": ("address_change", "too_late"),
 }
+
+
+def _after_pick_task_of(answers: list[asyncpg.Record], *, cancelled: bool) -> list[AfterPickTask]:
+    """Each change, oldest first: its answer where the warehouse gave one, else pending."""
+    entries: list[AfterPickTask] = []
+    for answer in answers:
+        entry = _after_pick_task(answer, cancelled=cancelled)
+        if entry.answer != "pending":
+            entries = [e for e in entries if not _answers(entry, e)]
+        entries.append(entry)
+    return entries
+
+
+def _answers(answer: AfterPickTask, entry: AfterPickTask) -> bool:
+    return (entry.answer, entry.shipment_id, entry.request) == (
+        "pending",
+        answer.shipment_id,
+        answer.request,
+    )
 
 
 def _after_pick_task(answer: asyncpg.Record, *, cancelled: bool) -> AfterPickTask:

@@ -60,7 +60,7 @@ class OrderSummary(Body):
 
 
 ChangeRequest = Literal["cancel", "address_change", "return"]
-ChangeAnswer = Literal["stopped", "return_started", "relabelled", "too_late"]
+ChangeAnswer = Literal["pending", "stopped", "return_started", "relabelled", "too_late"]
 
 
 class AfterPickTask(Body):
@@ -73,7 +73,8 @@ class AfterPickTask(Body):
         " changed; return: a return an operator started (a refund)"
     )
     answer: ChangeAnswer = Field(
-        description="stopped: the warehouse stopped it in time; return_started: it had left"
+        description="pending: sent to the warehouse, no answer yet; stopped: the warehouse"
+        " stopped it in time; return_started: it had left"
         " (or was returned for a refund), its return is under way; relabelled: the warehouse"
         " labelled it for the new address before it left; too_late: it left first, it goes to"
         " the old address"

@@ -51,8 +51,11 @@ async def order_view(pool: asyncpg.Pool, order_id: str) -> asyncpg.Record | None
     )
 
 
-# Fulfillment's answers to a change after the pick task, kept in the order's audit trail.
+# A change after the pick task sent to the warehouse, and fulfillment's answers, kept in the
+# order's audit trail.
 AFTER_PICK_TASK = (
+    "cancel_sent",
+    "address_change_sent",
     "shipment_stopped",
     "return_started",
     "address_relabelled",

@@ -1,6 +1,7 @@
 """intake's use cases: marketplace orders and their updates in, one canonical order out, abnormal
 orders held in the exception queue with a reason."""
 
+from orderflow_intake.use_cases.after_pick_task import note_change_sent
 from orderflow_intake.use_cases.documents import (
     Unreadable,
     keep_unreadable,
@@ -34,6 +35,7 @@ __all__ = [
     "keep_unreadable",
     "note_address_relabelled",
     "note_address_too_late",
+    "note_change_sent",
     "note_shipments",
     "read",
     "refund_order",
