@@ -59,3 +59,39 @@ async def test_an_unsigned_refund_is_refused_and_nothing_is_stored(start_intake)
     )
     assert refused.status_code == 401
     assert await intake.db.fetchval("SELECT count(*) FROM raw_payloads") == 0
+
+
+LISTED = {"amazon": "AMZ-MUG-RED", "shopee": "SHP-MUG-RED", "tiktok": "TTS-MUG-RED"}
+FIXTURES = Path(__file__).parents[2] / "unit" / "intake" / "fixtures"
+
+
+def channel_refund(channel: str, external_id: str) -> tuple[dict, str]:
+    """The channel's documented refund document (the unit fixtures) about this order, and the
+    refund id it names."""
+    if channel == "amazon":
+        body = json.loads((FIXTURES / "amazon_financial_events_refund.json").read_text())
+        body["payload"]["FinancialEvents"]["RefundEventList"][0]["AmazonOrderId"] = external_id
+        return body, "52986411826454"
+    if channel == "shopee":
+        body = json.loads((FIXTURES / "shopee_get_return_detail.json").read_text())
+        body["response"]["order_sn"] = external_id
+        return body, "200718183800009"
+    body = json.loads((FIXTURES / "tiktok_webhook_return_status_change.json").read_text())
+    body["data"]["order_id"] = external_id
+    return body, "4035318504086712345"
+
+
+@pytest.mark.parametrize("channel", sorted(LISTED))
+async def test_the_other_channels_refund_documents_are_told_once(start_intake, channel) -> None:
+    intake = await start_intake()
+    order = payloads.BUILDERS[channel](43, [(LISTED[channel], 1)])
+    external_id = payloads.external_id(channel, order)
+    order_id = (await intake.post_webhook(channel, order)).json()["order_id"]
+    await intake.status_of(order_id, "accepted")
+    body, refund_id = channel_refund(channel, external_id)
+
+    answers = [await intake.post_webhook(channel, body) for _ in range(2)]
+
+    assert [(a.status_code, a.json()["kind"]) for a in answers] == [(202, "update")] * 2
+    told = [e for e in await intake.emitted(order_id) if isinstance(e, OrderRefunded)]
+    assert [(e.channel, e.refund_id) for e in told] == [(channel, refund_id)]

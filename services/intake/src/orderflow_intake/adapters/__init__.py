@@ -15,7 +15,7 @@ from orderflow_intake.adapters.base import (
     ParsedOrder,
 )
 from orderflow_intake.adapters.documents import ChannelDocument
-from orderflow_intake.adapters.refunds import SHOPIFY_REFUND_TOPIC, shopify_refund
+from orderflow_intake.adapters.refunds import is_refund, parse_refunds
 from orderflow_intake.adapters.shopee import parse_shopee
 from orderflow_intake.adapters.shopify import parse_shopify, shopify_topic_updates
 from orderflow_intake.adapters.tiktok import parse_tiktok
@@ -44,9 +44,9 @@ def read(channel: str, payload: Any, shopify_topic: str = "") -> ChannelDocument
     """An order, or one of the channel's update notifications told apart by its shape
     (adapters/updates.py); `shopify_topic` is the `X-Shopify-Topic` it was posted under.
     MalformedChannelPayload naming the field for anything else."""
-    if is_refund(channel, shopify_topic):
-        external_id, refunds = shopify_refund(payload)
-        return ChannelDocument(channel, external_id, payload, None, refunds, "refund")
+    if is_refund(channel, payload, shopify_topic):
+        external_id, refunds, status = parse_refunds(channel, payload)
+        return ChannelDocument(channel, external_id, payload, None, refunds, status)
     if is_update(channel, payload):
         update = parse_update(channel, payload)
         return ChannelDocument(
@@ -59,11 +59,6 @@ def read(channel: str, payload: Any, shopify_topic: str = "") -> ChannelDocument
         # payment change: its payment reads as not captured only because it was cancelled.
         updates = (cancellation_of(order),)
     return ChannelDocument(channel, order.external_id, payload, order, updates, "", order.version)
-
-
-def is_refund(channel: str, shopify_topic: str) -> bool:
-    """Whether the document is one refund (Shopify's refunds/create), not an order."""
-    return channel == "shopify" and shopify_topic == SHOPIFY_REFUND_TOPIC
 
 
 def cancellation_of(order: ParsedOrder) -> MarketplaceOrderCancelled:

@@ -124,7 +124,8 @@ def _description(channel: str) -> str:
             if channel == "shopify"
             else f" The channel's own update notifications ({UPDATE_NOTIFICATIONS[channel]}) are"
             " taken here too, told apart by their shape: a cancellation cancels the order, a paid"
-            " status captures its payment (`kind: update` in the answer)."
+            " status captures its payment (`kind: update` in the answer); so are its refund"
+            " documents (README: Refund documents), each refund told on once."
         )
     )
 

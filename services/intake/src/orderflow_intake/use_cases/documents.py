@@ -54,7 +54,7 @@ def read(
     kind = "order"
     try:
         payload = bodies.decode(body) if isinstance(body, bytes) else bodies.checked(body)
-        refund = adapters.is_refund(channel, shopify_topic)
+        refund = adapters.is_refund(channel, payload, shopify_topic)
         kind = "update" if refund or adapters.is_update(channel, payload) else "order"
         return adapters.read(channel, payload, shopify_topic)
     except (bodies.Refused, adapters.MalformedChannelPayload) as error:
@@ -112,7 +112,7 @@ async def take(
     elif row is not None:
         stale, updates = await versions.set_aside_if_stale_document(uow, row, document)
         set_aside += [stale] if stale else []
-        if not stale and row["status"] == "cancelled" and document.status != "refund":
+        if not stale and row["status"] == "cancelled" and not _refunds_only(document):
             # A cancelled order stays so; its refund (the usual end of one) is still news.
             return [await versions.set_aside_after_cancellation(uow, row, document)]
         if not stale and document.order is not None and not updates:
@@ -124,6 +124,12 @@ async def take(
         if reason := await apply_update(uow, update, rules):
             set_aside.append(reason)
     return set_aside
+
+
+def _refunds_only(document: adapters.ChannelDocument) -> bool:
+    return document.order is None and all(
+        isinstance(update, MarketplaceOrderRefunded) for update in document.updates
+    )
 
 
 async def apply_update(uow: UnitOfWork, update: Event, rules: ScreeningRules) -> str:
