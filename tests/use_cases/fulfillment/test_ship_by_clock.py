@@ -1,17 +1,20 @@
 """The marketplace's ship-by clock: each shipment not shipped yet is escalated at 50, 80 and
 100% of its time from placement to ship-by, each level once."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipByEscalated
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
-from orderflow_fulfillment import kpis, store
+from orderflow_fulfillment import app, kpis, store
+from orderflow_fulfillment.config import Settings
 from orderflow_fulfillment.use_cases import escalate_ship_by
-from orderflow_testing.use_cases import DrivenService
+from orderflow_testing.use_cases import DrivenService, driven_service
 
-from tests.use_cases.conftest import planned
+from tests.conftest import SELLER_SETUP_FILE
+from tests.use_cases.conftest import planned, settings
 from tests.use_cases.fulfillment.test_shipments import report
 
 PLACED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -118,3 +121,54 @@ async def test_the_clock_and_its_kpis_are_read_per_marketplace(fulfillment) -> N
     at_risk = await store.at_risk(fulfillment.conn, now, 50, "shopee")
     assert [row["order_id"] for row in at_risk] == ["o-shp"]
     assert await store.at_risk(fulfillment.conn, now, 50, "amazon") == []
+
+
+# A Monday: two business days later is Wednesday, the same time.
+MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+async def test_an_order_sent_without_a_ship_by_is_watched_on_the_sellers_handling_time(
+    fulfillment,
+) -> None:
+    # Shopify sends no ship-by: the default handling time, 2 business days, gives it one
+    plan = planned("o-1", ("us-ontario", "MUG-RED", 1), placed_at=MONDAY)
+    await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, StockReserved(plan=plan))
+
+    row = await fulfillment.conn.fetchrow("SELECT ship_by, ship_by_derived FROM shipments")
+    assert (row["ship_by"], row["ship_by_derived"]) == (MONDAY + timedelta(days=2), True)
+    async with fulfillment.unit_of_work() as uow:
+        await escalate_ship_by(uow, MONDAY + timedelta(days=1))
+    [alert] = [m.envelope.event() for m in uow.outgoing if m.topic == topics.FULFILLMENT_ALERTS]
+    assert isinstance(alert, ShipByEscalated)
+    assert (alert.level, alert.ship_by_derived) == (50, True)
+    [late] = await store.at_risk(fulfillment.conn, MONDAY + timedelta(days=3), 100)
+    assert (late["order_id"], late["ship_by_derived"]) == ("o-1", True)
+
+
+async def test_the_marketplaces_own_ship_by_is_kept_and_not_marked_derived(fulfillment) -> None:
+    await reserve(fulfillment, "o-1")
+
+    row = await fulfillment.conn.fetchrow("SELECT ship_by, ship_by_derived FROM shipments")
+    assert (row["ship_by"], row["ship_by_derived"]) == (SHIP_BY, False)
+
+
+async def test_each_channel_has_the_handling_time_the_seller_set(
+    migrated_databases, tmp_path
+) -> None:
+    setup = json.loads(SELLER_SETUP_FILE.read_text())
+    setup["handling_times"] = [{"channel": "shopify", "business_days": 1}]
+    path = tmp_path / "seller.json"
+    path.write_text(json.dumps(setup))
+    spec = app.create_spec(settings(Settings, seller_setup_file=str(path)))
+    async with driven_service(migrated_databases, spec) as fulfillment:
+        for order_id, channel in (("o-shopify", "shopify"), ("o-other", "walmart")):
+            plan = planned(
+                order_id, ("us-ontario", "MUG-RED", 1), channel=channel, placed_at=MONDAY
+            )
+            await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, StockReserved(plan=plan))
+
+        rows = await fulfillment.conn.fetch("SELECT order_id, ship_by FROM shipments ORDER BY 1")
+    assert [(r["order_id"], r["ship_by"]) for r in rows] == [
+        ("o-other", MONDAY + timedelta(days=2)),  # none set: the default
+        ("o-shopify", MONDAY + timedelta(days=1)),
+    ]

@@ -156,3 +156,8 @@ class ShipByEscalated(Event):
     channel: str
     level: int
     ship_by: datetime
+    ship_by_derived: bool = Field(
+        default=False,
+        description="the ship-by is the seller's handling time from the placement (the channel"
+        " sent none, e.g. Shopify), not the marketplace's",
+    )

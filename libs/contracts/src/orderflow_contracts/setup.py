@@ -99,6 +99,17 @@ class ChannelPolicy(Value):
     )
 
 
+class HandlingTime(Value):
+    """The seller's handling time on one channel: from an order's placement to its ship-by,
+    where the channel sends no ship-by of its own (Shopify sends none). Fulfillment watches
+    the ship-by it derives from it, marked as derived. A channel without one: 2 business days."""
+
+    channel: str
+    business_days: int = Field(
+        default=2, ge=0, le=30, description="Monday to Friday (UTC); 0: ship the day it is placed"
+    )
+
+
 class Rate(Value):
     """One carrier service from one location to some countries: base + per started kg."""
 
@@ -158,6 +169,7 @@ class SellerSetup(Value):
     locations: tuple[Location, ...] = ()
     rates: tuple[Rate, ...] = ()
     channels: tuple[ChannelPolicy, ...] = ()
+    handling_times: tuple[HandlingTime, ...] = ()
     routing: RoutingRules = RoutingRules()
 
     @classmethod

@@ -43,6 +43,13 @@ class ShipmentView(BaseModel):
     )
     return_reason: str = Field(description="the refund reason of its return; empty: none")
     return_tracking_number: str
+    ship_by: datetime | None = Field(
+        description="when it must have shipped; none: no clock (no placement time known)"
+    )
+    ship_by_derived: bool = Field(
+        description="the ship-by is the seller's handling time from the placement (the channel"
+        " sent none), not the marketplace's"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -100,6 +107,10 @@ class AtRisk(BaseModel):
     status: ShipmentStatus
     placed_at: datetime
     ship_by: datetime
+    ship_by_derived: bool = Field(
+        description="the ship-by is the seller's handling time from the placement (the channel"
+        " sent none), not the marketplace's"
+    )
     percent_used: int = Field(description="of the time from placement to ship-by; over 100: late")
 
 

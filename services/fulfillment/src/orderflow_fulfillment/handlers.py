@@ -1,5 +1,7 @@
 """Every event fulfillment consumes, in one place."""
 
+from functools import partial
+
 from orderflow_contracts import topics
 from orderflow_contracts.carrier import TrackingUpdated
 from orderflow_contracts.intake import OrderAddressChanged, OrderCancelled
@@ -9,15 +11,20 @@ from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_runtime import Subscriptions
 
 from orderflow_fulfillment import tracking, uploads, use_cases, warehouse_reports
+from orderflow_fulfillment.ship_by import HandlingTimes
 
-subscriptions = Subscriptions()
-subscriptions.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(use_cases.issue_pick_tasks)
-subscriptions.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(
-    warehouse_reports.apply_warehouse_reports
-)
-subscriptions.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(tracking.apply_tracking)
-subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.stop_cancelled_orders)
-subscriptions.on(topics.ORDERS, OrderAddressChanged)(use_cases.redirect_shipments)
-subscriptions.on_batch(topics.MARKETPLACE_TRACKING, TrackingUploadAnswered)(
-    uploads.apply_upload_answers
-)
+
+def subscriptions(handling: HandlingTimes) -> Subscriptions:
+    """`handling`: the seller's handling time per channel, for orders sent without a ship-by."""
+    subs = Subscriptions()
+    subs.on_batch(topics.INVENTORY_RESERVATIONS, StockReserved)(
+        partial(use_cases.issue_pick_tasks, handling=handling)
+    )
+    subs.on_batch(topics.WAREHOUSE_EVENTS, WarehouseReported)(
+        warehouse_reports.apply_warehouse_reports
+    )
+    subs.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(tracking.apply_tracking)
+    subs.on(topics.ORDERS, OrderCancelled)(use_cases.stop_cancelled_orders)
+    subs.on(topics.ORDERS, OrderAddressChanged)(use_cases.redirect_shipments)
+    subs.on_batch(topics.MARKETPLACE_TRACKING, TrackingUploadAnswered)(uploads.apply_upload_answers)
+    return subs

@@ -15,19 +15,27 @@ from pydantic import TypeAdapter
 _lines = TypeAdapter(tuple[OrderLine, ...])
 
 
+# An order's ship-by, and whether it is derived from the seller's handling time.
+ShipBy = tuple[datetime | None, bool]
+
+
 async def create_shipments(
-    conn: asyncpg.Connection, planned: list[tuple[ShipmentsPlanned, PlannedShipment]]
+    conn: asyncpg.Connection,
+    planned: list[tuple[ShipmentsPlanned, PlannedShipment]],
+    ship_by: dict[str, ShipBy],
 ) -> set[str]:
-    """Create the shipments not seen before, with their first history row; returns their ids."""
+    """Create the shipments not seen before, with their first history row; returns their ids.
+    `ship_by`: by order id."""
     rows = await conn.fetch(
         "INSERT INTO shipments (shipment_id, order_id, channel, external_id, location_id, carrier,"
-        " service, status, lines, placed_at, ship_by, carrier_code)"
+        " service, status, lines, placed_at, ship_by, carrier_code, ship_by_derived)"
         " SELECT shipment_id, order_id, channel, external_id, location_id, carrier, service, $8,"
-        " lines::jsonb, placed_at, ship_by, carrier_code"
+        " lines::jsonb, placed_at, ship_by, carrier_code, ship_by_derived"
         " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
-        " $7::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[])"
+        " $7::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::text[],"
+        " $13::boolean[])"
         " AS s(shipment_id, order_id, channel, external_id, location_id, carrier, service, lines,"
-        " placed_at, ship_by, carrier_code)"
+        " placed_at, ship_by, carrier_code, ship_by_derived)"
         " ON CONFLICT DO NOTHING RETURNING shipment_id",
         [shipment.shipment_id for _, shipment in planned],
         [plan.order_id for plan, _ in planned],
@@ -39,8 +47,9 @@ async def create_shipments(
         ShipmentStatus.PICK_REQUESTED.value,
         [_lines.dump_json(shipment.lines).decode() for _, shipment in planned],
         [plan.placed_at for plan, _ in planned],
-        [plan.ship_by for plan, _ in planned],
+        [ship_by[plan.order_id][0] for plan, _ in planned],
         [shipment.carrier_code for _, shipment in planned],
+        [ship_by[plan.order_id][1] for plan, _ in planned],
     )
     created = [row["shipment_id"] for row in rows]
     if created:
@@ -330,7 +339,8 @@ async def shipments(
             " status, coalesce(tracking_number, '') AS tracking_number, lines::text AS lines,"
             " cancel_requested_at IS NOT NULL AS cancel_requested, return_reason,"
             " coalesce(return_tracking_number, '') AS return_tracking_number, created_at, updated_at,"
-            " address_change_requested_at IS NOT NULL AS address_change_requested"
+            " address_change_requested_at IS NOT NULL AS address_change_requested, ship_by,"
+            " ship_by_derived"
             " FROM shipments WHERE ($1::text IS NULL OR shipment_id = $1)"
             " AND ($2::text IS NULL OR order_id = $2) AND ($3::text IS NULL OR status = $3)"
             " AND ($4::text IS NULL OR location_id = $4)"
@@ -368,7 +378,7 @@ async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyn
         await conn.fetch(
             "WITH due AS ("
             " SELECT s.shipment_id, s.order_id, s.location_id, s.channel, s.ship_by,"
-            "  max(l.level) AS level"
+            "  s.ship_by_derived, max(l.level) AS level"
             " FROM shipments s CROSS JOIN unnest($2::int[]) AS l(level)"
             " WHERE s.status IN ('pick_requested', 'accepted', 'picked', 'packed')"
             "  AND s.ship_by IS NOT NULL AND s.placed_at IS NOT NULL"
@@ -392,7 +402,7 @@ async def at_risk(
     return list(
         await conn.fetch(
             "SELECT shipment_id, order_id, location_id, channel, status, placed_at, ship_by,"
-            " round((extract(epoch FROM $1 - placed_at)"
+            " ship_by_derived, round((extract(epoch FROM $1 - placed_at)"
             "  / greatest(extract(epoch FROM ship_by - placed_at), 1) * 100)::numeric)::int"
             "  AS percent_used"
             " FROM shipments WHERE status IN ('pick_requested', 'accepted', 'picked', 'packed')"

@@ -24,11 +24,13 @@ from orderflow_fulfillment.journey import (
     tell_address_too_late,
     tell_sent_to_warehouse,
 )
+from orderflow_fulfillment.ship_by import HandlingTimes
 
 
-async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
+async def issue_pick_tasks(items: list[Item[StockReserved]], handling: HandlingTimes) -> None:
     """A poll's reservations become pick tasks with one insert; a shipment seen before (a
-    redelivered reservation) issues nothing, nor does an order cancelled meanwhile."""
+    redelivered reservation) issues nothing, nor does an order cancelled meanwhile. An order
+    its channel gave no ship-by gets one from the seller's handling time (`handling`)."""
     conn = items[-1].unit.conn
     cancelled = await store.cancelled_among(conn, [item.event.plan.order_id for item in items])
     for item in items:
@@ -42,14 +44,23 @@ async def issue_pick_tasks(items: list[Item[StockReserved]]) -> None:
         if item.event.plan.order_id not in cancelled
         for shipment in item.event.plan.shipments
     ]
+    ship_by = {item.event.plan.order_id: _ship_by(item.event.plan, handling) for item in items}
     created = await store.create_shipments(
-        conn, [(item.event.plan, shipment) for item, shipment in planned]
+        conn, [(item.event.plan, shipment) for item, shipment in planned], ship_by
     )
     for item, shipment in planned:
         if shipment.shipment_id not in created:
             continue
         created.discard(shipment.shipment_id)  # the same shipment twice in a batch: once
         _issue(item.unit, item.event.plan, shipment)
+
+
+def _ship_by(plan: ShipmentsPlanned, handling: HandlingTimes) -> store.ShipBy:
+    """The marketplace's ship-by, else one derived from the seller's handling time (marked);
+    none without a placement time to count from."""
+    if plan.ship_by is not None or plan.placed_at is None:
+        return plan.ship_by, False
+    return handling.ship_by(plan.channel, plan.placed_at), True
 
 
 def _issue(uow: UnitOfWork, plan: ShipmentsPlanned, shipment: PlannedShipment) -> None:
@@ -161,6 +172,7 @@ async def escalate_ship_by(uow: UnitOfWork, now: datetime) -> int:
                 channel=row["channel"],
                 level=row["level"],
                 ship_by=row["ship_by"],
+                ship_by_derived=row["ship_by_derived"],
             ),
             correlation_id=row["order_id"],
         )

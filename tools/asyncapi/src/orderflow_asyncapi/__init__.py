@@ -158,7 +158,7 @@ def service_subscriptions() -> dict[str, Subscriptions]:
         "intake": handlers("intake")(rules=None),
         "routing": handlers("routing")(SimpleNamespace(max_plan_attempts=1), network=None),
         "inventory": handlers("inventory"),
-        "fulfillment": handlers("fulfillment"),
+        "fulfillment": handlers("fulfillment")(handling=None),
         "notifications": handlers("notifications")(),
     }
 

@@ -41,7 +41,7 @@ class Endpoints:
             f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             f"{prefix}_DATABASE_URL": self.database_url(service),
         }
-        if service in ("intake", "routing", "inventory"):
+        if service in ("intake", "routing", "inventory", "fulfillment"):
             env[f"{prefix}_SELLER_SETUP_FILE"] = str(seller_setup_file)
         if service == "notifications":
             env[f"{prefix}_SMTP_PORT"] = str(self.smtp_port)
