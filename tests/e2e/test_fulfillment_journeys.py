@@ -149,7 +149,7 @@ async def test_an_order_cancelled_after_its_pick_task_is_stopped_and_released(
     intake = await system.db("intake")  # and intake has the warehouse's answer on the order
     await eventually(
         lambda: intake.fetchval(
-            "SELECT array_agg(action ORDER BY audit_id) = '{shipment_stopped}'"
+            "SELECT array_agg(action ORDER BY audit_id) = '{cancel_sent,shipment_stopped}'"
             " FROM audit WHERE actor = 'fulfillment'"
         )
     )
@@ -189,7 +189,7 @@ async def test_an_address_changed_after_its_pick_task_is_relabelled_and_on_the_o
     ]
     await eventually(  # intake has the warehouse's answer on the order
         lambda: intake.fetchval(
-            "SELECT array_agg(action ORDER BY audit_id) = '{address_relabelled}'"
+            "SELECT array_agg(action ORDER BY audit_id) = '{address_change_sent,address_relabelled}'"
             " FROM audit WHERE actor = 'fulfillment'"
         )
     )
