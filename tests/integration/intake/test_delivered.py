@@ -5,9 +5,10 @@ one still out stays shipped."""
 import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus
+from orderflow_contracts.marketplace import MarketplaceOrderCancelled
 
 from tests.integration.intake.test_after_pick_task import _news
-from tests.integration.intake.test_updates import _order, _place
+from tests.integration.intake.test_updates import _key, _order, _place, _shipped
 
 pytestmark = pytest.mark.integration
 
@@ -51,3 +52,27 @@ async def test_a_split_order_is_delivered_once_every_parcel_on_its_way_is(start_
     assert detail["delivered_at"] is not None
     assert await _listed(intake, "delivered") == [order_id]
     assert order_id not in await _listed(intake, "shipped")
+
+
+async def test_an_order_held_when_its_parcel_is_delivered_is_delivered_once_released(
+    start_intake,
+) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(42)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    await _shipped(intake, order_id)
+    cancel = MarketplaceOrderCancelled(channel="shopify", external_id=external_id, reason="late")
+    await intake.publish(topics.MARKETPLACE_ORDERS, _key(external_id), cancel)
+    await intake.status_of(order_id, "held")  # cancel_after_shipment: an operator's call
+
+    await intake.publish(topics.FULFILLMENT_STATUS, order_id, _news(order_id, 1, S.DELIVERED))
+    await intake.handled(4)
+    detail = (await intake.http.get(f"/orders/{order_id}")).json()
+    assert (detail["status"], detail["delivered_at"] is not None) == ("held", True)
+
+    released = await intake.http.post(
+        f"/orders/{order_id}/release", headers={"X-Actor": "mei@seller.example"}
+    )
+    assert released.json()["status"] == "delivered"
+    assert await _listed(intake, "delivered") == [order_id]

@@ -10,7 +10,7 @@ _NOT_ON_ITS_WAY = ("cancelled", "rejected")
 
 async def note_deliveries(conn: asyncpg.Connection, news: list[tuple[str, str, str]]) -> list[str]:
     """Record (order id, shipment id, status) of the orders intake knows, in the order read;
-    returns the orders delivered now: shipped, each parcel on its way delivered."""
+    returns the orders delivered now: each parcel on its way delivered."""
     if not news:
         return []
     await conn.execute(
@@ -27,9 +27,13 @@ async def note_deliveries(conn: asyncpg.Connection, news: list[tuple[str, str, s
         [shipment_id for _, shipment_id, _ in news],
         [status for _, _, status in news],
     )
+    # A held order (a cancellation after shipment) keeps its status until released: then it
+    # is delivered (store.accept).
     rows = await conn.fetch(
-        "UPDATE orders o SET status = 'delivered', delivered_at = now(), updated_at = now()"
-        " WHERE o.order_id = ANY($1::text[]) AND o.status = 'shipped'"
+        "UPDATE orders o SET delivered_at = now(), updated_at = now(),"
+        " status = CASE WHEN o.status = 'shipped' THEN 'delivered' ELSE o.status END"
+        " WHERE o.order_id = ANY($1::text[]) AND o.shipped_at IS NOT NULL"
+        " AND o.delivered_at IS NULL"
         " AND EXISTS (SELECT 1 FROM order_shipments s WHERE s.order_id = o.order_id"
         "  AND s.delivered_at IS NOT NULL)"
         " AND NOT EXISTS (SELECT 1 FROM order_shipments s WHERE s.order_id = o.order_id"

@@ -146,6 +146,8 @@ async def settle(
         uow.emit(topics.ORDERS, order_id, OrderAccepted(order=order), correlation_id=correlation_id)
         log.info("order.accepted", order_id=order_id, channel=order.channel, lines=len(order.lines))
         await refunds.tell_waiting(uow, row)
+    if row["delivered_at"] is not None:
+        return "delivered"
     return "accepted" if row["shipped_at"] is None else "shipped"
 
 
