@@ -22,7 +22,7 @@ from orderflow_contracts.envelope import decode, peek_type
 from orderflow_contracts.topics import dead_letters
 
 from orderflow_runtime import inbox, outbox
-from orderflow_runtime.db import transaction
+from orderflow_runtime.db import OpeningRefused, transaction, transaction_in_two_trips
 from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.metrics import ServiceMetrics
@@ -167,6 +167,45 @@ async def handle_batch(
             fresh.append(delivery)
         else:
             log.info("event.duplicate_ignored", **log_fields(delivery.envelope))
+    await run_handlers(conn, source, fresh, outgoing, runs)
+    await outbox.write(conn, outgoing)
+    return outgoing, len(deliveries) - len(fresh)
+
+
+async def handle_unseen_batch(
+    pool: asyncpg.Pool, source: str, deliveries: list[Delivery], runs: list[HandlerRun]
+) -> bool:
+    """What `transaction` plus `handle_batch` do, in two round trips fewer: the inbox claim
+    travels with BEGIN and the outbox rows with COMMIT. Returns False, having done nothing,
+    when an event was seen before: the caller then handles the batch with `handle_batch`.
+    Measured with the latency case at 100 orders/s: four round trips of about six per batch
+    besides the handlers' were BEGIN, the claim, the outbox insert and COMMIT."""
+    claim = inbox.claim_unseen_statement([d.envelope.event_id for d in deliveries])
+    try:
+        async with transaction_in_two_trips(pool, claim) as (conn, closing):
+            outgoing: list[outbox.OutgoingMessage] = []
+            await run_handlers(conn, source, deliveries, outgoing, runs)
+            statement = outbox.insert_statement(outgoing)
+            if statement is None:
+                await outbox.write(conn, outgoing)
+            else:
+                closing.statement = statement
+    except OpeningRefused as refused:
+        if isinstance(refused.error, asyncpg.UniqueViolationError):
+            return False
+        raise refused.error from None
+    return True
+
+
+async def run_handlers(
+    conn: asyncpg.Connection,
+    source: str,
+    fresh: list[Delivery],
+    outgoing: list[outbox.OutgoingMessage],
+    runs: list[HandlerRun] | None,
+) -> None:
+    """Consecutive messages of one route to its handler together, in order; what they emit is
+    appended to `outgoing`, and each call to `runs`, timed."""
     for route, run in itertools.groupby(fresh, key=lambda d: d.route):
         items: list[Item[Any]] = [
             Item(UnitOfWork(conn=conn, source=source, cause=d.envelope, outgoing=outgoing), d.event)
@@ -177,8 +216,6 @@ async def handle_batch(
         if runs is not None:
             seconds = time.perf_counter() - started
             runs.append(HandlerRun(route.model.event_type, len(items), seconds))
-    await outbox.write(conn, outgoing)
-    return outgoing, len(deliveries) - len(fresh)
 
 
 @dataclass
@@ -288,8 +325,7 @@ class EventConsumer:
         started, started_ns = time.perf_counter(), time.time_ns()
         runs: list[HandlerRun] = []
         try:
-            async with transaction(self._pool) as conn:
-                _, duplicates = await handle_batch(conn, self._source, deliveries, runs)
+            duplicates = await self._handle(deliveries, runs)
             self._count(deliveries, duplicates)
             self.stats.batches += 1  # handled in one transaction
             if self._metrics is not None:
@@ -307,6 +343,15 @@ class EventConsumer:
             )
             for record, delivery in read:
                 await self._apply_alone(record, delivery)
+
+    async def _handle(self, deliveries: list[Delivery], runs: list[HandlerRun]) -> int:
+        """The batch in one transaction; returns how many were duplicates."""
+        if await handle_unseen_batch(self._pool, self._source, deliveries, runs):
+            return 0
+        runs.clear()  # nothing of that attempt committed
+        async with transaction(self._pool) as conn:
+            _, duplicates = await handle_batch(conn, self._source, deliveries, runs)
+        return duplicates
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
         try:

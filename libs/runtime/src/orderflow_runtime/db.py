@@ -2,6 +2,7 @@
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -34,6 +35,51 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
         except INFRASTRUCTURE_ERRORS:
             close_broken(conn)
             raise
+
+
+class OpeningRefused(Exception):
+    """The statement that travelled with BEGIN failed: nothing was done."""
+
+    def __init__(self, error: asyncpg.PostgresError) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
+@dataclass
+class Closing:
+    """SQL text the block leaves to travel with COMMIT."""
+
+    statement: str = ""
+
+
+@contextlib.asynccontextmanager
+async def transaction_in_two_trips(
+    pool: asyncpg.Pool, opening: str
+) -> AsyncIterator[tuple[asyncpg.Connection, Closing]]:
+    """`transaction` with BEGIN sent together with `opening` and COMMIT with what the block sets
+    in `closing.statement`: SQL text sent by the simple query protocol (no parameters, no rows
+    returned), so each pair is one round trip instead of two. Raises OpeningRefused when
+    `opening` fails (the transaction is rolled back; the block never ran)."""
+    async with pool.acquire() as conn:
+        try:
+            await _open(conn, opening)
+            closing = Closing()
+            yield conn, closing
+            await conn.execute(f"{closing.statement}; COMMIT" if closing.statement else "COMMIT")
+        except INFRASTRUCTURE_ERRORS:
+            close_broken(conn)
+            raise
+        except BaseException:
+            with contextlib.suppress(Exception):  # the pool's release rolls back what is left
+                await conn.execute("ROLLBACK")
+            raise
+
+
+async def _open(conn: asyncpg.Connection, opening: str) -> None:
+    try:
+        await conn.execute(f"BEGIN; {opening}")
+    except asyncpg.PostgresError as error:
+        raise OpeningRefused(error) from error
 
 
 def close_broken(conn: asyncpg.Connection) -> None:

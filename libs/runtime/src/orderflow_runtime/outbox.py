@@ -66,6 +66,39 @@ async def write(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> No
     )
 
 
+# Up to this many rows, `insert_statement` writes them as SQL text that travels with COMMIT;
+# beyond, PostgreSQL's parse of the literals costs more than the round trip it saves.
+INLINE_ROWS_AT_MOST = 4
+
+
+def insert_statement(messages: list[OutgoingMessage]) -> str | None:
+    """What `write` does, as SQL text for the simple query protocol (to travel with COMMIT), or
+    None where it cannot: too many rows, or a value that is not UTF-8 text without NUL."""
+    if not messages or len(messages) > INLINE_ROWS_AT_MOST:
+        return None
+    rows = []
+    for message in messages:
+        try:
+            value = message.envelope.to_bytes().decode()
+        except UnicodeDecodeError:
+            return None
+        texts = (message.topic, message.key, value, json.dumps(message.envelope.headers()))
+        if any("\0" in text for text in texts):
+            return None
+        topic, key, value, headers = map(_literal, texts)
+        rows.append(f"({topic},{key},convert_to({value},'UTF8'),{headers}::json)")
+    return (
+        f"INSERT INTO outbox (topic, key, value, headers) VALUES {','.join(rows)};"
+        f" NOTIFY {NOTIFY_CHANNEL}"
+    )
+
+
+def _literal(text: str) -> str:
+    """A string constant for any server setting: an escape string, its backslashes and quotes
+    doubled."""
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 async def requeue_sent_since(
     db: asyncpg.Pool | asyncpg.Connection, since: datetime | None = None
 ) -> int:
