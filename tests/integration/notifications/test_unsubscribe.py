@@ -158,5 +158,43 @@ async def test_an_unsubscribe_outlives_the_erasure_of_the_customers_data(
     assert "suppression list" in why
 
 
+async def test_an_operators_opt_out_outlives_the_erasure_and_its_lifting_lifts_it(
+    system: TestSystem, start, smtp
+) -> None:
+    await system.create_topics([])
+    service = await start(system, "notifications", smtp_port=smtp.port)
+    operator = {"X-Actor": "ops@seller"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=service.api), base_url="http://notifications"
+    ) as client:
+        put = "/customers/o-x@example.com/preferences"
+        assert (await client.put(put, json={"opted_out": True}, headers=operator)).is_success
+        bus = await system.bus("partners")
+        erasure = CustomerErasureRequested(
+            erasure_id="e-x",
+            email_digest=email_digest("o-x@example.com"),
+            order_ids=(),
+            requested_at="2026-12-05T12:00:00Z",
+        )
+        await bus.publish(topics.PRIVACY_ERASURES, "e-x", erasure)
+        await bus.flush()
+        db = await system.db("notifications")
+        await eventually(lambda: db.fetchval("SELECT count(*) = 0 FROM customer_preferences"))
+
+        await bus.publish(topics.ORDERS, "o-x", accepted("o-x", "en"))
+        await bus.publish(topics.FULFILLMENT_STATUS, "o-x", shipped("o-x", ShipmentStatus.LOST))
+        await bus.flush()
+        await eventually(
+            lambda: db.fetchval(
+                "SELECT count(*) = 1 FROM notifications WHERE status = 'suppressed'"
+            )
+        )
+        # opted out of everything: a transactional kind is held too
+
+        lifted = {"opted_out": False, "kinds_off": []}
+        assert (await client.put(put, json=lifted, headers=operator)).is_success
+    assert await db.fetchval("SELECT count(*) FROM suppressions") == 0
+
+
 async def _emails(smtp, order_id: str, count: int) -> bool:
     return len(smtp.to(order_id)) >= count

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from orderflow_notifications.config import Settings
 from orderflow_notifications.outgoing import build_email, compose, webhook_body
-from orderflow_notifications.preferences import hold_for
+from orderflow_notifications.preferences import Suppression, hold_for
 from orderflow_notifications.templates import KINDS, PACKAGED, Catalog
 from orderflow_notifications.unsubscribe import (
     DEVELOPMENT_SECRET,
@@ -116,3 +116,28 @@ def test_an_unsubscribed_customer_hears_no_optional_kind(kind: str) -> None:
 @pytest.mark.parametrize("kind", TRANSACTIONAL_KINDS)
 def test_an_unsubscribed_customer_still_hears_the_transactional_kinds(kind: str) -> None:
     assert hold_for(preferences_row(kind=kind, unsubscribed_at=NOW), NOW) is None
+
+
+def test_the_suppression_list_holds_what_it_lists_once_the_preferences_are_gone():
+    listed = Suppression(frozenset({"shipped", "delivered"}), NOW)
+
+    held = hold_for(preferences_row(kind="shipped"), NOW, listed)
+
+    assert held is not None and held.until is None
+    assert (
+        held.reason
+        == "the customer turned 'shipped' messages off (2026-12-05, on the suppression list)"
+    )
+    assert hold_for(preferences_row(kind="lost"), NOW, listed) is None
+
+
+def test_the_suppression_key_is_the_address_any_case_keyed_by_the_secret():
+    links = Links("s" * 16, "https://n.example")
+    key = links.email_key(" Lin@Example.com ")
+
+    assert (
+        key
+        == links.email_key("lin@example.com")
+        != Links("t" * 16, "x").email_key("lin@example.com")
+    )
+    assert "example" not in key and len(key) == 64

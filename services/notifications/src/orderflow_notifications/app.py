@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import structlog
 from fastapi import APIRouter
-from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
+from orderflow_contracts import topics
+from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every, every_with_service
 
 from orderflow_notifications import api, delays, kpis, privacy
 from orderflow_notifications.config import Settings
@@ -32,8 +33,11 @@ def create_spec(settings: Settings) -> ServiceSpec:
 
     forecast = delays.DelayForecast(settings.delay_quantile, settings.delay_min_samples)
 
-    async def tell_predicted_delays(uow: UnitOfWork) -> int:
-        return await delays.tell_predicted_delays(uow, forecast, settings.merge_window_s)
+    async def tell_predicted_delays(service: RunningService, uow: UnitOfWork) -> int:
+        news_up_to = await service.read_up_to(topics.FULFILLMENT_STATUS)
+        return await delays.tell_predicted_delays(
+            uow, forecast, news_up_to, settings.merge_window_s
+        )
 
     return ServiceSpec(
         name="notifications",
@@ -43,7 +47,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         background=(
             sender_task(settings, Catalog.load(settings.templates_dir)),
             every(settings.pii_purge_interval_s, purge_buyer_data),
-            every(settings.delay_check_interval_s, tell_predicted_delays),
+            every_with_service(settings.delay_check_interval_s, tell_predicted_delays),
         ),
         api=routes,
         kpis=kpis.for_metrics,

@@ -3,9 +3,12 @@ shipment on its way is predicted late when its lane (carrier, destination countr
 its p90 later than the order's promised delivery, or, once it is out longer than that p90
 (slower than nine in ten of its lane), when the lane's deliveries that took longer than it has
 been out arrive, at their median, after the promise (or none took that long): from the lane's
-own recent deliveries, as notifications heard them."""
+own recent deliveries, as notifications heard them. How long a parcel has been out is counted
+to the time notifications has read the carrier's news up to (`news_up_to`), never further: a
+'delivered' waiting on the topic behind a backlog is not a parcel gone quiet."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import structlog
 from orderflow_runtime import UnitOfWork
@@ -26,10 +29,16 @@ DEFAULT_FORECAST = DelayForecast()
 
 
 async def tell_predicted_delays(
-    uow: UnitOfWork, forecast: DelayForecast, merge_window_s: float = 0
+    uow: UnitOfWork,
+    forecast: DelayForecast,
+    news_up_to: datetime | None,
+    merge_window_s: float = 0,
 ) -> int:
+    """`news_up_to`: the time up to which the shipments' news is applied (now when the consumer
+    is caught up, else the last record it applied); None when unknown: no parcel counts as
+    out longer than its lane's p90, only the p90 itself against the promise speaks."""
     late = await store.predicted_late(
-        uow.conn, forecast.quantile, forecast.min_samples, forecast.history_days
+        uow.conn, forecast.quantile, forecast.min_samples, forecast.history_days, news_up_to
     )
     for shipment in late:
         log.info(
@@ -42,6 +51,8 @@ async def tell_predicted_delays(
                 shipment["expected_by"].isoformat() if shipment["expected_by"] else "unknown"
             ),
             overdue=shipment["overdue"],
+            out_h=round(shipment["out_s"] / 3600, 2),
+            news_up_to=news_up_to.isoformat() if news_up_to else "unknown",
             promised_by=shipment["deliver_by"].isoformat(),
             lane_transit_h=round(shipment["transit_s"] / 3600, 1),
             lane_samples=shipment["samples"],

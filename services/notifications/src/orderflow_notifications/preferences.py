@@ -90,13 +90,6 @@ def hold_for(
     its recipient's entry on the suppression list, if any) must not go out now, if it must
     not."""
     attempt = row["attempts"] + 1
-    if suppression is not None and row["kind"] in suppression.kinds:
-        return Hold(
-            row["id"],
-            attempt,
-            f"the customer unsubscribed ({suppression.since:%Y-%m-%d}, on the suppression"
-            f" list): '{row['kind']}' is optional",
-        )
     if row["opted_out"]:
         return Hold(row["id"], attempt, "the customer opted out of all messages")
     if row["kind"] in (row["kinds_off"] or ()):
@@ -107,6 +100,13 @@ def hold_for(
             attempt,
             f"the customer unsubscribed (their link, {row['unsubscribed_at']:%Y-%m-%d}):"
             f" '{row['kind']}' is optional",
+        )
+    if suppression is not None and row["kind"] in suppression.kinds:  # their preferences erased
+        return Hold(
+            row["id"],
+            attempt,
+            f"the customer turned '{row['kind']}' messages off"
+            f" ({suppression.since:%Y-%m-%d}, on the suppression list)",
         )
     quiet = _quiet_hours(row)
     if quiet is None:

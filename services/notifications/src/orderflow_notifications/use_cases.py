@@ -11,6 +11,7 @@ from orderflow_runtime import Item
 
 from orderflow_notifications import store
 from orderflow_notifications.lanes import LaneTransits
+from orderflow_notifications.store.transits import Arrival
 
 log = structlog.get_logger()
 
@@ -73,11 +74,16 @@ async def queue_notifications(
                 item.event.carrier,
                 item.event.tracking_number,
                 item.unit.correlation_id,
+                item.unit.occurred_at,
             )
             for item in items
             if item.event.status is ShipmentStatus.SHIPPED
         ],
-        [item.event.shipment_id for item in items if item.event.status is ShipmentStatus.DELIVERED],
+        [
+            Arrival(item.event.shipment_id, item.unit.occurred_at)
+            for item in items
+            if item.event.status is ShipmentStatus.DELIVERED
+        ],
     )
     etas = await lanes.expected(conn, [event.shipment_id for event in departed])
     came_back = await _returned_to_sender(conn, items)

@@ -13,6 +13,6 @@ PUBLIC_ROUTES = ("/unsubscribe",)  # a customer's browser or mail client: the to
 def router(service: RunningService, links: Links) -> APIRouter:
     api = APIRouter()
     api.include_router(notifications.router(service))
-    api.include_router(preferences.router(service))
+    api.include_router(preferences.router(service, links))
     api.include_router(unsubscribe.router(service, links))
     return api

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from orderflow_notifications import preferences, store, templates
 from orderflow_notifications.outgoing import RETURN_URL_FIELDS
+from orderflow_notifications.unsubscribe import Links
 
 Hour = Annotated[int, Field(ge=0, le=23)]
 Email = Annotated[str, Path(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
@@ -92,7 +93,7 @@ class SellerPreferencesView(SellerPreferences, Recorded):
     pass
 
 
-def router(service: RunningService) -> APIRouter:
+def router(service: RunningService, links: Links) -> APIRouter:
     api = APIRouter(tags=["preferences"])
 
     @api.get("/customers/{email}/preferences", summary="What one customer wants to hear")
@@ -106,13 +107,17 @@ def router(service: RunningService) -> APIRouter:
     @api.put(
         "/customers/{email}/preferences",
         summary="Set what one customer wants to hear: opt-out, kinds, quiet hours, time zone",
-        description="Applies to every message not yet sent, from the next sending round.",
+        description="Applies to every message not yet sent, from the next sending round. What"
+        " it turns off (everything, when opted out) is also the customer's entry on the"
+        " suppression list, which outlives an erasure of their data (a keyed hash, no address).",
     )
     async def set_customer(
         email: Email, wanted: CustomerPreferences, actor: Actor
     ) -> CustomerPreferencesView:
-        async with service.pool.acquire() as conn:
+        off = sorted(templates.KINDS if wanted.opted_out else set(wanted.kinds_off))
+        async with service.pool.acquire() as conn, conn.transaction():
             row = await store.set_customer_preferences(conn, email, wanted.model_dump(), actor)
+            await store.replace_suppression(conn, links.email_key(email), off)
         return CustomerPreferencesView.model_validate(dict(row))
 
     @api.get(

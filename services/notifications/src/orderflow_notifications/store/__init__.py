@@ -25,6 +25,7 @@ from orderflow_notifications.store.queue import (
 )
 from orderflow_notifications.store.suppressions import (
     contact_email,
+    replace_suppression,
     suppress,
     suppressions,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "queue",
     "record_attempts",
     "refunds_told_one_by_one",
+    "replace_suppression",
     "save_contacts",
     "seller_preferences",
     "set_customer_preferences",

@@ -17,6 +17,20 @@ async def suppress(conn: asyncpg.Connection, email_key: str, kinds: list[str]) -
     )
 
 
+async def replace_suppression(conn: asyncpg.Connection, email_key: str, kinds: list[str]) -> None:
+    """The entry now says exactly `kinds` (an operator's change of the customer's preferences);
+    none: the entry goes."""
+    if not kinds:
+        await conn.execute("DELETE FROM suppressions WHERE email_key = $1", email_key)
+        return
+    await conn.execute(
+        "INSERT INTO suppressions (email_key, kinds) VALUES ($1, $2::text[])"
+        " ON CONFLICT (email_key) DO UPDATE SET kinds = EXCLUDED.kinds",
+        email_key,
+        kinds,
+    )
+
+
 async def suppressions(conn: asyncpg.Connection, email_keys: list[str]) -> dict[str, Suppression]:
     rows = await conn.fetch(
         "SELECT email_key, kinds, since FROM suppressions WHERE email_key = ANY($1::text[])",

@@ -13,31 +13,49 @@ class Departure:
     carrier: str
     tracking_number: str
     correlation_id: str
+    shipped_at: datetime
+
+
+@dataclass(frozen=True)
+class Arrival:
+    shipment_id: str
+    delivered_at: datetime
 
 
 async def note_transits(
-    conn: asyncpg.Connection, departed: list[Departure], arrived: list[str]
+    conn: asyncpg.Connection, departed: list[Departure], arrived: list[Arrival]
 ) -> None:
-    """Shipments that left and shipments that arrived, now: each lane's transit times."""
+    """Shipments that left and shipments that arrived, at the time the news says (not when it
+    was read: a backlog read at once would make its transits look long or short): each lane's
+    transit times."""
     await conn.execute(
-        "INSERT INTO transits (shipment_id, order_id, carrier, tracking_number, correlation_id)"
-        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+        "INSERT INTO transits"
+        " (shipment_id, order_id, carrier, tracking_number, correlation_id, shipped_at)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+        "  $6::timestamptz[])"
         " ON CONFLICT (shipment_id) DO NOTHING",
         [d.shipment_id for d in departed],
         [d.order_id for d in departed],
         [d.carrier for d in departed],
         [d.tracking_number for d in departed],
         [d.correlation_id for d in departed],
+        [d.shipped_at for d in departed],
     )
     await conn.execute(
-        "UPDATE transits SET delivered_at = now()"
-        " WHERE shipment_id = ANY($1::text[]) AND delivered_at IS NULL",
-        arrived,
+        "UPDATE transits t SET delivered_at = a.delivered_at"
+        " FROM unnest($1::text[], $2::timestamptz[]) AS a(shipment_id, delivered_at)"
+        " WHERE t.shipment_id = a.shipment_id AND t.delivered_at IS NULL",
+        [a.shipment_id for a in arrived],
+        [a.delivered_at for a in arrived],
     )
 
 
 async def predicted_late(
-    conn: asyncpg.Connection, quantile: float, min_samples: int, history_days: float
+    conn: asyncpg.Connection,
+    quantile: float,
+    min_samples: int,
+    history_days: float,
+    news_up_to: datetime | None,
 ) -> list[asyncpg.Record]:
     """Shipments on their way that will arrive after their order's promise, while the promise
     still lies ahead, and whose customer has not heard of a delay yet. A shipment is expected by
@@ -45,7 +63,9 @@ async def predicted_late(
     least `min_samples`); once it is out longer than that, it is slower than most of its lane
     and expected by the median of the lane's deliveries that took longer than it has been out,
     and where none did, nothing says it will make it: it is predicted late (`expected_by`
-    NULL)."""
+    NULL). How long it has been out (`out_s`) is counted to `news_up_to`, the time up to which
+    the carrier's news is read, never to the clock: a delivery on its way to us is not
+    silence. None (not known): out for no time, so only the lane's p90 speaks."""
     return list(
         await conn.fetch(
             "WITH lanes AS (SELECT t.carrier, c.country, count(*) AS samples,"
@@ -55,7 +75,7 @@ async def predicted_late(
             "  WHERE t.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
             "  GROUP BY 1, 2 HAVING count(*) >= $2),"
             " on_the_way AS (SELECT t.*, c.country, c.deliver_by, l.samples, l.transit_s,"
-            "  extract(epoch FROM now() - t.shipped_at) AS out_s"
+            "  extract(epoch FROM coalesce($4::timestamptz, t.shipped_at) - t.shipped_at) AS out_s"
             "  FROM transits t JOIN contacts c USING (order_id)"
             "  JOIN lanes l ON l.carrier = t.carrier AND l.country = c.country"
             "  WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
@@ -69,11 +89,12 @@ async def predicted_late(
             "   FROM transits h JOIN contacts hc USING (order_id)"
             "   WHERE w.out_s > w.transit_s AND h.carrier = w.carrier AND hc.country = w.country"
             "   AND h.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
-            "   AND h.delivered_at - h.shipped_at > now() - w.shipped_at) slower ON true)"
+            "   AND h.delivered_at - h.shipped_at > make_interval(secs => w.out_s::float8)) slower ON true)"
             " SELECT * FROM expected WHERE expected_by IS NULL OR expected_by > deliver_by",
             quantile,
             min_samples,
             history_days,
+            news_up_to,
         )
     )
 
