@@ -186,3 +186,53 @@ async def test_a_cancellation_sent_is_pending_until_the_warehouse_stops_it(start
     assert _answers((await intake.http.get(f"/orders/{order_id}")).json()) == [
         (f"{order_id}-1", "cancel", "stopped", "", "")
     ]
+
+
+async def test_a_pending_cancellation_is_closed_when_the_warehouse_rejects_the_shipment(
+    start_intake,
+) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(35)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    cancel = MarketplaceOrderCancelled(channel="shopify", external_id=external_id, reason="buyer")
+    await intake.publish(topics.MARKETPLACE_ORDERS, _key(external_id), cancel)
+    await intake.status_of(order_id, "cancelled")
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        _sent(order_id, 1, "cancel", ShipmentStatus.ACCEPTED),
+        _sent(order_id, 2, "cancel", ShipmentStatus.PICKED),
+        _news(order_id, 1, ShipmentStatus.REJECTED, "no stock"),  # rejected, not cancelled
+    )
+    await intake.handled(5)
+
+    pending = "sent to the warehouse while picked, no answer yet"
+    assert _answers((await intake.http.get(f"/orders/{order_id}")).json()) == [
+        (f"{order_id}-2", "cancel", "pending", pending, ""),
+        (f"{order_id}-1", "cancel", "superseded", "superseded: shipment rejected", ""),
+    ]
+
+
+async def test_a_pending_address_change_is_closed_when_the_shipment_is_cancelled(
+    start_intake,
+) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(36)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        _sent(order_id, 1, "address_change", ShipmentStatus.PICKED),
+        _sent(order_id, 1, "cancel", ShipmentStatus.PICKED),
+        _news(order_id, 1, ShipmentStatus.CANCELLED),
+    )
+    await intake.handled(4)
+
+    detail = (await intake.http.get(f"/orders/{order_id}")).json()
+    assert _answers(detail) == [
+        (f"{order_id}-1", "cancel", "stopped", "", ""),
+        (f"{order_id}-1", "address_change", "superseded", "superseded: shipment cancelled", ""),
+    ]
+    assert all(a["location_id"] == "us-ontario" for a in detail["after_pick_task"])

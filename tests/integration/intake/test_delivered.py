@@ -76,3 +76,40 @@ async def test_an_order_held_when_its_parcel_is_delivered_is_delivered_once_rele
     )
     assert released.json()["status"] == "delivered"
     assert await _listed(intake, "delivered") == [order_id]
+
+
+async def test_a_delivered_order_with_a_parcel_re_planned_is_shipped_until_it_arrives(
+    start_intake,
+) -> None:
+    intake = await start_intake()
+    external_id, order_id, order = _order(43)
+    await _place(intake, order, external_id)
+    await intake.status_of(order_id, "accepted")
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        *(_news(order_id, n, S.PICK_REQUESTED) for n in (1, 2)),
+        _news(order_id, 1, S.SHIPPED),
+        _news(order_id, 2, S.REJECTED, "picked short"),
+        _news(order_id, 1, S.DELIVERED),
+    )
+    await intake.handled(6)
+    assert (await intake.http.get(f"/orders/{order_id}")).json()["status"] == "delivered"
+
+    # routing re-planned the short lines: a new shipment of the order, still to come
+    await intake.publish(topics.FULFILLMENT_STATUS, order_id, _news(order_id, 3, S.PICK_REQUESTED))
+    await intake.handled(7)
+    detail = (await intake.http.get(f"/orders/{order_id}")).json()
+    assert (detail["status"], detail["delivered_at"]) == ("shipped", None)
+    assert order_id in await _listed(intake, "shipped")
+    assert order_id not in await _listed(intake, "delivered")
+
+    await intake.publish(
+        topics.FULFILLMENT_STATUS,
+        order_id,
+        _news(order_id, 3, S.SHIPPED),
+        _news(order_id, 3, S.DELIVERED),
+    )
+    await intake.handled(9)
+    detail = (await intake.http.get(f"/orders/{order_id}")).json()
+    assert (detail["status"], detail["delivered_at"] is not None) == ("delivered", True)

@@ -77,7 +77,7 @@ def create_router(pool: asyncpg.Pool) -> APIRouter:
 
 
 # The audit action fulfillment's answer is kept as: the request it answers, and the answer; a
-# request sent and not answered yet is pending.
+# request sent and not answered yet is pending; one its shipment ended before is superseded.
 _ANSWERS: dict[str, tuple[ChangeRequest, ChangeAnswer]] = {
     "cancel_sent": ("cancel", "pending"),
     "address_change_sent": ("address_change", "pending"),
@@ -85,6 +85,8 @@ _ANSWERS: dict[str, tuple[ChangeRequest, ChangeAnswer]] = {
     "return_started": ("cancel", "return_started"),
     "address_relabelled": ("address_change", "relabelled"),
     "address_change_too_late": ("address_change", "too_late"),
+    "cancel_superseded": ("cancel", "superseded"),
+    "address_change_superseded": ("address_change", "superseded"),
 }
 
 

@@ -60,7 +60,9 @@ class OrderSummary(Body):
 
 
 ChangeRequest = Literal["cancel", "address_change", "return"]
-ChangeAnswer = Literal["pending", "stopped", "return_started", "relabelled", "too_late"]
+ChangeAnswer = Literal[
+    "pending", "stopped", "return_started", "relabelled", "too_late", "superseded"
+]
 
 
 class AfterPickTask(Body):
@@ -77,7 +79,8 @@ class AfterPickTask(Body):
         " stopped it in time; return_started: it had left"
         " (or was returned for a refund), its return is under way; relabelled: the warehouse"
         " labelled it for the new address before it left; too_late: it left first, it goes to"
-        " the old address"
+        " the old address; superseded: the shipment ended before an answer (the reason says"
+        " how: 'superseded: shipment rejected', '... cancelled', '... delivered')"
     )
     reason: str
     tracking_number: str = Field(description="the parcel's, where it had left; else empty")

@@ -3,6 +3,7 @@ updates, batch) takes the caller's transaction connection; the read side the API
 the order view and the exception queue; records: raw payloads and the audit trail; kpis) reads
 through the pool."""
 
+from orderflow_intake.store.after_pick_task import pending_requests
 from orderflow_intake.store.kpis import kpi_figures
 from orderflow_intake.store.listings import (
     all_item_listings,
@@ -101,6 +102,7 @@ __all__ = [
     "orders_page",
     "park",
     "parked_for",
+    "pending_requests",
     "product",
     "product_skus",
     "put_item_listing",

@@ -1,6 +1,8 @@
 """Each shipment's latest news from fulfillment, kept to tell when an order is delivered: all
 of its parcels on their way delivered."""
 
+from typing import NamedTuple
+
 import asyncpg
 
 # Shipments that will never reach the buyer as such: stopped, or refused by the warehouse
@@ -8,11 +10,16 @@ import asyncpg
 _NOT_ON_ITS_WAY = ("cancelled", "rejected")
 
 
-async def note_deliveries(conn: asyncpg.Connection, news: list[tuple[str, str, str]]) -> list[str]:
+class Deliveries(NamedTuple):
+    delivered: list[str]  # each parcel on its way delivered now
+    reopened: list[str]  # delivered before, a new parcel on its way now
+
+
+async def note_deliveries(conn: asyncpg.Connection, news: list[tuple[str, str, str]]) -> Deliveries:
     """Record (order id, shipment id, status) of the orders intake knows, in the order read;
-    returns the orders delivered now: each parcel on its way delivered."""
+    returns the orders delivered now, and those no longer delivered."""
     if not news:
-        return []
+        return Deliveries([], [])
     await conn.execute(
         "INSERT INTO order_shipments AS s (shipment_id, order_id, status, delivered_at)"
         " SELECT n.shipment_id, n.order_id, (array_agg(n.status ORDER BY n.position DESC))[1],"
@@ -29,6 +36,7 @@ async def note_deliveries(conn: asyncpg.Connection, news: list[tuple[str, str, s
     )
     # A held order (a cancellation after shipment) keeps its status until released: then it
     # is delivered (store.accept).
+    reopened = await _reopen(conn, sorted({order_id for order_id, _, _ in news}))
     rows = await conn.fetch(
         "UPDATE orders o SET delivered_at = now(), updated_at = now(),"
         " status = CASE WHEN o.status = 'shipped' THEN 'delivered' ELSE o.status END"
@@ -40,6 +48,22 @@ async def note_deliveries(conn: asyncpg.Connection, news: list[tuple[str, str, s
         "  AND s.delivered_at IS NULL AND s.status <> ALL($2::text[]))"
         " RETURNING o.order_id",
         sorted({order_id for order_id, _, _ in news}),
+        list(_NOT_ON_ITS_WAY),
+    )
+    return Deliveries(delivered=[row["order_id"] for row in rows], reopened=reopened)
+
+
+async def _reopen(conn: asyncpg.Connection, order_ids: list[str]) -> list[str]:
+    """Orders counted delivered that have a parcel on its way again (a short pick re-planned
+    as a new shipment after the others arrived): shipped until that one is delivered too."""
+    rows = await conn.fetch(
+        "UPDATE orders o SET delivered_at = NULL, updated_at = now(),"
+        " status = CASE WHEN o.status = 'delivered' THEN 'shipped' ELSE o.status END"
+        " WHERE o.order_id = ANY($1::text[]) AND o.delivered_at IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM order_shipments s WHERE s.order_id = o.order_id"
+        "  AND s.delivered_at IS NULL AND s.status <> ALL($2::text[]))"
+        " RETURNING o.order_id",
+        order_ids,
         list(_NOT_ON_ITS_WAY),
     )
     return [row["order_id"] for row in rows]

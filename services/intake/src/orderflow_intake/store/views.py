@@ -60,6 +60,8 @@ AFTER_PICK_TASK = (
     "return_started",
     "address_relabelled",
     "address_change_too_late",
+    "cancel_superseded",
+    "address_change_superseded",
 )
 
 

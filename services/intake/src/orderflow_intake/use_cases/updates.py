@@ -30,7 +30,7 @@ from orderflow_runtime import Item, UnitOfWork
 
 from orderflow_intake import adapters, store
 from orderflow_intake.screening import ScreeningRules
-from orderflow_intake.use_cases import deliveries, refunds, versions
+from orderflow_intake.use_cases import after_pick_task, deliveries, refunds, versions
 from orderflow_intake.use_cases.screen import held_event, json_value, parse_row, rescreen
 
 log = structlog.get_logger()
@@ -233,6 +233,7 @@ async def note_shipments(items: list[Item[ShipmentStatusChanged]]) -> None:
         log.info("order.shipped", order_id=order_id, correlation_id=left[order_id])
     await deliveries.note_delivered(items)
     await _note_warehouse_answers(items)
+    await after_pick_task.close_superseded(items)
 
 
 # The warehouse's answer to a cancellation: stopped in time, or too late (it left: its return
