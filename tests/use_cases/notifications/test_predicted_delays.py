@@ -3,7 +3,7 @@ lane's own recent deliveries against the order's promised delivery."""
 
 from datetime import UTC, datetime, timedelta
 
-from orderflow_contracts import topics
+from orderflow_contracts import Envelope, topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_notifications.delays import DelayForecast, tell_predicted_delays
 from orderflow_runtime import UnitOfWork
@@ -12,6 +12,11 @@ from orderflow_testing.use_cases import DrivenService
 from tests.use_cases.conftest import accepted
 
 FORECAST = DelayForecast(quantile=0.9, min_samples=20)
+
+
+def caught_up() -> datetime:
+    """The carrier's news is read up to now: the consumer is at the end of its partitions."""
+    return datetime.now(UTC)
 
 
 def promised(order_id: str, days: float, country: str = "SG") -> object:
@@ -66,9 +71,9 @@ async def test_a_shipment_its_lane_delivers_after_the_promise_is_told_once(notif
     )
     unit = UnitOfWork(notifications.conn, "notifications")
 
-    assert await tell_predicted_delays(unit, FORECAST) == 1
+    assert await tell_predicted_delays(unit, FORECAST, caught_up()) == 1
     assert await delayed(notifications) == [("o-late", "TN-o-late")]
-    assert await tell_predicted_delays(unit, FORECAST) == 0  # once
+    assert await tell_predicted_delays(unit, FORECAST, caught_up()) == 0  # once
     await notifications.deliver(
         topics.FULFILLMENT_STATUS, status("o-late", ShipmentStatus.EXCEPTION)
     )
@@ -92,7 +97,10 @@ async def test_a_lane_with_few_deliveries_or_a_delivered_parcel_predicts_nothing
     )
 
     assert (
-        await tell_predicted_delays(UnitOfWork(notifications.conn, "notifications"), FORECAST) == 0
+        await tell_predicted_delays(
+            UnitOfWork(notifications.conn, "notifications"), FORECAST, caught_up()
+        )
+        == 0
     )
     arrived = await notifications.conn.fetchval(
         "SELECT delivered_at IS NOT NULL FROM transits WHERE shipment_id = 'o-here-s1'"
@@ -123,6 +131,49 @@ async def test_a_parcel_slower_than_its_lanes_p90_is_told_before_the_promise_if_
         await shipped_days_ago(notifications, order_id, out_days)
 
     assert (
-        await tell_predicted_delays(UnitOfWork(notifications.conn, "notifications"), FORECAST) == 2
+        await tell_predicted_delays(
+            UnitOfWork(notifications.conn, "notifications"), FORECAST, caught_up()
+        )
+        == 2
     )
     assert sorted(order_id for order_id, _ in await delayed(notifications)) == ["o-lost", "o-stuck"]
+
+
+async def test_a_parcel_quiet_only_because_its_news_is_not_read_yet_is_not_told(
+    notifications,
+) -> None:
+    await lane_history(notifications, "4px", [1] * 25 + [5] * 2)  # p90: 1 day
+    await notifications.deliver(topics.ORDERS, promised("o-unread", 1))
+    await shipped_days_ago(notifications, "o-unread", 2)  # out 2 days by the clock
+    unit = UnitOfWork(notifications.conn, "notifications")
+    shipped_at = await notifications.conn.fetchval(
+        "SELECT shipped_at FROM transits WHERE order_id = 'o-unread'"
+    )
+
+    # The consumer is behind: the news is read up to half a day after it left, within its
+    # lane's p90; what came since (its delivery, perhaps) waits on the topic.
+    assert await tell_predicted_delays(unit, FORECAST, shipped_at + timedelta(days=0.5)) == 0
+    assert await tell_predicted_delays(unit, FORECAST, None) == 0  # how far: not known yet
+    assert await delayed(notifications) == []
+    assert await tell_predicted_delays(unit, FORECAST, caught_up()) == 1  # quiet for real
+
+
+async def test_a_transit_is_timed_by_the_news_not_by_when_it_was_read(notifications) -> None:
+    await notifications.deliver(topics.ORDERS, promised("o-backlog", 10))
+    news = [  # a backlog read in one batch: the parcel left 30 hours ago, arrived 6 ago
+        Envelope.wrap(status("o-backlog", step), source="fulfillment", correlation_id="o-backlog")
+        for step in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED)
+    ]
+    await notifications.redeliver(
+        topics.FULFILLMENT_STATUS,
+        *(
+            envelope.model_copy(update={"occurred_at": datetime.now(UTC) - timedelta(hours=h)})
+            for envelope, h in zip(news, (30, 6), strict=True)
+        ),
+    )
+
+    transit_h = await notifications.conn.fetchval(
+        "SELECT extract(epoch FROM delivered_at - shipped_at) / 3600 FROM transits"
+        " WHERE order_id = 'o-backlog'"
+    )
+    assert round(transit_h) == 24  # read together, a day apart

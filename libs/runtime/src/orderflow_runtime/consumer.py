@@ -27,6 +27,7 @@ from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.metrics import ServiceMetrics
 from orderflow_runtime.offsets import OffsetCommits
+from orderflow_runtime.progress import ReadProgress
 from orderflow_runtime.tracing import Tracing
 from orderflow_runtime.unit_of_work import UnitOfWork, log_fields
 
@@ -258,6 +259,7 @@ class EventConsumer:
         self._metrics = metrics
         self._tracing = tracing
         self._next: dict[TopicPartition, int] = {}  # the next offset to read, per partition
+        self._progress = ReadProgress(consumer)
         self.stats = ConsumerStats()
 
     @property
@@ -276,6 +278,11 @@ class EventConsumer:
                 behind[(topic, partition.partition)] = max(end - self._next[partition], 0)
         return behind
 
+    async def read_up_to(self, topic: str) -> datetime | None:
+        """The time up to which the news on `topic` is applied: now when caught up, else the
+        last applied record's time; None when unknown (see ReadProgress.read_up_to)."""
+        return await self._progress.read_up_to(self._names.physical(topic))
+
     async def run(self) -> None:
         self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
         try:
@@ -284,6 +291,7 @@ class EventConsumer:
                 if not batch:
                     await self._offsets.commit_due(now=True)
                     continue
+                self._progress.applying(batch)
                 try:
                     await self.process(batch)
                 except INFRASTRUCTURE_ERRORS as error:
@@ -294,8 +302,11 @@ class EventConsumer:
                             IllegalStateError
                         ):  # revoked meanwhile: new owner reads it
                             self._consumer.seek(partition, records[0].offset)
+                    self._progress.settled()
                     await asyncio.sleep(self._backoff_s)
                     continue
+                self._progress.applied(batch)
+                self._progress.settled()
                 self._offsets.handled(batch)
                 for partition, records in batch.items():
                     self._next[partition] = records[-1].offset + 1

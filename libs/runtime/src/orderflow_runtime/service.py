@@ -9,7 +9,7 @@ import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -51,13 +51,27 @@ def every(interval_s: float, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Ba
     """A background task doing `work` in its own unit of work every `interval_s`; a round the
     database fails is logged and the next one tries again. A count `work` returns (records it
     handled) is added, once committed, to /metrics' orderflow_periodic_work_items{work=...}."""
-    name = getattr(work, "__name__", repr(work))
+
+    async def in_unit(_service: "RunningService", uow: UnitOfWork) -> Any:
+        return await work(uow)
+
+    return every_with_service(interval_s, in_unit, name=getattr(work, "__name__", repr(work)))
+
+
+def every_with_service(
+    interval_s: float,
+    work: Callable[["RunningService", UnitOfWork], Awaitable[Any]],
+    name: str = "",
+) -> BackgroundTask:
+    """`every`, for work that asks the running service something first (such as how far its
+    consumer has read a topic: `RunningService.read_up_to`)."""
+    name = name or getattr(work, "__name__", repr(work))
 
     async def run(service: "RunningService") -> None:
         while True:
             try:
                 async with service.unit_of_work() as uow:
-                    handled = await work(uow)
+                    handled = await work(service, uow)
                 if isinstance(handled, int) and not isinstance(handled, bool) and handled > 0:
                     service.metrics.periodic_items.labels(work=name).inc(handled)
             except (asyncpg.PostgresError, OSError) as error:
@@ -142,6 +156,14 @@ class RunningService:
                 kpis=kpis,
             )
         )
+
+    async def read_up_to(self, topic: str) -> datetime | None:
+        """The time up to which the service has applied the news on `topic`: now where its
+        consumer is at the end of each of its partitions of it, else the time of the last record
+        it applied on the one furthest behind; None where it cannot tell (not assigned or not
+        fetched yet, or behind since it started). Work that concludes from news not having come
+        (a parcel not delivered yet) measures against this, not the clock."""
+        return await self.consumer.read_up_to(topic)
 
     def unit_of_work(
         self, correlation: str = ""

@@ -1,6 +1,7 @@
 """What a handler gets for one message: the transaction's connection and a way to emit events."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -35,6 +36,12 @@ class UnitOfWork:
     @property
     def correlation_id(self) -> str:
         return self.cause.correlation_id if self.cause else self.correlation
+
+    @property
+    def occurred_at(self) -> datetime:
+        """When the message's event happened (not when it is read: behind a backlog, much
+        later); for work no message caused, now."""
+        return self.cause.occurred_at if self.cause else datetime.now(UTC)
 
     @property
     def log(self) -> Any:

@@ -1,0 +1,67 @@
+"""How far a consumer has applied each topic's news, in time: a service whose periodic work
+reasons from what has not happened yet (a parcel not delivered by now) asks this before it
+concludes, so that news already on the topic but not read yet is not taken for silence."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import IllegalStateError
+
+Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+
+
+class ReadProgress:
+    """Per partition: the batch being applied (its records are read but not committed) and
+    the time of the last record applied (its Kafka timestamp: when it was published)."""
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self._consumer = consumer
+        self._applying: dict[TopicPartition, int] = {}  # the first offset of the batch
+        self._applied_at: dict[TopicPartition, datetime] = {}
+
+    def applying(self, batch: Batch) -> None:
+        self._applying = {partition: records[0].offset for partition, records in batch.items()}
+
+    def applied(self, batch: Batch) -> None:
+        for partition, records in batch.items():
+            self._applied_at[partition] = _published_at(records[-1])
+
+    def settled(self) -> None:
+        """The batch committed or failed (a failed one was sought back to its start)."""
+        self._applying = {}
+
+    async def read_up_to(self, physical_topic: str) -> datetime | None:
+        """Now where every assigned partition of the topic is applied to its end (as of the
+        last fetch); where some are behind, the earliest time of the last record applied on
+        them: the news up to then is known, what came after may be waiting. None where that
+        cannot be said: no partition of the topic assigned, one not fetched yet, or one behind
+        with no record applied by this process yet."""
+        partitions = [p for p in self._consumer.assignment() if p.topic == physical_topic]
+        if not partitions:
+            return None
+        known: list[datetime] = []
+        for partition in partitions:
+            up_to = await self._partition_read_up_to(partition)
+            if up_to is None:
+                return None
+            known.append(up_to)
+        return min(known)
+
+    async def _partition_read_up_to(self, partition: TopicPartition) -> datetime | None:
+        try:
+            position = await asyncio.wait_for(self._consumer.position(partition), timeout=1)
+            end = self._consumer.highwater(partition)
+        except (IllegalStateError, AssertionError, TimeoutError):
+            return None  # revoked meanwhile, or where to start reading is not known yet
+        # Read after the await: a batch handed out meanwhile is not applied yet.
+        position = self._applying.get(partition, position)
+        if end is None:
+            return None
+        if position >= end:
+            return datetime.now(UTC)
+        return self._applied_at.get(partition)
+
+
+def _published_at(record: ConsumerRecord[bytes, bytes]) -> datetime:
+    return datetime.fromtimestamp(record.timestamp / 1000, UTC)

@@ -1,0 +1,116 @@
+"""A parcel's 'delayed' forecast never runs ahead of the news notifications has read: while its
+consumer is behind on the carrier's news (a busy machine, a backlog after a restart), a parcel
+whose 'delivered' waits on the topic is not told 'delayed' for having gone quiet; once the
+consumer is caught up, a parcel that did go quiet is. On the real broker and PostgreSQL."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from orderflow_contracts import topics
+from orderflow_contracts.fulfillment import ShipmentStatus
+from orderflow_runtime import RunningService
+from orderflow_testing.system import TestSystem, eventually
+
+from tests.integration.notifications.test_customer_emails import accepted, shipped
+
+pytestmark = pytest.mark.integration
+
+LANE_TRANSIT_S = 2.0  # the lane's deliveries took two seconds each: out longer is overdue
+
+
+def promised_in_an_hour(order_id: str) -> object:
+    event = accepted(order_id, "en")
+    deliver_by = datetime.now(UTC) + timedelta(hours=1)
+    return event.model_copy(
+        update={"order": event.order.model_copy(update={"deliver_by": deliver_by})}
+    )
+
+
+async def lane_history(db: Any, deliveries: int) -> None:
+    """Deliveries to Singapore by 4px yesterday, LANE_TRANSIT_S in transit each."""
+    for n in range(deliveries):
+        order_id = f"past-{n}"
+        await db.execute(
+            "INSERT INTO contacts (order_id, name, email, language, country)"
+            " VALUES ($1, '', '', 'en', 'SG')",
+            order_id,
+        )
+        await db.execute(
+            "INSERT INTO transits (shipment_id, order_id, carrier, shipped_at, delivered_at)"
+            " VALUES ($1, $2, '4px', now() - interval '1 day',"
+            "  now() - interval '1 day' + make_interval(secs => $3))",
+            f"{order_id}-s1",
+            order_id,
+            LANE_TRANSIT_S,
+        )
+
+
+class HeldConsumer:
+    """Holds the service's consumer at its next batch, read but not applied, until released."""
+
+    def __init__(self, service: RunningService) -> None:
+        self._process = service.consumer.process
+        self.holding = asyncio.Event()
+        self.released = asyncio.Event()
+        service.consumer.process = self._held  # type: ignore[method-assign]
+
+    async def _held(self, batch: Any) -> None:
+        if not self.released.is_set():
+            self.holding.set()
+            await self.released.wait()
+        await self._process(batch)
+
+
+async def test_a_parcel_delivered_while_the_consumer_lags_is_not_told_delayed(
+    system: TestSystem, start, smtp
+) -> None:
+    await system.create_topics([])
+    service = await start(
+        system,
+        "notifications",
+        smtp_port=smtp.port,
+        delay_check_interval_s=0.2,
+        delay_min_samples=10,
+    )
+    db = await system.db("notifications")
+    await lane_history(db, 12)
+    bus = await system.bus("partners")
+    for order_id in ("o-arrived", "o-quiet"):
+        await bus.publish(topics.ORDERS, order_id, promised_in_an_hour(order_id))
+    await bus.flush()
+    await eventually(
+        lambda: db.fetchval("SELECT count(*) = 2 FROM contacts WHERE deliver_by > now()")
+    )
+    for order_id in ("o-arrived", "o-quiet"):  # read at once: the consumer is under way
+        await bus.publish(topics.FULFILLMENT_STATUS, order_id, shipped(order_id))
+    await bus.flush()
+    await eventually(
+        lambda: db.fetchval("SELECT count(*) = 2 FROM transits WHERE order_id LIKE 'o-%'")
+    )
+
+    held = HeldConsumer(service)
+    await bus.publish(
+        topics.FULFILLMENT_STATUS, "o-arrived", shipped("o-arrived", ShipmentStatus.DELIVERED)
+    )
+    await bus.flush()
+    await asyncio.wait_for(held.holding.wait(), timeout=20)
+    await asyncio.sleep(3 * LANE_TRANSIT_S)  # both out three times their lane's p90, it seems
+    told_while_behind = await _told_delayed(db)
+    held.released.set()
+
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT delivered_at IS NOT NULL FROM transits WHERE order_id = 'o-arrived'"
+        )
+    )
+    await eventually(lambda: _told_delayed(db))  # caught up: the quiet parcel is overdue
+    await asyncio.sleep(1)  # a few more checks
+    assert told_while_behind == []
+    assert await _told_delayed(db) == ["o-quiet"]
+
+
+async def _told_delayed(db: Any) -> list[str]:
+    rows = await db.fetch("SELECT order_id FROM notifications WHERE kind = 'delayed' ORDER BY 1")
+    return [row["order_id"] for row in rows]
