@@ -1,7 +1,8 @@
 """The operators' console in a real browser (Debian's Chromium, headless, driven by
 Playwright) against `orderflow run`'s whole stack: the embedded broker and PostgreSQL, the five
 services, the simulated partners and the console, as `make run` starts them. Opens an order's
-timeline, releases a held order, replays a dead letter; screenshots go to the test's tmp_path
+timeline, releases a held order, replays a dead letter, opens the ship-by alert list filtered
+to one marketplace; screenshots go to the test's tmp_path
 (their paths are printed). `orderflow run` turns the operators' keys on: the browser signs in
 with a key, and a reader's key is refused the release (403, "needs operate")."""
 
@@ -343,6 +344,27 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
             expect(cost).to_have_text(re.compile(r"^\d+\.\d\d$"))  # not the page's dash
             expect(page.locator("[data-kpi='split orders'] .value")).to_contain_text("%")
             shot(page, "8-kpis")
+
+            # the ship-by alert list (fulfillment's at-risk and late), then one marketplace's
+            open_view("/ship-by", "table[data-testid=ship-by]")
+            for band in ("late", "at 80 %", "at 50 %"):
+                expect(
+                    page.locator(f"[data-testid=ship-by-counts] [data-kpi='{band}']")
+                ).to_be_visible()
+            page.locator("#ship-by-filters select[name=channel]").select_option("shopify")
+            page.locator("#ship-by-filters button").click()
+            expect(page.locator("#view h2")).to_contain_text("on shopify")
+            page.wait_for_selector("#view[data-ready=true]")
+            assert page.url.endswith("#/ship-by?channel=shopify"), page.url
+            rows = page.locator("table[data-testid=ship-by] tr[data-shipment]")
+            for n in range(rows.count()):  # Shopify sends no ship-by: each one is derived
+                expect(rows.nth(n).locator("td").nth(2)).to_have_text("shopify")
+                expect(rows.nth(n).locator(".derived")).to_be_visible()
+            if not rows.count():
+                expect(page.locator("table[data-testid=ship-by]")).to_contain_text(
+                    "no shipment at risk"
+                )
+            shot(page, "8b-ship-by")
 
             page.goto(f"{console}asyncapi")
             expect(page.locator("tr[data-topic='marketplace.orders']")).to_contain_text("intake")

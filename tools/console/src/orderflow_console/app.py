@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from orderflow_runtime import access
 
-from orderflow_console import bus, kpis, timeline
+from orderflow_console import bus, deadlines, kpis, timeline
 from orderflow_console.config import ConsoleSettings
 from orderflow_console.deadletters import DeadLetterNotFound, DeadLetters, LetterId
 from orderflow_console.proxy import Upstreams
@@ -68,25 +68,7 @@ def create_app(settings: ConsoleSettings, client: httpx.AsyncClient | None = Non
     guard: Any = access.guard(keys, admin_routes=())  # a Depends, typed as an object
     own = APIRouter(dependencies=[guard])
 
-    @own.get("/api/whoami", summary="The operator the caller's key names, and their role")
-    async def whoami(request: Request) -> dict[str, Any]:
-        operator: access.Operator | None = getattr(request.state, "operator", None)
-        if operator is None:
-            return {"name": None, "role": None, "api_keys": False}
-        return {"name": operator.name, "role": operator.role.name.lower(), "api_keys": True}
-
-    @own.get("/api/timeline/{wanted}", summary="One order's timeline, by order or correlation id")
-    async def order_timeline(wanted: str, request: Request) -> dict[str, Any]:
-        caller = upstreams.on_behalf_of(request)
-        order_id = await timeline.order_id_of(caller, wanted)
-        if order_id is None:
-            raise HTTPException(404, f"no order with the id or correlation id {wanted!r}")
-        return await timeline.fetch(caller, order_id)
-
-    @own.get("/api/kpis", summary="The seeds' KPIs from the services' /kpis, as SVG charts")
-    async def kpi_charts(request: Request) -> dict[str, Any]:
-        return await kpis.fetch(upstreams.on_behalf_of(request))
-
+    _read_routes(own, upstreams)
     _dead_letter_routes(own, settings)
     app.include_router(own)
 
@@ -95,6 +77,37 @@ def create_app(settings: ConsoleSettings, client: httpx.AsyncClient | None = Non
         return await upstreams.forward(service, path, request)
 
     return app
+
+
+def _read_routes(app: APIRouter, upstreams: Upstreams) -> None:
+    """What the console itself answers from the services, asked with the caller's key."""
+
+    @app.get("/api/whoami", summary="The operator the caller's key names, and their role")
+    async def whoami(request: Request) -> dict[str, Any]:
+        operator: access.Operator | None = getattr(request.state, "operator", None)
+        if operator is None:
+            return {"name": None, "role": None, "api_keys": False}
+        return {"name": operator.name, "role": operator.role.name.lower(), "api_keys": True}
+
+    @app.get("/api/timeline/{wanted}", summary="One order's timeline, by order or correlation id")
+    async def order_timeline(wanted: str, request: Request) -> dict[str, Any]:
+        caller = upstreams.on_behalf_of(request)
+        order_id = await timeline.order_id_of(caller, wanted)
+        if order_id is None:
+            raise HTTPException(404, f"no order with the id or correlation id {wanted!r}")
+        return await timeline.fetch(caller, order_id)
+
+    @app.get("/api/kpis", summary="The seeds' KPIs from the services' /kpis, as SVG charts")
+    async def kpi_charts(request: Request) -> dict[str, Any]:
+        return await kpis.fetch(upstreams.on_behalf_of(request))
+
+    @app.get(
+        "/api/ship-by",
+        summary="Shipments at 50, 80 and 100 % of their time to ship-by (fulfillment's at-risk"
+        " and late lists), late first; of one marketplace with ?channel=",
+    )
+    async def ship_by_alerts(request: Request, channel: str | None = None) -> dict[str, Any]:
+        return await deadlines.fetch(upstreams.on_behalf_of(request), channel or None)
 
 
 def _dead_letter_routes(app: APIRouter, settings: ConsoleSettings) -> None:

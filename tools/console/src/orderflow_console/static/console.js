@@ -1,10 +1,11 @@
 // The orderflow console: one page over the services' APIs (proxied by the console under
 // /api/<service>/...). Hash routes: #/orders, #/order/<id>, #/exceptions, #/stock,
-// #/dead-letters, #/kpis. No framework, no build.
+// #/dead-letters, #/ship-by, #/kpis. No framework, no build.
 "use strict";
 
 const view = document.getElementById("view");
 const flash = document.getElementById("flash");
+const CHANNELS = ["", "amazon", "shopify", "shopee", "aliexpress", "tiktok"];  // "": any
 
 function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -82,13 +83,12 @@ async function showOrders(params) {
   const q = new URLSearchParams(params);
   if (!q.get("limit")) q.set("limit", "50");
   const page = await api(`/api/intake/orders?${q}`);
-  const channels = ["", "amazon", "shopify", "shopee", "aliexpress", "tiktok"];
   const statuses = ["", "accepted", "held", "cancelled", "shipped", "delivered"];
   const option = (v, chosen) => `<option value="${v}" ${v === (chosen || "") ? "selected" : ""}>${v || "any"}</option>`;
   view.innerHTML = `
     <h2>Orders <span class="muted">(${page.total} found)</span></h2>
     <form class="filters" id="order-filters">
-      <label>channel <select name="channel">${channels.map((c) => option(c, params.channel)).join("")}</select></label>
+      <label>channel <select name="channel">${CHANNELS.map((c) => option(c, params.channel)).join("")}</select></label>
       <label>status <select name="status">${statuses.map((s) => option(s, params.status)).join("")}</select></label>
       <label>order id <input name="order_id" value="${esc(params.order_id)}"></label>
       <label>external id <input name="external_id" value="${esc(params.external_id)}"></label>
@@ -240,6 +240,39 @@ async function showDeadLetters() {
   });
 }
 
+// ---------------------------------------------------------------- ship-by: at risk and late
+// Fulfillment's alert list (50, 80 and 100 % of the time from placement to ship-by), as the
+// console gathers it (/api/ship-by); a ship-by the channel did not send is the seller's
+// handling time from the placement, marked "derived".
+async function showShipBy(params) {
+  const found = await api(`/api/ship-by?${new URLSearchParams(params.channel ? { channel: params.channel } : {})}`);
+  const option = (v) => `<option value="${v}" ${v === (params.channel || "") ? "selected" : ""}>${v || "any"}</option>`;
+  const counts = found.counts;
+  view.innerHTML = `
+    <h2>Ship-by: at risk and late <span class="muted">(${found.shipments.length}${found.channel ? ` on ${esc(found.channel)}` : ""})</span></h2>
+    ${found.unavailable.length ? `<p class="low">not reachable: ${esc(found.unavailable.join("; "))}</p>` : ""}
+    <form class="filters" id="ship-by-filters">
+      <label>marketplace <select name="channel">${CHANNELS.map(option).join("")}</select></label>
+      <button>Filter</button>
+    </form>
+    <div class="tiles" data-testid="ship-by-counts">
+      ${tile("late", counts.late, counts.late ? "bad" : "good")}${tile("at 80 %", counts["80 %"], counts["80 %"] ? "warn" : "")}${tile("at 50 %", counts["50 %"])}
+    </div>
+    <table data-testid="ship-by"><thead><tr><th>alert</th><th>order</th><th>marketplace</th><th>shipment</th><th>status</th><th>placed</th><th>ship-by</th><th>time used</th></tr></thead>
+    <tbody>${found.shipments.map((s) => `
+      <tr data-shipment="${esc(s.shipment_id)}" data-band="${esc(s.band)}"><td>${s.band === "late" ? `<span class="badge late">late</span>` : `<span class="badge at-risk">${esc(s.band)}</span>`}</td>
+      <td><a href="${esc(s.timeline)}">${esc(s.order_id)}</a></td><td>${esc(s.channel)}</td>
+      <td>${esc(s.shipment_id)}<br><span class="muted">${esc(s.location_id)}</span></td><td>${badge(s.status)}</td><td>${when(s.placed_at)}</td>
+      <td>${when(s.ship_by)}${s.ship_by_derived ? ` <span class="derived" title="the channel sent no ship-by: the seller's handling time from the placement">derived</span>` : ""}</td>
+      <td class="${s.band === "late" ? "low" : ""}">${esc(s.percent_used)} %</td></tr>`).join("") || `<tr><td colspan="8" class="muted">no shipment at risk: every one not shipped yet has more than half of its time to ship-by left</td></tr>`}
+    </tbody></table>`;
+  document.getElementById("ship-by-filters").onsubmit = (event) => {
+    event.preventDefault();
+    const channel = new FormData(event.target).get("channel");
+    location.hash = "#/ship-by" + (channel ? "?" + new URLSearchParams({ channel }) : "");
+  };
+}
+
 // ---------------------------------------------------------------- KPIs: the console draws the charts (SVG)
 function tile(name, value, tone = "") { return `<div class="tile ${tone}" data-kpi="${esc(name)}"><div class="value">${value}</div><div class="name">${esc(name)}</div></div>`; }
 async function showKpis() {
@@ -280,6 +313,7 @@ async function route() {
     exceptions: () => showExceptions(params),
     stock: showStock,
     "dead-letters": showDeadLetters,
+    "ship-by": () => showShipBy(params),
     kpis: showKpis,
   };
   view.dataset.ready = "false";
