@@ -133,6 +133,9 @@ async def test_the_marketplaces_answers_to_an_upload_are_kept(system: TestSystem
         transport=httpx.ASGITransport(app=service.api), base_url="http://fulfillment"
     ) as client:
         [listed] = (await client.get("/tracking-uploads")).json()
+        mine = (await client.get("/tracking-uploads", params={"order_id": "o-1"})).json()
+        others = (await client.get("/tracking-uploads", params={"order_id": "o-2"})).json()
+    assert (mine, others) == ([listed], [])  # one order's uploads (the console's timeline)
     assert (listed["status"], listed["attempts"]) == ("accepted", 2)
     assert len([m for m in uploads if getattr(m.event, "attempt", 0) == 2]) == 1
     assert await db.fetchval("SELECT count(*) FROM tracking_upload_answers") == 2

@@ -161,6 +161,9 @@ async def test_the_timeline_is_fetched_from_every_service_and_names_what_failed(
     assert services == {"intake", "fulfillment", "notifications"}
     assert found["unavailable"] == ["routing decisions: 500"]  # inventory's 404: nothing
     assert {request.url.host for request in seen} >= {"routing", "inventory"}
+    # the order's own uploads, not the newest of every order's (an older order's were lost)
+    uploads = next(r for r in seen if r.url.path == "/tracking-uploads")
+    assert uploads.url.params["order_id"] == "o-1"
 
 
 async def test_a_correlation_id_finds_its_order() -> None:

@@ -268,9 +268,10 @@ def _tracking_uploads(service: RunningService) -> APIRouter:
     async def list_uploads(
         status: str | None = Query(None, pattern="^(held|sent|accepted|retrying|refused)$"),
         limit: int = Query(50, ge=1, le=500),
+        order_id: str | None = Query(None, description="one order's uploads; none: all"),
     ) -> list[TrackingUpload]:
         async with service.pool.acquire() as conn:
-            rows = await store.tracking_uploads(conn, status, limit)
+            rows = await store.tracking_uploads(conn, status, limit, order_id)
         return [TrackingUpload.model_validate(dict(row)) for row in rows]
 
     @api.post(

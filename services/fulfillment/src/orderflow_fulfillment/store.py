@@ -514,8 +514,9 @@ async def take_due_uploads(
 
 
 async def tracking_uploads(
-    conn: asyncpg.Connection, status: str | None, limit: int
+    conn: asyncpg.Connection, status: str | None, limit: int, order_id: str | None = None
 ) -> list[asyncpg.Record]:
+    """Newest change first; of one status, of one order's shipments, or all."""
     return list(
         await conn.fetch(
             "SELECT u.shipment_id, s.order_id, u.channel, u.tracking_number, u.carrier_code,"
@@ -524,9 +525,11 @@ async def tracking_uploads(
             "  WHERE a.shipment_id = u.shipment_id ORDER BY a.id DESC LIMIT 1), '')"
             "  AS last_answer"
             " FROM tracking_uploads u JOIN shipments s USING (shipment_id)"
-            " WHERE ($1::text IS NULL OR u.status = $1) ORDER BY u.updated_at DESC LIMIT $2",
+            " WHERE ($1::text IS NULL OR u.status = $1) AND ($3::text IS NULL OR s.order_id = $3)"
+            " ORDER BY u.updated_at DESC LIMIT $2",
             status,
             limit,
+            order_id,
         )
     )
 

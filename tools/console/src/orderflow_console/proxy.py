@@ -38,8 +38,9 @@ class Upstreams:
         if service not in self.urls:
             return 0, f"the console was not told where {service} is"
         try:
+            # Empty params would drop the path's own query (httpx replaces it): None keeps it.
             response = await self.client.get(
-                self.url(service, path), params=params, headers=self.credentials
+                self.url(service, path), params=params or None, headers=self.credentials
             )
         except httpx.HTTPError as error:
             return 0, f"{service} unreachable: {error!r}"

@@ -167,7 +167,7 @@ SOURCES = {
     "decisions": ("routing", "/orders/{id}/decisions"),
     "reservation": ("inventory", "/reservations/{id}"),
     "shipments": ("fulfillment", "/orders/{id}/shipments"),
-    "uploads": ("fulfillment", "/tracking-uploads?limit=500"),
+    "uploads": ("fulfillment", "/tracking-uploads?order_id={id}&limit=500"),
     "notifications": ("notifications", "/orders/{id}/notifications"),
 }
 
