@@ -75,7 +75,7 @@ async def test_a_parcel_delivered_while_the_consumer_lags_is_not_told_delayed(
         delay_min_samples=10,
     )
     db = await system.db("notifications")
-    await lane_history(db, 12)
+    await lane_history(db, 30)
     bus = await system.bus("partners")
     for order_id in ("o-arrived", "o-quiet"):
         await bus.publish(topics.ORDERS, order_id, promised_in_an_hour(order_id))

@@ -50,6 +50,33 @@ async def note_transits(
     )
 
 
+# A lane's `quantile` transit from its parcels of the last `history_days`, as survival data
+# (Kaplan-Meier): a delivered one took its transit; one still on its way has taken at least its
+# time out so far (to `$4`, the news read) and is at risk of arriving until then. Counting only
+# deliveries, a lane whose parcels left together (a sale, a young lane) is judged by its fastest,
+# the first to arrive, and a parcel a little slower than them looks overdue; here the lane says
+# nothing until enough of its parcels arrived for the quantile to be known. Parameters: $1
+# quantile, $2 min deliveries, $3 history days, $4 news read up to (NULL: unknown).
+_LANE_QUANTILES = (
+    "observed AS (SELECT t.carrier, c.country, t.delivered_at IS NOT NULL AS arrived,"
+    "  extract(epoch FROM coalesce(t.delivered_at, $4::timestamptz, t.shipped_at)"
+    "   - t.shipped_at) AS took_s"
+    "  FROM transits t JOIN contacts c USING (order_id)"
+    "  WHERE coalesce(t.delivered_at, t.shipped_at)"
+    "   > now() - make_interval(secs => $3::float8 * 86400)),"
+    " at_risk AS (SELECT *, count(*) OVER (PARTITION BY carrier, country"
+    "   ORDER BY took_s DESC, arrived ROWS UNBOUNDED PRECEDING) AS n FROM observed),"
+    " surviving AS (SELECT carrier, country, took_s,"
+    "  exp(sum(ln(greatest(1 - 1.0 / n, 1e-12))) OVER (PARTITION BY carrier, country"
+    "   ORDER BY took_s, n DESC ROWS UNBOUNDED PRECEDING)) AS share"
+    "  FROM at_risk WHERE arrived),"
+    " lanes AS (SELECT carrier, country, count(*) AS samples,"
+    "  min(took_s) FILTER (WHERE share <= 1 - $1::float8 + 1e-9) AS transit_s"
+    "  FROM surviving GROUP BY 1, 2 HAVING count(*) >= $2"
+    "  AND min(took_s) FILTER (WHERE share <= 1 - $1::float8 + 1e-9) IS NOT NULL)"
+)
+
+
 async def predicted_late(
     conn: asyncpg.Connection,
     quantile: float,
@@ -59,8 +86,9 @@ async def predicted_late(
 ) -> list[asyncpg.Record]:
     """Shipments on their way that will arrive after their order's promise, while the promise
     still lies ahead, and whose customer has not heard of a delay yet. A shipment is expected by
-    its lane's `quantile` transit (over the lane's deliveries of the last `history_days`, if at
-    least `min_samples`); once it is out longer than that, it is slower than most of its lane
+    its lane's `quantile` transit (over the lane's parcels of the last `history_days`, with at
+    least `min_samples` delivered, those still on their way counted as out so far: see
+    _LANE_QUANTILES); once it is out longer than that, it is slower than most of its lane
     and expected by the median of the lane's deliveries that took longer than it has been out,
     and where none did, nothing says it will make it: it is predicted late (`expected_by`
     NULL). How long it has been out (`out_s`) is counted to `news_up_to`, the time up to which
@@ -68,12 +96,7 @@ async def predicted_late(
     silence. None (not known): out for no time, so only the lane's p90 speaks."""
     return list(
         await conn.fetch(
-            "WITH lanes AS (SELECT t.carrier, c.country, count(*) AS samples,"
-            "  percentile_cont($1) WITHIN GROUP"
-            "   (ORDER BY extract(epoch FROM t.delivered_at - t.shipped_at)) AS transit_s"
-            "  FROM transits t JOIN contacts c USING (order_id)"
-            "  WHERE t.delivered_at > now() - make_interval(secs => $3::float8 * 86400)"
-            "  GROUP BY 1, 2 HAVING count(*) >= $2),"
+            f"WITH {_LANE_QUANTILES},"
             " on_the_way AS (SELECT t.*, c.country, c.deliver_by, l.samples, l.transit_s,"
             "  extract(epoch FROM coalesce($4::timestamptz, t.shipped_at) - t.shipped_at) AS out_s"
             "  FROM transits t JOIN contacts c USING (order_id)"
