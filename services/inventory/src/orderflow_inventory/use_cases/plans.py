@@ -51,7 +51,8 @@ async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
     await store.reservations.save_decisions(unit.conn, decisions)
     for item, decision in zip(fresh, decisions, strict=True):
         _announce(item.unit, decision)
-    await after_stock_change(unit, sorted({sku for d in decisions for sku, _ in d.taken}))
+    taken_skus = sorted({sku for d in decisions for sku, _ in d.taken})  # locked above
+    await after_stock_change(unit, taken_skus, locked=True)
 
 
 def _announce(unit: UnitOfWork, decision: domain.Decision) -> None:
