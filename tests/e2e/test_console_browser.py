@@ -347,7 +347,7 @@ def test_an_operator_follows_an_order_releases_holds_and_replays_a_dead_letter(
 
             # the ship-by alert list (fulfillment's at-risk and late), then one marketplace's
             open_view("/ship-by", "table[data-testid=ship-by]")
-            for band in ("late", "at 80 %", "at 50 %"):
+            for band in ("late", "at 80 %", "at 50 %", "on-time ship rate (7 days)"):
                 expect(
                     page.locator(f"[data-testid=ship-by-counts] [data-kpi='{band}']")
                 ).to_be_visible()

@@ -2,7 +2,7 @@
 time from placement to ship-by: fulfillment's GET /shipments/at-risk (from 50 %) and
 /shipments/late as one list, late first, each shipment once in the band it reached, with its
 marketplace, ship-by (derived or the marketplace's), the share of its time used and a link to
-its order's timeline."""
+its order's timeline; and that marketplace's on-time ship rate and order-to-ship time."""
 
 import asyncio
 from typing import Any
@@ -50,13 +50,16 @@ def rows_of(at_risk: list[Json], late: list[Json]) -> list[dict[str, Any]]:
 
 
 async def fetch(upstreams: Upstreams, channel: str | None) -> dict[str, Any]:
+    """The alert list, and the same marketplace's shipping KPIs (fulfillment's /kpis: on-time
+    ship rate, order-to-ship p50 and p90 over 7 days)."""
     wanted = {"channel": channel} if channel else {}
-    paths = {"at-risk": "/shipments/at-risk", "late": "/shipments/late"}
+    paths = {"at-risk": "/shipments/at-risk", "late": "/shipments/late", "kpis": "/kpis"}
     answers = await asyncio.gather(
         upstreams.get_json("fulfillment", paths["at-risk"], percent=FIRST_ALERT, **wanted),
         upstreams.get_json("fulfillment", paths["late"], **wanted),
+        upstreams.get_json("fulfillment", paths["kpis"], **wanted),
     )
-    found: dict[str, list[Json]] = {}
+    found: dict[str, Json] = {}
     unavailable = []
     for name, (status, body) in zip(paths, answers, strict=True):
         if status == 200:
@@ -68,5 +71,6 @@ async def fetch(upstreams: Upstreams, channel: str | None) -> dict[str, Any]:
         "channel": channel,
         "shipments": rows,
         "counts": {name: sum(row["band"] == name for row in rows) for name, _ in BANDS},
+        "kpis": found.get("kpis"),
         "unavailable": unavailable,
     }

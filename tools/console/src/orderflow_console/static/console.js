@@ -16,6 +16,7 @@ function when(iso) {
   return isNaN(d) ? esc(iso) : d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
 function pct(x) { return x === null || x === undefined ? "–" : (100 * x).toFixed(1) + " %"; }
+function hours(h) { return h === null || h === undefined ? "–" : h < 1 ? (60 * h).toFixed(1) + " min" : h.toFixed(2) + " h"; }
 function num(x, digits = 1) { return x === null || x === undefined ? "–" : Number(x).toFixed(digits); }
 function badge(status) { return `<span class="badge ${esc(status)}">${esc(status)}</span>`; }
 
@@ -247,7 +248,7 @@ async function showDeadLetters() {
 async function showShipBy(params) {
   const found = await api(`/api/ship-by?${new URLSearchParams(params.channel ? { channel: params.channel } : {})}`);
   const option = (v) => `<option value="${v}" ${v === (params.channel || "") ? "selected" : ""}>${v || "any"}</option>`;
-  const counts = found.counts;
+  const counts = found.counts, ship = found.kpis || {};
   view.innerHTML = `
     <h2>Ship-by: at risk and late <span class="muted">(${found.shipments.length}${found.channel ? ` on ${esc(found.channel)}` : ""})</span></h2>
     ${found.unavailable.length ? `<p class="low">not reachable: ${esc(found.unavailable.join("; "))}</p>` : ""}
@@ -257,6 +258,7 @@ async function showShipBy(params) {
     </form>
     <div class="tiles" data-testid="ship-by-counts">
       ${tile("late", counts.late, counts.late ? "bad" : "good")}${tile("at 80 %", counts["80 %"], counts["80 %"] ? "warn" : "")}${tile("at 50 %", counts["50 %"])}
+      ${tile("on-time ship rate (7 days)", pct(ship.on_time_ship_rate))}${tile("order to ship p50", hours(ship.order_to_ship_p50_hours))}${tile("order to ship p90", hours(ship.order_to_ship_p90_hours))}
     </div>
     <table data-testid="ship-by"><thead><tr><th>alert</th><th>order</th><th>marketplace</th><th>shipment</th><th>status</th><th>placed</th><th>ship-by</th><th>time used</th></tr></thead>
     <tbody>${found.shipments.map((s) => `
