@@ -5,6 +5,8 @@ import uuid
 
 import asyncpg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_runtime import inbox, outbox
@@ -78,3 +80,28 @@ async def test_a_failing_block_rolls_back_the_claim(system: TestSystem) -> None:
         async with transaction_in_two_trips(pool, inbox.claim_unseen_statement([event_id])):
             raise RuntimeError("handler failed")
     assert await pool.fetchval("SELECT count(*) FROM inbox") == 0
+
+
+async def test_any_text_without_nul_reads_back_as_it_was_written(postgres_url: str) -> None:
+    """The outbox's hand-built string constants (`outbox._literal`), against PostgreSQL's own
+    parser: whatever a marketplace sends (quotes, backslashes, escapes spelled out, any plane of
+    Unicode) comes back byte for byte, and nothing after it runs as SQL."""
+    conn = await asyncpg.connect(postgres_url)
+    try:
+
+        @settings(max_examples=300, deadline=None)
+        @given(st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",))))
+        def read_back(text: str) -> None:
+            texts.append(text)
+
+        texts: list[str] = []
+        read_back()
+        literals = ", ".join(outbox._literal(text) for text in texts)
+        row = await conn.fetchrow(f"SELECT ARRAY[{literals}]::text[] AS texts")
+        assert row is not None
+        wrong = [
+            (sent, read) for sent, read in zip(texts, row["texts"], strict=True) if sent != read
+        ]
+        assert wrong == []
+    finally:
+        await conn.close()
