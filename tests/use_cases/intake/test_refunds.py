@@ -127,7 +127,7 @@ async def test_a_refund_of_a_held_order_waits_with_why_and_is_told_on_its_releas
 
     waiting = await deliver(intake, refund("r-1", "5.00"))
     assert waiting == []
-    [(action, detail)] = [entry for entry in await audit(intake) if entry[0] == "refund_waiting"]
+    [(_, detail)] = [entry for entry in await audit(intake) if entry[0] == "refund_waiting"]
     assert "held, not accepted" in detail["reason"]
 
     released = await deliver(intake, payment("paid", True, 5))
