@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipByEscalated
+from orderflow_contracts.intake import OrderCancelled
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import WarehouseReported
 from orderflow_fulfillment import app, kpis, store
@@ -172,3 +173,26 @@ async def test_each_channel_has_the_handling_time_the_seller_set(
         ("o-other", MONDAY + timedelta(days=2)),  # none set: the default
         ("o-shopify", MONDAY + timedelta(days=1)),
     ]
+
+
+async def test_a_shipment_of_a_cancelled_order_is_not_hurried(fulfillment) -> None:
+    now = datetime.now(UTC)
+    for order_id in ("o-1", "o-2"):
+        plan = planned(
+            order_id,
+            ("us-ontario", "MUG-RED", 1),
+            placed_at=now - timedelta(hours=11),
+            ship_by=now - timedelta(hours=1),
+        )
+        await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, StockReserved(plan=plan))
+    # o-1 cancelled after its pick task: its stop is asked, the warehouse has not answered
+    cancelled = OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1")
+    await fulfillment.deliver(topics.ORDERS, cancelled)
+
+    assert [row["order_id"] for row in await store.at_risk(fulfillment.conn, now, 50)] == ["o-2"]
+    figures = await kpis.of(fulfillment.conn, 7)
+    assert (figures.at_risk, figures.late) == (1, 1)
+    async with fulfillment.unit_of_work() as uow:
+        await escalate_ship_by(uow, now)
+    alerts = [m.envelope.event() for m in uow.outgoing if m.topic == topics.FULFILLMENT_ALERTS]
+    assert [(a.order_id, a.level) for a in alerts] == [("o-2", 100)]  # type: ignore[attr-defined]

@@ -39,7 +39,7 @@ async def of(conn: asyncpg.Connection, days: int, channel: str | None = None) ->
         order_to_ship_p50_hours=_float(row["order_to_ship_p50_hours"]),
         order_to_ship_p90_hours=_float(row["order_to_ship_p90_hours"]),
         at_risk=len(risky),
-        late=sum(1 for shipment in risky if shipment["percent_used"] > 100),
+        late=sum(1 for shipment in risky if shipment["ship_by"] <= now),  # as /shipments/late
     )
 
 

@@ -369,6 +369,8 @@ async def history(
 
 
 SHIP_BY_LEVELS = (50, 80, 100)
+# The ship-by clock watches shipments still to ship: not one whose order was cancelled (its stop
+# is asked of the warehouse; shipping it would be the wrong thing to hurry).
 
 
 async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
@@ -381,6 +383,7 @@ async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyn
             "  s.ship_by_derived, max(l.level) AS level"
             " FROM shipments s CROSS JOIN unnest($2::int[]) AS l(level)"
             " WHERE s.status IN ('pick_requested', 'accepted', 'picked', 'packed')"
+            "  AND s.cancel_requested_at IS NULL"
             "  AND s.ship_by IS NOT NULL AND s.placed_at IS NOT NULL"
             "  AND $1 >= s.placed_at + (s.ship_by - s.placed_at) * (l.level / 100.0)"
             " GROUP BY s.shipment_id),"
@@ -397,8 +400,8 @@ async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyn
 async def at_risk(
     conn: asyncpg.Connection, now: datetime, min_percent: int, channel: str | None = None
 ) -> list[asyncpg.Record]:
-    """Shipments not shipped yet with a ship-by, and the share of their time to it used; of
-    one marketplace, or of all."""
+    """Shipments not shipped yet (nor asked to stop) with a ship-by, and the share of their
+    time to it used; of one marketplace, or of all."""
     return list(
         await conn.fetch(
             "SELECT shipment_id, order_id, location_id, channel, status, placed_at, ship_by,"
@@ -406,6 +409,7 @@ async def at_risk(
             "  / greatest(extract(epoch FROM ship_by - placed_at), 1) * 100)::numeric)::int"
             "  AS percent_used"
             " FROM shipments WHERE status IN ('pick_requested', 'accepted', 'picked', 'packed')"
+            " AND cancel_requested_at IS NULL"
             " AND ship_by IS NOT NULL AND placed_at IS NOT NULL"
             " AND $1 >= placed_at + (ship_by - placed_at) * ($2 / 100.0)"
             " AND ($3::text IS NULL OR channel = $3)"
