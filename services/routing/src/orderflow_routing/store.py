@@ -156,20 +156,12 @@ async def used_today(conn: asyncpg.Connection, days: Mapping[str, date]) -> dict
     return {row["location_id"]: row["shipments"] for row in rows}
 
 
-async def _add_load(conn: asyncpg.Connection, shipped: list[tuple[str, date]]) -> None:
-    """Count planned shipments against each location's capacity of its own day, in key
-    order (two batches counting at once must not deadlock)."""
+def _load_added(shipped: list[tuple[str, date]]) -> tuple[list[str], list[date], list[int]]:
+    """Planned shipments counted per location and its own day, in key order (two batches
+    counting at once must not deadlock): the arrays record_decisions adds to location_load."""
     counts = Counter(shipped)
     ordered = sorted(counts)
-    await conn.execute(
-        "INSERT INTO location_load (location_id, day, shipments)"
-        " SELECT * FROM unnest($1::text[], $2::date[], $3::int[])"
-        " ON CONFLICT (location_id, day)"
-        " DO UPDATE SET shipments = location_load.shipments + EXCLUDED.shipments",
-        [loc for loc, _ in ordered],
-        [day for _, day in ordered],
-        [counts[key] for key in ordered],
-    )
+    return [loc for loc, _ in ordered], [day for _, day in ordered], [counts[k] for k in ordered]
 
 
 async def release_load(conn: asyncpg.Connection, order_id: str, attempt: int) -> None:
@@ -275,34 +267,35 @@ class Outcome:
 async def record_decisions(
     conn: asyncpg.Connection, decisions: list[tuple[str, int, Outcome]]
 ) -> None:
-    """Each order's attempt and status, and its decision with the explanation, for a batch."""
-    ids = [order_id for order_id, _, _ in decisions]
-    attempts = [attempt for _, attempt, _ in decisions]
-    outcomes = ["planned" if o.plan else "unroutable" for _, _, o in decisions]
-    await conn.execute(
-        "UPDATE orders SET attempt = d.attempt, status = d.status, updated_at = now()"
-        " FROM unnest($1::text[], $2::int[], $3::text[]) AS d(order_id, attempt, status)"
-        " WHERE orders.order_id = d.order_id",
-        ids,
-        attempts,
-        outcomes,
-    )
-    await conn.execute(
-        "INSERT INTO decisions (order_id, attempt, outcome, explanation)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[]) ON CONFLICT DO NOTHING",
-        ids,
-        attempts,
-        outcomes,
-        [json.dumps(o.explanation, default=str) for _, _, o in decisions],
-    )
-    await _add_load(
-        conn,
+    """Each order's attempt and status, its decision with the explanation, and its planned
+    shipments counted against capacity, for a batch: one statement (three were three round
+    trips a batch, measured in the latency case at 100 orders/s)."""
+    locations, days, shipments = _load_added(
         [
             (s.location_id, o.days[s.location_id])
             for _, _, o in decisions
             if o.plan
             for s in o.plan.shipments
-        ],
+        ]
+    )
+    await conn.execute(
+        "WITH d AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[])"
+        "  AS d(order_id, attempt, status, explanation)),"
+        " updated AS (UPDATE orders SET attempt = d.attempt, status = d.status,"
+        "  updated_at = now() FROM d WHERE orders.order_id = d.order_id),"
+        " decided AS (INSERT INTO decisions (order_id, attempt, outcome, explanation)"
+        "  SELECT * FROM d ON CONFLICT DO NOTHING)"
+        " INSERT INTO location_load (location_id, day, shipments)"
+        " SELECT * FROM unnest($5::text[], $6::date[], $7::int[])"
+        " ON CONFLICT (location_id, day)"
+        " DO UPDATE SET shipments = location_load.shipments + EXCLUDED.shipments",
+        [order_id for order_id, _, _ in decisions],
+        [attempt for _, attempt, _ in decisions],
+        ["planned" if o.plan else "unroutable" for _, _, o in decisions],
+        [json.dumps(o.explanation, default=str) for _, _, o in decisions],
+        locations,
+        days,
+        shipments,
     )
 
 
