@@ -19,6 +19,8 @@ from tests.faults.report import Report
 
 SHIPPED = ("shipped", "in_transit", "out_for_delivery", "delivered")
 KINDS = ("shipped", "delivered")
+# intake's statuses of an order it accepted, as its parcels go (delivered since 8aa33e3)
+ACCEPTED = ("accepted", "shipped", "delivered")
 # A mail in flight when its sender died: it may have gone out, so it is never sent again (at
 # most once); 'unconfirmed' once SENDING_LEASE_S passes, for an operator to see.
 IN_DOUBT = ("sending", "unconfirmed")
@@ -121,7 +123,7 @@ def _judge(report: Report, facts: Facts, order_id: str) -> None:
         if order == order_id and n in facts.notifications
     )
     effects = {
-        "intake: order accepted": facts.intake.get(order_id) in ("accepted", "shipped"),
+        "intake: order accepted": facts.intake.get(order_id) in ACCEPTED,
         "routing: plan reserved": facts.routing.get(order_id) == "reserved",
         "inventory: stock reserved": order_id in facts.reservations,
         "inventory: reservation committed": facts.reservations.get(order_id) == "committed",
@@ -143,7 +145,7 @@ def _judge(report: Report, facts: Facts, order_id: str) -> None:
 def _stage(facts: Facts, order_id: str, shipments: list[asyncpg.Record], notified: set[str]) -> str:
     """The first station the order is still waiting at."""
     status = facts.intake.get(order_id)
-    if status not in ("accepted", "shipped"):
+    if status not in ACCEPTED:
         return f"intake ({status or 'not seen'})"
     if facts.routing.get(order_id) != "reserved":
         return f"routing ({facts.routing.get(order_id, 'not seen')})"
