@@ -163,6 +163,35 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+# The peer (issue 20): Saleor's marketplace order import on a 2-core machine like this one.
+SALEOR_IMPORT_ORDERS_PER_S = 4.46
+SALEOR_ACCEPTED_ORDERS, SALEOR_UNITS_IN_STOCK = 2000, 100
+
+
+def peer_comparison(results: list[CaseResult]) -> list[str]:
+    """This run beside Saleor's measured import: its rate against our order to pick task, its
+    oversell against our flash sale's."""
+    by_case = {result.case: result for result in results}
+    lines = [
+        f"peer, Saleor's marketplace import: {SALEOR_IMPORT_ORDERS_PER_S} orders/s; it accepted"
+        f" {SALEOR_ACCEPTED_ORDERS:,} orders for {SALEOR_UNITS_IN_STOCK} units in stock"
+        f" ({SALEOR_ACCEPTED_ORDERS - SALEOR_UNITS_IN_STOCK:,} oversold)"
+    ]
+    if pipeline := by_case.get("order to pick task"):
+        times = pipeline.median / SALEOR_IMPORT_ORDERS_PER_S
+        lines.append(
+            f"orderflow, order to pick task: {number(pipeline.median)} orders/s, {times:,.0f}x"
+        )
+    if flash := by_case.get("flash sale: inventory service"):
+        oversold = next((v.actual for v in flash.verdicts if v.target is OVERSOLD), None)
+        answers = flash.details.get("answers", {})
+        lines.append(
+            f"orderflow, flash sale: {_compact(answers)}; oversold units:"
+            f" {'not measured' if oversold is None else f'{oversold:,.0f}'}"
+        )
+    return lines
+
+
 def print_table(results: list[CaseResult], console: Console) -> None:
     table = Table(title="orderflow bench (median of repeats)", show_lines=True)
     for column in ("case", "median", "unit", "repeats", "target", "details"):
@@ -173,6 +202,8 @@ def print_table(results: list[CaseResult], console: Console) -> None:
         verdicts = "\n".join(v.describe() for v in result.verdicts) or "-"
         table.add_row(result.case, number(result.median), result.unit, repeats, verdicts, details)
     console.print(table)
+    for line in peer_comparison(results):
+        console.print(line)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     console.print(f"load average (1, 5, 15 min) at the end: {load}; {psutil.cpu_count()} CPUs")
 

@@ -113,3 +113,23 @@ def test_json_carries_each_verdict_with_its_figure():
 def test_ratios_keep_their_decimals_and_rates_their_thousands():
     assert number(1.234) == "1.23"
     assert number(12345.6) == "12,346"
+
+
+def test_the_peer_stands_beside_this_runs_pick_tasks_and_oversell():
+    pipeline = CaseResult("order to pick task", "orders/s", [446.0, 500.0, 400.0])
+    flash = CaseResult(
+        "flash sale: inventory service",
+        "answers/s",
+        [3000.0],
+        {"answers": {"StockReserved": 1000, "ReservationRejected": 9000}},
+        [figures.OVERSOLD.check(0)],
+    )
+    lines = figures.peer_comparison([pipeline, flash])
+    assert lines[0].startswith("peer, Saleor's marketplace import: 4.46 orders/s")
+    assert "(1,900 oversold)" in lines[0]
+    assert lines[1] == "orderflow, order to pick task: 446 orders/s, 100x"
+    assert lines[2].endswith("StockReserved 1000, ReservationRejected 9000; oversold units: 0")
+
+
+def test_the_peer_alone_when_the_run_has_neither_case():
+    assert len(figures.peer_comparison([])) == 1
