@@ -11,6 +11,7 @@ import pytest
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import ShipmentStatus
 from orderflow_runtime import RunningService
+from orderflow_runtime.kafka import partition_of
 from orderflow_testing.system import TestSystem, eventually
 
 from tests.integration.notifications.test_customer_emails import accepted, shipped
@@ -109,6 +110,66 @@ async def test_a_parcel_delivered_while_the_consumer_lags_is_not_told_delayed(
     await asyncio.sleep(1)  # a few more checks
     assert told_while_behind == []
     assert await _told_delayed(db) == ["o-quiet"]
+
+
+async def test_a_caught_up_replica_leaves_a_parcel_on_a_lagging_replicas_partition_to_it(
+    system: TestSystem, start, smtp
+) -> None:
+    """Two replicas share the consumer group: the one caught up on its partitions tells of its
+    own quiet parcel, and not of one whose 'delivered' waits on the other's held partition."""
+    await system.create_topics([])
+    settings = {"smtp_port": smtp.port, "delay_check_interval_s": 0.2, "delay_min_samples": 10}
+    ahead = await start(system, "notifications", **settings)
+    behind = await start(system, "notifications", **settings)
+    owned = await eventually(lambda: _split_between(ahead, behind, system.partitions), timeout_s=60)
+    quiet = _order_on(owned[0], "o-quiet", system.partitions)
+    arrived = _order_on(owned[1], "o-arrived", system.partitions)
+    db = await system.db("notifications")
+    await lane_history(db, 30)
+    bus = await system.bus("partners")
+    for order_id in (quiet, arrived):
+        await bus.publish(topics.ORDERS, order_id, promised_in_an_hour(order_id))
+        await bus.publish(topics.FULFILLMENT_STATUS, order_id, shipped(order_id))
+    await bus.flush()
+    await eventually(
+        lambda: db.fetchval("SELECT count(*) = 2 FROM transits WHERE order_id LIKE 'o-%'")
+    )
+
+    held = HeldConsumer(behind)
+    await bus.publish(
+        topics.FULFILLMENT_STATUS, arrived, shipped(arrived, ShipmentStatus.DELIVERED)
+    )
+    await bus.flush()
+    await asyncio.wait_for(held.holding.wait(), timeout=20)
+    await asyncio.sleep(3 * LANE_TRANSIT_S)  # both out three times their lane's p90, it seems
+    told_while_one_behind = await _told_delayed(db)
+    held.released.set()
+
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT delivered_at IS NOT NULL FROM transits WHERE order_id = $1", arrived
+        )
+    )
+    await asyncio.sleep(1)  # a few more checks
+    assert told_while_one_behind == [quiet]
+    assert await _told_delayed(db) == [quiet]
+
+
+async def _split_between(
+    first: RunningService, second: RunningService, partitions: int
+) -> tuple[set[int], set[int]] | None:
+    """Each replica's partitions of the carrier news, once the group has split all of them."""
+    owned = [await s.owned_partitions(topics.FULFILLMENT_STATUS) for s in (first, second)]
+    if owned[0] is None or owned[1] is None:
+        return None
+    mine, theirs = set(owned[0].read_up_to), set(owned[1].read_up_to)
+    return (mine, theirs) if mine | theirs == set(range(partitions)) and not mine & theirs else None
+
+
+def _order_on(partitions: set[int], name: str, count: int) -> str:
+    return next(
+        f"{name}-{n}" for n in range(1000) if partition_of(f"{name}-{n}", count) in partitions
+    )
 
 
 async def _told_delayed(db: Any) -> list[str]:

@@ -3,6 +3,7 @@ the Kafka consumer with retries and dead-lettering, logging, health."""
 
 from orderflow_runtime.consumer import Item, Subscriptions
 from orderflow_runtime.errors import PoisonMessage
+from orderflow_runtime.progress import OwnedPartitions
 from orderflow_runtime.service import (
     RunningService,
     ServiceSpec,
@@ -17,6 +18,7 @@ from orderflow_runtime.unit_of_work import UnitOfWork
 
 __all__ = [
     "Item",
+    "OwnedPartitions",
     "PoisonMessage",
     "RunningService",
     "ServiceSettings",

@@ -27,7 +27,7 @@ from orderflow_runtime.errors import INFRASTRUCTURE_ERRORS, PoisonMessage
 from orderflow_runtime.kafka import TopicNames
 from orderflow_runtime.metrics import ServiceMetrics
 from orderflow_runtime.offsets import OffsetCommits
-from orderflow_runtime.progress import ReadProgress
+from orderflow_runtime.progress import OwnedPartitions, ReadProgress
 from orderflow_runtime.tracing import Tracing
 from orderflow_runtime.unit_of_work import UnitOfWork, log_fields
 
@@ -282,6 +282,11 @@ class EventConsumer:
         """The time up to which the news on `topic` is applied: now when caught up, else the
         last applied record's time; None when unknown (see ReadProgress.read_up_to)."""
         return await self._progress.read_up_to(self._names.physical(topic))
+
+    async def owned_partitions(self, topic: str) -> OwnedPartitions | None:
+        """`topic`'s partitions this consumer owns, each with the time its news is applied up
+        to (see ReadProgress.owned)."""
+        return await self._progress.owned(self._names.physical(topic))
 
     async def run(self) -> None:
         self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])

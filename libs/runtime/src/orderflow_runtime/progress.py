@@ -3,12 +3,38 @@ reasons from what has not happened yet (a parcel not delivered by now) asks this
 concludes, so that news already on the topic but not read yet is not taken for silence."""
 
 import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import IllegalStateError
 
+from orderflow_runtime.kafka import partition_of
+
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+
+
+@dataclass(frozen=True)
+class OwnedPartitions:
+    """The partitions of a topic this process owns, each with the time its news is applied up
+    to (None: not known), out of the topic's `count`. With replicas sharing a consumer group,
+    news keyed `key` is read by the one owning `partition_of(key)`: only its owner can say
+    whether that news has come."""
+
+    count: int
+    read_up_to: Mapping[int, datetime | None]
+
+    def owns(self, key: str) -> bool:
+        return partition_of(key, self.count) in self.read_up_to
+
+    @property
+    def earliest(self) -> datetime | None:
+        """Up to when all of it is read: the earliest, None where one is not known."""
+        times = list(self.read_up_to.values())
+        if not times or any(time is None for time in times):
+            return None
+        return min(time for time in times if time is not None)
 
 
 class ReadProgress:
@@ -37,16 +63,18 @@ class ReadProgress:
         them: the news up to then is known, what came after may be waiting. None where that
         cannot be said: no partition of the topic assigned, one not fetched yet, or one behind
         with no record applied by this process yet."""
+        owned = await self.owned(physical_topic)
+        return owned.earliest if owned else None
+
+    async def owned(self, physical_topic: str) -> OwnedPartitions | None:
+        """The topic's partitions assigned to this process, each read up to `read_up_to`'s
+        time for it alone; None where none is assigned or the topic's size is not known."""
         partitions = [p for p in self._consumer.assignment() if p.topic == physical_topic]
-        if not partitions:
+        count = len(self._consumer.partitions_for_topic(physical_topic) or ())
+        if not partitions or not count:
             return None
-        known: list[datetime] = []
-        for partition in partitions:
-            up_to = await self._partition_read_up_to(partition)
-            if up_to is None:
-                return None
-            known.append(up_to)
-        return min(known)
+        read_up_to = {p.partition: await self._partition_read_up_to(p) for p in partitions}
+        return OwnedPartitions(count, read_up_to)
 
     async def _partition_read_up_to(self, partition: TopicPartition) -> datetime | None:
         try:

@@ -25,6 +25,7 @@ from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, cre
 from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.metrics import ServiceMetrics, Snapshot
 from orderflow_runtime.outbox import Relay
+from orderflow_runtime.progress import OwnedPartitions
 from orderflow_runtime.settings import ServiceSettings
 from orderflow_runtime.tracing import Tracing
 from orderflow_runtime.unit_of_work import UnitOfWork
@@ -164,6 +165,14 @@ class RunningService:
         fetched yet, or behind since it started). Work that concludes from news not having come
         (a parcel not delivered yet) measures against this, not the clock."""
         return await self.consumer.read_up_to(topic)
+
+    async def owned_partitions(self, topic: str) -> OwnedPartitions | None:
+        """`topic`'s partitions this replica owns, each with the time it has applied their news
+        up to (now where at the end, else the last record applied; None where unknown); None
+        where it owns none. With replicas sharing the consumer group, work that concludes from
+        news not having come does so only for the keys it owns (`OwnedPartitions.owns`): news
+        for the others may wait, unread, on another replica's lagging partition."""
+        return await self.consumer.owned_partitions(topic)
 
     def unit_of_work(
         self, correlation: str = ""

@@ -34,10 +34,9 @@ def create_spec(settings: Settings) -> ServiceSpec:
     forecast = delays.DelayForecast(settings.delay_quantile, settings.delay_min_samples)
 
     async def tell_predicted_delays(service: RunningService, uow: UnitOfWork) -> int:
-        news_up_to = await service.read_up_to(topics.FULFILLMENT_STATUS)
-        return await delays.tell_predicted_delays(
-            uow, forecast, news_up_to, settings.merge_window_s
-        )
+        # Replicas share the consumer group: each tells only of the parcels whose news it reads.
+        owned = await service.owned_partitions(topics.FULFILLMENT_STATUS)
+        return await delays.tell_own_predicted_delays(uow, forecast, owned, settings.merge_window_s)
 
     return ServiceSpec(
         name="notifications",

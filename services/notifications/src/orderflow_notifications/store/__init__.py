@@ -34,6 +34,7 @@ from orderflow_notifications.store.transits import (
     departures,
     lane_transits,
     note_transits,
+    orders_on_the_way,
     predicted_late,
     set_expected_arrivals,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "mark_sending",
     "note_transits",
     "notifications",
+    "orders_on_the_way",
     "predicted_late",
     "queue",
     "record_attempts",
