@@ -278,11 +278,6 @@ class EventConsumer:
                 behind[(topic, partition.partition)] = max(end - self._next[partition], 0)
         return behind
 
-    async def read_up_to(self, topic: str) -> datetime | None:
-        """The time up to which the news on `topic` is applied: now when caught up, else the
-        last applied record's time; None when unknown (see ReadProgress.read_up_to)."""
-        return await self._progress.read_up_to(self._names.physical(topic))
-
     async def owned_partitions(self, topic: str) -> OwnedPartitions | None:
         """`topic`'s partitions this consumer owns, each with the time its news is applied up
         to (see ReadProgress.owned)."""

@@ -1,7 +1,7 @@
 """Prometheus metrics every service serves at /metrics: its consumer (records by outcome,
-batches, their size and duration, handler time by event type, lag per partition), its outbox and relay (backlog, age of the
-oldest unsent row, refused rows, published), and its HTTP API's latency. Each service has a
-registry of its own: tests run several services in one process."""
+batches, their size and duration, handler time by event type, lag per partition), its outbox
+and relay (backlog, age of the oldest unsent row, refused rows, published), and its HTTP API's
+latency. Each service has a registry of its own: tests run several services in one process."""
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field

@@ -57,18 +57,12 @@ class ReadProgress:
         """The batch committed or failed (a failed one was sought back to its start)."""
         self._applying = {}
 
-    async def read_up_to(self, physical_topic: str) -> datetime | None:
-        """Now where every assigned partition of the topic is applied to its end (as of the
-        last fetch); where some are behind, the earliest time of the last record applied on
-        them: the news up to then is known, what came after may be waiting. None where that
-        cannot be said: no partition of the topic assigned, one not fetched yet, or one behind
-        with no record applied by this process yet."""
-        owned = await self.owned(physical_topic)
-        return owned.earliest if owned else None
-
     async def owned(self, physical_topic: str) -> OwnedPartitions | None:
-        """The topic's partitions assigned to this process, each read up to `read_up_to`'s
-        time for it alone; None where none is assigned or the topic's size is not known."""
+        """The topic's partitions assigned to this process, each with the time its news is
+        applied up to: now where it is applied to its end (as of the last fetch), else the time
+        of the last record applied on it; None for one not fetched yet, or behind with no record
+        applied by this process yet. None where no partition of the topic is assigned or its
+        size is not known."""
         partitions = [p for p in self._consumer.assignment() if p.topic == physical_topic]
         count = len(self._consumer.partitions_for_topic(physical_topic) or ())
         if not partitions or not count:

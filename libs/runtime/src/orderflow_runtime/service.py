@@ -9,7 +9,7 @@ import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -65,7 +65,7 @@ def every_with_service(
     name: str = "",
 ) -> BackgroundTask:
     """`every`, for work that asks the running service something first (such as how far its
-    consumer has read a topic: `RunningService.read_up_to`)."""
+    consumer has read a topic: `RunningService.owned_partitions`)."""
     name = name or getattr(work, "__name__", repr(work))
 
     async def run(service: "RunningService") -> None:
@@ -157,14 +157,6 @@ class RunningService:
                 kpis=kpis,
             )
         )
-
-    async def read_up_to(self, topic: str) -> datetime | None:
-        """The time up to which the service has applied the news on `topic`: now where its
-        consumer is at the end of each of its partitions of it, else the time of the last record
-        it applied on the one furthest behind; None where it cannot tell (not assigned or not
-        fetched yet, or behind since it started). Work that concludes from news not having come
-        (a parcel not delivered yet) measures against this, not the clock."""
-        return await self.consumer.read_up_to(topic)
 
     async def owned_partitions(self, topic: str) -> OwnedPartitions | None:
         """`topic`'s partitions this replica owns, each with the time it has applied their news
