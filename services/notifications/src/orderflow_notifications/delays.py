@@ -9,6 +9,7 @@ to the time notifications has read the carrier's news up to (`news_up_to`), neve
 each checks only the parcels whose news comes on the partitions it owns, to the time it has
 read those up to: no other replica can know whether their news has come."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,8 +45,7 @@ async def tell_own_predicted_delays(
     replicas than partitions): nothing to tell until some are."""
     if owned is None:
         return 0
-    orders = [order for order in await store.orders_on_the_way(uow.conn) if owned.owns(order)]
-    return await _tell(uow, forecast, owned.earliest, orders, merge_window_s)
+    return await _tell(uow, forecast, owned.earliest, owned.owns, merge_window_s)
 
 
 async def tell_predicted_delays(
@@ -58,24 +58,21 @@ async def tell_predicted_delays(
     applied (now when the consumer is caught up, else the last record it applied); None when
     unknown: no parcel counts as out longer than its lane's p90, only the p90 itself against
     the promise speaks. For a process that reads all of the news."""
-    return await _tell(uow, forecast, news_up_to, None, merge_window_s)
+    return await _tell(uow, forecast, news_up_to, lambda _order: True, merge_window_s)
 
 
 async def _tell(
     uow: UnitOfWork,
     forecast: DelayForecast,
     news_up_to: datetime | None,
-    of_orders: list[str] | None,
+    tells_of: Callable[[str], bool],
     merge_window_s: float,
 ) -> int:
-    late = await store.predicted_late(
-        uow.conn,
-        forecast.quantile,
-        forecast.min_samples,
-        forecast.history_days,
-        news_up_to,
-        of_orders,
+    """The late parcels of the orders this process `tells_of`; the lanes are judged over all."""
+    predicted = await store.predicted_late(
+        uow.conn, forecast.quantile, forecast.min_samples, forecast.history_days, news_up_to
     )
+    late = [shipment for shipment in predicted if tells_of(shipment["order_id"])]
     for shipment in late:
         _log_forecast(shipment, news_up_to)
     news = [

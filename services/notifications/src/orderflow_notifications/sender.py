@@ -56,19 +56,18 @@ async def send_due(
     connection, so a database blip leaves in doubt only the mails in flight, as a crash does."""
     attempts: list[store.Attempt] = []  # each mail's outcome as soon as it is known
     unit: UnitOfWork | None = None
+    links = settings.unsubscribe_links()
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
                 leased = await store.lease_due(
                     conn, limit, settings.round_lease_s, bursts=settings.merge_window_s > 0
                 )
-                rows = await _hold_back(conn, leased, settings.unsubscribe_links())
+                rows = await _hold_back(conn, leased, links)
             if not rows:
                 return len(leased)
             unit = UnitOfWork(conn, "notifications")
-            round_ = Round(
-                conn, asyncio.Lock(), settings, catalog, unit, webhook, settings.unsubscribe_links()
-            )
+            round_ = Round(conn, asyncio.Lock(), settings, catalog, unit, webhook, links)
             lanes: list[list[asyncpg.Record]] = [[] for _ in sessions]
             for row in rows:
                 lanes[zlib.crc32(row["order_id"].encode()) % len(lanes)].append(row)

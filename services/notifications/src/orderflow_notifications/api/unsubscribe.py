@@ -55,8 +55,9 @@ def router(service: RunningService, links: Links) -> APIRouter:
         if order_id is None:
             return _page(400, "Unsubscribe", INVALID)
         async with service.pool.acquire() as conn, conn.transaction():
-            known, by_email = await store.unsubscribe(conn, order_id, list(OPTIONAL_KINDS), ACTOR)
-            if email := await store.contact_email(conn, order_id):
+            kinds = list(OPTIONAL_KINDS)
+            known, by_email, email = await store.unsubscribe(conn, order_id, kinds, ACTOR)
+            if email:
                 # Kept after an erasure of the customer's data, without their address.
                 await store.suppress(conn, links.email_key(email), list(OPTIONAL_KINDS))
         if not known:

@@ -24,7 +24,6 @@ from orderflow_notifications.store.queue import (
     told_of,
 )
 from orderflow_notifications.store.suppressions import (
-    contact_email,
     replace_suppression,
     suppress,
     suppressions,
@@ -34,7 +33,6 @@ from orderflow_notifications.store.transits import (
     departures,
     lane_transits,
     note_transits,
-    orders_on_the_way,
     predicted_late,
     set_expected_arrivals,
 )
@@ -45,7 +43,6 @@ __all__ = [
     "Departure",
     "News",
     "confirm_channels",
-    "contact_email",
     "customer_preferences",
     "delivery_logs",
     "departures",
@@ -58,7 +55,6 @@ __all__ = [
     "mark_sending",
     "note_transits",
     "notifications",
-    "orders_on_the_way",
     "predicted_late",
     "queue",
     "record_attempts",

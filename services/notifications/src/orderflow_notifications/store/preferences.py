@@ -66,10 +66,11 @@ def _seller(row: asyncpg.Record) -> dict[str, Any]:
 
 async def unsubscribe(
     conn: asyncpg.Connection, order_id: str, kinds: list[str], actor: str
-) -> tuple[bool, bool]:
+) -> tuple[bool, bool, str]:
     """The order's customer unsubscribed from `kinds`: the order's contact records when (first
     time only), and a customer with an e-mail has them off for their other orders too. Returns
-    (the order is known, the customer's e-mail preferences were changed)."""
+    (the order is known, the customer's e-mail preferences were changed, the contact's e-mail:
+    empty where the marketplace hides it)."""
     row = await conn.fetchrow(
         "WITH contact AS (UPDATE contacts SET unsubscribed_at = coalesce(unsubscribed_at, now())"
         "  WHERE order_id = $1 RETURNING email),"
@@ -80,9 +81,10 @@ async def unsubscribe(
         "    FROM unnest(p.kinds_off || EXCLUDED.kinds_off) AS k ORDER BY k)"
         "  RETURNING email)"
         " SELECT (SELECT count(*) FROM contact) AS orders,"
-        "  (SELECT count(*) FROM customer) AS customers",
+        "  (SELECT count(*) FROM customer) AS customers,"
+        "  (SELECT coalesce(min(email), '') FROM contact) AS email",
         order_id,
         kinds,
         actor,
     )
-    return bool(row["orders"]), bool(row["customers"])
+    return bool(row["orders"]), bool(row["customers"]), str(row["email"])

@@ -37,8 +37,3 @@ async def suppressions(conn: asyncpg.Connection, email_keys: list[str]) -> dict[
         email_keys,
     )
     return {row["email_key"]: Suppression(frozenset(row["kinds"]), row["since"]) for row in rows}
-
-
-async def contact_email(conn: asyncpg.Connection, order_id: str) -> str:
-    email = await conn.fetchval("SELECT email FROM contacts WHERE order_id = $1", order_id)
-    return str(email or "")

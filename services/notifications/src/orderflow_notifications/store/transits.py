@@ -83,7 +83,6 @@ async def predicted_late(
     min_samples: int,
     history_days: float,
     news_up_to: datetime | None,
-    of_orders: list[str] | None = None,
 ) -> list[asyncpg.Record]:
     """Shipments on their way that will arrive after their order's promise, while the promise
     still lies ahead, and whose customer has not heard of a delay yet. A shipment is expected by
@@ -94,8 +93,7 @@ async def predicted_late(
     and where none did, nothing says it will make it: it is predicted late (`expected_by`
     NULL). How long it has been out (`out_s`) is counted to `news_up_to`, the time up to which
     the carrier's news is read, never to the clock: a delivery on its way to us is not
-    silence. None (not known): out for no time, so only the lane's p90 speaks. `of_orders`:
-    only these orders' shipments (None: all)."""
+    silence. None (not known): out for no time, so only the lane's p90 speaks."""
     return list(
         await conn.fetch(
             f"WITH {_LANE_QUANTILES},"
@@ -104,7 +102,6 @@ async def predicted_late(
             "  FROM transits t JOIN contacts c USING (order_id)"
             "  JOIN lanes l ON l.carrier = t.carrier AND l.country = c.country"
             "  WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
-            "  AND ($5::text[] IS NULL OR t.order_id IN (SELECT unnest($5::text[])))"
             "  AND NOT EXISTS (SELECT 1 FROM notifications n"
             "   WHERE n.shipment_id = t.shipment_id AND n.kind = 'delayed')),"
             " expected AS (SELECT w.*, w.out_s > w.transit_s AS overdue,"
@@ -121,21 +118,8 @@ async def predicted_late(
             min_samples,
             history_days,
             news_up_to,
-            of_orders,
         )
     )
-
-
-async def orders_on_the_way(conn: asyncpg.Connection) -> list[str]:
-    """The orders with a shipment on its way whose promise lies ahead and whose customer has
-    not heard of a delay: those a forecast may tell."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT t.order_id FROM transits t JOIN contacts c USING (order_id)"
-        " WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
-        " AND NOT EXISTS (SELECT 1 FROM notifications n"
-        "  WHERE n.shipment_id = t.shipment_id AND n.kind = 'delayed')"
-    )
-    return [row["order_id"] for row in rows]
 
 
 async def lane_transits(
