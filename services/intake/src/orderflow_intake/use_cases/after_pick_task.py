@@ -1,7 +1,9 @@
 """A change after the pick task sent to the warehouse, waiting for its answer: in the order's
 audit trail by fulfillment, so the order shows it pending (`GET /orders/{id}`'s
-after_pick_task) until the answer comes (updates: note_shipments, note_address_*), or the shipment ends without
-one (close_superseded)."""
+after_pick_task) until the answer comes (updates: note_shipments, note_address_*), or the
+shipment ends without one (close_superseded)."""
+
+from typing import Any, Protocol
 
 from orderflow_contracts.fulfillment import (
     ChangeSentToWarehouse,
@@ -16,16 +18,28 @@ from orderflow_intake import store
 SENT = {"cancel": "cancel_sent", "address_change": "address_change_sent"}
 
 
+class ShipmentNews(Protocol):
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def shipment_id(self) -> str: ...
+    @property
+    def location_id(self) -> str: ...
+
+
+async def note_answer(
+    uow: UnitOfWork, news: ShipmentNews, action: str, reason: str, **detail: Any
+) -> bool:
+    """One piece of fulfillment's news about a shipment in the order's audit trail (with its
+    shipment, location and reason); True if the order is intake's and it was noted."""
+    entry = {"shipment_id": news.shipment_id, "location_id": news.location_id, "reason": reason}
+    noted = await store.note_shipment_answers(uow.conn, [(news.order_id, action, entry | detail)])
+    return bool(noted)
+
+
 async def note_change_sent(uow: UnitOfWork, event: ChangeSentToWarehouse) -> None:
-    detail = {
-        "shipment_id": event.shipment_id,
-        "location_id": event.location_id,
-        "reason": f"sent to the warehouse while {event.status}, no answer yet",
-    }
-    noted = await store.note_shipment_answers(
-        uow.conn, [(event.order_id, SENT[event.request], detail)]
-    )
-    if noted:
+    reason = f"sent to the warehouse while {event.status}, no answer yet"
+    if await note_answer(uow, event, SENT[event.request], reason):
         uow.log.info(
             "order.change_sent_to_warehouse",
             order_id=event.order_id,

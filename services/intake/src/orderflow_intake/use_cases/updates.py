@@ -247,16 +247,11 @@ _ANSWERS = {
 async def note_address_too_late(uow: UnitOfWork, event: AddressChangeTooLate) -> None:
     """The new address came after the shipment left: it goes to the old one. In the order's
     audit trail by fulfillment, for the operator to follow up with the buyer or carrier."""
-    detail = {
-        "shipment_id": event.shipment_id,
-        "location_id": event.location_id,
-        "reason": f"too late to relabel: already {event.status}",
-        "tracking_number": event.tracking_number,
-    }
-    noted = await store.note_shipment_answers(
-        uow.conn, [(event.order_id, "address_change_too_late", detail)]
-    )
-    if noted:
+    reason = f"too late to relabel: already {event.status}"
+    tracking_number = event.tracking_number
+    if await after_pick_task.note_answer(
+        uow, event, "address_change_too_late", reason, tracking_number=tracking_number
+    ):
         uow.log.warning(
             "order.address_change_too_late", order_id=event.order_id, shipment_id=event.shipment_id
         )
@@ -265,15 +260,8 @@ async def note_address_too_late(uow: UnitOfWork, event: AddressChangeTooLate) ->
 async def note_address_relabelled(uow: UnitOfWork, event: AddressChangeApplied) -> None:
     """The warehouse relabelled the shipment for the new address before it left: in the
     order's audit trail by fulfillment, so the order shows the change was made in time."""
-    detail = {
-        "shipment_id": event.shipment_id,
-        "location_id": event.location_id,
-        "reason": f"relabelled by the warehouse while {event.status}",
-    }
-    noted = await store.note_shipment_answers(
-        uow.conn, [(event.order_id, "address_relabelled", detail)]
-    )
-    if noted:
+    reason = f"relabelled by the warehouse while {event.status}"
+    if await after_pick_task.note_answer(uow, event, "address_relabelled", reason):
         uow.log.info(
             "order.address_relabelled", order_id=event.order_id, shipment_id=event.shipment_id
         )
