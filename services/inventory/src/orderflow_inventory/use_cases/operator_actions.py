@@ -11,7 +11,6 @@ from orderflow_runtime import UnitOfWork
 
 from orderflow_inventory import store
 from orderflow_inventory.store.audit import Subject
-from orderflow_inventory.use_cases.levels import after_stock_change
 from orderflow_inventory.use_cases.stock_events import HeldReplay, replay_held
 
 HELD_EVENT_REPLAYED = "held_event.replayed"
@@ -29,7 +28,8 @@ async def put_product(uow: UnitOfWork, product: Product, actor: str) -> list[Hel
 async def put_location(uow: UnitOfWork, location: Location, actor: str) -> list[HeldReplay]:
     await store.catalog.save_location(uow.conn, location)
     replayed = await replay_held(uow)
-    await after_stock_change(uow, await store.stock.skus(uow.conn, location.location_id))
+    # What each channel is shown changes, not the stock: the feed's next round, no stock check.
+    await store.levels_due.mark(uow.conn, await store.stock.skus(uow.conn, location.location_id))
     subject = Subject(location_id=location.location_id)
     detail = {"location": location.model_dump(mode="json"), **_replays(replayed)}
     await store.audit.record(uow.conn, actor, "location.put", [(subject, detail)])
@@ -39,7 +39,8 @@ async def put_location(uow: UnitOfWork, location: Location, actor: str) -> list[
 
 async def put_policy(uow: UnitOfWork, policy: ChannelPolicy, actor: str) -> None:
     await store.catalog.save_policy(uow.conn, policy)
-    await after_stock_change(uow, await store.stock.skus(uow.conn))  # every channel's figure
+    # Every SKU's channel figures change, not its stock: the feed's next round, no stock check.
+    await store.levels_due.mark(uow.conn, await store.stock.skus(uow.conn))
     subject = Subject(channel=policy.channel)
     detail = {"policy": policy.model_dump(mode="json")}
     await store.audit.record(uow.conn, actor, "channel_policy.put", [(subject, detail)])
