@@ -11,6 +11,7 @@ from orderflow_embedded import EmbeddedBroker, create_topics
 
 from orderflow_bench.figures import CaseResult
 from orderflow_bench.system import BenchSession
+from orderflow_bench.warm import warm_broker
 
 PAYLOAD = json.dumps(
     {"order_id": "0" * 36, "sku": "MUG-RED", "quantity": 1, "note": "x" * 200}
@@ -65,10 +66,13 @@ async def _relay(bootstrap: str, source: str, target: str, seconds: float) -> tu
     return relayed, time.monotonic() - started
 
 
-async def relay_limit(seconds: float, partitions: int) -> float:
-    """Messages per second one relay process sustains for `seconds`."""
+async def relay_limit(seconds: float, partitions: int, warm: bool) -> float:
+    """Messages per second one relay process sustains for `seconds`, on a broker warmed
+    first as every case's is (warm.py) unless `warm` is false."""
     with EmbeddedBroker() as broker:
         bootstrap = broker.bootstrap_servers
+        if warm:
+            await warm_broker(bootstrap, broker.pid, partitions)
         await create_topics(bootstrap, ["ceiling.in", "ceiling.out"], partitions)
         await _fill(bootstrap, "ceiling.in", int(seconds * 20_000))
         relayed, elapsed = await _relay(bootstrap, "ceiling.in", "ceiling.out", seconds)
@@ -78,7 +82,10 @@ async def relay_limit(seconds: float, partitions: int) -> float:
 async def run(session: BenchSession) -> list[CaseResult]:
     seconds = 3.0 if session.smoke else 30.0
     session.say(f"ceiling: a plain relay for {seconds:.0f} s x {session.repeats}")
-    rates = [await relay_limit(seconds, session.partitions) for _ in range(session.repeats)]
+    rates = [
+        await relay_limit(seconds, session.partitions, warm=not session.smoke)
+        for _ in range(session.repeats)
+    ]
     result = CaseResult("ceiling (relay limit)", "msg/s", rates, {"partitions": session.partitions})
     session.shared["relay_limit"] = result.median
     return [result]

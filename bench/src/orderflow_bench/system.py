@@ -1,6 +1,7 @@
 """What a case runs on. `System`: the embedded broker and PostgreSQL, some services as processes
 (one or more instances each), and the bench's own partner bus, started fresh for every repeat
-of a full run, so no run inherits another's backlog, bloat or broker memory. `BenchSession`:
+of a full run, so no run inherits another's backlog, bloat or broker memory (its broker warmed
+before the services start: warm.py). `BenchSession`:
 what every case needs to know about this bench run (full or smoke, repeats, partitions, where
 logs go) and the figures earlier cases left for later ones (scale-out compares with the
 pipeline case, the pipeline's share of the relay limit needs the ceiling)."""
@@ -22,6 +23,7 @@ from rich.console import Console
 
 from orderflow_bench.load import Duration
 from orderflow_bench.meter import ProcessMeter
+from orderflow_bench.warm import WarmUp, describe, warm_broker
 
 
 @dataclass
@@ -31,6 +33,7 @@ class System:
     endpoints: Endpoints
     services: ServiceProcesses
     bus: PartnerBus
+    warm_up: WarmUp | None = None  # None: not warmed (smoke)
     stocked: bool = False
     extra_pids: dict[str, int] = field(default_factory=dict)  # metered beside the services
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -133,9 +136,17 @@ async def running_system(
     instances: int = 1,
     setup_file: Path = DEMO_SELLER_SETUP,
     log_level: str | None = None,
+    warm: bool = True,
 ) -> AsyncIterator[System]:
     setup = SellerSetup.load(setup_file)
     stack, endpoints = await _start_stack(setup, partitions, log_dir)
+    warm_up = None
+    if warm:
+        try:
+            warm_up = await warm_broker(endpoints.bootstrap_servers, stack.broker.pid, partitions)
+        except BaseException:
+            stack.stop()
+            raise
     processes = ServiceProcesses(
         endpoints,
         setup_file,
@@ -153,7 +164,7 @@ async def running_system(
             raise RuntimeError(f"not ready: {not_ready}; see {log_dir}/<service>.log")
         if instances > 1:
             await asyncio.sleep(3)  # the later joiners' rebalance settles
-        system = System(setup, stack, endpoints, processes, bus)
+        system = System(setup, stack, endpoints, processes, bus, warm_up)
         yield system
     finally:
         for close in system.closers if system else []:
@@ -190,16 +201,18 @@ class BenchSession:
         setup_file: Path = DEMO_SELLER_SETUP,
         log_level: str | None = None,
     ) -> AsyncIterator[System]:
-        """A fresh system for every run of a full bench. A smoke run keeps the last one for the
+        """A fresh system for every run of a full bench, its broker warmed first (warm.py). A smoke run keeps the last one for the
         next case that wants the same (services, instances, setup): starting five services
         takes most of a smoke case's time, and smoke figures mean nothing anyway. Cases count
         only what happens after they start, so what an earlier case left behind is ignored."""
         starting = running_system(
             self.partitions, self.log_dir, services=services, instances=instances,
-            setup_file=setup_file, log_level=log_level,
+            setup_file=setup_file, log_level=log_level, warm=not self.smoke,
         )  # fmt: skip
         if not self.smoke:
             async with starting as system:
+                if system.warm_up is not None:
+                    self.say(describe(system.warm_up))
                 yield system
             return
         key = (services, instances, setup_file, log_level)
