@@ -390,3 +390,21 @@ def test_the_heuristic_ships_exactly_the_order_from_stock_that_holds_it(situatio
         assert shipped_units == Counter(lines)
         one_holds_all = any(all(h[s] >= q for s, q in lines.items()) for h in held.values())
         assert len(decision.shipments) == 1 or not one_holds_all  # 5.00 a parcel, 10 a split
+
+
+def test_a_sku_held_only_outside_the_heuristics_few_locations_is_still_shipped() -> None:
+    """Found by the property above: the heuristic tries sets of the 6 locations that hold most
+    of the order, and eu-06, the only holder of S0, holds the least of it. The greedy cover
+    ships it from 3 locations, a set the heuristic never tried."""
+    lines = {sku: 1 for sku in ("S0", "S1", "S2", "S3", "S4", "S5")}
+    held = {f"eu-{n:02d}": dict.fromkeys(lines, 0) for n in range(12)}
+    held["eu-03"]["S5"] = 1
+    held["eu-04"].update(S1=1, S4=1)
+    held["eu-06"]["S0"] = 1
+    held["eu-07"].update(S2=1, S3=1, S5=1)
+    for location in ("eu-09", "eu-10", "eu-11"):
+        held[location].update(S4=1, S5=1)
+    decision = decide(lines, "DE", held, network=WIDE)
+    assert decision.routed, decision.reason
+    assert decision.method == "heuristic, then a greedy cover"
+    assert sorted(s.location_id for s in decision.shipments) == ["eu-04", "eu-06", "eu-07"]

@@ -7,7 +7,8 @@ most stock first). Above that, a bounded heuristic: the HEURISTIC_LOCATIONS loca
 hold most of the order, sets of up to 3 of them, one allocation each, and up to
 HEURISTIC_SINGLES more locations that hold all of it, as single shipments (preferred, domestic
 and cheapest to handle first).
-Where no set of up to 3 can ship it, a greedy cover over every location holding stock."""
+Where no set tried can ship it, a greedy cover over every location holding stock (more than
+3 locations, or a set the heuristic left out: a SKU held only outside its few)."""
 
 import itertools
 from collections.abc import Iterator, Mapping
@@ -222,7 +223,7 @@ def best_of_set(search: Search, locations: tuple[str, ...], every: bool) -> Cand
 
 
 def greedy_cover(search: Search, holders: list[str]) -> Candidate | None:
-    """The fewest locations, most units first, for an order no set of up to 3 can ship."""
+    """The fewest locations, most units first, for an order no set tried can ship."""
     remaining = {line.sku: line.quantity for line in search.lines}
     prices = {line.sku: line.unit_price for line in search.lines}
     wishes = {line.sku: line.properties for line in search.lines}
@@ -256,7 +257,9 @@ def candidates(
     tried = [c for s in sets if (c := best_of_set(search, s, method == "exact")) is not None]
     if not never_split and not any(c.feasible for c in tried):
         cover = greedy_cover(search, holders)
-        if cover is not None and len(cover.locations) > MOST_LOCATIONS:
+        # Not only beyond MOST_LOCATIONS: the heuristic tries sets of its best-covering few
+        # locations alone, and a SKU may be held only by one outside them.
+        if cover is not None and set(cover.locations) not in [set(s) for s in sets]:
             method, tried = f"{method}, then a greedy cover", [*tried, cover]
     tried.sort(key=lambda c: (not c.feasible, c.rank()))
     return method, tried
