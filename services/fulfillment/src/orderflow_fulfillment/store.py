@@ -371,6 +371,10 @@ async def history(
 SHIP_BY_LEVELS = (50, 80, 100)
 # The ship-by clock watches shipments still to ship: not one whose order was cancelled (its stop
 # is asked of the warehouse; shipping it would be the wrong thing to hurry).
+_WATCHED_FOR_SHIP_BY = (
+    "status IN ('pick_requested', 'accepted', 'picked', 'packed')"
+    " AND cancel_requested_at IS NULL AND ship_by IS NOT NULL AND placed_at IS NOT NULL"
+)
 
 
 async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
@@ -379,14 +383,12 @@ async def escalate_ship_by(conn: asyncpg.Connection, now: datetime) -> list[asyn
     return list(
         await conn.fetch(
             "WITH due AS ("
-            " SELECT s.shipment_id, s.order_id, s.location_id, s.channel, s.ship_by,"
-            "  s.ship_by_derived, max(l.level) AS level"
-            " FROM shipments s CROSS JOIN unnest($2::int[]) AS l(level)"
-            " WHERE s.status IN ('pick_requested', 'accepted', 'picked', 'packed')"
-            "  AND s.cancel_requested_at IS NULL"
-            "  AND s.ship_by IS NOT NULL AND s.placed_at IS NOT NULL"
-            "  AND $1 >= s.placed_at + (s.ship_by - s.placed_at) * (l.level / 100.0)"
-            " GROUP BY s.shipment_id),"
+            " SELECT shipment_id, order_id, location_id, channel, ship_by, ship_by_derived,"
+            "  max(l.level) AS level"
+            " FROM shipments CROSS JOIN unnest($2::int[]) AS l(level)"
+            f" WHERE {_WATCHED_FOR_SHIP_BY}"
+            "  AND $1 >= placed_at + (ship_by - placed_at) * (l.level / 100.0)"
+            " GROUP BY shipment_id),"
             " fresh AS (INSERT INTO ship_by_escalations (shipment_id, level)"
             "  SELECT shipment_id, level FROM due ON CONFLICT DO NOTHING"
             "  RETURNING shipment_id, level)"
@@ -408,9 +410,7 @@ async def at_risk(
             " ship_by_derived, round((extract(epoch FROM $1 - placed_at)"
             "  / greatest(extract(epoch FROM ship_by - placed_at), 1) * 100)::numeric)::int"
             "  AS percent_used"
-            " FROM shipments WHERE status IN ('pick_requested', 'accepted', 'picked', 'packed')"
-            " AND cancel_requested_at IS NULL"
-            " AND ship_by IS NOT NULL AND placed_at IS NOT NULL"
+            f" FROM shipments WHERE {_WATCHED_FOR_SHIP_BY}"
             " AND $1 >= placed_at + (ship_by - placed_at) * ($2 / 100.0)"
             " AND ($3::text IS NULL OR channel = $3)"
             " ORDER BY ship_by, shipment_id",

@@ -93,7 +93,7 @@ def plan_on_replica(
     stock: Stock,
     network: Network,
     used_today: Mapping[str, int],
-    confirmed: Collection[Key],
+    confirmed: Collection[Key] | None,
 ) -> Decision:
     """The plan for an order on routing's replica of the stock, which may lag inventory (its
     feed is published about once a second, and read from where routing left it). A shortage
@@ -101,9 +101,9 @@ def plan_on_replica(
     best plan with every figure inventory has not `confirmed` for this order taken as unknown
     (as if it held the order's units there) is sent, and inventory's answer decides; a
     rejection's figures are then confirmed. Only confirmed figures leave an order without a
-    plan for want of stock."""
+    plan for want of stock. `confirmed` None: the replica's word is final (`plan`)."""
     decision = plan(lines, order, stock, network, used_today)
-    if decision.routed:
+    if decision.routed or confirmed is None:
         return decision
     unknown = _unknown_unless_confirmed(lines, stock, network, confirmed)
     if not unknown:

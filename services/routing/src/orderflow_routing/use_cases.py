@@ -156,11 +156,9 @@ def _decide(
         "at": now.isoformat(),
     }
     costed = order_costs(event, network, now)
-    if confirmed is None:
-        decision = domain.plan(order.lines, costed, stock, network, load)
-    else:
+    if confirmed is not None:
         seen["confirmed"] = sorted(f"{sku}@{loc}" for sku, loc in confirmed)
-        decision = domain.plan_on_replica(order.lines, costed, stock, network, load, confirmed)
+    decision = domain.plan_on_replica(order.lines, costed, stock, network, load, confirmed)
     explanation = explain(decision, network.version) | {"seen": seen}
     if not decision.routed:
         return store.Outcome(None, decision.reason, explanation)

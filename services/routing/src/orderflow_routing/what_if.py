@@ -107,8 +107,6 @@ def _plan(
 ) -> domain.Decision:
     """The order planned as routing planned it (on the replica, or on its word alone)."""
     costed, lines = order_costs(event, network, at), event.order.lines
-    if confirmed is None:
-        return domain.plan(lines, costed, dict(stock), network, dict(load))
     return domain.plan_on_replica(lines, costed, dict(stock), network, dict(load), confirmed)
 
 
