@@ -1,17 +1,20 @@
 """A service killed (-9) at one of two exact points of its relay, held there from the test through
 the service's own database, with no hook in the product:
 
-- before producing: the test holds the advisory lock every relay batch takes first
-  (`pg_advisory_xact_lock(_PUBLISH_LOCK)`), so the relay waits with rows unsent and nothing
-  produced while the service keeps consuming and writing its outbox;
+- before producing: the test takes the relay's leadership (it ends the session holding the
+  relay's advisory lock and takes the lock itself), so the relay asks to lead again on every
+  poll with rows unsent and nothing produced, while the service keeps consuming and writing its
+  outbox;
 - after producing, before marking sent: a trigger installed by the test on `outbox` makes the
-  relay's `UPDATE outbox SET sent_at = now()` wait for an advisory lock the test holds. The relay
-  only issues that UPDATE once every record of the batch is acknowledged (acks=all), so when the
-  test sees it waiting the batch is on the broker and not marked sent.
+  relay's `UPDATE outbox SET sent_at = now()` wait, its rows updated and not committed, for an
+  advisory lock the test holds. The relay only marks a batch once every record of it is
+  acknowledged (acks=all), so when the test sees it waiting the batch is on the broker and not
+  marked sent.
 
-Once the relay is seen waiting (pg_locks: its lock not granted), the service is SIGKILLed. Its
-waiting backend is then terminated, as PostgreSQL would once it noticed the client gone (left
-alone, it would commit the 'sent' mark the dead process had already sent), and the test lets go.
+After send, once the relay is seen waiting (pg_locks: its lock not granted), the service is
+SIGKILLed. Its waiting backend is then terminated, as PostgreSQL would once it noticed the
+client gone (left alone, it would commit the 'sent' mark the dead process had already sent),
+and the test lets go.
 The new process's relay publishes what was never produced, and the after-send batch a second
 time: consumers' inboxes must drop every copy."""
 
@@ -29,12 +32,18 @@ from tests.faults.kills import RESUME_BOUND_S
 from tests.faults.stack import FaultStack
 
 HOLD_SENT_LOCK = 0x7465_7374  # the test's own key for the trigger's lock
-# Per row: the relay's UPDATE of an empty batch (it runs one on every idle poll) goes through.
+# After the whole statement, so that every row of the batch is updated and locked while it
+# waits. The relay's statement of an idle poll marks nothing and goes through.
 _TRIGGER = f"""
 CREATE OR REPLACE FUNCTION fault_hold_sent() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM pg_advisory_xact_lock_shared({HOLD_SENT_LOCK}); RETURN NEW; END $$;
-CREATE TRIGGER fault_hold_sent BEFORE UPDATE OF sent_at ON outbox
-  FOR EACH ROW WHEN (NEW.sent_at IS NOT NULL) EXECUTE FUNCTION fault_hold_sent();
+BEGIN
+  IF EXISTS (SELECT FROM marked WHERE sent_at IS NOT NULL) THEN
+    PERFORM pg_advisory_xact_lock_shared({HOLD_SENT_LOCK});
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER fault_hold_sent AFTER UPDATE ON outbox REFERENCING NEW TABLE AS marked
+  FOR EACH STATEMENT EXECUTE FUNCTION fault_hold_sent();
 """
 _DROP_TRIGGER = "DROP TRIGGER IF EXISTS fault_hold_sent ON outbox"
 
@@ -56,18 +65,20 @@ async def kill_relay(stack: FaultStack, service: str, point: str, burst: int = 2
     assert processes is not None, "faults need the services as processes"
     database_url = await stack.system.database_url(service)
     holder = await asyncpg.connect(database_url)
-    lock = outbox._PUBLISH_LOCK if point == "before send" else HOLD_SENT_LOCK
+    waiting = None
     try:
         if point == "after send":
             await holder.execute(_TRIGGER)
-        await holder.execute("SELECT pg_advisory_lock($1)", lock)
+            await holder.execute("SELECT pg_advisory_lock($1)", HOLD_SENT_LOCK)
+        else:
+            await _take_leadership(holder)
         await stack.place(burst)
-        waiting = await eventually(
-            lambda: _relay_waiting(holder, lock), timeout_s=90, interval_s=0.05
-        )
-        # The relay takes the lock on every poll, with or without rows: before send, kill it
-        # only once rows it has not produced are waiting (the service goes on consuming and
-        # writing its outbox while its relay waits).
+        if point == "after send":
+            waiting = await eventually(
+                lambda: _relay_waiting(holder, HOLD_SENT_LOCK), timeout_s=90, interval_s=0.05
+            )
+        # The service goes on consuming and writing its outbox while its relay waits: kill it
+        # only once rows it has not produced are waiting.
         await eventually(lambda: _unsent(holder), timeout_s=90, interval_s=0.05)
         await asyncio.sleep(0.5)  # more rows behind the first
         batch = await _claimed(holder) if point == "after send" else []
@@ -76,7 +87,8 @@ async def kill_relay(stack: FaultStack, service: str, point: str, burst: int = 2
         killed_at = loop.time()
         await eventually(lambda: _gone(processes.processes[service]), timeout_s=10)
         held = int(await holder.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
-        await holder.execute("SELECT pg_terminate_backend($1)", waiting)
+        if waiting is not None:
+            await holder.execute("SELECT pg_terminate_backend($1)", waiting)
     finally:
         if point == "after send":
             await holder.execute(_DROP_TRIGGER)
@@ -91,6 +103,20 @@ async def kill_relay(stack: FaultStack, service: str, point: str, burst: int = 2
         ids = {event_id for t, event_id in batch if t == topic}
         await stack.system.read(topic, until=lambda seen, ids=ids: _each_twice(seen, ids))
     return RelayCrash(service, point, held, len(batch), resumed_after_s)
+
+
+async def _take_leadership(holder: asyncpg.Connection) -> None:
+    """Take the relay's lock: end the session that holds it until the lock is free, then hold
+    it. The service's relay reconnects and finds it taken."""
+    while not await holder.fetchval("SELECT pg_try_advisory_lock($1)", outbox.RELAY_LOCK):
+        await holder.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND granted AND database = (SELECT oid FROM pg_database"
+            "  WHERE datname = current_database())"
+            " AND ((classid::bigint << 32) | objid::bigint) = $1",
+            outbox.RELAY_LOCK,
+        )
+        await asyncio.sleep(0.01)
 
 
 async def _claimed(holder: asyncpg.Connection) -> list[tuple[str, str]]:

@@ -48,6 +48,8 @@ class Message:
 
 # A consumer that dies without leaving its group gives up its partitions within seconds.
 FAST_GROUP_JOIN = {"session_timeout_ms": 3000, "heartbeat_interval_ms": 500}
+# The relay's poll and the consumer's backoff, short for tests; a test may set its own.
+_FAST_RETRIES = {"relay_poll_interval_s": 0.2, "retry_backoff_s": 0.05}
 
 
 class TestSystem:
@@ -83,9 +85,7 @@ class TestSystem:
             kafka_bootstrap_servers=self.infrastructure.bootstrap_servers,
             database_url=database_url,
             topic_prefix=self.prefix,
-            relay_poll_interval_s=0.2,
-            retry_backoff_s=0.05,
-            **{**FAST_GROUP_JOIN, **overrides},
+            **{**FAST_GROUP_JOIN, **_FAST_RETRIES, **overrides},
         )
 
     async def start(
