@@ -9,7 +9,10 @@ logging at debug level). After the window every record is read from the start, a
 service's hop is split at its `event.read` log line (written as soon as a fetched record is
 decoded) into *delivery*, from the stamp of the record the service consumes (when the previous
 service's relay sent it) to `event.read`: the producer's linger, the broker and the fetch; and
-*work*, from `event.read` to the stamp of the record it emits: inbox, handler, commit, relay."""
+*work*, from `event.read` to the stamp of the record it emits: inbox, handler, commit, relay.
+It also gives what an order costs: each process's CPU beyond what it spent in 10 s idle before
+the load, per order. That is the figure to compare changes by: at 100 orders/s the cores are
+full whatever the cost, and the CPU per order there is the batching they force."""
 
 import asyncio
 import contextlib
@@ -30,7 +33,7 @@ from orderflow_devstack.stack import SERVICES
 from orderflow_bench import figures
 from orderflow_bench.figures import CaseResult, latency_summary, median, percentile
 from orderflow_bench.load import TopicWatch, UniqueBuyers, Window, steady, wait_while_progressing
-from orderflow_bench.meter import cpu_between
+from orderflow_bench.meter import CpuUse, cpu_between
 from orderflow_bench.system import BenchSession
 
 RATE = 100.0
@@ -168,6 +171,7 @@ class HopFigures:
     delivery_ms: dict[str, list[float]]
     work_ms: dict[str, list[float]]
     broker_core_share: float
+    cpu_ms_per_order: dict[str, float]  # beyond idle, by process, and "system"
 
 
 async def record_stamps(bootstrap_servers: str, orders: int) -> dict[str, dict[str, float]]:
@@ -241,16 +245,19 @@ def _size(path: Path) -> int:
 
 
 async def hops_at_rate(
-    session: BenchSession, rate: float, warmup_s: float, measure_s: float
+    session: BenchSession, rate: float, idle_s: float, warmup_s: float, measure_s: float
 ) -> HopFigures:
     offsets = _log_sizes(session.log_dir)
     async with session.system(log_level="DEBUG") as system:
         await system.receive_stock(1_000_000)
         meter = system.meter()
+        idle_from = meter.snapshot()
+        await asyncio.sleep(idle_s)
         before = meter.snapshot()
+        idle = cpu_between(idle_from, before)
         marketplace = UniqueBuyers(system.bus, system.setup, rate)
         window = await steady(marketplace, warmup_s, measure_s)
-        broker_s = cpu_between(before, meter.snapshot()).by_process["broker"]
+        loaded = cpu_between(before, meter.snapshot())
         stamps = await record_stamps(system.endpoints.bootstrap_servers, marketplace.published)
     read = {
         hop: read_at(session.log_dir / f"{hop}.log", offsets[hop], CONSUMES[hop])
@@ -259,7 +266,31 @@ async def hops_at_rate(
     totals, delivery, work = split_hops(window, stamps, read)
     if not totals:
         raise RuntimeError("no order received in the window got a pick task; see the logs")
-    return HopFigures(totals, delivery, work, broker_s / (warmup_s + measure_s))
+    return HopFigures(
+        totals,
+        delivery,
+        work,
+        loaded.by_process["broker"] / (warmup_s + measure_s),
+        cost_per_order_ms(idle, idle_s, loaded, warmup_s + measure_s, marketplace.published),
+    )
+
+
+def cost_per_order_ms(
+    idle: CpuUse, idle_s: float, loaded: CpuUse, loaded_s: float, orders: int
+) -> dict[str, float]:
+    """Each process's CPU per order beyond what it spends idle, ms, and the system's (the bench
+    left out). At 100 orders/s the two cores are full, so CPU per order there is whatever
+    batching the full cores force, not what an order costs; at 5/s every order goes alone."""
+    beyond = {
+        name: (loaded.by_process[name] - idle.by_process[name] * loaded_s / idle_s)
+        * 1000
+        / max(orders, 1)
+        for name in loaded.by_process
+        if name != "bench"
+    }
+    return {"system": round(sum(beyond.values()), 1)} | {
+        name: round(ms, 1) for name, ms in beyond.items()
+    }
 
 
 def _p50_p90(values: list[float]) -> str:
@@ -267,13 +298,15 @@ def _p50_p90(values: list[float]) -> str:
 
 
 async def run_hops(session: BenchSession) -> list[CaseResult]:
-    warmup_s, measure_s = (1.0, 3.0) if session.smoke else (5.0, 25.0)
+    idle_s, warmup_s, measure_s = (1.0, 1.0, 3.0) if session.smoke else (10.0, 5.0, 25.0)
     session.say(
         f"hops: {HOPS_RATE:g} orders/s for {measure_s:.0f} s x {session.repeats}, services at"
-        " debug level; each hop split into delivery and work"
+        f" debug level, after {idle_s:.0f} s idle; each hop split into delivery and work, and"
+        " the CPU an order costs beyond idle"
     )
     runs = [
-        await hops_at_rate(session, HOPS_RATE, warmup_s, measure_s) for _ in range(session.repeats)
+        await hops_at_rate(session, HOPS_RATE, idle_s, warmup_s, measure_s)
+        for _ in range(session.repeats)
     ]
     last = runs[-1]
     details: dict[str, Any] = {
@@ -282,6 +315,8 @@ async def run_hops(session: BenchSession) -> list[CaseResult]:
         "delivery_p50_p90_ms": {hop: _p50_p90(last.delivery_ms[hop]) for hop in HOP_ORDER},
         "work_p50_p90_ms": {hop: _p50_p90(last.work_ms[hop]) for hop in HOP_ORDER},
         "broker_share_of_a_core": f"{last.broker_core_share:.0%}",
+        "cpu_ms_per_order_beyond_idle": last.cpu_ms_per_order,
+        "system_cpu_ms_per_order_each_run": [r.cpu_ms_per_order["system"] for r in runs],
     }
     return [
         CaseResult(

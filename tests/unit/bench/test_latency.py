@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from orderflow_bench.latency import fetch_waits_of, received_in, split_hops
+from orderflow_bench.latency import cost_per_order_ms, fetch_waits_of, received_in, split_hops
 from orderflow_bench.load import Window
+from orderflow_bench.meter import CpuUse
 from orderflow_devstack.processes import ServiceProcesses
 from orderflow_devstack.stack import SERVICES, Endpoints
 from orderflow_runtime import ServiceSettings
@@ -59,3 +60,11 @@ def test_each_hop_splits_at_the_services_read_into_delivery_and_work():
         "fulfillment": [10.0],
     }
     assert work == {"intake": [15.0], "routing": [20.0], "inventory": [10.0], "fulfillment": [20.0]}
+
+
+def test_an_orders_cost_is_the_cpu_beyond_what_the_system_spends_idle():
+    idle = CpuUse({"intake": 0.5, "broker": 2.0, "bench": 1.0}, 0.1, 0.1)  # over 10 s
+    loaded = CpuUse({"intake": 2.0, "broker": 7.0, "bench": 9.0}, 0.3, 0.3)  # over 30 s
+    cost = cost_per_order_ms(idle, 10.0, loaded, 30.0, orders=150)
+    # intake: 2.0 - 1.5 idle = 0.5 s for 150 orders; the broker: 7.0 - 6.0 = 1.0 s
+    assert cost == {"system": 10.0, "intake": 3.3, "broker": 6.7}
