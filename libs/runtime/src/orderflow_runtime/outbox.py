@@ -4,7 +4,7 @@ afterwards by one relay per service, in id order, with acks from every replica."
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -134,14 +134,17 @@ class Backlog:
     refused: int  # set aside: the broker refused them for good
 
 
-async def backlog(pool: asyncpg.Pool) -> Backlog:
-    """What waits for the relay, and what it set aside."""
+async def backlog(pool: asyncpg.Pool, on_the_broker: Sequence[int] = ()) -> Backlog:
+    """What waits for the relay, and what it set aside. Rows `on_the_broker` (a relay's last
+    batch, acknowledged and not yet marked sent) do not wait."""
     row = await pool.fetchrow(  # each part on its partial index: sent rows are kept for days
-        "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL)"
-        "  AS unsent,"
+        "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL"
+        "  AND id <> ALL($1::bigint[])) AS unsent,"
         " (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
-        "  WHERE sent_at IS NULL AND refused_at IS NULL) AS oldest_s,"
-        " (SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL) AS refused"
+        "  WHERE sent_at IS NULL AND refused_at IS NULL AND id <> ALL($1::bigint[]))"
+        "  AS oldest_s,"
+        " (SELECT count(*) FROM outbox WHERE refused_at IS NOT NULL) AS refused",
+        list(on_the_broker),
     )
     assert row is not None
     return Backlog(int(row["unsent"]), float(row["oldest_s"]), int(row["refused"]))
@@ -175,6 +178,11 @@ class Relay:
         self._wake = asyncio.Event()
         self._acked_unmarked: list[int] = []  # the last batch: on the broker, not yet marked
         self.published = 0
+
+    @property
+    def acked_unmarked(self) -> tuple[int, ...]:
+        """The ids of the last batch: on the broker, marked sent with the next read."""
+        return tuple(self._acked_unmarked)
 
     async def run(self) -> None:
         while True:

@@ -120,7 +120,7 @@ class RunningService:
 
     async def health(self) -> dict[str, Any]:
         stats = self.consumer.stats
-        backlog = await outbox.backlog(self.pool)
+        backlog = await outbox.backlog(self.pool, on_the_broker=self.relay.acked_unmarked)
         return {
             "service": self.spec.name,
             "status": "ok" if all(not t.done() for t in self.tasks) else "degraded",
@@ -136,7 +136,7 @@ class RunningService:
         }
 
     async def prometheus_text(self) -> bytes:
-        backlog = await outbox.backlog(self.pool)
+        backlog = await outbox.backlog(self.pool, on_the_broker=self.relay.acked_unmarked)
         stats = self.consumer.stats
         kpis: Mapping[str, float | None] = {}
         if self.spec.kpis is not None:
