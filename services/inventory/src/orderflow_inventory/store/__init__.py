@@ -18,6 +18,7 @@ from orderflow_inventory.store import (
     reservations,
     sales,
     stock,
+    stock_changes,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "reservations",
     "sales",
     "stock",
+    "stock_changes",
 ]

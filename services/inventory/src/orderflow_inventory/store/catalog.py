@@ -79,17 +79,19 @@ async def products(conn: asyncpg.Connection, skus: Sequence[str]) -> dict[str, P
         " WHERE sku = ANY($1::text[])",
         list(skus),
     )
-    return {
-        row["sku"]: Product(
-            sku=row["sku"],
-            weight_grams=1,  # inventory does not weigh; routing does
-            tier=row["tier"],
-            lead_time=LeadTime(
-                average_days=row["lead_time_avg_days"], longest_days=row["lead_time_max_days"]
-            ),
-        )
-        for row in rows
-    }
+    return {row["sku"]: product_of(row) for row in rows}
+
+
+def product_of(row: asyncpg.Record) -> Product:
+    """A row with a product's sku, tier, lead_time_avg_days and lead_time_max_days."""
+    return Product(
+        sku=row["sku"],
+        weight_grams=1,  # inventory does not weigh; routing does
+        tier=row["tier"],
+        lead_time=LeadTime(
+            average_days=row["lead_time_avg_days"], longest_days=row["lead_time_max_days"]
+        ),
+    )
 
 
 async def locations(conn: asyncpg.Connection) -> dict[str, Location]:

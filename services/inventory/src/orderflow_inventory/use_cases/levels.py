@@ -15,7 +15,7 @@ from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_runtime import UnitOfWork
 
 from orderflow_inventory import domain, store
-from orderflow_inventory.replenishment import Demand, ReorderAdvice
+from orderflow_inventory.replenishment import ReorderAdvice
 
 log = structlog.get_logger()
 
@@ -52,12 +52,7 @@ async def after_stock_change(uow: UnitOfWork, skus: Sequence[str], *, locked: bo
     # already; taking them here keeps the snapshot whole for any caller).
     if not locked:
         await store.stock.lock_skus(uow.conn, skus)
-    await store.levels_due.mark(uow.conn, skus)
-    levels = await store.stock.levels(uow.conn, skus)
-    available = {
-        sku: sum(level.available for level in at_locations) for sku, at_locations in levels.items()
-    }
-    await _check_reorder_points(uow, available)
+    await _check_reorder_points(uow, await store.stock_changes.mark_changed(uow.conn, skus))
 
 
 async def publish_due_levels(uow: UnitOfWork, limit: int = 1000) -> int:
@@ -86,21 +81,19 @@ async def publish_due_levels(uow: UnitOfWork, limit: int = 1000) -> int:
     return len(levels)
 
 
-async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> None:
-    products = await store.catalog.products(uow.conn, list(available))
-    demand = await store.sales.demand(uow.conn, list(products))
+async def _check_reorder_points(
+    uow: UnitOfWork, changed: dict[str, store.stock_changes.Changed]
+) -> None:
     advice = {
-        sku: ReorderAdvice.of(
-            available[sku], demand.get(sku, Demand(0, 0)), product.lead_time, product.tier
-        )
-        for sku, product in products.items()
+        sku: ReorderAdvice.of(c.available, c.demand, c.product.lead_time, c.product.tier)
+        for sku, c in changed.items()
     }
-    below = {sku: available[sku] <= a.reorder_point for sku, a in advice.items()}
+    below = {sku: changed[sku].available <= a.reorder_point for sku, a in advice.items()}
     for sku in sorted(await store.alerts.reorder_crossings(uow.conn, below)):
         alert = ReorderPointReached(
             sku=sku,
-            tier=products[sku].tier,
-            available=available[sku],
+            tier=changed[sku].product.tier,
+            available=changed[sku].available,
             reorder_point=advice[sku].reorder_point,
             safety_stock=advice[sku].safety_stock,
             suggested_quantity=advice[sku].suggested_quantity,
@@ -110,7 +103,7 @@ async def _check_reorder_points(uow: UnitOfWork, available: dict[str, int]) -> N
         log.info(
             "alert.reorder_point",
             sku=sku,
-            available=available[sku],
+            available=alert.available,
             reorder_point=alert.reorder_point,
         )
 
