@@ -117,6 +117,9 @@ async def test_resent_rows_go_out_again_after_a_broker_lost_its_data(system: Tes
     async with pool.acquire() as conn, conn.transaction():
         await outbox.write(conn, [_message("ONCE")])
     await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 1)
+    await eventually(  # marked sent on the relay's next poll after the broker acked it
+        lambda: pool.fetchval("SELECT count(*) = 1 FROM outbox WHERE sent_at IS NOT NULL")
+    )
     assert await outbox.requeue_sent_since(pool, datetime.now(UTC) - timedelta(minutes=5)) == 1
     again = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     assert again[0].envelope.event_id == again[1].envelope.event_id, (
