@@ -153,7 +153,9 @@ async def burst(system: System, count: int) -> PlanningFigures:
     accepted = orders(count)
     answered = Answered({a.order.order_id for a in accepted}, {})
     watch = TopicWatch(
-        system.endpoints.bootstrap_servers, answered.on_record, topics=[topics.ROUTING_PLANS]
+        system.endpoints.bootstrap_servers,
+        answered.on_record,
+        topics=[topics.ROUTING_PLANS, topics.ROUTING_UNROUTABLE],
     )
     meter = system.meter()
     await watch.start()

@@ -235,7 +235,7 @@ async def burst(system: System, load: Load) -> ReservationFigures:
     watch = TopicWatch(
         system.endpoints.bootstrap_servers,
         answers.on_record,
-        topics=[topics.INVENTORY_RESERVATIONS],
+        topics=[topics.INVENTORY_RESERVATIONS, topics.INVENTORY_BACKORDERS],
     )
     meter = system.meter()
     await watch.start()

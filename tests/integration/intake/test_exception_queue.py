@@ -37,7 +37,9 @@ async def _held_unroutable(intake, number: int, reason: str = "x") -> str:
     order_id = await _place(intake, "shopify", payloads.shopify_order(number, [("MUG-RED", 1)]))
     await intake.status_of(order_id, "accepted")
     await intake.publish(
-        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=1, reason=reason)
+        topics.ROUTING_UNROUTABLE,
+        order_id,
+        OrderUnroutable(order_id=order_id, attempt=1, reason=reason),
     )
     await intake.status_of(order_id, "held")
     return order_id

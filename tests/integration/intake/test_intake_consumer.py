@@ -156,7 +156,9 @@ async def test_a_cancelled_order_stays_cancelled_when_routing_gives_up_on_it(
     events = await system.read(topics.ORDERS, until=lambda seen: len(seen) >= 2)
     order_id = events[0].event.order.order_id
     await bus.publish(
-        topics.ROUTING_PLANS, order_id, OrderUnroutable(order_id=order_id, attempt=1, reason="x")
+        topics.ROUTING_UNROUTABLE,
+        order_id,
+        OrderUnroutable(order_id=order_id, attempt=1, reason="x"),
     )
     await bus.publish(
         topics.MARKETPLACE_ORDERS, *_published(payloads.shopify_order(11, [("MUG-RED", 1)]))

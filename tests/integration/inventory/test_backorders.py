@@ -34,7 +34,8 @@ async def _order_partly_backordered(system: TestSystem, start) -> RunningService
         topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=5, channel="tiktok")
     )
     await routing.flush()
-    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 2)
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    await system.read(topics.INVENTORY_BACKORDERS, until=lambda seen: len(seen) >= 1)
     return service
 
 
@@ -74,7 +75,7 @@ async def test_a_backorder_filled_late_gets_its_whole_ttl(system: TestSystem, st
         topics.ROUTING_PLANS, "order-1", plan_for(1, quantity=2, channel="tiktok")
     )
     await routing.flush()
-    [outcome] = await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    [outcome] = await system.read(topics.INVENTORY_BACKORDERS, until=lambda seen: len(seen) >= 1)
     assert isinstance(outcome.event, OrderBackordered)
     inventory = await system.db("inventory")
     await inventory.execute("UPDATE reservations SET created_at = now() - interval '1 hour'")
@@ -146,7 +147,8 @@ async def test_units_a_cancellation_frees_fill_a_waiting_backorder(
         topics.ROUTING_PLANS, "one-key", plan_for(2, quantity=2, channel="tiktok")
     )
     await routing.flush()
-    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 2)
+    await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 1)
+    await system.read(topics.INVENTORY_BACKORDERS, until=lambda seen: len(seen) >= 1)
 
     orders = await system.bus("intake")
     await orders.publish(

@@ -63,7 +63,7 @@ async def test_an_order_routing_cannot_ship_joins_the_exception_queue(intake) ->
     order_id = accepted.order.order_id
     unroutable = OrderUnroutable(order_id=order_id, attempt=1, reason="no stock")
 
-    assert await intake.deliver(topics.ROUTING_PLANS, unroutable) == []  # intake's own news
+    assert await intake.deliver(topics.ROUTING_UNROUTABLE, unroutable) == []  # intake's own news
     status = await intake.conn.fetchval("SELECT status FROM orders WHERE order_id = $1", order_id)
     holds = await intake.conn.fetch(
         "SELECT code, detail FROM holds WHERE order_id = $1 AND resolved_at IS NULL", order_id

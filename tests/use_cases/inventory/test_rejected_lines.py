@@ -1,9 +1,9 @@
-"""A warehouse that will not ship some lines: their reservation there is given back, and their
-re-plan elsewhere joins the order's reservation."""
+"""A warehouse that will not ship some lines: their reservation there is given back, routing is
+asked to re-plan them, and their re-plan elsewhere joins the order's reservation."""
 
 from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import PickTaskRejected, ShipmentStatus, ShipmentStatusChanged
-from orderflow_contracts.inventory import StockReserved
+from orderflow_contracts.inventory import RejectedLinesReleased, StockReserved
 from orderflow_contracts.order import OrderLine
 
 from tests.use_cases.conftest import planned
@@ -21,14 +21,26 @@ def rejected(units: int, short: bool = False) -> PickTaskRejected:
     )
 
 
-async def test_a_rejection_gives_the_reservation_back_at_that_location(inventory) -> None:
+async def test_a_rejection_gives_the_reservation_back_at_that_location_then_asks_for_a_replan(
+    inventory,
+) -> None:
     await receive(inventory, "MUG-RED", "us-ontario", 5)
     await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 3)))
     assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 3)
 
-    await inventory.deliver(topics.FULFILLMENT_STATUS, rejected(3))
+    emitted = await inventory.deliver(topics.FULFILLMENT_STATUS, rejected(3))
 
     assert await stock(inventory, "MUG-RED", "us-ontario") == (5, 0)
+    [replan] = [m for m in emitted if m.envelope.type == RejectedLinesReleased.__name__]
+    assert replan.topic == topics.INVENTORY_RESERVATIONS
+    asked = replan.envelope.event()
+    assert (asked.shipment_id, asked.location_id, asked.reason, asked.short_pick) == (
+        "o-1-us-ontario",
+        "us-ontario",
+        "over capacity",
+        False,
+    )
+    assert [(line.sku, line.quantity) for line in asked.lines] == [("MUG-RED", 3)]
     reason = await inventory.conn.fetchval(
         "SELECT reason FROM movements WHERE kind = 'release' AND reference = 'o-1'"
     )

@@ -90,8 +90,8 @@ async def test_an_order_waiting_for_stock_is_told_once(notifications) -> None:
             BackorderedLine(shipment_id="o-1-s7", sku="MUG-RED", location_id="us-3pl", quantity=2),
         ),
     )
-    await notifications.deliver(topics.INVENTORY_RESERVATIONS, waiting)
-    await notifications.deliver(topics.INVENTORY_RESERVATIONS, waiting, replanned)
+    await notifications.deliver(topics.INVENTORY_BACKORDERS, waiting)
+    await notifications.deliver(topics.INVENTORY_BACKORDERS, waiting, replanned)
 
     assert await queued(notifications) == [
         ("o-1", "backordered", "pending", "lin@example.com", "en")

@@ -2,8 +2,7 @@
 against each location's capacity for the day."""
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import PickTaskRejected
-from orderflow_contracts.inventory import ReservationRejected, Shortage
+from orderflow_contracts.inventory import RejectedLinesReleased, ReservationRejected, Shortage
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_routing import store
 from orderflow_routing.reference import ReferenceData
@@ -134,14 +133,14 @@ async def test_a_pick_task_its_warehouse_rejects_gives_its_capacity_back(
     [first] = events(await routing.deliver(topics.ORDERS, accepted("o-1", ("MUG-RED", 1))))
     assert isinstance(first, ShipmentsPlanned)
     [shipment] = first.shipments
-    refused = PickTaskRejected(
+    refused = RejectedLinesReleased(
         order_id="o-1",
         shipment_id=shipment.shipment_id,
         location_id="us-ontario",
         lines=shipment.lines,
         reason="no labels today",
     )
-    [replanned] = events(await routing.deliver(topics.FULFILLMENT_STATUS, refused))
+    [replanned] = events(await routing.deliver(topics.INVENTORY_RESERVATIONS, refused))
     [second] = events(await routing.deliver(topics.ORDERS, accepted("o-2", ("MUG-RED", 1))))
 
     assert isinstance(replanned, ShipmentsPlanned)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import PickTaskRejected
+from orderflow_contracts.inventory import RejectedLinesReleased
 from orderflow_contracts.order import OrderLine
 from orderflow_contracts.routing import OrderUnroutable, ShipmentsPlanned
 
@@ -11,8 +11,8 @@ from tests.use_cases.conftest import accepted
 from tests.use_cases.routing.test_planning import events, stock
 
 
-def rejected(location: str, *lines: tuple[str, int], short: bool = False) -> PickTaskRejected:
-    return PickTaskRejected(
+def rejected(location: str, *lines: tuple[str, int], short: bool = False) -> RejectedLinesReleased:
+    return RejectedLinesReleased(
         order_id="o-1",
         shipment_id="o-1-first",
         location_id=location,
@@ -33,7 +33,7 @@ async def test_rejected_lines_are_planned_from_another_location(routing) -> None
     assert [s.location_id for s in first.shipments] == ["us-ontario"]
 
     [replan] = events(
-        await routing.deliver(topics.FULFILLMENT_STATUS, rejected("us-ontario", ("MUG-RED", 2)))
+        await routing.deliver(topics.INVENTORY_RESERVATIONS, rejected("us-ontario", ("MUG-RED", 2)))
     )
 
     assert isinstance(replan, ShipmentsPlanned)
@@ -51,7 +51,7 @@ async def test_rejected_lines_no_other_location_holds_are_unroutable(routing) ->
 
     [answer] = events(
         await routing.deliver(
-            topics.FULFILLMENT_STATUS, rejected("us-ontario", ("MUG-RED", 1), short=True)
+            topics.INVENTORY_RESERVATIONS, rejected("us-ontario", ("MUG-RED", 1), short=True)
         )
     )
 
@@ -66,6 +66,6 @@ async def test_rejected_lines_no_other_location_holds_are_unroutable(routing) ->
 
 async def test_a_rejection_for_an_order_routing_never_saw_is_passed_over(routing) -> None:
     assert (
-        await routing.deliver(topics.FULFILLMENT_STATUS, rejected("us-ontario", ("MUG-RED", 1)))
+        await routing.deliver(topics.INVENTORY_RESERVATIONS, rejected("us-ontario", ("MUG-RED", 1)))
         == []
     )

@@ -82,7 +82,8 @@ class ShipmentStatusChanged(Event):
 class PickTaskRejected(Event):
     """The warehouse at `location_id` will not ship these lines of the shipment: it rejected
     the pick task (all its lines) or picked short (`short_pick`, the lines it could not pick).
-    Routing re-plans them elsewhere; inventory gives back their reservation there."""
+    Inventory gives back their reservation there, then asks routing to re-plan them elsewhere
+    (`RejectedLinesReleased`)."""
 
     order_id: str
     shipment_id: str

@@ -1,5 +1,5 @@
 from orderflow_contracts.envelope import Event
-from orderflow_contracts.order import Value
+from orderflow_contracts.order import OrderLine, Value
 from orderflow_contracts.routing import ShipmentsPlanned
 
 
@@ -70,6 +70,20 @@ class ReservationExpired(Event):
 
     order_id: str
     attempt: int
+
+
+class RejectedLinesReleased(Event):
+    """Lines a warehouse will not ship (fulfillment's PickTaskRejected) are no longer reserved
+    at `location_id`: routing re-plans them from the other locations. It comes from inventory,
+    not from fulfillment, so that routing reads only `inventory.reservations` for its answers
+    and none of the order's shipment news (docs/decisions/0002-topics-by-reader.md)."""
+
+    order_id: str
+    shipment_id: str
+    location_id: str
+    lines: tuple[OrderLine, ...]
+    reason: str
+    short_pick: bool = False
 
 
 class ReorderPointReached(Event):

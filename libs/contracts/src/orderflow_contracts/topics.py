@@ -4,7 +4,9 @@ lands on one partition, in order."""
 MARKETPLACE_ORDERS = "marketplace.orders"  # key: channel:external_id
 ORDERS = "orders"  # key: order id
 ROUTING_PLANS = "routing.plans"  # key: order id
+ROUTING_UNROUTABLE = "routing.unroutable"  # key: order id
 INVENTORY_RESERVATIONS = "inventory.reservations"  # key: order id
+INVENTORY_BACKORDERS = "inventory.backorders"  # key: order id
 INVENTORY_LEVELS = "inventory.levels"  # key: SKU, compacted
 INVENTORY_ALERTS = "inventory.alerts"  # key: SKU
 WAREHOUSE_STOCK = "warehouse.stock"  # key: SKU
@@ -24,7 +26,9 @@ BUS_TOPICS = (
     MARKETPLACE_ORDERS,
     ORDERS,
     ROUTING_PLANS,
+    ROUTING_UNROUTABLE,
     INVENTORY_RESERVATIONS,
+    INVENTORY_BACKORDERS,
     INVENTORY_LEVELS,
     INVENTORY_ALERTS,
     WAREHOUSE_STOCK,

@@ -34,7 +34,7 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     on_marketplace(MarketplaceAddressChanged)(partial(use_cases.change_address, rules=rules))
     on_marketplace(MarketplacePaymentChanged)(partial(use_cases.change_payment, rules=rules))
     on_marketplace(MarketplaceOrderRefunded)(use_cases.refund_order)
-    subs.on(topics.ROUTING_PLANS, OrderUnroutable)(use_cases.hold_unroutable_order)
+    subs.on(topics.ROUTING_UNROUTABLE, OrderUnroutable)(use_cases.hold_unroutable_order)
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeTooLate)(use_cases.note_address_too_late)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeApplied)(use_cases.note_address_relabelled)

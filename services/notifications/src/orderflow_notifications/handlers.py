@@ -27,8 +27,6 @@ def subscriptions(merge_window_s: float = 0, lanes: LaneTransits | None = None) 
     subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
         partial(use_cases.queue_notifications, merge_window_s=merge_window_s, lanes=lanes)
     )
-    subs.on_batch(topics.INVENTORY_RESERVATIONS, OrderBackordered)(
-        within(use_cases.tell_backordered)
-    )
+    subs.on_batch(topics.INVENTORY_BACKORDERS, OrderBackordered)(within(use_cases.tell_backordered))
     subs.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(privacy.use_cases.erase_customer)
     return subs

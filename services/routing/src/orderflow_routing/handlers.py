@@ -3,9 +3,9 @@
 from functools import partial
 
 from orderflow_contracts import topics
-from orderflow_contracts.fulfillment import PickTaskRejected
 from orderflow_contracts.intake import OrderAccepted, ProductDefined
 from orderflow_contracts.inventory import (
+    RejectedLinesReleased,
     ReservationHeld,
     ReservationRejected,
     StockLevelChanged,
@@ -37,7 +37,7 @@ def subscriptions(
     subs.on_batch(topics.INVENTORY_LEVELS, StockLevelChanged)(use_cases.refresh_replica)
     subs.on(topics.CATALOG_PRODUCTS, ProductDefined)(catalog.define_product)
     subs.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(privacy.use_cases.erase_customer)
-    subs.on(topics.FULFILLMENT_STATUS, PickTaskRejected)(
+    subs.on(topics.INVENTORY_RESERVATIONS, RejectedLinesReleased)(
         partial(replan.replan_rejected_lines, decide=replan.deciding_with(refs))
     )
     return subs

@@ -1,5 +1,6 @@
-"""Lines a warehouse will not ship (fulfillment's PickTaskRejected: it rejected the pick task
-or picked short) re-planned with routing's own planning, from every location but that one.
+"""Lines a warehouse will not ship (it rejected the pick task or picked short), re-planned with
+routing's own planning from every location but that one, once inventory has given back their
+reservation there (`RejectedLinesReleased`).
 The plan carries `replaces_shipment_id`: inventory adds it to the order's reservation, and the
 rest of the order's plan stands."""
 
@@ -7,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import asyncpg
-from orderflow_contracts.fulfillment import PickTaskRejected
 from orderflow_contracts.intake import OrderAccepted
+from orderflow_contracts.inventory import RejectedLinesReleased
 from orderflow_runtime import UnitOfWork
 
 from orderflow_routing import domain, store, use_cases
@@ -37,7 +38,9 @@ def deciding_with(references: use_cases.References) -> Decide:
     return decide
 
 
-async def replan_rejected_lines(uow: UnitOfWork, event: PickTaskRejected, decide: Decide) -> None:
+async def replan_rejected_lines(
+    uow: UnitOfWork, event: RejectedLinesReleased, decide: Decide
+) -> None:
     known = await store.order(uow.conn, event.order_id)
     if known is None:
         uow.log.warning("replan.unknown_order", order_id=event.order_id)

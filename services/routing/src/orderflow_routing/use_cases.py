@@ -218,7 +218,7 @@ def planned_shipments(
 def _announce(uow: UnitOfWork, order_id: str, attempt: int, outcome: store.Outcome) -> None:
     if outcome.plan is None:
         uow.emit(
-            topics.ROUTING_PLANS,
+            topics.ROUTING_UNROUTABLE,
             order_id,
             OrderUnroutable(order_id=order_id, attempt=attempt, reason=outcome.reason),
         )

@@ -75,7 +75,8 @@ CHANNELS = (
             )
         },
     ),
-    Channel(topics.ROUTING_PLANS, "order id", {"routing": ("ShipmentsPlanned", "OrderUnroutable")}),
+    Channel(topics.ROUTING_PLANS, "order id", {"routing": ("ShipmentsPlanned",)}),
+    Channel(topics.ROUTING_UNROUTABLE, "order id", {"routing": ("OrderUnroutable",)}),
     Channel(
         topics.INVENTORY_RESERVATIONS,
         "order id",
@@ -84,11 +85,12 @@ CHANNELS = (
                 "StockReserved",
                 "ReservationRejected",
                 "ReservationHeld",
-                "OrderBackordered",
                 "ReservationExpired",
+                "RejectedLinesReleased",
             )
         },
     ),
+    Channel(topics.INVENTORY_BACKORDERS, "order id", {"inventory": ("OrderBackordered",)}),
     Channel(topics.INVENTORY_LEVELS, "SKU (compacted)", {"inventory": ("StockLevelChanged",)}),
     Channel(
         topics.INVENTORY_ALERTS,

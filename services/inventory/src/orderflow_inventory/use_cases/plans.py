@@ -61,7 +61,7 @@ def _announce(unit: UnitOfWork, decision: domain.Decision) -> None:
         unit.emit(topics.INVENTORY_RESERVATIONS, key, StockReserved(plan=decision.reserved))
     if decision.backordered:
         unit.emit(
-            topics.INVENTORY_RESERVATIONS,
+            topics.INVENTORY_BACKORDERS,
             key,
             OrderBackordered(order_id=key, attempt=attempt, lines=decision.backordered),
         )

@@ -1,12 +1,15 @@
 """A warehouse will not ship some lines of a shipment (fulfillment's PickTaskRejected): their
-reservation at that location is given back, and routing's re-plan of only those lines
-(`ShipmentsPlanned.replaces_shipment_id`) is reserved as more of the order's reservation."""
+reservation at that location is given back and routing is asked to re-plan them
+(`RejectedLinesReleased`); its re-plan of only those lines (`ShipmentsPlanned.replaces_shipment_id`)
+is reserved as more of the order's reservation."""
 
 from collections import Counter
 from collections.abc import Callable
 from uuid import UUID
 
+from orderflow_contracts import topics
 from orderflow_contracts.fulfillment import PickTaskRejected
+from orderflow_contracts.inventory import RejectedLinesReleased
 from orderflow_contracts.routing import ShipmentsPlanned
 from orderflow_contracts.warehouse import StockAdjusted
 from orderflow_runtime import Item, UnitOfWork
@@ -39,6 +42,18 @@ async def release_rejected_lines(uow: UnitOfWork, event: PickTaskRejected) -> No
         await _not_on_the_shelf(uow, event, units, uow.cause.event_id)
     await fill_backorders(uow, freed)
     await after_stock_change(uow, skus)
+    uow.emit(
+        topics.INVENTORY_RESERVATIONS,
+        event.order_id,
+        RejectedLinesReleased(
+            order_id=event.order_id,
+            shipment_id=event.shipment_id,
+            location_id=event.location_id,
+            lines=event.lines,
+            reason=event.reason,
+            short_pick=event.short_pick,
+        ),
+    )
 
 
 async def _not_on_the_shelf(
