@@ -45,7 +45,7 @@ async def test_a_new_address_is_relabelled_or_told_on_as_too_late(
     )
 
     for order_id in ("o-waits", "o-left"):
-        await partners.publish(topics.ORDERS, order_id, _new_address(order_id))
+        await partners.publish(topics.ORDER_CHANGES, order_id, _new_address(order_id))
     await partners.flush()
 
     relabels = [

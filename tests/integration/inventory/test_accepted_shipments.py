@@ -85,7 +85,7 @@ async def test_news_of_an_expired_then_cancelled_order_holds_nothing(
     assert await _expire(service) == 1
     bus = await system.bus("intake")
     cancelled = OrderCancelled(order_id="order-1", channel="shopify", external_id="1")
-    await bus.publish(topics.ORDERS, "order-1", cancelled)
+    await bus.publish(topics.ORDER_CHANGES, "order-1", cancelled)
     await bus.flush()
     inventory = await system.db("inventory")
     await eventually(

@@ -126,7 +126,7 @@ async def test_a_partly_shipped_orders_filled_backorder_is_released_on_cancellat
 
     orders = await system.bus("intake")
     await orders.publish(
-        topics.ORDERS,
+        topics.ORDER_CHANGES,
         "order-1",
         OrderCancelled(order_id="order-1", channel="tiktok", external_id="1"),
     )
@@ -152,7 +152,7 @@ async def test_units_a_cancellation_frees_fill_a_waiting_backorder(
 
     orders = await system.bus("intake")
     await orders.publish(
-        topics.ORDERS,
+        topics.ORDER_CHANGES,
         "order-1",
         OrderCancelled(order_id="order-1", channel="shopify", external_id="1"),
     )

@@ -179,9 +179,11 @@ async def _four_of_ten_reserved(system: TestSystem, start):
 
 async def test_cancellation_releases_the_reservation_once(system: TestSystem, start) -> None:
     service, bus, _ = await _four_of_ten_reserved(system, start)
-    envelope = await bus.publish(topics.ORDERS, "order-1", cancelled(1))
-    await bus.publish_raw(topics.ORDERS, "order-1", envelope.to_bytes())
-    await bus.publish(topics.ORDERS, "order-1", cancelled(1))  # the marketplace said it twice
+    envelope = await bus.publish(topics.ORDER_CHANGES, "order-1", cancelled(1))
+    await bus.publish_raw(topics.ORDER_CHANGES, "order-1", envelope.to_bytes())
+    await bus.publish(
+        topics.ORDER_CHANGES, "order-1", cancelled(1)
+    )  # the marketplace said it twice
     await bus.flush()
     inventory = await system.db("inventory")
 
@@ -206,7 +208,7 @@ async def test_a_plan_arriving_after_its_cancellation_reserves_nothing(
     await start(system, "inventory")
     await stock(system, "MUG-RED", "us-ontario", 10)
     bus = await system.bus("routing")
-    await bus.publish(topics.ORDERS, "order-1", cancelled(1))
+    await bus.publish(topics.ORDER_CHANGES, "order-1", cancelled(1))
     await bus.flush()
     inventory = await system.db("inventory")
     await eventually(lambda: inventory.fetchval("SELECT count(*) FROM reservations"))
@@ -223,7 +225,7 @@ async def test_goods_of_a_cancelled_order_that_ship_anyway_leave_on_hand_once(
     system: TestSystem, start
 ) -> None:
     service, bus, _ = await _four_of_ten_reserved(system, start)
-    await bus.publish(topics.ORDERS, "order-1", cancelled(1))
+    await bus.publish(topics.ORDER_CHANGES, "order-1", cancelled(1))
     await bus.flush()
     inventory = await system.db("inventory")
     await eventually(lambda: inventory.fetchval("SELECT status = 'released' FROM reservations"))
@@ -252,7 +254,7 @@ async def test_shipments_reported_together_each_leave_stock_and_the_ledger(
         await bus.publish(topics.ROUTING_PLANS, "one-key", plan)
     await bus.flush()
     await system.read(topics.INVENTORY_RESERVATIONS, until=lambda seen: len(seen) >= 3)
-    await bus.publish(topics.ORDERS, "order-3", cancelled(3))  # its goods ship anyway
+    await bus.publish(topics.ORDER_CHANGES, "order-3", cancelled(3))  # its goods ship anyway
     await bus.flush()
     inventory = await system.db("inventory")
     await eventually(

@@ -188,7 +188,8 @@ async def test_a_rejection_after_the_order_was_cancelled_is_not_replanned(fulfil
 
     await two_lines_at_the_3pl(fulfillment)
     await fulfillment.deliver(
-        topics.ORDERS, OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1")
+        topics.ORDER_CHANGES,
+        OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1"),
     )
     emitted = sent(
         await fulfillment.deliver(topics.WAREHOUSE_EVENTS, warehouse("rejected", reason="closed"))

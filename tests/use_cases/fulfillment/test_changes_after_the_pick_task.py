@@ -38,7 +38,7 @@ async def test_a_cancelled_order_is_stopped_at_the_warehouse(fulfillment) -> Non
     await report(fulfillment, SHIPMENT, "picked")
 
     [(topic, key, stop), (told_on, order, pending)] = sent(
-        await fulfillment.deliver(topics.ORDERS, cancelled())
+        await fulfillment.deliver(topics.ORDER_CHANGES, cancelled())
     )
     assert (topic, key) == (topics.pick_tasks("us-ontario"), SHIPMENT)
     assert isinstance(stop, PickTaskCancelled)
@@ -59,13 +59,13 @@ async def test_a_cancelled_order_is_stopped_at_the_warehouse(fulfillment) -> Non
 
 async def test_a_cancellation_is_sent_once(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
-    await fulfillment.deliver(topics.ORDERS, cancelled())
+    await fulfillment.deliver(topics.ORDER_CHANGES, cancelled())
 
-    assert await fulfillment.deliver(topics.ORDERS, cancelled()) == []
+    assert await fulfillment.deliver(topics.ORDER_CHANGES, cancelled()) == []
 
 
 async def test_a_reservation_after_the_cancellation_issues_no_pick_task(fulfillment) -> None:
-    await fulfillment.deliver(topics.ORDERS, cancelled())
+    await fulfillment.deliver(topics.ORDER_CHANGES, cancelled())
 
     emitted = sent(
         await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
@@ -79,7 +79,7 @@ async def test_a_shipment_that_left_starts_its_return(fulfillment) -> None:
         fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400100000000000000001"
     )
 
-    [(topic, _, news)] = sent(await fulfillment.deliver(topics.ORDERS, cancelled()))
+    [(topic, _, news)] = sent(await fulfillment.deliver(topics.ORDER_CHANGES, cancelled()))
     assert topic == topics.FULFILLMENT_STATUS
     assert (news.status, news.reason) == ("return_requested", "order cancelled (buyer)")
     assert await notes(fulfillment) == [
@@ -96,7 +96,7 @@ async def test_a_shipment_that_left_starts_its_return(fulfillment) -> None:
 
 async def test_a_warehouse_that_ships_anyway_is_followed_and_flagged(fulfillment) -> None:
     await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, reserved("o-1", "us-ontario"))
-    await fulfillment.deliver(topics.ORDERS, cancelled())
+    await fulfillment.deliver(topics.ORDER_CHANGES, cancelled())
     emitted = sent(
         await report(
             fulfillment, SHIPMENT, "picked", "packed", "shipped", tracking="9400100000000000000001"
@@ -118,7 +118,7 @@ async def test_a_new_address_reaches_the_warehouse_before_the_parcel_leaves(fulf
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
     [(topic, _, relabel), (told_on, _, pending)] = sent(
-        await fulfillment.deliver(topics.ORDERS, changed)
+        await fulfillment.deliver(topics.ORDER_CHANGES, changed)
     )
 
     assert topic == topics.pick_tasks("us-ontario")
@@ -149,7 +149,7 @@ async def test_the_warehouses_relabel_is_told_on(fulfillment) -> None:
     changed = OrderAddressChanged(
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
-    await fulfillment.deliver(topics.ORDERS, changed)
+    await fulfillment.deliver(topics.ORDER_CHANGES, changed)
 
     [(topic, key, answer)] = sent(await report(fulfillment, SHIPMENT, "address_changed"))
     assert (topic, key) == (topics.FULFILLMENT_STATUS, "o-1")
@@ -174,7 +174,7 @@ async def test_a_parcel_shipped_before_the_warehouse_relabelled_it_is_too_late(
     changed = OrderAddressChanged(
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
-    await fulfillment.deliver(topics.ORDERS, changed)
+    await fulfillment.deliver(topics.ORDER_CHANGES, changed)
 
     emitted = sent(await report(fulfillment, SHIPMENT, "shipped", tracking=USPS))
     [too_late] = [e for _, _, e in emitted if isinstance(e, AddressChangeTooLate)]
@@ -209,7 +209,7 @@ async def test_a_new_address_after_the_parcel_left_is_noted_as_too_late(fulfillm
         order_id="o-1", channel="shopify", external_id="ext-o-1", ship_to=NEW_ADDRESS
     )
 
-    [(topic, key, too_late)] = sent(await fulfillment.deliver(topics.ORDERS, changed))
+    [(topic, key, too_late)] = sent(await fulfillment.deliver(topics.ORDER_CHANGES, changed))
     assert await notes(fulfillment) == [
         "address changed after the shipment left: too late to relabel"
     ]

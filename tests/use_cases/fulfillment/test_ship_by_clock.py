@@ -187,7 +187,7 @@ async def test_a_shipment_of_a_cancelled_order_is_not_hurried(fulfillment) -> No
         await fulfillment.deliver(topics.INVENTORY_RESERVATIONS, StockReserved(plan=plan))
     # o-1 cancelled after its pick task: its stop is asked, the warehouse has not answered
     cancelled = OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1")
-    await fulfillment.deliver(topics.ORDERS, cancelled)
+    await fulfillment.deliver(topics.ORDER_CHANGES, cancelled)
 
     assert [row["order_id"] for row in await store.at_risk(fulfillment.conn, now, 50)] == ["o-2"]
     figures = await kpis.of(fulfillment.conn, 7)

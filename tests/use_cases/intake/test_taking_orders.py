@@ -46,14 +46,19 @@ async def test_every_unknown_sku_is_named_in_one_hold(intake) -> None:
     assert "NOPE-1" in details and "NOPE-2" in details
 
 
-async def test_a_marketplace_cancellation_cancels_the_order(intake) -> None:
+async def test_a_marketplace_cancellation_cancels_the_order_on_orders_and_orders_changes(
+    intake,
+) -> None:
     order = payloads.shopify_order(1, [("MUG-RED", 1)])
     [accepted] = await take(intake, order)
     cancellation = MarketplaceOrderCancelled(
         channel="shopify", external_id=accepted.order.external_id, reason="buyer"
     )
-    [cancelled] = events(await intake.deliver(topics.MARKETPLACE_ORDERS, cancellation))
+    emitted = await intake.deliver(topics.MARKETPLACE_ORDERS, cancellation)
 
+    assert [m.topic for m in emitted] == [topics.ORDERS, topics.ORDER_CHANGES]
+    assert emitted[0].envelope is emitted[1].envelope  # one event, on both
+    cancelled = emitted[0].envelope.event()
     assert isinstance(cancelled, OrderCancelled)
     assert cancelled.order_id == accepted.order.order_id
 

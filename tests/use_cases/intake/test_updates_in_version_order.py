@@ -45,8 +45,9 @@ ORDER_ID = order_id_for("shopify", EXTERNAL_ID)
 
 
 async def deliver(intake: DrivenService, *events: Any) -> list:
+    """What intake told of the order on `orders` (`orders.changes` has copies of some)."""
     emitted = await intake.deliver(topics.MARKETPLACE_ORDERS, *events)
-    return [message.envelope.event() for message in emitted]
+    return [message.envelope.event() for message in emitted if message.topic == topics.ORDERS]
 
 
 def published(order: dict[str, Any]) -> MarketplaceOrderPublished:

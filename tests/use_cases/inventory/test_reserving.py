@@ -118,7 +118,7 @@ async def test_a_cancelled_order_gives_its_units_back(inventory) -> None:
     await receive(inventory, "MUG-RED", "us-ontario", 5)
     await inventory.deliver(topics.ROUTING_PLANS, planned("o-1", ("us-ontario", "MUG-RED", 2)))
     await inventory.deliver(
-        topics.ORDERS,
+        topics.ORDER_CHANGES,
         OrderCancelled(order_id="o-1", channel="shopify", external_id="ext-o-1", reason="buyer"),
     )
 

@@ -2,7 +2,8 @@
 lands on one partition, in order."""
 
 MARKETPLACE_ORDERS = "marketplace.orders"  # key: channel:external_id
-ORDERS = "orders"  # key: order id
+ORDERS = "orders"  # key: order id; every order event, the acceptance first
+ORDER_CHANGES = "orders.changes"  # key: order id; a copy of orders' cancellations and new addresses
 ROUTING_PLANS = "routing.plans"  # key: order id
 ROUTING_UNROUTABLE = "routing.unroutable"  # key: order id
 INVENTORY_RESERVATIONS = "inventory.reservations"  # key: order id
@@ -25,6 +26,7 @@ COMPACTED = frozenset({INVENTORY_LEVELS, CATALOG_PRODUCTS})
 BUS_TOPICS = (
     MARKETPLACE_ORDERS,
     ORDERS,
+    ORDER_CHANGES,
     ROUTING_PLANS,
     ROUTING_UNROUTABLE,
     INVENTORY_RESERVATIONS,

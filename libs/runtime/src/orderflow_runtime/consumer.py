@@ -131,7 +131,7 @@ def read_delivery(
     business. Raises MalformedEvent for what no handler could ever read."""
     ahead = peek_type(record.value)
     if ahead is not None and subscriptions.route(topic, ahead) is None:
-        return None  # not ours (inventory hears every OrderAccepted to catch cancellations)
+        return None  # not ours (routing passes over the few cancellations on orders)
     envelope, event = decode(record.value, subscriptions.models_on(topic))
     route = subscriptions.route(topic, envelope.type)
     if route is None or event is None:

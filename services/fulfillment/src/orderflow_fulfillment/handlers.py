@@ -24,7 +24,7 @@ def subscriptions(handling: HandlingTimes) -> Subscriptions:
         warehouse_reports.apply_warehouse_reports
     )
     subs.on_batch(topics.CARRIER_TRACKING, TrackingUpdated)(tracking.apply_tracking)
-    subs.on(topics.ORDERS, OrderCancelled)(use_cases.stop_cancelled_orders)
-    subs.on(topics.ORDERS, OrderAddressChanged)(use_cases.redirect_shipments)
+    subs.on(topics.ORDER_CHANGES, OrderCancelled)(use_cases.stop_cancelled_orders)
+    subs.on(topics.ORDER_CHANGES, OrderAddressChanged)(use_cases.redirect_shipments)
     subs.on_batch(topics.MARKETPLACE_TRACKING, TrackingUploadAnswered)(uploads.apply_upload_answers)
     return subs

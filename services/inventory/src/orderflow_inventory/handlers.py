@@ -17,7 +17,7 @@ for stock_event in (StockReceived, StockAdjusted, StockCounted):
 subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
     use_cases.confirm_or_commit
 )
-subscriptions.on(topics.ORDERS, OrderCancelled)(use_cases.release_cancelled)
+subscriptions.on(topics.ORDER_CHANGES, OrderCancelled)(use_cases.release_cancelled)
 subscriptions.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(
     privacy.use_cases.erase_customer
 )

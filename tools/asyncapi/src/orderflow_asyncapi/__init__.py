@@ -75,6 +75,11 @@ CHANNELS = (
             )
         },
     ),
+    Channel(
+        topics.ORDER_CHANGES,
+        "order id",
+        {"intake": ("OrderCancelled", "OrderAddressChanged")},  # copies of those on orders
+    ),
     Channel(topics.ROUTING_PLANS, "order id", {"routing": ("ShipmentsPlanned",)}),
     Channel(topics.ROUTING_UNROUTABLE, "order id", {"routing": ("OrderUnroutable",)}),
     Channel(
