@@ -42,18 +42,8 @@ async def release_rejected_lines(uow: UnitOfWork, event: PickTaskRejected) -> No
         await _not_on_the_shelf(uow, event, units, uow.cause.event_id)
     await fill_backorders(uow, freed)
     await after_stock_change(uow, skus)
-    uow.emit(
-        topics.INVENTORY_RESERVATIONS,
-        event.order_id,
-        RejectedLinesReleased(
-            order_id=event.order_id,
-            shipment_id=event.shipment_id,
-            location_id=event.location_id,
-            lines=event.lines,
-            reason=event.reason,
-            short_pick=event.short_pick,
-        ),
-    )
+    released = RejectedLinesReleased.model_validate(event, from_attributes=True)
+    uow.emit(topics.INVENTORY_RESERVATIONS, event.order_id, released)
 
 
 async def _not_on_the_shelf(
