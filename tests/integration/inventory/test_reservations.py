@@ -181,9 +181,8 @@ async def test_cancellation_releases_the_reservation_once(system: TestSystem, st
     service, bus, _ = await _four_of_ten_reserved(system, start)
     envelope = await bus.publish(topics.ORDER_CHANGES, "order-1", cancelled(1))
     await bus.publish_raw(topics.ORDER_CHANGES, "order-1", envelope.to_bytes())
-    await bus.publish(
-        topics.ORDER_CHANGES, "order-1", cancelled(1)
-    )  # the marketplace said it twice
+    # the marketplace said it twice
+    await bus.publish(topics.ORDER_CHANGES, "order-1", cancelled(1))
     await bus.flush()
     inventory = await system.db("inventory")
 

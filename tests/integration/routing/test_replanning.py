@@ -113,10 +113,8 @@ async def test_order_is_held_when_no_location_can_really_ship_it(system: TestSys
     await _stale_replica_says_us_ontario_has(system, 5)
     await _order_one_mug(system)
 
-    [gave_up] = [
-        m.event
-        for m in await system.read(topics.ROUTING_UNROUTABLE, until=lambda seen: len(seen) >= 1)
-    ]
+    [unroutable] = await system.read(topics.ROUTING_UNROUTABLE, until=lambda seen: len(seen) >= 1)
+    gave_up = unroutable.event
     plans = await system.read(topics.ROUTING_PLANS, until=lambda seen: len(seen) >= 2)
     # Ontario on the stale replica's word, then Shenzhen (the replica shows none there, but
     # inventory had not said so), then inventory's figures for both hold it.

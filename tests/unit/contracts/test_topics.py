@@ -48,3 +48,10 @@ def test_dead_letters_are_kept_longer_than_the_topics_they_come_from():
     dead_letters_kept = int(topics.topic_config("orders.dlq")["retention.ms"])
     assert kept == 7 * 24 * 3600 * 1000
     assert dead_letters_kept > kept
+
+
+def test_cancellations_and_new_addresses_on_orders_are_copied_and_acceptances_are_not():
+    assert topics.copies_of(topics.ORDERS, "OrderCancelled") == (topics.ORDER_CHANGES,)
+    assert topics.copies_of(topics.ORDERS, "OrderAddressChanged") == (topics.ORDER_CHANGES,)
+    assert topics.copies_of(topics.ORDERS, "OrderAccepted") == ()
+    assert all(copy in topics.BUS_TOPICS for copies in topics.COPIES.values() for copy in copies)

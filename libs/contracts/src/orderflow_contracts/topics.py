@@ -45,6 +45,20 @@ BUS_TOPICS = (
 )
 
 
+# Events that go, as the same envelope, on a second topic too: for services that read them and
+# nothing else of the first (docs/decisions/0002-topics-by-reader.md). Kept here, by type, so
+# that no emitter can forget a copy.
+COPIES = {
+    (ORDERS, "OrderCancelled"): (ORDER_CHANGES,),
+    (ORDERS, "OrderAddressChanged"): (ORDER_CHANGES,),
+}
+
+
+def copies_of(topic: str, event_type: str) -> tuple[str, ...]:
+    """The other topics an event of `event_type` emitted on `topic` also goes to."""
+    return COPIES.get((topic, event_type), ())
+
+
 def pick_tasks(location_id: str) -> str:
     """Each warehouse reads only its own pick tasks."""
     return f"warehouse.{location_id}.pick-tasks"

@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 import structlog
 from orderflow_contracts import Envelope, Event
+from orderflow_contracts.topics import copies_of
 
 from orderflow_runtime.outbox import OutgoingMessage
 
@@ -51,24 +52,15 @@ class UnitOfWork:
             return _log.bind(correlation_id=self.correlation) if self.correlation else _log
         return _log.bind(**log_fields(self.cause))
 
-    def emit(
-        self,
-        topic: str,
-        key: str,
-        event: Event,
-        *,
-        correlation_id: str = "",
-        also_on: tuple[str, ...] = (),
-    ) -> Envelope:
-        """`also_on`: more topics the same envelope goes to, for services that read the event
-        without the rest of `topic` (docs/decisions/0002-topics-by-reader.md). One envelope:
-        a service that reads it on two of them handles it once."""
+    def emit(self, topic: str, key: str, event: Event, *, correlation_id: str = "") -> Envelope:
+        """The event on `topic`, and on the topics the contracts copy it to (`topics.COPIES`):
+        one envelope, so a service that reads it on two of them handles it once."""
         envelope = Envelope.wrap(
             event,
             source=self.source,
             correlation_id=correlation_id or self.correlation_id or key,
             causation_id=self.cause.event_id if self.cause else None,
         )
-        for each in (topic, *also_on):
+        for each in (topic, *copies_of(topic, event.event_type)):
             self.outgoing.append(OutgoingMessage(topic=each, key=key, envelope=envelope))
         return envelope

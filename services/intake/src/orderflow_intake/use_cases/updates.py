@@ -76,7 +76,6 @@ async def apply_cancel(
             reason=reason,
         ),
         correlation_id=row["correlation_id"],
-        also_on=(topics.ORDER_CHANGES,),
     )
     log.info("order.cancelled", order_id=row["order_id"], reason=reason)
     return True
@@ -158,7 +157,6 @@ async def apply_address(
                 ship_to=ship_to,
             ),
             correlation_id=row["correlation_id"],
-            also_on=(topics.ORDER_CHANGES,),
         )
     log.info("order.address_changed", order_id=row["order_id"], country=ship_to.country)
     await rescreen(uow, await _reload(uow, row), rules)
