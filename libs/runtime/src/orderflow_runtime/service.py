@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 import structlog
+import uvloop
 from fastapi import APIRouter, FastAPI
 
 from orderflow_runtime import access, inbox, outbox
@@ -335,6 +336,9 @@ def collect_garbage_for_batches() -> None:
 
 
 def run(spec: ServiceSpec, settings: ServiceSettings) -> None:
-    """The process entry point of every service."""
+    """The process entry point of every service, on uvloop: asyncio's own loop and socket
+    transports took 10-30% of each service's Python time at 100 orders/s (py-spy). Two
+    interleaved pairs of the latency case: received to pick task p50 251 and 283 ms against
+    343 and 353, p99 518 and 563 against 619 and 613."""
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(serve_until_signalled(spec, settings))
+    uvloop.run(serve_until_signalled(spec, settings))
