@@ -53,6 +53,7 @@ class Route:
     model: type[Event]
     handle: BatchHandler
     use_case: str  # the handler's name, for docs/journey.md and its test
+    only: Callable[[Any], bool] | None = None  # the events of `model` the handler acts on
 
 
 def _name_of(handler: Callable[..., Any]) -> str:
@@ -66,28 +67,34 @@ class Subscriptions:
 
     `on` handlers take one message at a time; `on_batch` handlers take every consecutive
     message of their type in a poll batch at once, for set-based statements. Either way the
-    whole batch is one transaction, and messages are handled in the order they were read."""
+    whole batch is one transaction, and messages are handled in the order they were read.
+    `only` passes over, before any transaction, the events of the type its handler would not
+    act on: a poll of nothing else costs no round trip."""
 
     def __init__(self) -> None:
         self.topics: set[str] = set()
         self._routes: dict[tuple[str, str], Route] = {}  # by (logical topic, event type)
         self._models: dict[str, dict[str, type[Event]]] = {}  # by topic, then event type
 
-    def on(self, topic: str, model: type[E]) -> Callable[[Handler], Handler]:
+    def on(
+        self, topic: str, model: type[E], only: Callable[[E], bool] | None = None
+    ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             async def one_at_a_time(items: list[Item[Any]]) -> None:
                 for item in items:
                     with _bound(item.unit):
                         await handler(item.unit, item.event)
 
-            self._add(topic, Route(model, one_at_a_time, _name_of(handler)))
+            self._add(topic, Route(model, one_at_a_time, _name_of(handler), only))
             return handler
 
         return register
 
-    def on_batch(self, topic: str, model: type[E]) -> Callable[[BatchHandler], BatchHandler]:
+    def on_batch(
+        self, topic: str, model: type[E], only: Callable[[E], bool] | None = None
+    ) -> Callable[[BatchHandler], BatchHandler]:
         def register(handler: BatchHandler) -> BatchHandler:
-            self._add(topic, Route(model, handler, _name_of(handler)))
+            self._add(topic, Route(model, handler, _name_of(handler), only))
             return handler
 
         return register
@@ -136,6 +143,8 @@ def read_delivery(
     route = subscriptions.route(topic, envelope.type)
     if route is None or event is None:
         return None  # tolerant reader: types this service does not handle are not its business
+    if route.only is not None and not route.only(event):
+        return None
     return Delivery(envelope, event, route)
 
 

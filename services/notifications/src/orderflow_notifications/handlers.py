@@ -24,7 +24,7 @@ def subscriptions(merge_window_s: float = 0, lanes: LaneTransits | None = None) 
     )
     subs.on_batch(topics.ORDERS, OrderCancelled)(within(use_cases.tell_cancelled))
     subs.on_batch(topics.ORDERS, OrderRefunded)(within(use_cases.tell_refunded))
-    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
+    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged, only=use_cases.is_news)(
         partial(use_cases.queue_notifications, merge_window_s=merge_window_s, lanes=lanes)
     )
     subs.on_batch(topics.INVENTORY_BACKORDERS, OrderBackordered)(within(use_cases.tell_backordered))

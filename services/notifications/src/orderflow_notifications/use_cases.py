@@ -30,6 +30,12 @@ NEWS_OF_STATUS = {
 }
 
 
+def is_news(event: ShipmentStatusChanged) -> bool:
+    """A status a customer hears of (a departure and an arrival are noted for the lanes too).
+    The warehouse's steps before the parcel leaves are not: about half of the statuses."""
+    return event.status in NEWS_OF_STATUS
+
+
 async def remember_contacts(
     items: list[Item[OrderAccepted]],
     merge_window_s: float,

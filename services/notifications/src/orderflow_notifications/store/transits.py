@@ -28,6 +28,13 @@ async def note_transits(
     """Shipments that left and shipments that arrived, at the time the news says (not when it
     was read: a backlog read at once would make its transits look long or short): each lane's
     transit times."""
+    if departed:
+        await _note_departures(conn, departed)
+    if arrived:
+        await _note_arrivals(conn, arrived)
+
+
+async def _note_departures(conn: asyncpg.Connection, departed: list[Departure]) -> None:
     await conn.execute(
         "INSERT INTO transits"
         " (shipment_id, order_id, carrier, tracking_number, correlation_id, shipped_at)"
@@ -41,6 +48,9 @@ async def note_transits(
         [d.correlation_id for d in departed],
         [d.shipped_at for d in departed],
     )
+
+
+async def _note_arrivals(conn: asyncpg.Connection, arrived: list[Arrival]) -> None:
     await conn.execute(
         "UPDATE transits t SET delivered_at = a.delivered_at"
         " FROM unnest($1::text[], $2::timestamptz[]) AS a(shipment_id, delivered_at)"
