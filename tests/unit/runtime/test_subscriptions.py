@@ -1,8 +1,5 @@
-from types import SimpleNamespace
-
 import pytest
 from orderflow_contracts import Envelope
-from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
 from orderflow_contracts.inventory import StockReserved
 from orderflow_contracts.warehouse import StockReceived
 from orderflow_runtime import Subscriptions
@@ -39,22 +36,15 @@ def test_a_second_handler_for_the_same_topic_and_type_is_refused():
         subscriptions.on_batch("inventory.reservations", StockReserved)(handle)
 
 
-def record_of(status: ShipmentStatus) -> SimpleNamespace:
-    event = ShipmentStatusChanged(
-        order_id="o-1", shipment_id="s-1", location_id="de-3pl", status=status, carrier="dhl"
-    )
-    envelope = Envelope.wrap(event, source="fulfillment", correlation_id="shop:1")
-    return SimpleNamespace(value=envelope.to_bytes())
+def received(location_id: str) -> bytes:
+    event = StockReceived(sku="sku-1", location_id=location_id, quantity=1)
+    return Envelope.wrap(event, source="warehouse", correlation_id="sku-1").to_bytes()
 
 
 def test_only_passes_over_the_events_its_handler_would_not_act_on():
+    topic = "warehouse.stock"
     subscriptions = Subscriptions()
-    subscriptions.on_batch(
-        "fulfillment.status",
-        ShipmentStatusChanged,
-        only=lambda event: event.status is ShipmentStatus.SHIPPED,
-    )(handle)
-    shipped = read_delivery(subscriptions, "fulfillment.status", record_of(ShipmentStatus.SHIPPED))
-    assert shipped is not None and shipped.event.status is ShipmentStatus.SHIPPED
-    packed = record_of(ShipmentStatus.PACKED)
-    assert read_delivery(subscriptions, "fulfillment.status", packed) is None
+    subscriptions.on(topic, StockReceived, only=lambda event: event.location_id == "de-3pl")(handle)
+    kept = read_delivery(subscriptions, topic, received("de-3pl"))
+    assert kept is not None and kept.event.location_id == "de-3pl"
+    assert read_delivery(subscriptions, topic, received("us-ontario")) is None

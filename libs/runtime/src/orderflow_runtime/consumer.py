@@ -131,15 +131,13 @@ class Delivery:
     route: Route
 
 
-def read_delivery(
-    subscriptions: Subscriptions, topic: str, record: ConsumerRecord[bytes, bytes]
-) -> Delivery | None:
-    """The record decoded and routed by (topic, type); None when it is not this service's
+def read_delivery(subscriptions: Subscriptions, topic: str, raw: bytes | None) -> Delivery | None:
+    """A record's value decoded and routed by (topic, type); None when it is not this service's
     business. Raises MalformedEvent for what no handler could ever read."""
-    ahead = peek_type(record.value)
+    ahead = peek_type(raw)
     if ahead is not None and subscriptions.route(topic, ahead) is None:
         return None  # not ours (routing passes over the few cancellations on orders)
-    envelope, event = decode(record.value, subscriptions.models_on(topic))
+    envelope, event = decode(raw, subscriptions.models_on(topic))
     route = subscriptions.route(topic, envelope.type)
     if route is None or event is None:
         return None  # tolerant reader: types this service does not handle are not its business
@@ -375,7 +373,8 @@ class EventConsumer:
 
     async def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Delivery | None:
         try:
-            return read_delivery(self._subscriptions, self._names.logical(record.topic), record)
+            topic = self._names.logical(record.topic)
+            return read_delivery(self._subscriptions, topic, record.value)
         except MalformedEvent as error:
             await self._dead_letter(record, str(error))
             return None

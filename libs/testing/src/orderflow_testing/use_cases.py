@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import asyncpg
 from orderflow_contracts import Envelope, Event
-from orderflow_contracts.envelope import decode
 from orderflow_embedded import create_databases, database_url
 from orderflow_runtime import ServiceSpec, Subscriptions, UnitOfWork
-from orderflow_runtime.consumer import Delivery, handle_batch
+from orderflow_runtime.consumer import Delivery, handle_batch, read_delivery
 from orderflow_runtime.db import apply_migrations
 from orderflow_runtime.outbox import OutgoingMessage
 
@@ -45,7 +44,10 @@ class DrivenService:
 
     async def redeliver(self, topic: str, *envelopes: Envelope) -> list[OutgoingMessage]:
         """Envelopes as read, kept ids included: a second delivery of one is a duplicate."""
-        deliveries = [self._routed(topic, envelope) for envelope in envelopes]
+        routed = [self._routed(topic, envelope) for envelope in envelopes]
+        deliveries = [delivery for delivery in routed if delivery is not None]
+        if not deliveries:
+            return []
         async with self.conn.transaction():
             outgoing, _ = await handle_batch(self.conn, self.source, deliveries)
         return outgoing
@@ -56,14 +58,12 @@ class DrivenService:
         async with self.conn.transaction():
             yield UnitOfWork(conn=self.conn, source=self.source, correlation=correlation)
 
-    def _routed(self, topic: str, envelope: Envelope) -> Delivery:
-        """Decoded from its bytes as the consumer decodes a record."""
-        route = self.subscriptions.route(topic, envelope.type)
-        if route is None:
+    def _routed(self, topic: str, envelope: Envelope) -> Delivery | None:
+        """Decoded from its bytes and routed as the consumer does a record: None for an event
+        its subscription passes over (`only`)."""
+        if self.subscriptions.route(topic, envelope.type) is None:
             raise LookupError(f"{self.source} does not consume {envelope.type} on {topic}")
-        read, event = decode(envelope.to_bytes(), self.subscriptions.models_on(topic))
-        assert event is not None
-        return Delivery(read, event, route)
+        return read_delivery(self.subscriptions, topic, envelope.to_bytes())
 
 
 class MigratedDatabases:

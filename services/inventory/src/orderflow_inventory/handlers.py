@@ -14,9 +14,9 @@ subscriptions = Subscriptions()
 subscriptions.on_batch(topics.ROUTING_PLANS, ShipmentsPlanned)(use_cases.reserve_plans)
 for stock_event in (StockReceived, StockAdjusted, StockCounted):
     subscriptions.on(topics.WAREHOUSE_STOCK, stock_event)(use_cases.apply_stock_event)
-subscriptions.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(
-    use_cases.confirm_or_commit
-)
+subscriptions.on_batch(
+    topics.FULFILLMENT_STATUS, ShipmentStatusChanged, only=use_cases.is_stock_news
+)(use_cases.confirm_or_commit)
 subscriptions.on(topics.ORDER_CHANGES, OrderCancelled)(use_cases.release_cancelled)
 subscriptions.on(topics.PRIVACY_ERASURES, CustomerErasureRequested)(
     privacy.use_cases.erase_customer

@@ -126,6 +126,8 @@ async def confirm(conn: asyncpg.Connection, order_ids: Sequence[str]) -> None:
 
 
 async def skus_of_shipments(conn: asyncpg.Connection, shipment_ids: Sequence[str]) -> list[str]:
+    if not shipment_ids:
+        return []
     rows = await conn.fetch(
         "SELECT DISTINCT sku FROM reservation_lines"
         " WHERE shipment_id = ANY($1::text[]) AND NOT committed",
@@ -170,6 +172,8 @@ async def commit_shipments(
 
 async def skus_expired(conn: asyncpg.Connection, shipment_ids: Sequence[str]) -> list[str]:
     """SKUs of these shipments' lines that their reservation's expiry gave back."""
+    if not shipment_ids:
+        return []
     rows = await conn.fetch(
         "SELECT DISTINCT sku FROM reservation_lines"
         " WHERE shipment_id = ANY($1::text[]) AND expired AND NOT committed",

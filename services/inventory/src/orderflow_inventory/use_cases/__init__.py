@@ -15,7 +15,7 @@ from orderflow_inventory.use_cases.plans import reserve_plans
 from orderflow_inventory.use_cases.products import define_product
 from orderflow_inventory.use_cases.releases import expire_unconfirmed, release_cancelled
 from orderflow_inventory.use_cases.replans import release_rejected_lines
-from orderflow_inventory.use_cases.shipments import confirm_or_commit
+from orderflow_inventory.use_cases.shipments import confirm_or_commit, is_stock_news
 from orderflow_inventory.use_cases.stock_events import (
     apply_stock_event,
     apply_warehouse_document,
@@ -30,6 +30,7 @@ __all__ = [
     "define_product",
     "expire_unconfirmed",
     "flag_slow_movers",
+    "is_stock_news",
     "operator_actions",
     "publish_due_levels",
     "release_cancelled",

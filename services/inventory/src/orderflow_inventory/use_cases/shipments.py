@@ -20,7 +20,7 @@ log = structlog.get_logger()
 
 
 async def confirm_or_commit(items: list[Item[ShipmentStatusChanged]]) -> None:
-    """Any shipment news confirms its reservation (it will not expire); shipped goods leave.
+    """A shipment's news confirms its reservation (it will not expire); shipped goods leave.
     Goods that shipped beyond what the books had free are recorded as a discrepancy, not
     refused: the warehouse's news is a fact, and the rest of the batch goes on."""
     unit = items[-1].unit
@@ -73,6 +73,18 @@ _AT_THE_WAREHOUSE = frozenset(
         ShipmentStatus.PACKED,
     }
 )
+# News that can change what inventory holds: the rest is the carrier's and the return's
+# journey after the goods left (committed when they shipped), until a return is restocked.
+_OF_STOCK = _AT_THE_WAREHOUSE | {
+    ShipmentStatus.SHIPPED,
+    ShipmentStatus.CANCELLED,
+    ShipmentStatus.REJECTED,
+    ShipmentStatus.RESTOCKED,
+}
+
+
+def is_stock_news(event: ShipmentStatusChanged) -> bool:
+    return event.status in _OF_STOCK
 
 
 async def _hold_again(items: list[Item[ShipmentStatusChanged]], at_work: list[str]) -> list[str]:
