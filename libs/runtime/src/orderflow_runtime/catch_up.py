@@ -97,7 +97,7 @@ async def _read_to_end(
             read += len(records)
             for record in records:
                 try:
-                    delivery = read_delivery(subscriptions, topic, record)
+                    delivery = read_delivery(subscriptions, topic, record.value)
                 except MalformedEvent:
                     continue
                 if delivery is not None:

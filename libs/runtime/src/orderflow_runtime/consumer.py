@@ -142,7 +142,7 @@ def read_delivery(subscriptions: Subscriptions, topic: str, raw: bytes | None) -
     if route is None or event is None:
         return None  # tolerant reader: types this service does not handle are not its business
     if route.only is not None and not route.only(event):
-        return None
+        return None  # news its handler would not act on
     return Delivery(envelope, event, route)
 
 

@@ -337,8 +337,7 @@ def collect_garbage_for_batches() -> None:
 
 def run(spec: ServiceSpec, settings: ServiceSettings) -> None:
     """The process entry point of every service, on uvloop: asyncio's own loop and socket
-    transports took 10-30% of each service's Python time at 100 orders/s (py-spy). Two
-    interleaved pairs of the latency case: received to pick task p50 251 and 283 ms against
-    343 and 353, p99 518 and 563 against 619 and 613."""
+    transports took 10-30% of each service's Python time at 100 orders/s (bench/README.md,
+    "uvloop, and notifications passing over the warehouse's steps")."""
     configure_logging(settings.log_format, settings.log_level)
     uvloop.run(serve_until_signalled(spec, settings))

@@ -32,7 +32,8 @@ NEWS_OF_STATUS = {
 
 def is_news(event: ShipmentStatusChanged) -> bool:
     """A status a customer hears of (a departure and an arrival are noted for the lanes too).
-    The warehouse's steps before the parcel leaves are not: about half of the statuses."""
+    The rest (the warehouse's steps before the parcel leaves, in transit, a stop, the return's
+    steps but its receipt) are passed over before any transaction."""
     return event.status in NEWS_OF_STATUS
 
 

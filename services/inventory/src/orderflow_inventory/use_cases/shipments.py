@@ -73,8 +73,10 @@ _AT_THE_WAREHOUSE = frozenset(
         ShipmentStatus.PACKED,
     }
 )
-# News that can change what inventory holds: the rest is the carrier's and the return's
-# journey after the goods left (committed when they shipped), until a return is restocked.
+# What inventory reads of a shipment's news: the warehouse's steps (its stock stays held), the
+# departure (the goods leave), a stop or refusal (what is still held stays confirmed until its
+# release comes) and a restock. The carrier's and the return's news in between change nothing
+# here: shipped goods were committed when they shipped.
 _OF_STOCK = _AT_THE_WAREHOUSE | {
     ShipmentStatus.SHIPPED,
     ShipmentStatus.CANCELLED,
