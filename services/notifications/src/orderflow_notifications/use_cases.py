@@ -108,9 +108,8 @@ async def queue_notifications(
                 if item.event.status is ShipmentStatus.SHIPPED
                 else None,
             )
-            for item in items
-            if item.event.status in NEWS_OF_STATUS
-            and not (
+            for item in items  # all news: the subscription passes over the rest (is_news)
+            if not (
                 item.event.status is ShipmentStatus.RETURN_RECEIVED
                 and item.event.shipment_id in came_back
             )
