@@ -34,62 +34,77 @@ async def orders_with_reservation(conn: asyncpg.Connection, order_ids: Sequence[
     return {row["order_id"] for row in rows}
 
 
+# What a batch of plans decided, one statement for the six tables it writes: the attempts
+# (every decision), the reservations holding stock, their lines, the backorders, the balances
+# and the ledger. Sibling statements of one WITH run on one snapshot and touch different tables;
+# the lines' foreign key to their reservation is checked at the statement's end. (Six round
+# trips before: see bench/README.md for what one statement bought.)
+_SAVE_DECISIONS = (
+    "WITH attempt AS (INSERT INTO attempts (order_id, attempt, outcome)"
+    "  SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING),"
+    " reservation AS (INSERT INTO reservations (order_id, attempt, status, channel, plan, reserved_at)"
+    "  SELECT o, a, s, c, p, CASE WHEN s = 'reserved' THEN now() END"
+    "  FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::jsonb[]) AS d(o, a, s, c, p)),"
+    " line AS (INSERT INTO reservation_lines (order_id, shipment_id, sku, location_id, quantity)"
+    "  SELECT * FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::int[])),"
+    " backorder AS (INSERT INTO backorders (order_id, shipment_id, sku, location_id, open)"
+    "  SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::int[])),"
+    " balance AS (UPDATE stock SET reserved = stock.reserved + d.units, updated_at = now()"
+    "  FROM unnest($19::text[], $20::text[], $21::int[]) AS d(sku, location_id, units)"
+    "  WHERE stock.sku = d.sku AND stock.location_id = d.location_id)"
+    " INSERT INTO movements (sku, location_id, kind, reference, reserved_delta)"
+    "  SELECT s, l, 'reservation', r, u FROM unnest($22::text[], $23::text[], $24::text[], $25::int[])"
+    "  AS m(s, l, r, u)"
+)
+
+
 async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]) -> None:
-    """Write what a batch of plans decided: attempts, reservations, their lines, backorders, the
-    ledger and the balances; one statement each."""
-    await _record_attempts(conn, decisions)
+    """Write what a batch of plans decided, in one statement (`_SAVE_DECISIONS`). The caller
+    holds the stock rows' locks (`stock.lock_free_stock`)."""
     holding = [d for d in decisions if d.outcome in ("reserved", "partial", "backordered")]
-    if not holding:
-        return
-    await _insert_reservations(conn, holding)
-    await insert_lines(
-        conn,
-        [
-            (d.plan.order_id, shipment.shipment_id, line.sku, shipment.location_id, line.quantity)
-            for d in holding
-            if d.reserved is not None
-            for shipment in d.reserved.shipments
-            for line in shipment.lines
-        ],
-    )
-    await backorders.insert(
-        conn, [(d.plan.order_id, line) for d in holding for line in d.backordered]
-    )
+    lines = [
+        (d.plan.order_id, shipment.shipment_id, line.sku, shipment.location_id, line.quantity)
+        for d in holding
+        if d.reserved is not None
+        for shipment in d.reserved.shipments
+        for line in shipment.lines
+    ]
+    backordered = [
+        (d.plan.order_id, line.shipment_id, line.sku, line.location_id, line.quantity)
+        for d in holding
+        for line in d.backordered
+    ]
     reserved: Counter[Key] = Counter()
     for d in holding:
         reserved.update(d.taken)
-    await stock.change_stock(conn, {}, reserved)
-    await ledger.record(
-        conn,
-        [
-            Movement(sku, location, "reservation", d.plan.order_id, reserved_delta=units)
-            for d in holding
-            for (sku, location), units in sorted(d.taken.items())
-        ],
-    )
-
-
-async def _record_attempts(conn: asyncpg.Connection, decisions: Sequence[Decision]) -> None:
+    balances = sorted(reserved.items())
+    movements = [
+        (sku, location, d.plan.order_id, units)
+        for d in holding
+        for (sku, location), units in sorted(d.taken.items())
+    ]
     await conn.execute(
-        "INSERT INTO attempts (order_id, attempt, outcome)"
-        " SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING",
+        _SAVE_DECISIONS,
         [d.plan.order_id for d in decisions],
         [d.plan.attempt for d in decisions],
         [d.outcome for d in decisions],
-    )
-
-
-async def _insert_reservations(conn: asyncpg.Connection, holding: Sequence[Decision]) -> None:
-    await conn.execute(
-        "INSERT INTO reservations (order_id, attempt, status, channel, plan, reserved_at)"
-        " SELECT o, a, s, c, p, CASE WHEN s = 'reserved' THEN now() END"
-        " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[]) AS d(o, a, s, c, p)",
         [d.plan.order_id for d in holding],
         [d.plan.attempt for d in holding],
         ["backordered" if d.outcome == "backordered" else "reserved" for d in holding],
         [d.plan.channel for d in holding],
         [d.plan.model_dump_json() for d in holding],
+        *_columns(lines, 5),
+        *_columns(backordered, 5),
+        [sku for (sku, _), _ in balances],
+        [location for (_, location), _ in balances],
+        [units for _, units in balances],
+        *_columns(movements, 4),
     )
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """`rows` as `width` column lists, for unnest (empty lists when there are no rows)."""
+    return [[row[i] for row in rows] for i in range(width)]
 
 
 async def insert_lines(conn: asyncpg.Connection, lines: Sequence[Line]) -> None:

@@ -41,6 +41,25 @@ async def lock_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict
     return {(row["sku"], row["location_id"]): row["free"] for row in rows}
 
 
+async def lock_skus_and_free_stock(
+    conn: asyncpg.Connection, keys: Iterable[Key]
+) -> dict[Key, int]:
+    """`lock_skus` of the keys' SKUs, then `lock_free_stock`, in one round trip: the branches
+    of a UNION ALL run in order, so the SKU locks are taken before any stock row's. The first
+    row only counts the SKUs locked."""
+    ordered = sorted(set(keys))
+    rows = await conn.fetch(
+        "SELECT NULL AS sku, NULL AS location_id, count(*)::int AS free FROM (SELECT 1"
+        "  FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR NO KEY UPDATE) skus"
+        " UNION ALL SELECT * FROM (SELECT sku, location_id, on_hand - reserved FROM stock"
+        "  WHERE (sku, location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+        "  ORDER BY sku, location_id FOR UPDATE) balances",
+        [sku for sku, _ in ordered],
+        [location for _, location in ordered],
+    )
+    return {(row["sku"], row["location_id"]): row["free"] for row in rows[1:]}
+
+
 async def change_stock(
     conn: asyncpg.Connection, on_hand: Mapping[Key, int], reserved: Mapping[Key, int]
 ) -> None:
