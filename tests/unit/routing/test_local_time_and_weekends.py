@@ -4,7 +4,10 @@ leaves on Monday, and its p90 arrival counts only business days."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import strategies as st
 from orderflow_routing import costs
 from orderflow_routing.domain import Network
 from orderflow_routing.reference import CarrierService, ReferenceData
@@ -144,3 +147,24 @@ def test_a_promise_in_business_days_placed_friday_falls_on_tuesday() -> None:
     friday = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
     assert network.promised("amazon", "DE", friday) == datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
     assert network.promised("shopify", "DE", friday) == datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+
+
+@given(
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31)),
+    transit_days=st.floats(min_value=0, max_value=40, allow_nan=False),
+    zone=st.sampled_from(["UTC", "America/Toronto", "Europe/Berlin", "Asia/Shanghai"]),
+)
+def test_business_days_counted_arrive_where_walking_them_does(
+    start: datetime, transit_days: float, zone: str
+) -> None:
+    leaves = start.replace(tzinfo=ZoneInfo(zone))
+    whole, part = divmod(transit_days, 1)
+    walked = leaves
+    for _ in range(int(whole)):  # a day at a time, a weekend day on to Monday
+        walked += timedelta(days=1)
+        while walked.weekday() >= 5:
+            walked += timedelta(days=1)
+    walked += timedelta(days=part)
+    while walked.weekday() >= 5:
+        walked += timedelta(days=1)
+    assert costs.arrival(leaves, transit_days, True) == walked

@@ -19,7 +19,7 @@ from orderflow_routing.reference import CarrierService, Lane, ProductSize, Site,
 
 CENT = Decimal("0.01")
 DEFAULT_PRODUCT = ProductSize(sku="?", weight_grams=1000)
-SATURDAY = 5
+FRIDAY, SATURDAY = 4, 5
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,20 @@ def arrival(leaves: datetime, transit_days: float, business_days: bool) -> datet
     if not business_days:
         return leaves + timedelta(days=transit_days)
     whole, part = divmod(transit_days, 1)
-    at = leaves
-    for _ in range(int(whole)):
-        at = _skip_weekend(at + timedelta(days=1))
-    return _skip_weekend(at + timedelta(days=part))
+    return _skip_weekend(_add_business_days(leaves, int(whole)) + timedelta(days=part))
+
+
+def _add_business_days(at: datetime, days: int) -> datetime:
+    """`days` steps of a day, each step onto a Saturday or a Sunday going on to Monday:
+    counted, not walked (walking took ~6% of routing's time in the pipeline case). A step
+    from a Saturday or a Sunday lands where one from the Friday before does."""
+    if days <= 0:
+        return at
+    past_friday = max(at.weekday() - FRIDAY, 0)
+    weekday = at.weekday() - past_friday
+    weeks, rest = divmod(days, 5)
+    weekend = 2 if weekday + rest > FRIDAY else 0
+    return at + timedelta(days=weeks * 7 + rest + weekend - past_friday)
 
 
 def _weekend(at: datetime) -> bool:

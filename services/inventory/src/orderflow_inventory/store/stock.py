@@ -41,9 +41,7 @@ async def lock_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict
     return {(row["sku"], row["location_id"]): row["free"] for row in rows}
 
 
-async def lock_skus_and_free_stock(
-    conn: asyncpg.Connection, keys: Iterable[Key]
-) -> dict[Key, int]:
+async def lock_skus_and_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict[Key, int]:
     """`lock_skus` of the keys' SKUs, then `lock_free_stock`, in one round trip: the branches
     of a UNION ALL run in order, so the SKU locks are taken before any stock row's. The first
     row only counts the SKUs locked."""
