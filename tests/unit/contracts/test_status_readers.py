@@ -3,12 +3,18 @@ transaction)."""
 
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.fulfillment import ShipmentStatus, ShipmentStatusChanged
+from orderflow_intake.handlers import subscriptions as intake
+from orderflow_intake.screening import ScreeningRules
 from orderflow_inventory.handlers import subscriptions as inventory
 from orderflow_notifications.handlers import subscriptions as notifications
 from orderflow_runtime import Subscriptions
 from orderflow_runtime.consumer import read_delivery
 
 S = ShipmentStatus
+READ_BY_INTAKE = {  # a parcel on its way, its departure, its end, the answers to a cancellation
+    S.PICK_REQUESTED, S.SHIPPED, S.DELIVERED, S.CANCELLED, S.REJECTED, S.LOST,
+    S.RETURNED_TO_SENDER, S.RETURN_REQUESTED, S.RESTOCKED, S.WRITTEN_OFF,
+}  # fmt: skip
 READ_BY_INVENTORY = {  # the warehouse's steps, the departure, a stop or refusal, a restock
     S.PICK_REQUESTED, S.ACCEPTED, S.PICKED, S.PACKED, S.SHIPPED, S.CANCELLED, S.REJECTED,
     S.RESTOCKED,
@@ -40,3 +46,7 @@ def test_inventory_reads_only_the_statuses_that_hold_or_move_stock():
 
 def test_notifications_reads_only_the_statuses_a_customer_hears_of():
     assert read_by(notifications()) == READ_BY_NOTIFICATIONS
+
+
+def test_intake_reads_only_the_statuses_that_move_an_order():
+    assert read_by(intake(ScreeningRules())) == READ_BY_INTAKE

@@ -35,7 +35,9 @@ def subscriptions(rules: ScreeningRules) -> Subscriptions:
     on_marketplace(MarketplacePaymentChanged)(partial(use_cases.change_payment, rules=rules))
     on_marketplace(MarketplaceOrderRefunded)(use_cases.refund_order)
     subs.on(topics.ROUTING_UNROUTABLE, OrderUnroutable)(use_cases.hold_unroutable_order)
-    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged)(use_cases.note_shipments)
+    subs.on_batch(topics.FULFILLMENT_STATUS, ShipmentStatusChanged, only=use_cases.is_order_news)(
+        use_cases.note_shipments
+    )
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeTooLate)(use_cases.note_address_too_late)
     subs.on(topics.FULFILLMENT_STATUS, AddressChangeApplied)(use_cases.note_address_relabelled)
     subs.on(topics.FULFILLMENT_STATUS, ChangeSentToWarehouse)(use_cases.note_change_sent)

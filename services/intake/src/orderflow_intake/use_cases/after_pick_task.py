@@ -49,7 +49,7 @@ async def note_change_sent(uow: UnitOfWork, event: ChangeSentToWarehouse) -> Non
 
 
 # A shipment's news after which its warehouse answers no change: it ended, one way or another.
-_ENDED = frozenset(
+ENDED = frozenset(
     {
         ShipmentStatus.CANCELLED,
         ShipmentStatus.REJECTED,
@@ -75,7 +75,7 @@ async def close_superseded(items: list[Item[ShipmentStatusChanged]]) -> None:
     ended = {
         (item.event.order_id, item.event.shipment_id): (item.event.status, item.unit)
         for item in items
-        if ShipmentStatus(item.event.status) in _ENDED
+        if ShipmentStatus(item.event.status) in ENDED
     }
     pending = await store.pending_requests(items[-1].unit.conn, list(ended))
     notes = []

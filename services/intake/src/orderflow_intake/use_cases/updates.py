@@ -35,14 +35,7 @@ from orderflow_intake.use_cases.screen import held_event, json_value, parse_row,
 
 log = structlog.get_logger()
 
-SHIPPED = frozenset(
-    {
-        ShipmentStatus.SHIPPED,
-        ShipmentStatus.IN_TRANSIT,
-        ShipmentStatus.OUT_FOR_DELIVERY,
-        ShipmentStatus.DELIVERED,
-    }
-)
+SHIPPED = frozenset({ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED})
 
 
 async def cancel_order(uow: UnitOfWork, event: MarketplaceOrderCancelled) -> None:
@@ -242,6 +235,17 @@ _ANSWERS = {
     ShipmentStatus.CANCELLED: "shipment_stopped",
     ShipmentStatus.RETURN_REQUESTED: "return_started",
 }
+
+# The news intake acts on: a shipment's first (a parcel on its way), its departure, its end one
+# way or another, and the answers above. Fulfillment announces each shipment's pick_requested
+# first and its shipped before any carrier news, so the steps in between change nothing here:
+# the warehouse's before it left, the carrier's in transit and passing exceptions, a return's
+# until it is restocked or written off.
+_ORDER_NEWS = {ShipmentStatus.PICK_REQUESTED} | SHIPPED | after_pick_task.ENDED | _ANSWERS.keys()
+
+
+def is_order_news(event: ShipmentStatusChanged) -> bool:
+    return event.status in _ORDER_NEWS
 
 
 async def note_address_too_late(uow: UnitOfWork, event: AddressChangeTooLate) -> None:

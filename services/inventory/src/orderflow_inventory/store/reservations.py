@@ -60,7 +60,7 @@ _SAVE_DECISIONS = (
 
 async def save_decisions(conn: asyncpg.Connection, decisions: Sequence[Decision]) -> None:
     """Write what a batch of plans decided, in one statement (`_SAVE_DECISIONS`). The caller
-    holds the stock rows' locks (`stock.lock_free_stock`)."""
+    holds the stock rows' locks (`stock.lock_skus_and_free_stock`)."""
     holding = [d for d in decisions if d.outcome in ("reserved", "partial", "backordered")]
     lines = [
         (d.plan.order_id, shipment.shipment_id, line.sku, shipment.location_id, line.quantity)

@@ -47,7 +47,7 @@ async def reserve_plans(items: list[Item[ShipmentsPlanned]]) -> None:
     for item in fresh:
         need.update(domain.needs_of(item.event))
     free = await store.stock.lock_skus_and_free_stock(unit.conn, need)
-    # A channel's policy says only what to do when short: a batch that fits whole skips it.
+    # A channel's policy says only what to do when short: a batch that fits reads none.
     policies = await store.catalog.policies(unit.conn) if domain.shortages(need, free) else {}
     decisions = [
         domain.decide(item.event, free, policies.get(item.event.channel, domain.DEFAULT_POLICY))
