@@ -29,15 +29,17 @@ async def lock_skus(conn: asyncpg.Connection, skus: Sequence[str]) -> None:
     )
 
 
+# The free units of some balances, their rows locked in (sku, location_id) order; $1 and $2
+# are the keys' SKUs and locations (`_key_columns`).
+_LOCK_FREE_STOCK = (
+    "SELECT sku, location_id, on_hand - reserved AS free FROM stock"
+    " WHERE (sku, location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+    " ORDER BY sku, location_id FOR UPDATE"
+)
+
+
 async def lock_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]) -> dict[Key, int]:
-    ordered = sorted(set(keys))
-    rows = await conn.fetch(
-        "SELECT sku, location_id, on_hand - reserved AS free FROM stock"
-        " WHERE (sku, location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-        " ORDER BY sku, location_id FOR UPDATE",
-        [sku for sku, _ in ordered],
-        [location for _, location in ordered],
-    )
+    rows = await conn.fetch(_LOCK_FREE_STOCK, *_key_columns(keys))
     return {(row["sku"], row["location_id"]): row["free"] for row in rows}
 
 
@@ -45,17 +47,18 @@ async def lock_skus_and_free_stock(conn: asyncpg.Connection, keys: Iterable[Key]
     """`lock_skus` of the keys' SKUs, then `lock_free_stock`, in one round trip: the branches
     of a UNION ALL run in order, so the SKU locks are taken before any stock row's. The first
     row only counts the SKUs locked."""
-    ordered = sorted(set(keys))
     rows = await conn.fetch(
         "SELECT NULL AS sku, NULL AS location_id, count(*)::int AS free FROM (SELECT 1"
         "  FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR NO KEY UPDATE) skus"
-        " UNION ALL SELECT * FROM (SELECT sku, location_id, on_hand - reserved FROM stock"
-        "  WHERE (sku, location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-        "  ORDER BY sku, location_id FOR UPDATE) balances",
-        [sku for sku, _ in ordered],
-        [location for _, location in ordered],
+        f" UNION ALL SELECT * FROM ({_LOCK_FREE_STOCK}) balances",
+        *_key_columns(keys),
     )
     return {(row["sku"], row["location_id"]): row["free"] for row in rows[1:]}
+
+
+def _key_columns(keys: Iterable[Key]) -> tuple[list[str], list[str]]:
+    ordered = sorted(set(keys))
+    return [sku for sku, _ in ordered], [location for _, location in ordered]
 
 
 async def change_stock(
