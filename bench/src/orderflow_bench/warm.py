@@ -5,9 +5,12 @@ HotSpot compiles the broker's own code while it runs. Measured on this machine
 threads took 11 CPU s in its first 40 s and almost nothing after, and its request threads
 spent 3.4 CPU s per 10 s at first and 1.1-1.3 once compiled. A case measured on a broker
 started seconds before paid that start-up in its own window, about twice the broker's CPU
-there; a production broker runs for weeks. So every system of a full run is warmed:
-producers, a consumer group, fetches and commits on a topic of its own, until the
-compiler threads fall quiet."""
+there; a production broker runs for weeks. So every system of a full run is warmed, until
+the compiler threads fall quiet, by traffic shaped as the services' is (a single producer and
+consumer on one topic left the broker compiling through the measured windows: 2026-12-07, its
+compiler threads took some 4.6 CPU s of the pipeline case's 30 s window and half the broker's
+CPU an order in the hops case; warmed this way, the hops case's broker took 17.4 and 13.5 CPU
+ms an order against 24.5 and 24.5, two pairs)."""
 
 import asyncio
 import time
@@ -17,7 +20,9 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from orderflow_embedded import create_topics
 
-TOPIC = "bench.warm-up"
+TOPICS = tuple(f"bench.warm-up.{n}" for n in range(4))
+PRODUCERS = 2
+GROUPS = (TOPICS[:2], TOPICS[1:], (TOPICS[0], TOPICS[3]))  # each reads several topics
 AT_LEAST_S = 15.0
 AT_MOST_S = 90.0
 STEP_S = 5.0
@@ -68,20 +73,42 @@ def settled(steps: list[float], elapsed_s: float) -> bool:
 
 
 async def warm_broker(bootstrap_servers: str, pid: int | None, partitions: int) -> WarmUp:
-    """Drive the request paths every service uses (idempotent produce with acks from all,
-    fetches in a consumer group, offset commits) until the broker's compiler threads are
-    quiet, AT_MOST_S at most; without its threads' names, for AT_LEAST_S * 2."""
-    await create_topics(bootstrap_servers, [TOPIC], partitions)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=2
-    )
-    consumer = AIOKafkaConsumer(
-        TOPIC, bootstrap_servers=bootstrap_servers, group_id="bench-warm-up",
-        enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=20,
+    """Drive the request paths the services use until the broker's compiler threads are
+    quiet, AT_MOST_S at most; without its threads' names, for AT_LEAST_S * 2. Their shapes,
+    not only their kinds: several topics in one fetch and one commit, records with headers
+    from more than one idempotent producer, consumer groups of their own, and a watcher that
+    subscribes by pattern and waits for bytes (the bench's observer)."""
+    await create_topics(bootstrap_servers, list(TOPICS), partitions)
+    producers = [
+        AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=2
+        )
+        for _ in range(PRODUCERS)
+    ]
+    consumers = [
+        AIOKafkaConsumer(
+            *subscribed,
+            bootstrap_servers=bootstrap_servers,
+            group_id=f"bench-warm-up-{n}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=20,
+        )
+        for n, subscribed in enumerate(GROUPS)
+    ]
+    watcher = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, group_id="bench-warm-up-watcher",
+        auto_offset_reset="earliest", fetch_min_bytes=64 * 1024, fetch_max_wait_ms=250,
     )  # fmt: skip
-    await producer.start()
-    await consumer.start()
-    load = [asyncio.create_task(_produce(producer)), asyncio.create_task(_consume(consumer))]
+    watcher.subscribe(pattern=r"^bench\.warm-up\..*")
+    clients: list[AIOKafkaProducer | AIOKafkaConsumer] = [*producers, *consumers, watcher]
+    for client in clients:
+        await client.start()
+    load = [
+        *(asyncio.create_task(_produce(producer, n)) for n, producer in enumerate(producers)),
+        *(asyncio.create_task(_consume(consumer)) for consumer in consumers),
+        asyncio.create_task(_consume(watcher, commit=False)),
+    ]
     started = time.monotonic()
     steps: list[float] = []
     try:
@@ -100,24 +127,34 @@ async def warm_broker(bootstrap_servers: str, pid: int | None, partitions: int) 
         for task in load:
             task.cancel()
         await asyncio.gather(*load, return_exceptions=True)
-        await consumer.stop()
-        await producer.stop()
+        for client in clients:
+            await client.stop()
     elapsed = time.monotonic() - started
     spent = sum(steps) if steps else None
     return WarmUp(elapsed, spent, settled(steps, elapsed))
 
 
-async def _produce(producer: AIOKafkaProducer) -> None:
-    """Small batches, each awaited: many produce requests, as the services' relays make."""
+async def _produce(producer: AIOKafkaProducer, offset: int) -> None:
+    """Small batches, each awaited, over every topic, with headers: as a service's relay."""
     value = b'{"warm-up": true, "padding": "' + b"x" * 500 + b'"}'
+    headers = [("type", b"WarmUp"), ("correlation_id", b"0" * 36), ("source", b"bench")]
     sent = 0
     while True:
-        acks = [await producer.send(TOPIC, value, key=str(sent + i).encode()) for i in range(10)]
+        batch = 1 + (sent // 10) % 10
+        acks = [
+            await producer.send(
+                TOPICS[(offset + sent + i) % len(TOPICS)],
+                value,
+                key=str(sent + i).encode(),
+                headers=headers,
+            )
+            for i in range(batch)
+        ]
         await asyncio.gather(*acks)
-        sent += 10
+        sent += batch
 
 
-async def _consume(consumer: AIOKafkaConsumer) -> None:
+async def _consume(consumer: AIOKafkaConsumer, commit: bool = True) -> None:
     while True:
-        if await consumer.getmany(timeout_ms=200, max_records=100):
+        if await consumer.getmany(timeout_ms=200, max_records=100) and commit:
             await consumer.commit()
