@@ -105,7 +105,10 @@ async def warm_broker(bootstrap_servers: str, pid: int | None, partitions: int) 
     for client in clients:
         await client.start()
     load = [
-        *(asyncio.create_task(_produce(producer, n)) for n, producer in enumerate(producers)),
+        *(
+            asyncio.create_task(_produce(producer, first_topic=n))
+            for n, producer in enumerate(producers)
+        ),
         *(asyncio.create_task(_consume(consumer)) for consumer in consumers),
         asyncio.create_task(_consume(watcher, commit=False)),
     ]
@@ -134,7 +137,7 @@ async def warm_broker(bootstrap_servers: str, pid: int | None, partitions: int) 
     return WarmUp(elapsed, spent, settled(steps, elapsed))
 
 
-async def _produce(producer: AIOKafkaProducer, offset: int) -> None:
+async def _produce(producer: AIOKafkaProducer, first_topic: int) -> None:
     """Small batches, each awaited, over every topic, with headers: as a service's relay."""
     value = b'{"warm-up": true, "padding": "' + b"x" * 500 + b'"}'
     headers = [("type", b"WarmUp"), ("correlation_id", b"0" * 36), ("source", b"bench")]
@@ -143,7 +146,7 @@ async def _produce(producer: AIOKafkaProducer, offset: int) -> None:
         batch = 1 + (sent // 10) % 10
         acks = [
             await producer.send(
-                TOPICS[(offset + sent + i) % len(TOPICS)],
+                TOPICS[(first_topic + sent + i) % len(TOPICS)],
                 value,
                 key=str(sent + i).encode(),
                 headers=headers,
