@@ -8,8 +8,8 @@ started seconds before paid that start-up in its own window, about twice the bro
 there; a production broker runs for weeks. So every system of a full run is warmed, until
 the compiler threads fall quiet, by traffic shaped as the services' is (a single producer and
 consumer on one topic left the broker compiling through the measured windows: 2026-12-07, its
-compiler threads took some 4.6 CPU s of the pipeline case's 30 s window and half the broker's
-CPU an order in the hops case; warmed this way, the hops case's broker took 17.4 and 13.5 CPU
+compiler threads took 4.6 CPU s over the pipeline case's 50 s of load and 40% of the broker's
+CPU in the hops case; warmed this way, the hops case's broker took 17.4 and 13.5 CPU
 ms an order against 24.5 and 24.5, two pairs)."""
 
 import asyncio
@@ -97,9 +97,12 @@ async def warm_broker(bootstrap_servers: str, pid: int | None, partitions: int) 
         for n, subscribed in enumerate(GROUPS)
     ]
     watcher = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id="bench-warm-up-watcher",
-        auto_offset_reset="earliest", fetch_min_bytes=64 * 1024, fetch_max_wait_ms=250,
-    )  # fmt: skip
+        bootstrap_servers=bootstrap_servers,
+        group_id="bench-warm-up-watcher",
+        auto_offset_reset="earliest",
+        fetch_min_bytes=64 * 1024,
+        fetch_max_wait_ms=250,
+    )
     watcher.subscribe(pattern=r"^bench\.warm-up\..*")
     clients: list[AIOKafkaProducer | AIOKafkaConsumer] = [*producers, *consumers, watcher]
     for client in clients:
