@@ -87,7 +87,7 @@ def encoded(planned: ShipmentsPlanned) -> bytes:
 
 # A burst's batches: the partners' bus sends 16 KiB ones with one request in flight, and took
 # 0.45-0.67 s to publish the flash sale's 10,000 plans while the service answered them (the
-# row-lock baseline reads the same plans already on the broker); in 512 KiB ones, 0.17 s.
+# row-lock baseline reads the same plans already on the broker); in 512 KiB ones, 0.17-0.28 s.
 BURST_BATCH_BYTES = 512 * 1024
 
 
