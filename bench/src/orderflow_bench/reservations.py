@@ -6,17 +6,14 @@ answer counted on inventory.reservations until each order has one. Oversold unit
 from inventory's database at the end and from the StockReserved events themselves."""
 
 import asyncio
-import contextlib
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 from orderflow_contracts import Envelope, topics
 from orderflow_contracts.order import Address, OrderLine
 from orderflow_contracts.routing import PlannedShipment, ShipmentsPlanned
@@ -85,36 +82,11 @@ def encoded(planned: ShipmentsPlanned) -> bytes:
     return Envelope.wrap(planned, source="routing", correlation_id=planned.order_id).to_bytes()
 
 
-# A burst's batches: the partners' bus sends 16 KiB ones with one request in flight, and took
-# 0.45-0.67 s to publish the flash sale's 10,000 plans while the service answered them (the
-# row-lock baseline reads the same plans already on the broker); in 512 KiB ones, 0.17-0.28 s.
-BURST_BATCH_BYTES = 512 * 1024
-
-
-@contextlib.asynccontextmanager
-async def burst_producer(bus: PartnerBus) -> AsyncIterator[AIOKafkaProducer]:
-    """A producer on the bus's broker for publishing a burst at once, started before the clock."""
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bus.bootstrap_servers,
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=5,
-        max_batch_size=BURST_BATCH_BYTES,
-    )
-    await producer.start()
-    try:
-        yield producer
-    finally:
-        await producer.stop()
-
-
-async def publish_plans(
-    producer: AIOKafkaProducer, topic: str, plans: list[bytes], order_ids: list[str]
-) -> None:
+async def publish_plans(bus: PartnerBus, plans: list[bytes], order_ids: list[str]) -> None:
     """Encoded beforehand, so publishing is as fast as the producer goes."""
     for order_id, value in zip(order_ids, plans, strict=True):
-        await producer.send(topic, value, key=order_id.encode())
-    await producer.flush()
+        await bus.publish_raw(topics.ROUTING_PLANS, order_id, value)
+    await bus.flush()
 
 
 async def receive_stock(bus: PartnerBus, stock: dict[tuple[str, str], int], reference: str) -> None:
@@ -259,7 +231,6 @@ async def burst(system: System, load: Load) -> ReservationFigures:
     answer times would flatter it, so the 10-90% rate is only shown beside it)."""
     free = await seed(system, load.stock)
     values, order_ids = [encoded(p) for p in load.plans], [p.order_id for p in load.plans]
-    plans_topic = system.bus.prefix + topics.ROUTING_PLANS
     answers = Answers()
     watch = TopicWatch(
         system.endpoints.bootstrap_servers,
@@ -269,9 +240,8 @@ async def burst(system: System, load: Load) -> ReservationFigures:
     meter = system.meter()
     await watch.start()
     try:
-        async with burst_producer(system.bus) as producer:
-            before, started = meter.snapshot(), time.time()
-            await publish_plans(producer, plans_topic, values, order_ids)
+        before, started = meter.snapshot(), time.time()
+        await publish_plans(system.bus, values, order_ids)
         if not await wait_for(lambda: answers.count >= len(values), len(values) / 100 + 60):
             raise RuntimeError(f"only {answers.count} of {len(values)} plans were answered")
         cpu, rss = cpu_between(before, meter.snapshot()), meter.rss_mb()

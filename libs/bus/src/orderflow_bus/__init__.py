@@ -26,8 +26,14 @@ class TopicBus:
         self.prefix = topic_prefix
         self.session_timeout_ms = session_timeout_ms
         self.fetch_max_wait_ms = fetch_max_wait_ms
+        # Batches of up to 256 KiB, as the services' relays send (aiokafka's 16 KiB default, one
+        # request in flight, took 0.45-0.67 s to publish the flash sale's 10,000 plans).
         self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True, linger_ms=2
+            bootstrap_servers=bootstrap_servers,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=2,
+            max_batch_size=256 * 1024,
         )
 
     async def start(self) -> None:
