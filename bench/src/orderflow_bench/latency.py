@@ -58,7 +58,7 @@ async def latency_at_rate(
         try:
             marketplace = UniqueBuyers(system.bus, system.setup, rate)
             before = meter.snapshot()
-            window = await steady(marketplace, warmup_s, measure_s)
+            window = await steady(marketplace, warmup_s, measure_s, halfway=system.analyze)
             after, rss = meter.snapshot(), meter.rss_mb()
             fetch_waits = fetch_waits_of(system.services)
 
@@ -256,7 +256,7 @@ async def hops_at_rate(
         before = meter.snapshot()
         idle = cpu_between(idle_from, before)
         marketplace = UniqueBuyers(system.bus, system.setup, rate)
-        window = await steady(marketplace, warmup_s, measure_s)
+        window = await steady(marketplace, warmup_s, measure_s, halfway=system.analyze)
         loaded = cpu_between(before, meter.snapshot())
         stamps = await record_stamps(system.endpoints.bootstrap_servers, marketplace.published)
     read = {

@@ -10,7 +10,7 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,12 +115,20 @@ async def flood(
     return Window(start, time.time(), marketplace.published - published)
 
 
-async def steady(marketplace: Marketplace, warmup_s: float, measure_s: float) -> Window:
+async def steady(
+    marketplace: Marketplace,
+    warmup_s: float,
+    measure_s: float,
+    halfway: Callable[[], Awaitable[None]] | None = None,
+) -> Window:
     """Publish at a fresh marketplace's fixed rate through a warm-up and a measured window;
-    returns the window."""
+    returns the window. `halfway` runs halfway through the warm-up."""
     total = round(marketplace.rate * (warmup_s + measure_s))
     publishing = asyncio.create_task(marketplace.run(total=total))
-    await asyncio.sleep(warmup_s)
+    await asyncio.sleep(warmup_s / 2)
+    if halfway is not None:
+        await halfway()
+    await asyncio.sleep(warmup_s / 2)
     start, published = time.time(), marketplace.published
     await publishing
     return Window(start, time.time(), marketplace.published - published)

@@ -97,14 +97,18 @@ class Throughput:
         }
 
 
-async def warm_up(marketplace: UniqueBuyers, done: Callable[[], int], duration: Duration) -> None:
+async def warm_up(
+    system: System, marketplace: UniqueBuyers, done: Callable[[], int], duration: Duration
+) -> None:
     """Load until the first order is done (the chain has filled: many hops under load can take
-    seconds), then `warmup_s` more, so the window sees the steady state."""
+    seconds), the tables analyzed (`System.analyze`), then `warmup_s` more, so the window sees
+    the steady state."""
     deadline = time.monotonic() + FIRST_DONE_TIMEOUT_S
     while not done() and time.monotonic() < deadline:
         await flood(marketplace, done, 0.5, duration.in_flight)
     if not done():
         raise RuntimeError(f"no order was done within {FIRST_DONE_TIMEOUT_S} s; see the logs")
+    await system.analyze()
     await flood(marketplace, done, duration.warmup_s, duration.in_flight)
 
 
@@ -142,7 +146,7 @@ async def saturate(
     done: Callable[[], int] = lambda: completions.count  # noqa: E731
     await watch.start()
     try:
-        await warm_up(marketplace, done, duration)
+        await warm_up(system, marketplace, done, duration)
         bootstrap = system.endpoints.bootstrap_servers
         before, relayed_before = meter.snapshot(), await system.relayed()
         records_before = await records_by_topic(bootstrap)
