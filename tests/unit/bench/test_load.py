@@ -1,4 +1,7 @@
-from orderflow_bench.load import _unique_buyer
+import asyncio
+import time
+
+from orderflow_bench.load import _unique_buyer, steady
 
 
 def test_every_email_in_a_payload_becomes_the_buyers_own():
@@ -11,3 +14,33 @@ def test_every_email_in_a_payload_becomes_the_buyers_own():
     assert payload["email"] == "buyer-7@example.com"
     assert payload["customer"] == {"email": "buyer-7@example.com", "name": "Ada"}
     assert payload["items"] == [{"seller_email_note": "not-an-address"}]
+
+
+class _TickingMarketplace:
+    """Publishes one order every 10 ms, as a marketplace at 100 orders/s would."""
+
+    rate = 100.0
+
+    def __init__(self) -> None:
+        self.published = 0
+
+    async def run(self, total: int) -> None:
+        while self.published < total:
+            await asyncio.sleep(0.01)
+            self.published += 1
+
+
+async def test_steady_runs_halfway_through_the_warm_up_and_measures_after_it():
+    marketplace = _TickingMarketplace()
+    called_at: list[tuple[float, int]] = []
+
+    async def halfway() -> None:
+        called_at.append((time.time(), marketplace.published))
+
+    window = await steady(marketplace, warmup_s=0.4, measure_s=0.4, halfway=halfway)
+
+    assert len(called_at) == 1
+    at, published_then = called_at[0]
+    assert at < window.start_s
+    assert 0 < published_then < 80 - window.published  # some of the warm-up's orders, not all
+    assert marketplace.published == 80
