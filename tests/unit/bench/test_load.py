@@ -44,3 +44,15 @@ async def test_steady_runs_halfway_through_the_warm_up_and_measures_after_it():
     assert at < window.start_s
     assert 0 < published_then < 80 - window.published  # some of the warm-up's orders, not all
     assert marketplace.published == 80
+
+
+async def test_a_slow_halfway_step_does_not_eat_the_window():
+    """A smoke run's kept system can take longer to analyze than the warm-up has left."""
+    marketplace = _TickingMarketplace()
+
+    async def slow() -> None:
+        await asyncio.sleep(1.0)
+
+    window = await steady(marketplace, warmup_s=0.4, measure_s=0.4, halfway=slow)
+
+    assert window.published >= 30  # about 40: the orders published after the warm-up
