@@ -20,8 +20,7 @@ class ServiceSettings(BaseSettings):
     fetch_max_wait_ms: int = Field(
         default=500,
         description="how long a fetch waits for news when there is none: Kafka answers as soon"
-        " as fetch_min_bytes arrive (one record by default), so with that default this bounds"
-        " idle polling, not latency (the fetch-wait probe in"
+        " as a record arrives, so this bounds idle polling, not latency (the fetch-wait probe in"
         " bench/README: a record read 4.0-5.0 ms p50 after it arrived at 10, 100 or 500, the"
         " broker's CPU 32% of a core at 10, 6-10% at 500)",
     )
