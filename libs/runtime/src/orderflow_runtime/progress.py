@@ -59,10 +59,11 @@ class ReadProgress:
 
     async def owned(self, physical_topic: str) -> OwnedPartitions | None:
         """The topic's partitions assigned to this process, each with the time its news is
-        applied up to: now where it is applied to its end (as of the last fetch), else the time
-        of the last record applied on it; None for one not fetched yet, or behind with no record
-        applied by this process yet. None where no partition of the topic is assigned or its
-        size is not known."""
+        applied up to: where it is applied to its end as of the last fetch, the time that fetch
+        was answered (not now: a fetch waiting for fetch_min_bytes leaves what was published
+        meanwhile at the broker); else the time of the last record applied on it; None for one
+        not fetched yet, or behind with no record applied by this process yet. None where no
+        partition of the topic is assigned or its size is not known."""
         partitions = [p for p in self._consumer.assignment() if p.topic == physical_topic]
         count = len(self._consumer.partitions_for_topic(physical_topic) or ())
         if not partitions or not count:
@@ -74,14 +75,15 @@ class ReadProgress:
         try:
             position = await asyncio.wait_for(self._consumer.position(partition), timeout=1)
             end = self._consumer.highwater(partition)
+            fetched_at_ms = self._consumer.last_poll_timestamp(partition)
         except (IllegalStateError, AssertionError, TimeoutError):
             return None  # revoked meanwhile, or where to start reading is not known yet
         # Read after the await: a batch handed out meanwhile is not applied yet.
         position = self._applying.get(partition, position)
-        if end is None:
+        if end is None or fetched_at_ms is None:
             return None
         if position >= end:
-            return datetime.now(UTC)
+            return datetime.fromtimestamp(fetched_at_ms / 1000, UTC)
         return self._applied_at.get(partition)
 
 

@@ -161,10 +161,11 @@ class RunningService:
 
     async def owned_partitions(self, topic: str) -> OwnedPartitions | None:
         """`topic`'s partitions this replica owns, each with the time it has applied their news
-        up to (now where at the end, else the last record applied; None where unknown); None
-        where it owns none. With replicas sharing the consumer group, work that concludes from
-        news not having come does so only for the keys it owns (`OwnedPartitions.owns`): news
-        for the others may wait, unread, on another replica's lagging partition."""
+        up to (at the end: when the last fetch was answered; else the last record applied; None
+        where unknown); None where it owns none. With replicas sharing the consumer group, work
+        that concludes from news not having come does so only for the keys it owns
+        (`OwnedPartitions.owns`): news for the others may wait, unread, on another replica's
+        lagging partition."""
         return await self.consumer.owned_partitions(topic)
 
     def unit_of_work(

@@ -55,9 +55,9 @@ async def tell_predicted_delays(
     merge_window_s: float = 0,
 ) -> int:
     """Every parcel, each counted to `news_up_to`: the time up to which the shipments' news is
-    applied (now when the consumer is caught up, else the last record it applied); None when
-    unknown: no parcel counts as out longer than its lane's p90, only the p90 itself against
-    the promise speaks. For a process that reads all of the news."""
+    applied (caught up: when its last fetch was answered; else the last record it applied);
+    None when unknown: no parcel counts as out longer than its lane's p90, only the p90 itself
+    against the promise speaks. For a process that reads all of the news."""
     return await _tell(uow, forecast, news_up_to, lambda _order: True, merge_window_s)
 
 
