@@ -15,6 +15,13 @@ class Settings(ServiceSettings):
         description="a folder of <language>.toml files overriding or adding messages; unset:"
         " the packaged ones",
     )
+    fetch_min_bytes: int = Field(
+        default=64 * 1024,
+        ge=1,
+        description="notifications wait for 64 KiB of news or fetch_max_wait_ms: a customer's"
+        " message waits the merge window anyway, and each wake costs as much as the news it"
+        " brings at a few orders a batch",
+    )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_sender: str = "orderflow <no-reply@orderflow.local>"
