@@ -1,4 +1,4 @@
-"""Every service stopped, its consumer group's offsets moved back to the start of every
+"""Every service stopped, its consumer groups' offsets moved back to the start of every
 partition it had read, and started again: the whole history is delivered a second time."""
 
 import asyncio
@@ -6,8 +6,7 @@ import asyncio
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from tests.conftest import SERVICES
-from tests.faults.stack import FaultStack
+from tests.faults.stack import FaultStack, service_groups
 
 
 async def replay_every_topic(stack: FaultStack) -> None:
@@ -15,8 +14,8 @@ async def replay_every_topic(stack: FaultStack) -> None:
     assert processes is not None, "a replay needs the services as processes"
     await stack.pause_supervision()
     await asyncio.to_thread(processes.stop)
-    for service in SERVICES:
-        await rewind(stack, stack.system.prefix + service)
+    for group in await service_groups(stack.system):
+        await rewind(stack, group)
     processes.start()
     not_ready = await processes.wait_until_ready(timeout_s=120)
     assert not not_ready, f"not ready after the replay: {not_ready}"

@@ -220,13 +220,30 @@ class FaultStack:
             " AND sending_since > now() - interval '5 seconds'"
         ):
             return False  # a round under way (one left 'sending' longer has lost its sender)
-        return await consumer_lag(self.system, [self.system.prefix + s for s in SERVICES]) == 0
+        return await consumer_lag(self.system, await service_groups(self.system)) == 0
 
     async def stop(self) -> None:
         await self.pause_supervision()
         await self._stop_partners()
         if self.processes is not None:
             await asyncio.to_thread(self.processes.stop_all)
+
+
+async def service_groups(system: TestSystem) -> list[str]:
+    """The services' consumer groups: each service's own, and the one of its unhurried topics
+    (ServiceSpec.unhurried) where it has them; not the partners'."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=system.infrastructure.bootstrap_servers)
+    await admin.start()
+    try:
+        listed = [entry[0] for entry in await admin.list_consumer_groups()]
+    finally:
+        await admin.close()
+    return sorted(
+        group
+        for group in listed
+        if group.startswith(system.prefix)
+        and group.removeprefix(system.prefix).removesuffix(".unhurried") in SERVICES
+    )
 
 
 async def consumer_lag(system: TestSystem, groups: list[str]) -> int:

@@ -80,4 +80,4 @@ async def test_a_nul_on_the_topic_is_kept_with_the_reason_and_the_partition_flow
     )
     assert kept["status"] == "rejected"
     assert "body.customer.first_name: contains a NUL character" in kept["error"]
-    assert intake.service.consumer.stats.dead_lettered == 0
+    assert intake.service.stats.dead_lettered == 0

@@ -95,7 +95,7 @@ async def test_news_of_an_expired_then_cancelled_order_holds_nothing(
     await _tell(system, shipment_news(1, ShipmentStatus.PICKED))
 
     async def handled() -> bool:  # receipt, plan, cancellation, news
-        return service.consumer.stats.processed >= 4
+        return service.stats.processed >= 4
 
     await eventually(handled)
     assert await _stock(system) == (10, 0)

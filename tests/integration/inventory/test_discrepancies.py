@@ -38,11 +38,11 @@ async def test_a_shipment_beyond_what_a_count_left_is_a_discrepancy_not_a_dead_l
     await bus.flush()
 
     async def handled() -> bool:  # receipt, plan, count, shipment
-        stats = service.consumer.stats
+        stats = service.stats
         return stats.processed + stats.dead_lettered >= 4
 
     await eventually(handled)
-    assert service.consumer.stats.dead_lettered == 0
+    assert service.stats.dead_lettered == 0
     row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock")
     assert (row["on_hand"], row["reserved"]) == (0, 0)
     assert await inventory.fetchval("SELECT status FROM reservations") == "committed"

@@ -32,7 +32,7 @@ async def start_tagged(system: TestSystem, tag: str, **overrides: object) -> Run
 
 
 async def _all_assigned(instances: list[RunningService]) -> bool:
-    return all(instance.consumer.assigned_partitions for instance in instances)
+    return all(instance.assigned_partitions for instance in instances)
 
 
 async def test_two_consumers_never_oversell_the_last_units(system: TestSystem) -> None:
@@ -50,7 +50,7 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem) -
         " ADD COLUMN decided_by text DEFAULT current_setting('application_name')"
     )
     await stock(system, "MUG-RED", "us-ontario", 100)
-    handled_before = [instance.consumer.stats.processed for instance in instances]
+    handled_before = [instance.stats.processed for instance in instances]
     bus = await system.bus("routing")
     orders = 2000
     for number in range(orders):
@@ -66,7 +66,7 @@ async def test_two_consumers_never_oversell_the_last_units(system: TestSystem) -
     row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock WHERE sku = 'MUG-RED'")
     assert (row["on_hand"], row["reserved"]) == (100, 100)
     plans_handled = [
-        instance.consumer.stats.processed - before
+        instance.stats.processed - before
         for instance, before in zip(instances, handled_before, strict=True)
     ]
     assert all(plans_handled), plans_handled  # (the stock receipt may count in one of them)
@@ -187,7 +187,7 @@ async def test_cancellation_releases_the_reservation_once(system: TestSystem, st
     inventory = await system.db("inventory")
 
     async def all_three_handled() -> bool:  # two handled, one recognised as a duplicate
-        return service.consumer.stats.duplicates >= 1 and service.consumer.stats.processed >= 4
+        return service.stats.duplicates >= 1 and service.stats.processed >= 4
 
     await eventually(all_three_handled)
     assert await inventory.fetchval("SELECT reserved FROM stock") == 0
@@ -234,7 +234,7 @@ async def test_goods_of_a_cancelled_order_that_ship_anyway_leave_on_hand_once(
     await bus.flush()
 
     async def both_reports_handled() -> bool:  # receipt, plan, cancellation, two reports
-        return service.consumer.stats.processed >= 5
+        return service.stats.processed >= 5
 
     await eventually(both_reports_handled)
     assert await inventory.fetchval("SELECT on_hand FROM stock") == 6
@@ -261,13 +261,13 @@ async def test_shipments_reported_together_each_leave_stock_and_the_ledger(
             "SELECT status = 'released' FROM reservations WHERE order_id = 'order-3'"
         )
     )
-    handled = service.consumer.stats.processed
+    handled = service.stats.processed
     for number in (1, 2, 3):  # one key, flushed together: usually read in one poll
         await bus.publish(topics.FULFILLMENT_STATUS, "one-key", shipment_news(number))
     await bus.flush()
 
     async def all_reports_handled() -> bool:
-        return service.consumer.stats.processed >= handled + 3
+        return service.stats.processed >= handled + 3
 
     await eventually(all_reports_handled)
     row = await inventory.fetchrow("SELECT on_hand, reserved FROM stock")

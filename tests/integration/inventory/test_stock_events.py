@@ -28,7 +28,7 @@ async def test_a_document_applies_once_however_often_it_is_sent(system: TestSyst
     await bus.flush()
 
     async def all_three_handled() -> bool:
-        return service.consumer.stats.processed >= 3
+        return service.stats.processed >= 3
 
     await eventually(all_three_handled)
     inventory = await system.db("inventory")

@@ -52,10 +52,11 @@ class HeldConsumer:
     """Holds the service's consumer at its next batch, read but not applied, until released."""
 
     def __init__(self, service: RunningService) -> None:
-        self._process = service.consumer.process
+        self._consumer = service.consumer_of(topics.FULFILLMENT_STATUS)
+        self._process = self._consumer.process
         self.holding = asyncio.Event()
         self.released = asyncio.Event()
-        service.consumer.process = self._held  # type: ignore[method-assign]
+        self._consumer.process = self._held  # type: ignore[method-assign]
 
     async def _held(self, batch: Any) -> None:
         if not self.released.is_set():

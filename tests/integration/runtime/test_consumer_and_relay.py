@@ -246,7 +246,7 @@ async def test_inbox_makes_a_redelivered_event_a_no_op(system: TestSystem) -> No
     echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     # Each echo is keyed by its SKU, so the two may sit on different partitions: read in any order.
     assert sorted(m.event.sku for m in echoed) == ["AFTER", "ONCE"]
-    assert service.consumer.stats.duplicates == 3
+    assert service.stats.duplicates == 3
 
 
 async def test_a_stopped_consumer_commits_its_last_batch(system: TestSystem) -> None:
@@ -265,7 +265,7 @@ async def test_a_stopped_consumer_commits_its_last_batch(system: TestSystem) -> 
     await bus.flush()
     echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
     assert sorted(m.event.sku for m in echoed) == ["AFTER", "BEFORE"]  # any order, as above
-    assert (successor.consumer.stats.processed, successor.consumer.stats.duplicates) == (1, 0)
+    assert (successor.stats.processed, successor.stats.duplicates) == (1, 0)
 
 
 async def test_a_row_the_broker_refuses_for_good_is_set_aside_and_the_rest_flows(
@@ -310,7 +310,7 @@ async def test_metrics_show_the_consumer_its_lag_the_outbox_and_http(system: Tes
         await bus.publish(topics.WAREHOUSE_STOCK, sku, received(sku))
     await bus.flush()
     await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 2)
-    await eventually(lambda: _true(service.consumer.stats.dead_lettered == 1))
+    await eventually(lambda: _true(service.stats.dead_lettered == 1))
 
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=service.api), base_url="http://echo"

@@ -233,6 +233,14 @@ class ConsumerStats:
     dead_lettered: int = 0
     batches: int = 0
 
+    def __add__(self, other: "ConsumerStats") -> "ConsumerStats":
+        return ConsumerStats(
+            self.processed + other.processed,
+            self.duplicates + other.duplicates,
+            self.dead_lettered + other.dead_lettered,
+            self.batches + other.batches,
+        )
+
 
 class EventConsumer:
     def __init__(
@@ -243,6 +251,7 @@ class EventConsumer:
         producer: AIOKafkaProducer,
         pool: asyncpg.Pool,
         subscriptions: Subscriptions,
+        topics: frozenset[str],
         names: TopicNames,
         group: str,
         max_batch: int,
@@ -257,6 +266,7 @@ class EventConsumer:
         self._producer = producer
         self._pool = pool
         self._subscriptions = subscriptions
+        self.topics = topics  # the subscriptions' topics this consumer reads
         self._names = names
         self._group = group
         self._max_batch = max_batch
@@ -291,7 +301,7 @@ class EventConsumer:
         return await self._progress.owned(self._names.physical(topic))
 
     async def run(self) -> None:
-        self._consumer.subscribe([self._names.physical(t) for t in self._subscriptions.topics])
+        self._consumer.subscribe([self._names.physical(t) for t in sorted(self.topics)])
         try:
             while True:
                 batch = await self._consumer.getmany(timeout_ms=1000, max_records=self._max_batch)

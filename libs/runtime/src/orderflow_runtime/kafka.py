@@ -4,6 +4,7 @@ import asyncio
 import functools
 from dataclasses import dataclass
 
+import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
@@ -11,6 +12,8 @@ from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.structs import OffsetAndMetadata
 
 from orderflow_runtime.settings import ServiceSettings
+
+log = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,9 @@ def partition_of(key: str, partitions: int) -> int:
     return int(DefaultPartitioner()(key.encode(), list(range(partitions)), []))
 
 
-def create_consumer(settings: ServiceSettings, group_id: str) -> AIOKafkaConsumer:
+def create_consumer(
+    settings: ServiceSettings, group_id: str, fetch_min_bytes: int
+) -> AIOKafkaConsumer:
     # Offsets are committed by hand after the database transaction commits; a new group
     # starts from the earliest record, so nothing published before it joined is skipped.
     return AIOKafkaConsumer(
@@ -58,7 +63,7 @@ def create_consumer(settings: ServiceSettings, group_id: str) -> AIOKafkaConsume
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
-        fetch_min_bytes=settings.fetch_min_bytes,
+        fetch_min_bytes=fetch_min_bytes,
         max_poll_records=settings.max_batch,
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
@@ -83,24 +88,70 @@ async def group_positions(
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
-        described = await admin.describe_topics([topic])
-        partitions = [
-            TopicPartition(topic, partition["partition"])
-            for entry in described
-            if entry["topic"] == topic and not entry["error_code"]
-            for partition in entry["partitions"]
-        ]
-        if not partitions:
-            return {}
-        committed = await _committed_offsets(admin, group, partitions)
+        return await _positions(admin, await _partitions(admin, [topic]), group)
     finally:
         await admin.close()
+
+
+async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[TopicPartition]:
+    """The partitions of those of `topics` that exist."""
+    return [
+        TopicPartition(entry["topic"], partition["partition"])
+        for entry in await admin.describe_topics(topics)
+        if entry["topic"] in topics and not entry["error_code"]
+        for partition in entry["partitions"]
+    ]
+
+
+async def _positions(
+    admin: AIOKafkaAdminClient, partitions: list[TopicPartition], group: str
+) -> dict[TopicPartition, int | None]:
+    if not partitions:
+        return {}
+    committed = await _committed_offsets(admin, group, partitions)
     return {
         partition: committed[partition].offset
         if partition in committed and committed[partition].offset >= 0
         else None
         for partition in partitions
     }
+
+
+async def seed_offsets(
+    bootstrap_servers: str, topics: list[str], from_group: str, to_group: str
+) -> int:
+    """Give `to_group` the offsets `from_group` committed on `topics`' partitions where it has
+    none of its own: a group that takes over some topics from another goes on where that one
+    was, not from the topics' beginning. Returns how many partitions were seeded: none once
+    `to_group` has committed its own, or while it has members (one of them seeded it)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        partitions = await _partitions(admin, topics)
+        ours = await _positions(admin, partitions, to_group)
+        unread = [partition for partition, offset in ours.items() if offset is None]
+        theirs = await _positions(admin, unread, from_group)
+    finally:
+        await admin.close()
+    seeds = {partition: offset for partition, offset in theirs.items() if offset is not None}
+    if not seeds:
+        return 0
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, group_id=to_group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(list(seeds))
+        await consumer.commit(seeds)
+    except KafkaError as error:  # the group has members: they seeded it
+        log.info("consumer.offsets_not_seeded", group=to_group, error=repr(error))
+        return 0
+    finally:
+        await consumer.stop()
+    log.info(
+        "consumer.offsets_seeded", group=to_group, from_group=from_group, partitions=len(seeds)
+    )
+    return len(seeds)
 
 
 async def _committed_offsets(

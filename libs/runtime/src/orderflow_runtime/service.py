@@ -19,10 +19,16 @@ from fastapi import APIRouter, FastAPI
 
 from orderflow_runtime import access, inbox, outbox
 from orderflow_runtime.catch_up import catch_up
-from orderflow_runtime.consumer import EventConsumer, Subscriptions
+from orderflow_runtime.consumer import ConsumerStats, EventConsumer, Subscriptions
 from orderflow_runtime.db import apply_migrations, create_pool, transaction
 from orderflow_runtime.http import ApiServer, build_api
-from orderflow_runtime.kafka import TopicNames, cluster_id, create_consumer, create_producer
+from orderflow_runtime.kafka import (
+    TopicNames,
+    cluster_id,
+    create_consumer,
+    create_producer,
+    seed_offsets,
+)
 from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.metrics import ServiceMetrics, Snapshot
 from orderflow_runtime.outbox import Relay
@@ -98,12 +104,22 @@ class ServiceSpec:
     api: Callable[["RunningService"], APIRouter] | None = None
     # Compacted topics this service keeps a replica of: read to their end before it consumes.
     replicas: tuple[str, ...] = ()
+    # Subscribed topics whose news no order waits on for its pick task: read by a consumer of
+    # their own (group `<group>.unhurried`) whose fetches wait for unhurried_fetch_min_bytes or
+    # fetch_max_wait_ms, so that news wakes the service a batch at a time, not a record.
+    unhurried: tuple[str, ...] = ()
     # Route prefixes that change the setup: only an admin's key may call them.
     admin_routes: tuple[str, ...] = ()
     # Route prefixes partners call without an operator's key (they prove themselves otherwise).
     public_routes: tuple[str, ...] = ()
     # The service's KPIs by name, read at each /metrics scrape (orderflow_kpi{kpi=...}).
     kpis: Callable[[asyncpg.Connection], Awaitable[Mapping[str, float | None]]] | None = None
+
+    def __post_init__(self) -> None:
+        if stray := set(self.unhurried) - self.subscriptions.topics:
+            raise ValueError(f"{self.name}: unhurried topics it does not subscribe to: {stray}")
+        if kept := set(self.unhurried) & set(self.replicas):
+            raise ValueError(f"{self.name}: replicas are caught up in its own group: {kept}")
 
 
 @dataclass
@@ -112,20 +128,33 @@ class RunningService:
     settings: ServiceSettings
     pool: asyncpg.Pool
     names: TopicNames
-    consumer: EventConsumer
+    consumers: list[EventConsumer]  # the unhurried topics' one (if any) last
     relay: Relay
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[Any]]] = field(default_factory=list)
     api: FastAPI | None = None
 
+    @property
+    def stats(self) -> ConsumerStats:
+        return sum((consumer.stats for consumer in self.consumers), ConsumerStats())
+
+    @property
+    def assigned_partitions(self) -> int:
+        """0 until every consumer's group join completes: ready when positive."""
+        assigned = [consumer.assigned_partitions for consumer in self.consumers]
+        return sum(assigned) if all(assigned) else 0
+
+    def consumer_of(self, topic: str) -> EventConsumer:
+        return next(consumer for consumer in self.consumers if topic in consumer.topics)
+
     async def health(self) -> dict[str, Any]:
-        stats = self.consumer.stats
+        stats = self.stats
         backlog = await outbox.backlog(self.pool, on_the_broker=self.relay.acked_unmarked)
         return {
             "service": self.spec.name,
             "status": "ok" if all(not t.done() for t in self.tasks) else "degraded",
-            "assigned_partitions": self.consumer.assigned_partitions,
+            "assigned_partitions": self.assigned_partitions,
             "processed": stats.processed,
             "batches": stats.batches,
             "duplicates": stats.duplicates,
@@ -138,7 +167,7 @@ class RunningService:
 
     async def prometheus_text(self) -> bytes:
         backlog = await outbox.backlog(self.pool, on_the_broker=self.relay.acked_unmarked)
-        stats = self.consumer.stats
+        stats = self.stats
         kpis: Mapping[str, float | None] = {}
         if self.spec.kpis is not None:
             async with self.pool.acquire() as conn:
@@ -150,8 +179,8 @@ class RunningService:
                 dead_lettered=stats.dead_lettered,
                 batches=stats.batches,
                 published=self.relay.published,
-                lag=self.consumer.lag(),
-                assigned_partitions=self.consumer.assigned_partitions,
+                lag={k: v for consumer in self.consumers for k, v in consumer.lag().items()},
+                assigned_partitions=self.assigned_partitions,
                 outbox_unsent=backlog.unsent,
                 outbox_oldest_unsent_s=backlog.oldest_unsent_s,
                 outbox_refused=backlog.refused,
@@ -166,7 +195,7 @@ class RunningService:
         that concludes from news not having come does so only for the keys it owns
         (`OwnedPartitions.owns`): news for the others may wait, unread, on another replica's
         lagging partition."""
-        return await self.consumer.owned_partitions(topic)
+        return await self.consumer_of(topic).owned_partitions(topic)
 
     def unit_of_work(
         self, correlation: str = ""
@@ -211,9 +240,23 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     await producer.start()
     closers.append(producer.stop)
     group = settings.consumer_group or names.physical(spec.name)
-    kafka_consumer = create_consumer(settings, group)
-    await kafka_consumer.start()
-    closers.append(kafka_consumer.stop)
+    unhurried_group = f"{group}.unhurried"
+    hurried = frozenset(spec.subscriptions.topics - set(spec.unhurried))
+    lanes = [
+        (hurried, group, settings.fetch_min_bytes),
+        (frozenset(spec.unhurried), unhurried_group, settings.unhurried_fetch_min_bytes),
+    ]
+    if spec.unhurried:
+        physical = [names.physical(topic) for topic in spec.unhurried]
+        await seed_offsets(settings.kafka_bootstrap_servers, physical, group, unhurried_group)
+    kafka_consumers = [
+        (topics, lane_group, create_consumer(settings, lane_group, fetch_min_bytes))
+        for topics, lane_group, fetch_min_bytes in lanes
+        if topics
+    ]
+    for _, _, kafka_consumer in kafka_consumers:
+        await kafka_consumer.start()
+        closers.append(kafka_consumer.stop)
     metrics = ServiceMetrics()
     tracing = _tracing(spec.name, settings)
     if tracing is not None:
@@ -224,21 +267,25 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         pool=pool,
         names=names,
         metrics=metrics,
-        consumer=EventConsumer(
-            source=spec.name,
-            consumer=kafka_consumer,
-            producer=producer,
-            pool=pool,
-            subscriptions=spec.subscriptions,
-            names=names,
-            group=group,
-            max_batch=settings.max_batch,
-            attempts=settings.handler_attempts,
-            backoff_s=settings.retry_backoff_s,
-            commit_interval_s=settings.offset_commit_interval_s,
-            metrics=metrics,
-            tracing=tracing,
-        ),
+        consumers=[
+            EventConsumer(
+                source=spec.name,
+                consumer=kafka_consumer,
+                producer=producer,
+                pool=pool,
+                subscriptions=spec.subscriptions,
+                topics=topics,
+                names=names,
+                group=lane_group,
+                max_batch=settings.max_batch,
+                attempts=settings.handler_attempts,
+                backoff_s=settings.retry_backoff_s,
+                commit_interval_s=settings.offset_commit_interval_s,
+                metrics=metrics,
+                tracing=tracing,
+            )
+            for topics, lane_group, kafka_consumer in kafka_consumers
+        ],
         relay=Relay(
             pool,
             settings.database_url,
@@ -268,7 +315,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     retention = timedelta(hours=settings.inbox_retention_hours)
     workers: list[Coroutine[Any, Any, Any]] = [
         service.relay.run(),
-        service.consumer.run(),
+        *(consumer.run() for consumer in service.consumers),
         _purge_inbox_forever(pool, retention),
         *(task(service) for task in spec.background),
     ]
@@ -286,7 +333,11 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         await server.start()
         closers.append(server.stop)
     log.info(
-        "service.started", service=spec.name, group=group, topics=sorted(spec.subscriptions.topics)
+        "service.started",
+        service=spec.name,
+        group=group,
+        topics=sorted(hurried),
+        unhurried=sorted(spec.unhurried),
     )
     return service
 

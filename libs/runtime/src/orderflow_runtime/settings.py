@@ -32,6 +32,13 @@ class ServiceSettings(BaseSettings):
         " first record; more lets a service off the order's way to its pick task wake less often"
         " for bigger batches",
     )
+    unhurried_fetch_min_bytes: int = Field(
+        default=64 * 1024,
+        ge=1,
+        description="how much news the consumer of the service's unhurried topics (news no order"
+        " waits on for its pick task, ServiceSpec.unhurried) waits for, up to fetch_max_wait_ms:"
+        " read in batches, not a wake a record",
+    )
     session_timeout_ms: int = Field(
         default=10_000, description="how soon a dead instance's partitions move to the others"
     )

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 
+from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import ServiceSpec, UnitOfWork, every
 
@@ -22,6 +23,8 @@ def create_spec(settings: Settings) -> ServiceSpec:
         name="fulfillment",
         migrations_package="orderflow_fulfillment",
         subscriptions=subscriptions(handling),
+        # The partners' news of a parcel after its pick task.
+        unhurried=(topics.WAREHOUSE_EVENTS, topics.CARRIER_TRACKING, topics.MARKETPLACE_TRACKING),
         background=(
             every(settings.ship_by_check_interval_s, check_ship_by),
             every(settings.upload_retry_interval_s, retry_tracking_uploads),

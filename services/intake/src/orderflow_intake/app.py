@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from fastapi import APIRouter
+from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
@@ -42,6 +43,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         migrations_package="orderflow_intake",
         subscriptions=subscriptions(rules),
         on_start=load_reference_data,
+        unhurried=(topics.FULFILLMENT_STATUS,),  # the order's news after its pick task
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=routes,
         kpis=kpis.for_metrics,

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
@@ -29,6 +30,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         migrations_package="orderflow_inventory",
         subscriptions=subscriptions,
         on_start=load_setup,
+        unhurried=(topics.FULFILLMENT_STATUS,),  # the stock's news after its pick task
         background=(
             every(settings.levels_interval_s, use_cases.publish_due_levels),
             every(settings.expiry_check_interval_s, expire_reservations),

@@ -32,6 +32,8 @@ def create_spec(settings: Settings) -> ServiceSpec:
         subscriptions=subscriptions(settings, None, references),
         on_start=load_network,
         replicas=(topics.INVENTORY_LEVELS, topics.CATALOG_PRODUCTS),  # read before planning
+        # Mostly confirmations; a rejected reservation's re-plan waits up to fetch_max_wait_ms.
+        unhurried=(topics.INVENTORY_RESERVATIONS,),
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=partial(api.router, references=references),
         kpis=kpis.for_metrics,
