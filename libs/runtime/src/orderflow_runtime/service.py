@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 import structlog
 import uvloop
+from aiokafka import AIOKafkaConsumer
 from fastapi import APIRouter, FastAPI
 
 from orderflow_runtime import access, inbox, outbox
@@ -240,20 +241,7 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
     await producer.start()
     closers.append(producer.stop)
     group = settings.consumer_group or names.physical(spec.name)
-    unhurried_group = f"{group}.unhurried"
-    hurried = frozenset(spec.subscriptions.topics - set(spec.unhurried))
-    lanes = [
-        (hurried, group, settings.fetch_min_bytes),
-        (frozenset(spec.unhurried), unhurried_group, settings.unhurried_fetch_min_bytes),
-    ]
-    if spec.unhurried:
-        physical = [names.physical(topic) for topic in spec.unhurried]
-        await seed_offsets(settings.kafka_bootstrap_servers, physical, group, unhurried_group)
-    kafka_consumers = [
-        (topics, lane_group, create_consumer(settings, lane_group, fetch_min_bytes))
-        for topics, lane_group, fetch_min_bytes in lanes
-        if topics
-    ]
+    kafka_consumers = await _kafka_consumers(spec, settings, names, group)
     for _, _, kafka_consumer in kafka_consumers:
         await kafka_consumer.start()
         closers.append(kafka_consumer.stop)
@@ -336,10 +324,31 @@ async def start_service(spec: ServiceSpec, settings: ServiceSettings) -> Running
         "service.started",
         service=spec.name,
         group=group,
-        topics=sorted(hurried),
+        topics=sorted(spec.subscriptions.topics - set(spec.unhurried)),
         unhurried=sorted(spec.unhurried),
     )
     return service
+
+
+async def _kafka_consumers(
+    spec: ServiceSpec, settings: ServiceSettings, names: TopicNames, group: str
+) -> list[tuple[frozenset[str], str, AIOKafkaConsumer]]:
+    """(topics, group, consumer): one in the service's group for the topics on an order's way,
+    answered at their first record, and one in `<group>.unhurried` for its unhurried topics,
+    which on its first start goes on from where the service's group had read them."""
+    hurried = frozenset(spec.subscriptions.topics - set(spec.unhurried))
+    consumers = []
+    if hurried:
+        consumers.append(
+            (hurried, group, create_consumer(settings, group, settings.fetch_min_bytes))
+        )
+    if spec.unhurried:
+        unhurried_group = f"{group}.unhurried"
+        physical = [names.physical(topic) for topic in spec.unhurried]
+        await seed_offsets(settings.kafka_bootstrap_servers, physical, group, unhurried_group)
+        consumer = create_consumer(settings, unhurried_group, settings.unhurried_fetch_min_bytes)
+        consumers.append((frozenset(spec.unhurried), unhurried_group, consumer))
+    return consumers
 
 
 async def _cancel_all(tasks: list[asyncio.Task[Any]], attempts: int = 20) -> None:

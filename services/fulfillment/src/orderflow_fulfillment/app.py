@@ -1,12 +1,11 @@
 from datetime import UTC, datetime
 
-from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import ServiceSpec, UnitOfWork, every
 
 from orderflow_fulfillment import api, kpis, uploads, use_cases
 from orderflow_fulfillment.config import Settings
-from orderflow_fulfillment.handlers import subscriptions
+from orderflow_fulfillment.handlers import UNHURRIED, subscriptions
 from orderflow_fulfillment.ship_by import HandlingTimes
 
 
@@ -23,8 +22,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         name="fulfillment",
         migrations_package="orderflow_fulfillment",
         subscriptions=subscriptions(handling),
-        # The partners' news of a parcel after its pick task.
-        unhurried=(topics.WAREHOUSE_EVENTS, topics.CARRIER_TRACKING, topics.MARKETPLACE_TRACKING),
+        unhurried=UNHURRIED,
         background=(
             every(settings.ship_by_check_interval_s, check_ship_by),
             every(settings.upload_retry_interval_s, retry_tracking_uploads),

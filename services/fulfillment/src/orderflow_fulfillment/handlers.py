@@ -13,6 +13,10 @@ from orderflow_runtime import Subscriptions
 from orderflow_fulfillment import tracking, uploads, use_cases, warehouse_reports
 from orderflow_fulfillment.ship_by import HandlingTimes
 
+# News no order waits on for its pick task, read a batch at a time (ServiceSpec.unhurried):
+# the warehouse's, the carrier's and the marketplace's news of a parcel.
+UNHURRIED = (topics.WAREHOUSE_EVENTS, topics.CARRIER_TRACKING, topics.MARKETPLACE_TRACKING)
+
 
 def subscriptions(handling: HandlingTimes) -> Subscriptions:
     """`handling`: the seller's handling time per channel, for orders sent without a ship-by."""

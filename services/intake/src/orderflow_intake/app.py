@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from fastapi import APIRouter
-from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
@@ -9,7 +8,7 @@ from orderflow_intake import api, catalog, kpis, privacy, store
 from orderflow_intake.api import privacy as privacy_api
 from orderflow_intake.config import Settings
 from orderflow_intake.domain import PostalCodeRules
-from orderflow_intake.handlers import subscriptions
+from orderflow_intake.handlers import UNHURRIED, subscriptions
 from orderflow_intake.screening import RestrictedGoods, ScreeningRules
 
 
@@ -43,7 +42,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         migrations_package="orderflow_intake",
         subscriptions=subscriptions(rules),
         on_start=load_reference_data,
-        unhurried=(topics.FULFILLMENT_STATUS,),  # the order's news after its pick task
+        unhurried=UNHURRIED,
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=routes,
         kpis=kpis.for_metrics,

@@ -23,6 +23,10 @@ from orderflow_runtime import Subscriptions
 from orderflow_intake import privacy, use_cases
 from orderflow_intake.screening import ScreeningRules
 
+# News no order waits on for its pick task, read a batch at a time (ServiceSpec.unhurried):
+# the order's news from fulfillment.
+UNHURRIED = (topics.FULFILLMENT_STATUS,)
+
 
 def subscriptions(rules: ScreeningRules) -> Subscriptions:
     subs = Subscriptions()

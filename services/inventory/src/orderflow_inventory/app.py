@@ -1,12 +1,11 @@
 from datetime import timedelta
 
-from orderflow_contracts import topics
 from orderflow_contracts.setup import SellerSetup
 from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 
 from orderflow_inventory import api, kpis, privacy, store, use_cases
 from orderflow_inventory.config import Settings
-from orderflow_inventory.handlers import subscriptions
+from orderflow_inventory.handlers import UNHURRIED, subscriptions
 
 
 def create_spec(settings: Settings) -> ServiceSpec:
@@ -30,7 +29,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         migrations_package="orderflow_inventory",
         subscriptions=subscriptions,
         on_start=load_setup,
-        unhurried=(topics.FULFILLMENT_STATUS,),  # the stock's news after its pick task
+        unhurried=UNHURRIED,
         background=(
             every(settings.levels_interval_s, use_cases.publish_due_levels),
             every(settings.expiry_check_interval_s, expire_reservations),

@@ -10,6 +10,11 @@ from orderflow_runtime import Subscriptions
 
 from orderflow_inventory import privacy, use_cases
 
+# News no order waits on for its pick task, read a batch at a time (ServiceSpec.unhurried):
+# the stock's news from fulfillment.
+UNHURRIED = (topics.FULFILLMENT_STATUS,)
+
+
 subscriptions = Subscriptions()
 subscriptions.on_batch(topics.ROUTING_PLANS, ShipmentsPlanned)(use_cases.reserve_plans)
 for stock_event in (StockReceived, StockAdjusted, StockCounted):

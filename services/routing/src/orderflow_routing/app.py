@@ -8,7 +8,7 @@ from orderflow_runtime import RunningService, ServiceSpec, UnitOfWork, every
 from orderflow_routing import api, kpis, privacy, store
 from orderflow_routing.config import Settings
 from orderflow_routing.domain import Network
-from orderflow_routing.handlers import subscriptions
+from orderflow_routing.handlers import UNHURRIED, subscriptions
 from orderflow_routing.use_cases import References
 
 
@@ -32,8 +32,7 @@ def create_spec(settings: Settings) -> ServiceSpec:
         subscriptions=subscriptions(settings, None, references),
         on_start=load_network,
         replicas=(topics.INVENTORY_LEVELS, topics.CATALOG_PRODUCTS),  # read before planning
-        # Mostly confirmations; a rejected reservation's re-plan waits up to fetch_max_wait_ms.
-        unhurried=(topics.INVENTORY_RESERVATIONS,),
+        unhurried=UNHURRIED,
         background=(every(settings.pii_purge_interval_s, purge_buyer_data),),
         api=partial(api.router, references=references),
         kpis=kpis.for_metrics,

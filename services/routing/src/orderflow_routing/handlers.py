@@ -20,6 +20,10 @@ from orderflow_routing.domain import Network
 from orderflow_routing.reference import ReferenceData
 from orderflow_routing.use_cases import References
 
+# News no order waits on for its pick task, read a batch at a time (ServiceSpec.unhurried):
+# mostly confirmations; a rejected reservation's re-plan waits up to fetch_max_wait_ms.
+UNHURRIED = (topics.INVENTORY_RESERVATIONS,)
+
 
 def subscriptions(
     settings: Settings, network: Network | None, references: References | None = None

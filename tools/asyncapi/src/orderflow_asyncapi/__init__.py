@@ -170,6 +170,13 @@ def service_subscriptions() -> dict[str, Subscriptions]:
     }
 
 
+def consumer_group(service: str, topic: str) -> str:
+    """The group reading `topic` for `service`: its own, or for its unhurried topics (those its
+    handlers module names in UNHURRIED) the one of those."""
+    unhurried = getattr(import_module(f"orderflow_{service}.handlers"), "UNHURRIED", ())
+    return f"{service}.unhurried" if topic in unhurried else service
+
+
 @functools.cache
 def envelope_of(event_type: str) -> type[Envelope]:
     """The envelope as it travels with this event: `type` is the event's name, `payload` the
@@ -228,11 +235,12 @@ def build_broker(subscriptions: Mapping[str, Subscriptions]) -> KafkaBroker:
         for topic, event_type, use_case in subscriptions[service].routes():
             by_topic.setdefault(topic, []).append((event_type, use_case))
         for topic, routes in sorted(by_topic.items()):
+            group = consumer_group(service, topic)
             broker.subscriber(
                 topic,
-                group_id=service,
+                group_id=group,
                 title=f"{topic}:{service}:receive",
-                description=f"consumer group {service}: "
+                description=f"consumer group {group}: "
                 + "; ".join(f"{event_type} by {use_case}" for event_type, use_case in routes)
                 + "; other types on the topic are passed over",
             )(_reader([event_type for event_type, _ in routes]))
