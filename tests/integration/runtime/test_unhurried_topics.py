@@ -76,14 +76,7 @@ async def test_unhurried_news_is_read_in_batches_by_a_consumer_in_a_group_of_its
     echoed = await system.read(topics.INVENTORY_ALERTS, until=lambda seen: len(seen) >= 6)
     unhurried = service.consumer_of(UNHURRIED).stats
     urgent = service.consumer_of(URGENT).stats
-    assert sorted(m.event.sku for m in echoed) == [
-        "LATER-0",
-        "LATER-1",
-        "LATER-2",
-        "LATER-3",
-        "LATER-4",
-        "NOW",
-    ]
+    assert sorted(m.event.sku for m in echoed) == [*(f"LATER-{n}" for n in range(5)), "NOW"]
     assert (unhurried.processed, urgent.processed) == (5, 1)
     assert unhurried.batches <= 2
     servers = system.infrastructure.bootstrap_servers
