@@ -15,6 +15,7 @@ from orderflow_contracts.warehouse import StockReceived
 from orderflow_devstack.stack import Endpoints
 from orderflow_embedded import SmtpSink
 from orderflow_intake.domain import order_id_for
+from orderflow_runtime.kafka import UNHURRIED_SUFFIX
 from orderflow_simulators import payloads
 from orderflow_simulators.bus import PartnerBus
 from orderflow_simulators.partners import Carrier, Warehouse
@@ -242,7 +243,7 @@ async def service_groups(system: TestSystem) -> list[str]:
         group
         for group in listed
         if group.startswith(system.prefix)
-        and group.removeprefix(system.prefix).removesuffix(".unhurried") in SERVICES
+        and group.removeprefix(system.prefix).removesuffix(UNHURRIED_SUFFIX) in SERVICES
     )
 
 

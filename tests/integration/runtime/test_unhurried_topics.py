@@ -15,7 +15,7 @@ from orderflow_runtime import (
     Subscriptions,
     UnitOfWork,
 )
-from orderflow_runtime.kafka import group_positions
+from orderflow_runtime.kafka import group_positions, unhurried_group
 from orderflow_testing.system import TestSystem, eventually
 
 pytestmark = pytest.mark.integration
@@ -81,7 +81,7 @@ async def test_unhurried_news_is_read_in_batches_by_a_consumer_in_a_group_of_its
     assert unhurried.batches <= 2
     servers = system.infrastructure.bootstrap_servers
     physical = system.prefix + UNHURRIED
-    await eventually(lambda: _committed(servers, physical, f"{system.prefix}echo.unhurried"))
+    await eventually(lambda: _committed(servers, physical, unhurried_group(f"{system.prefix}echo")))
     assert not await _committed(servers, physical, f"{system.prefix}echo")
 
 

@@ -52,6 +52,14 @@ def partition_of(key: str, partitions: int) -> int:
     return int(DefaultPartitioner()(key.encode(), list(range(partitions)), []))
 
 
+UNHURRIED_SUFFIX = ".unhurried"
+
+
+def unhurried_group(group: str) -> str:
+    """The group reading a service's unhurried topics (ServiceSpec.unhurried) beside `group`."""
+    return group + UNHURRIED_SUFFIX
+
+
 def create_consumer(
     settings: ServiceSettings, group_id: str, fetch_min_bytes: int
 ) -> AIOKafkaConsumer:

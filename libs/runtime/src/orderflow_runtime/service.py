@@ -29,6 +29,7 @@ from orderflow_runtime.kafka import (
     create_consumer,
     create_producer,
     seed_offsets,
+    unhurried_group,
 )
 from orderflow_runtime.logs import configure_logging
 from orderflow_runtime.metrics import ServiceMetrics, Snapshot
@@ -129,7 +130,7 @@ class RunningService:
     settings: ServiceSettings
     pool: asyncpg.Pool
     names: TopicNames
-    consumers: list[EventConsumer]  # the unhurried topics' one (if any) last
+    consumers: list[EventConsumer]
     relay: Relay
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -343,11 +344,11 @@ async def _kafka_consumers(
             (hurried, group, create_consumer(settings, group, settings.fetch_min_bytes))
         )
     if spec.unhurried:
-        unhurried_group = f"{group}.unhurried"
+        lane_group = unhurried_group(group)
         physical = [names.physical(topic) for topic in spec.unhurried]
-        await seed_offsets(settings.kafka_bootstrap_servers, physical, group, unhurried_group)
-        consumer = create_consumer(settings, unhurried_group, settings.unhurried_fetch_min_bytes)
-        consumers.append((frozenset(spec.unhurried), unhurried_group, consumer))
+        await seed_offsets(settings.kafka_bootstrap_servers, physical, group, lane_group)
+        consumer = create_consumer(settings, lane_group, settings.unhurried_fetch_min_bytes)
+        consumers.append((frozenset(spec.unhurried), lane_group, consumer))
     return consumers
 
 

@@ -29,6 +29,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from orderflow_contracts import Envelope, event_model, topics
 from orderflow_runtime import Subscriptions
+from orderflow_runtime.kafka import unhurried_group
 from pydantic import create_model
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -174,7 +175,7 @@ def consumer_group(service: str, topic: str) -> str:
     """The group reading `topic` for `service`: its own, or for its unhurried topics (those its
     handlers module names in UNHURRIED) the one of those."""
     unhurried = getattr(import_module(f"orderflow_{service}.handlers"), "UNHURRIED", ())
-    return f"{service}.unhurried" if topic in unhurried else service
+    return unhurried_group(service) if topic in unhurried else service
 
 
 @functools.cache
