@@ -29,8 +29,9 @@ def promised_in_an_hour(order_id: str) -> object:
     )
 
 
-async def lane_history(db: Any, deliveries: int) -> None:
-    """Deliveries to Singapore by 4px yesterday, LANE_TRANSIT_S in transit each."""
+async def lane_history(db: Any, deliveries: int, heard_after_s: float | None = None) -> None:
+    """Deliveries to Singapore by 4px yesterday, LANE_TRANSIT_S in transit each, each heard
+    `heard_after_s` after it arrived (None: when is not known, as before it was kept)."""
     for n in range(deliveries):
         order_id = f"past-{n}"
         await db.execute(
@@ -39,12 +40,15 @@ async def lane_history(db: Any, deliveries: int) -> None:
             order_id,
         )
         await db.execute(
-            "INSERT INTO transits (shipment_id, order_id, carrier, shipped_at, delivered_at)"
+            "INSERT INTO transits"
+            " (shipment_id, order_id, carrier, shipped_at, delivered_at, delivery_heard_at)"
             " VALUES ($1, $2, '4px', now() - interval '1 day',"
-            "  now() - interval '1 day' + make_interval(secs => $3))",
+            "  now() - interval '1 day' + make_interval(secs => $3),"
+            "  now() - interval '1 day' + make_interval(secs => $3 + $4))",
             f"{order_id}-s1",
             order_id,
             LANE_TRANSIT_S,
+            heard_after_s,
         )
 
 
@@ -111,6 +115,37 @@ async def test_a_parcel_delivered_while_the_consumer_lags_is_not_told_delayed(
     await asyncio.sleep(1)  # a few more checks
     assert told_while_behind == []
     assert await _told_delayed(db) == ["o-quiet"]
+
+
+async def test_a_parcel_is_not_quiet_before_its_lanes_news_usually_comes(
+    system: TestSystem, start, smtp
+) -> None:
+    """The lane's 'delivered' news reaches notifications 3 s after its parcels arrive (the
+    carrier's scans, fulfillment's batched reads): a parcel out longer than the lane's p90 is
+    told 'delayed' only once it is out longer than that and those 3 s."""
+    news_lag_s = 3.0
+    await system.create_topics([])
+    await start(
+        system, "notifications", smtp_port=smtp.port, delay_check_interval_s=0.2,
+        delay_min_samples=10,
+    )  # fmt: skip
+    db = await system.db("notifications")
+    await lane_history(db, 30, heard_after_s=news_lag_s)
+    bus = await system.bus("partners")
+    await bus.publish(topics.ORDERS, "o-quiet", promised_in_an_hour("o-quiet"))
+    await bus.flush()
+    await eventually(
+        lambda: db.fetchval("SELECT count(*) = 1 FROM contacts WHERE deliver_by > now()")
+    )
+    await bus.publish(topics.FULFILLMENT_STATUS, "o-quiet", shipped("o-quiet"))
+    await bus.flush()
+
+    await eventually(lambda: _told_delayed(db), timeout_s=30)
+    told_after_s = await db.fetchval(
+        "SELECT extract(epoch FROM n.created_at - t.shipped_at) FROM notifications n"
+        " JOIN transits t USING (shipment_id) WHERE n.kind = 'delayed'"
+    )
+    assert told_after_s >= LANE_TRANSIT_S + news_lag_s
 
 
 async def test_a_caught_up_replica_leaves_a_parcel_on_a_lagging_replicas_partition_to_it(

@@ -4,8 +4,9 @@ its p90 later than the order's promised delivery, or, once it is out longer than
 (slower than nine in ten of its lane), when the lane's deliveries that took longer than it has
 been out arrive, at their median, after the promise (or none took that long): from the lane's
 own recent deliveries, as notifications heard them. How long a parcel has been out is counted
-to the time notifications has read the carrier's news up to (`news_up_to`), never further: a
-'delivered' waiting on the topic behind a backlog is not a parcel gone quiet. With replicas,
+to the time notifications has read the carrier's news up to (`news_up_to`), never further, less
+how late the lane's 'delivered' news usually reaches it: a 'delivered' waiting on the topic
+behind a backlog, or still on its way to us from the carrier, is not a parcel gone quiet. With replicas,
 each checks only the parcels whose news comes on the partitions it owns, to the time it has
 read those up to: no other replica can know whether their news has come."""
 
@@ -27,6 +28,9 @@ class DelayForecast:
     quantile: float = 0.9
     min_samples: int = 20  # a lane with fewer deliveries says too little
     history_days: float = 30
+    # A parcel counts as out only up to the news read less this quantile of how late its lane's
+    # 'delivered' news came: one in a hundred comes later than that.
+    news_lag_quantile: float = 0.99
 
 
 DEFAULT_FORECAST = DelayForecast()
@@ -70,7 +74,12 @@ async def _tell(
 ) -> int:
     """The late parcels of the orders this process `tells_of`; the lanes are judged over all."""
     predicted = await store.predicted_late(
-        uow.conn, forecast.quantile, forecast.min_samples, forecast.history_days, news_up_to
+        uow.conn,
+        forecast.quantile,
+        forecast.min_samples,
+        forecast.history_days,
+        news_up_to,
+        forecast.news_lag_quantile,
     )
     late = [shipment for shipment in predicted if tells_of(shipment["order_id"])]
     for shipment in late:
@@ -99,6 +108,7 @@ def _log_forecast(shipment: asyncpg.Record, news_up_to: datetime | None) -> None
         expected_by=(shipment["expected_by"].isoformat() if shipment["expected_by"] else "unknown"),
         overdue=shipment["overdue"],
         out_h=round(shipment["out_s"] / 3600, 2),
+        news_lag_s=round(shipment["news_lag_s"], 1),
         news_up_to=news_up_to.isoformat() if news_up_to else "unknown",
         promised_by=shipment["deliver_by"].isoformat(),
         lane_transit_h=round(shipment["transit_s"] / 3600, 1),

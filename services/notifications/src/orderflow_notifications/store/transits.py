@@ -52,7 +52,7 @@ async def _note_departures(conn: asyncpg.Connection, departed: list[Departure]) 
 
 async def _note_arrivals(conn: asyncpg.Connection, arrived: list[Arrival]) -> None:
     await conn.execute(
-        "UPDATE transits t SET delivered_at = a.delivered_at"
+        "UPDATE transits t SET delivered_at = a.delivered_at, delivery_heard_at = now()"
         " FROM unnest($1::text[], $2::timestamptz[]) AS a(shipment_id, delivered_at)"
         " WHERE t.shipment_id = a.shipment_id AND t.delivered_at IS NULL",
         [a.shipment_id for a in arrived],
@@ -87,12 +87,32 @@ _LANE_QUANTILES = (
 )
 
 
+# How late each lane's 'delivered' news reaches us: the `$5` quantile of how long after its
+# parcel arrived each of the lane's last NEWS_LAG_DELIVERIES deliveries was heard (of the last
+# $3 days). The last ones, so that a backlog read after an outage stops counting once the
+# lane's news flows again.
+NEWS_LAG_DELIVERIES = 100
+_LANE_NEWS_LAGS = (
+    "heard AS (SELECT t.carrier, c.country,"
+    "  extract(epoch FROM t.delivery_heard_at - t.delivered_at) AS lag_s,"
+    "  row_number() OVER (PARTITION BY t.carrier, c.country"
+    "   ORDER BY t.delivery_heard_at DESC) AS recency"
+    "  FROM transits t JOIN contacts c USING (order_id)"
+    "  WHERE t.delivery_heard_at IS NOT NULL"
+    "  AND t.delivered_at > now() - make_interval(secs => $3::float8 * 86400)),"
+    f" news_lags AS (SELECT carrier, country, greatest(percentile_cont($5::float8) WITHIN GROUP"
+    f"  (ORDER BY lag_s), 0) AS lag_s FROM heard WHERE recency <= {NEWS_LAG_DELIVERIES}"
+    "  GROUP BY 1, 2)"
+)
+
+
 async def predicted_late(
     conn: asyncpg.Connection,
     quantile: float,
     min_samples: int,
     history_days: float,
     news_up_to: datetime | None,
+    news_lag_quantile: float,
 ) -> list[asyncpg.Record]:
     """Shipments on their way that will arrive after their order's promise, while the promise
     still lies ahead, and whose customer has not heard of a delay yet. A shipment is expected by
@@ -102,15 +122,20 @@ async def predicted_late(
     and expected by the median of the lane's deliveries that took longer than it has been out,
     and where none did, nothing says it will make it: it is predicted late (`expected_by`
     NULL). How long it has been out (`out_s`) is counted to `news_up_to`, the time up to which
-    the carrier's news is read, never to the clock: a delivery on its way to us is not
-    silence. None (not known): out for no time, so only the lane's p90 speaks."""
+    the carrier's news is read, never to the clock, less how late the lane's 'delivered' news
+    reaches us (`news_lag_s`, its `news_lag_quantile`: see _LANE_NEWS_LAGS): a delivery on its
+    way to us is not silence. None (not known): out for no time, so only the lane's p90
+    speaks."""
     return list(
         await conn.fetch(
-            f"WITH {_LANE_QUANTILES},"
+            f"WITH {_LANE_QUANTILES}, {_LANE_NEWS_LAGS},"
             " on_the_way AS (SELECT t.*, c.country, c.deliver_by, l.samples, l.transit_s,"
-            "  extract(epoch FROM coalesce($4::timestamptz, t.shipped_at) - t.shipped_at) AS out_s"
+            "  coalesce(g.lag_s, 0) AS news_lag_s, greatest(extract(epoch FROM"
+            "   coalesce($4::timestamptz, t.shipped_at) - t.shipped_at) - coalesce(g.lag_s, 0), 0)"
+            "  AS out_s"
             "  FROM transits t JOIN contacts c USING (order_id)"
             "  JOIN lanes l ON l.carrier = t.carrier AND l.country = c.country"
+            "  LEFT JOIN news_lags g ON g.carrier = t.carrier AND g.country = c.country"
             "  WHERE t.delivered_at IS NULL AND c.deliver_by > now()"
             "  AND NOT EXISTS (SELECT 1 FROM notifications n"
             "   WHERE n.shipment_id = t.shipment_id AND n.kind = 'delayed')),"
@@ -128,6 +153,7 @@ async def predicted_late(
             min_samples,
             history_days,
             news_up_to,
+            news_lag_quantile,
         )
     )
 
