@@ -35,11 +35,14 @@ def create_producer(bootstrap_servers: str) -> AIOKafkaProducer:
     # keeps each partition in send order through those retries. The outbox still re-sends
     # whatever a relay published without marking it sent (a crash between the two), as a new
     # send the broker cannot recognise: consumers' inboxes deduplicate those on event_id.
+    # No linger: the relay appends its whole batch before it waits for the acks (aiokafka's send
+    # yields only when a partition's batch is full), so the sender finds every record queued
+    # and a linger only held each hop's records back by its length.
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
         acks="all",
         enable_idempotence=True,
-        linger_ms=2,
+        linger_ms=0,
         max_batch_size=256 * 1024,
     )
 
