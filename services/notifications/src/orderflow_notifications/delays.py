@@ -6,9 +6,9 @@ been out arrive, at their median, after the promise (or none took that long): fr
 own recent deliveries, as notifications heard them. How long a parcel has been out is counted
 to the time notifications has read the carrier's news up to (`news_up_to`), never further, less
 how late the lane's 'delivered' news usually reaches it: a 'delivered' waiting on the topic
-behind a backlog, or still on its way to us from the carrier, is not a parcel gone quiet. With replicas,
-each checks only the parcels whose news comes on the partitions it owns, to the time it has
-read those up to: no other replica can know whether their news has come."""
+behind a backlog, or still on its way to us from the carrier, is not a parcel gone quiet. With
+replicas, each checks only the parcels whose news comes on the partitions it owns, to the time
+it has read those up to: no other replica can know whether their news has come."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -100,7 +100,7 @@ _LANE_NEWS_LAGS = (
     "  FROM transits t JOIN contacts c USING (order_id)"
     "  WHERE t.delivery_heard_at IS NOT NULL"
     "  AND t.delivered_at > now() - make_interval(secs => $3::float8 * 86400)),"
-    f" news_lags AS (SELECT carrier, country, greatest(percentile_cont($5::float8) WITHIN GROUP"
+    " news_lags AS (SELECT carrier, country, greatest(percentile_cont($5::float8) WITHIN GROUP"
     f"  (ORDER BY lag_s), 0) AS lag_s FROM heard WHERE recency <= {NEWS_LAG_DELIVERIES}"
     "  GROUP BY 1, 2)"
 )
