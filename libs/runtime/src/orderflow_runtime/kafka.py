@@ -63,12 +63,33 @@ def unhurried_group(group: str) -> str:
     return group + UNHURRIED_SUFFIX
 
 
+# Far longer than any batch takes: see BatchConsumer.
+_HOLD_FETCHES_WHILE_BUFFERED_S = 3600.0
+
+
+class BatchConsumer(AIOKafkaConsumer):  # type: ignore[misc]  # aiokafka is untyped
+    """An AIOKafkaConsumer that fetches again only once the consumer has taken everything it
+    buffered from the broker, and then every partition at once.
+
+    aiokafka fetches one request at a time from a broker. Once a partition's records have
+    waited 0.1 s in its buffer (a consumer taking max_batch at a time, a batch taking longer
+    than that), it fetches the broker's other partitions without it; when those have no news,
+    the broker holds that fetch for up to fetch_max_wait_ms, and the buffered partition, drained
+    meanwhile, cannot be fetched until it is answered. Measured in the flash sale: the burst's
+    last few hundred plans waited 273-280 ms in 2 of 5 runs. Held, the next fetch asks for every
+    partition, and the broker answers it at once with the rest of the burst."""
+
+    async def start(self) -> None:
+        await super().start()
+        self._fetcher._prefetch_backoff = _HOLD_FETCHES_WHILE_BUFFERED_S
+
+
 def create_consumer(
     settings: ServiceSettings, group_id: str, fetch_min_bytes: int
 ) -> AIOKafkaConsumer:
     # Offsets are committed by hand after the database transaction commits; a new group
     # starts from the earliest record, so nothing published before it joined is skipped.
-    return AIOKafkaConsumer(
+    return BatchConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=group_id,
         enable_auto_commit=False,
