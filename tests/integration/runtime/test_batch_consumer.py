@@ -2,7 +2,8 @@
 than one fetch brings, read a batch at a time while the broker's other partitions are quiet.
 aiokafka's own consumer fetches the quiet ones alone once the busy one's records have waited
 0.1 s, the broker holds that fetch for fetch_max_wait_ms, and the rest of the burst waits for it;
-BatchConsumer fetches again only when its buffer is empty, every partition together."""
+the services' consumer (`create_consumer`, a BatchConsumer) fetches again only when its buffer
+is empty, every partition together."""
 
 import asyncio
 import time
@@ -10,8 +11,9 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from orderflow_runtime.kafka import BatchConsumer
+from orderflow_embedded import create_topics
+from orderflow_runtime import ServiceSettings
+from orderflow_runtime.kafka import create_consumer
 from orderflow_testing.system import TestSystem
 
 pytestmark = pytest.mark.integration
@@ -27,8 +29,11 @@ async def test_the_rest_of_a_burst_is_read_as_soon_as_the_buffer_is_taken(
     system: TestSystem,
 ) -> None:
     topic = await _burst_on_one_of_two_partitions(system)
+    settings = system.settings(
+        ServiceSettings, "unused", fetch_max_wait_ms=FETCH_WAIT_MS, max_batch=BATCH
+    )
 
-    seconds = await _read_all(BatchConsumer, system, topic)
+    seconds = await _read_all(create_consumer(settings, f"{topic}-reader", 1), topic)
 
     assert seconds < FETCH_WAIT_MS / 1000, f"{seconds:.2f} s: a fetch of quiet partitions held it"
 
@@ -38,8 +43,16 @@ async def test_aiokafkas_own_consumer_waits_on_the_quiet_partitions_fetch(
 ) -> None:
     """The behaviour BatchConsumer changes, so that an aiokafka upgrade that fixes it shows."""
     topic = await _burst_on_one_of_two_partitions(system)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=system.infrastructure.bootstrap_servers,
+        group_id=f"{topic}-reader",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=FETCH_WAIT_MS,
+        max_poll_records=BATCH,
+    )
 
-    seconds = await _read_all(AIOKafkaConsumer, system, topic)
+    seconds = await _read_all(consumer, topic)
 
     assert seconds > FETCH_WAIT_MS / 1000
 
@@ -47,12 +60,7 @@ async def test_aiokafkas_own_consumer_waits_on_the_quiet_partitions_fetch(
 async def _burst_on_one_of_two_partitions(system: TestSystem) -> str:
     servers = system.infrastructure.bootstrap_servers
     topic = f"{system.prefix}burst-{uuid.uuid4().hex[:6]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
-    finally:
-        await admin.close()
+    await create_topics(servers, [topic], partitions=2)
     producer = AIOKafkaProducer(bootstrap_servers=servers, max_batch_size=256 * 1024)
     await producer.start()
     try:
@@ -64,17 +72,9 @@ async def _burst_on_one_of_two_partitions(system: TestSystem) -> str:
     return topic
 
 
-async def _read_all(consumer_type: type[AIOKafkaConsumer], system: TestSystem, topic: str) -> float:
+async def _read_all(consumer: AIOKafkaConsumer, topic: str) -> float:
     """Seconds from the first batch to the last, each batch followed by WORK_S of work."""
-    consumer = consumer_type(
-        topic,
-        bootstrap_servers=system.infrastructure.bootstrap_servers,
-        group_id=f"{topic}-reader",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_wait_ms=FETCH_WAIT_MS,
-        max_poll_records=BATCH,
-    )
+    consumer.subscribe([topic])
     await consumer.start()
     try:
         read, first = 0, None
